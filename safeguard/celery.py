@@ -1,0 +1,41 @@
+"""The tenant-aware Celery app.
+
+A task that works on casework runs in one partnership's schema, named by the message header that
+tenant-schemas-celery adds when the task is sent from inside that schema. ``PartnershipTask``
+refuses to run without one: tenant-schemas-celery would otherwise run it in the public schema.
+"""
+
+import os
+
+from django.db import connection
+from tenant_schemas_celery.app import CeleryApp
+from tenant_schemas_celery.task import TenantTask
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguard.settings.base")
+
+
+class PartnershipMissing(RuntimeError):
+    """A partnership-scoped task was sent without a partnership."""
+
+
+class PartnershipTask(TenantTask):
+    """Base for tasks that touch one partnership's schema. Acknowledged late, so a lost worker
+    means the task runs again: every such task must be safe to run twice."""
+
+    abstract = True
+    acks_late = True
+
+    def __call__(self, *args, **kwargs):
+        from django_tenants.utils import get_public_schema_name
+
+        if connection.schema_name in ("", None, get_public_schema_name()):
+            raise PartnershipMissing(
+                f"{self.name} must be sent from inside a partnership's schema "
+                "(tenant_context), never from the public schema."
+            )
+        return super().__call__(*args, **kwargs)
+
+
+app = CeleryApp("safeguard")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks(["tenants", "tenants.workspace", "casework", "publishing"])

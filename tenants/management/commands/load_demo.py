@@ -1,0 +1,115 @@
+"""Demo data from the partnerships' own public pages (../shared/seeds/published_reviews.json)."""
+
+import json
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django_tenants.utils import tenant_context
+
+from tenants.actors import actor_for_platform
+from tenants.models import Role
+from tenants.selectors import partnership_get, partnership_url
+from tenants.workspace.models import AgencyKind
+from tenants.workspace.selectors import agency_get_by_name
+from tenants.workspace.services import agency_create
+
+DEFAULT_SEEDS = settings.BASE_DIR.parent / "shared" / "seeds" / "published_reviews.json"
+DEFAULT_PASSWORD = "safeguard-demo-2026"
+
+# One demo person per role (DESIGN §1); the lead reviewer works for two partnerships.
+DEMO_PEOPLE = [
+    ("croydon", "business.manager@croydon.example", "Amira Khan", Role.BUSINESS_MANAGER, None),
+    ("croydon", "chair@croydon.example", "Sarah Baker", Role.CHAIR, None),
+    ("croydon", "review.group@croydon.example", "Tom Reid", Role.REVIEW_GROUP_MEMBER, None),
+    ("croydon", "lead.reviewer@reviews.example", "Jo Holmes", Role.LEAD_REVIEWER, None),
+    ("croydon", "referrer@met.example", "PC Dan Ellis", Role.AGENCY_USER, "Met Police"),
+    ("lewisham", "business.manager@lewisham.example", "Priya Shah", Role.BUSINESS_MANAGER, None),
+    ("lewisham", "chair@lewisham.example", "Nicky Pace", Role.CHAIR, None),
+    ("lewisham", "lead.reviewer@reviews.example", "Jo Holmes", Role.LEAD_REVIEWER, None),
+]
+
+
+def agency_kind_for(name: str) -> str:
+    lowered = name.lower()
+    if "police" in lowered:
+        return AgencyKind.POLICE
+    if lowered.startswith("nhs") or "health" in lowered or "clinical" in lowered:
+        return AgencyKind.HEALTH
+    if "children's social care" in lowered:
+        return AgencyKind.CHILDRENS_SOCIAL_CARE
+    if "school" in lowered or "education" in lowered:
+        return AgencyKind.EDUCATION
+    if "safer london" in lowered:
+        return AgencyKind.VOLUNTARY
+    return AgencyKind.OTHER
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo partnerships, their agencies and one person per role, from the seeds. "
+        "Idempotent."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seeds", default=str(DEFAULT_SEEDS))
+        parser.add_argument(
+            "--password",
+            default=os.environ.get("DEMO_PASSWORD", DEFAULT_PASSWORD),
+            help="The demo people's password (default: $DEMO_PASSWORD or a fixed demo one)",
+        )
+
+    def handle(self, *args, seeds, password, **options):
+        path = Path(seeds)
+        if not path.is_file():
+            raise CommandError(f"No seeds at {path}: pass --seeds PATH.")
+        data = json.loads(path.read_text())
+        quiet = {"stdout": open(os.devnull, "w")}  # noqa: SIM115 - closed with the process
+        for item in data["partnerships"]:
+            call_command(
+                "create_partnership",
+                item["key"],
+                name=item["name"],
+                former_name=item.get("former_name") or "",
+                months_online=item.get("retention_months_public") or 12,
+                **quiet,
+            )
+            partnership = partnership_get(key=item["key"])
+            with tenant_context(partnership):
+                actor = actor_for_platform(partnership=partnership, label="load_demo command")
+                for name in item.get("agencies", []):
+                    if agency_get_by_name(name=name) is None:
+                        agency_create(actor=actor, name=name, kind=agency_kind_for(name))
+        for key, email, name, role, agency in DEMO_PEOPLE:
+            if partnership_get(key=key) is None:
+                continue
+            call_command(
+                "create_user",
+                email,
+                partnership=key,
+                role=role,
+                agency=agency,
+                password=password,
+                name=name,
+                **quiet,
+            )
+        self._print_sign_in(data, password)
+
+    def _print_sign_in(self, data, password):
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.stdout.write("Partnerships:")
+        for item in data["partnerships"]:
+            partnership = partnership_get(key=item["key"])
+            self.stdout.write(f"  {partnership.name}: {partnership_url(partnership=partnership)}")
+        self.stdout.write(f"\nSign in with password {password!r} as:")
+        for key, email, _name, role, agency in DEMO_PEOPLE:
+            self.stdout.write(
+                f"  {email:<38} {Role(role).label.lower()} in {key}"
+                + (f" ({agency})" if agency else "")
+            )
+        self.stdout.write(
+            "\nEveryone but the agency user sets up an authenticator app (TOTP) at first sign-in."
+            "\nAn agency API key: manage.py create_agency_key croydon --agency 'Met Police'"
+        )

@@ -1,0 +1,194 @@
+"""The public schema: partnerships, their domains, people and their memberships.
+
+Nothing confidential about casework lives here; that is in each partnership's own schema
+(``tenants.workspace``, ``casework``, ``publishing``).
+"""
+
+import re
+import uuid
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django_tenants.models import DomainMixin, TenantMixin
+
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$")
+# Host labels a partnership may not take: they name parts of the platform itself.
+RESERVED_KEYS = frozenset(
+    {
+        "www",
+        "api",
+        "admin",
+        "public",
+        "static",
+        "media",
+        "mail",
+        "smtp",
+        "ftp",
+        "platform",
+        "safeguard",
+        "library",
+        "reviews",
+        "help",
+        "status",
+        "docs",
+        "partnership-template",
+        "template",
+        "test",
+        "localhost",
+        "pg-catalog",
+        "information-schema",
+    }
+)
+
+
+def validate_partnership_key(key: str) -> None:
+    """A key is one DNS label: lowercase letters, digits and hyphens, not reserved."""
+    if not KEY_PATTERN.match(key or ""):
+        raise ValidationError(
+            "Enter a key of 3 to 40 lowercase letters, digits and hyphens, starting with a "
+            "letter and not ending with a hyphen (no capitals, no underscores).",
+            code="invalid_key",
+        )
+    if key in RESERVED_KEYS or key.startswith("pg-"):
+        raise ValidationError(f"'{key}' is reserved by the platform.", code="reserved_key")
+
+
+def schema_name_for(key: str) -> str:
+    """Keys are host labels (hyphens); schema names use underscores, which hosts may not."""
+    return key.replace("-", "_")
+
+
+class Partnership(TenantMixin):
+    """A local safeguarding children partnership: one tenant, one PostgreSQL schema."""
+
+    key = models.CharField(max_length=40, unique=True, validators=[validate_partnership_key])
+    name = models.CharField(max_length=200)
+    former_name = models.CharField(
+        max_length=200, blank=True, help_text="e.g. Croydon Safeguarding Children Board"
+    )
+    reference_prefix = models.CharField(
+        max_length=5,
+        unique=True,
+        help_text="Starts every referral and review reference, e.g. CRO in CRO-2026-0042.",
+    )
+    publication_months_online = models.PositiveSmallIntegerField(
+        default=12,
+        help_text="How long a published review stays online before it is available on request.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    auto_create_schema = True
+    auto_drop_schema = False
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Domain(DomainMixin):
+    """A host name that serves one partnership, e.g. ``croydon.localhost``."""
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("is_platform_operator", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """One person, one account across the platform; what they may do is per partnership."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    is_platform_operator = models.BooleanField(
+        default=False,
+        help_text="Creates partnerships, domains and first users; never reads casework.",
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+
+class Role(models.TextChoices):
+    """The roles of DESIGN §1, held per partnership."""
+
+    BUSINESS_MANAGER = "business_manager", "Business manager"
+    CHAIR = "chair", "Independent chair / safeguarding partner lead"
+    REVIEW_GROUP_MEMBER = "review_group_member", "Review group member"
+    LEAD_REVIEWER = "lead_reviewer", "Lead reviewer"
+    AGENCY_USER = "agency_user", "Agency user"
+
+
+# Every role but agency users signs in with a second factor (the foundation issue, item 3).
+ROLES_WITHOUT_SECOND_FACTOR = frozenset({Role.AGENCY_USER})
+
+
+class Membership(models.Model):
+    """A person's role in one partnership; an agency user also names their agency."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=32, choices=Role.choices)
+    # The agency lives in the partnership's own schema, so it is named by its UUID, not a key
+    # across schemas.
+    agency_uuid = models.UUIDField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "partnership"], name="one_membership_per_partnership"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role="agency_user", agency_uuid__isnull=False)
+                    | (~models.Q(role="agency_user") & models.Q(agency_uuid__isnull=True))
+                ),
+                name="agency_users_and_only_they_name_an_agency",
+            ),
+        ]
+        ordering = ["partnership__name"]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.partnership}"
+
+    @property
+    def requires_second_factor(self) -> bool:
+        return self.role not in ROLES_WITHOUT_SECOND_FACTOR

@@ -1,0 +1,96 @@
+"""Reads of the public schema: partnerships by host, people's memberships."""
+
+import threading
+import time
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from tenants.models import Domain, Membership, Partnership, User
+
+# host → (expires at, partnership). Hosts change rarely; a change made in this process clears
+# the cache at once (tenants.signals), one made elsewhere is seen within this many seconds.
+HOST_CACHE_SECONDS = 30.0
+_host_cache: dict[str, tuple[float, Partnership]] = {}
+_host_cache_lock = threading.Lock()
+
+
+def partnership_for_host(hostname: str) -> Partnership | None:
+    """The partnership a host name serves, or None. Answered from memory when recently seen."""
+    now = time.monotonic()
+    hit = _host_cache.get(hostname)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
+    if domain is None:
+        return None
+    with _host_cache_lock:
+        _host_cache[hostname] = (now + HOST_CACHE_SECONDS, domain.tenant)
+    return domain.tenant
+
+
+def host_cache_clear() -> None:
+    with _host_cache_lock:
+        _host_cache.clear()
+
+
+def partnership_list() -> QuerySet[Partnership]:
+    """Every live partnership. The template schema has no row, so it never appears here."""
+    return Partnership.objects.order_by("name")
+
+
+def partnership_get(*, key: str) -> Partnership | None:
+    return Partnership.objects.filter(key=key).first()
+
+
+def partnership_primary_host(*, partnership: Partnership) -> str:
+    domain = partnership.domains.filter(is_primary=True).first()
+    return domain.domain if domain else ""
+
+
+def membership_for(*, user: User, partnership: Partnership) -> Membership | None:
+    """The user's membership of this partnership, or None: a membership elsewhere grants
+    nothing here."""
+    if not user.is_active:
+        return None
+    return (
+        Membership.objects.select_related("partnership", "user")
+        .filter(user=user, partnership=partnership)
+        .first()
+    )
+
+
+def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
+    """All of a person's memberships, with each partnership's primary host, in two queries."""
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("partnership")
+        .prefetch_related("partnership__domains")
+        .order_by("partnership__name")
+    )
+
+
+def membership_list_for_partnership(*, partnership: Partnership) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(partnership=partnership)
+        .select_related("user")
+        .order_by("role", "user__email")
+    )
+
+
+def partnership_url(
+    *,
+    partnership: Partnership,
+    path: str = "/",
+    scheme: str | None = None,
+    port: str | None = None,
+) -> str:
+    """An absolute address on the partnership's own host, for emails, printed output and links
+    between partnerships. Uses prefetched domains when there are any."""
+    scheme = scheme or settings.PLATFORM_SCHEME
+    port = settings.PLATFORM_PORT if port is None else port
+    default_port = {"http": "80", "https": "443"}.get(scheme)
+    suffix = f":{port}" if port and port != default_port else ""
+    domains = [d for d in partnership.domains.all() if d.is_primary]
+    host = domains[0].domain if domains else partnership_primary_host(partnership=partnership)
+    return f"{scheme}://{host}{suffix}{path}"

@@ -1,0 +1,96 @@
+"""A partnership's own schema: its agencies, their API keys and its audit trail."""
+
+import uuid
+
+import pgtrigger
+from django.db import models
+from django.db.models.functions import Now
+from rest_framework_api_key.models import AbstractAPIKey
+
+
+class AgencyKind(models.TextChoices):
+    POLICE = "police", "Police"
+    HEALTH = "health", "Health (NHS trust, integrated care board)"
+    CHILDRENS_SOCIAL_CARE = "childrens_social_care", "Children's social care"
+    LOCAL_AUTHORITY = "local_authority", "Local authority (other services)"
+    EDUCATION = "education", "School or education"
+    PROBATION = "probation", "Probation and youth justice"
+    VOLUNTARY = "voluntary", "Voluntary or community organisation"
+    OTHER = "other", "Other"
+
+
+class Agency(models.Model):
+    """A partner agency with statutory duties for children, as this partnership knows it."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=32, choices=AgencyKind.choices, default=AgencyKind.OTHER)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgencyApiKey(AbstractAPIKey):
+    """A key an agency's system sends as ``Authorization: Api-Key <key>``; one agency, one
+    partnership (the key exists only in this schema), revocable."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="api_keys")
+    issued_by = models.CharField(max_length=254, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = "agency API key"
+        ordering = ["-created"]
+
+
+class ActorType(models.TextChoices):
+    USER = "user", "Person"
+    API_KEY = "api_key", "Agency system"
+    SYSTEM = "system", "The platform"
+
+
+class AuditEvent(models.Model):
+    """One read or change of casework: who, where, what, when. Append-only: the database
+    refuses UPDATE, DELETE and TRUNCATE on this table (DESIGN §5)."""
+
+    occurred_at = models.DateTimeField(db_default=Now(), db_index=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    host = models.CharField(max_length=253, blank=True)
+    # The partnership whose trail this is is the schema's; this names the partnership the
+    # actor came from, which differs only when a joint review's door is crossed.
+    partnership_key = models.CharField(max_length=40)
+    actor_type = models.CharField(max_length=16, choices=ActorType.choices)
+    actor_uuid = models.UUIDField(null=True, blank=True)
+    actor_label = models.CharField(max_length=254)
+    actor_role = models.CharField(max_length=32, blank=True)
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_ref = models.CharField(max_length=64, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_ref"])]
+        triggers = [
+            pgtrigger.Protect(
+                name="audit_rows_are_never_changed",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+            ),
+            pgtrigger.Trigger(
+                name="audit_trail_is_never_truncated",
+                operation=pgtrigger.Truncate,
+                level=pgtrigger.Statement,
+                when=pgtrigger.Before,
+                func="RAISE EXCEPTION 'The audit trail % is append-only', TG_TABLE_NAME;",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"

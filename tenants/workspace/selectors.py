@@ -1,0 +1,118 @@
+"""Reads in a partnership's own schema. Objects are reached through ``access_<thing>`` helpers,
+which give the same 404 for "missing" and "not yours"."""
+
+import uuid
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from tenants.actors import Actor
+from tenants.models import Role
+from tenants.workspace.models import Agency, AgencyApiKey, AuditEvent
+from tenants.workspace.services import audit_event_record
+
+WORKSPACE_ROLES = (Role.BUSINESS_MANAGER,)
+TRAIL_ROLES = (Role.BUSINESS_MANAGER, Role.CHAIR)
+
+
+def _parse_uuid(value) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        raise Http404("No such record.") from None
+
+
+def agency_list(*, actor: Actor, include_inactive: bool = False) -> QuerySet[Agency]:
+    """The partnership's agencies; an agency user or system sees only its own."""
+    agencies = Agency.objects.all()
+    if not include_inactive:
+        agencies = agencies.filter(is_active=True)
+    if actor.is_agency:
+        agencies = agencies.filter(uuid=actor.agency_uuid)
+    return agencies.order_by("name")
+
+
+def agency_get_by_name(*, name: str) -> Agency | None:
+    return Agency.objects.filter(name__iexact=" ".join(name.split())).first()
+
+
+def access_agency(*, actor: Actor, agency_uuid) -> Agency:
+    agency_uuid = _parse_uuid(agency_uuid)
+    if actor.is_agency and agency_uuid != actor.agency_uuid:
+        raise Http404("No such agency.")
+    agency = Agency.objects.filter(uuid=agency_uuid).first()
+    if agency is None:
+        raise Http404("No such agency.")
+    return agency
+
+
+def agency_for_actor(*, actor: Actor) -> Agency | None:
+    """The agency an agency user or system acts for."""
+    if actor.agency_uuid is None:
+        return None
+    return Agency.objects.filter(uuid=actor.agency_uuid).first()
+
+
+def api_key_list(*, actor: Actor) -> QuerySet[AgencyApiKey]:
+    """Every key (its prefix and state, never the key) for the business manager."""
+    if not actor.has_role(*WORKSPACE_ROLES):
+        raise Http404("No such page.")
+    audit_event_record(actor=actor, action="api_keys.viewed", object_type="api_key")
+    return AgencyApiKey.objects.select_related("agency").order_by("-created")
+
+
+def access_api_key(*, actor: Actor, key_uuid) -> AgencyApiKey:
+    key_uuid = _parse_uuid(key_uuid)
+    if not actor.has_role(*WORKSPACE_ROLES):
+        raise Http404("No such key.")
+    api_key = AgencyApiKey.objects.select_related("agency").filter(uuid=key_uuid).first()
+    if api_key is None:
+        raise Http404("No such key.")
+    return api_key
+
+
+def audit_event_list(
+    *,
+    actor: Actor,
+    action: str = "",
+    actor_label: str = "",
+    object_ref: str = "",
+) -> QuerySet[AuditEvent]:
+    """The audit trail, newest first, for the business manager and the chair. Reading the
+    trail is itself recorded."""
+    if not actor.has_role(*TRAIL_ROLES):
+        raise Http404("No such page.")
+    audit_event_record(
+        actor=actor,
+        action="audit_trail.viewed",
+        object_type="audit_trail",
+        detail={
+            key: value
+            for key, value in (("action", action), ("actor", actor_label), ("object", object_ref))
+            if value
+        },
+    )
+    events = AuditEvent.objects.all()
+    if action:
+        events = events.filter(action__startswith=action)
+    if actor_label:
+        events = events.filter(actor_label__icontains=actor_label)
+    if object_ref:
+        events = events.filter(object_ref=object_ref)
+    return events.order_by("-occurred_at", "-id")
+
+
+def api_key_authenticate(*, key: str) -> AgencyApiKey | None:
+    """The key's record if ``key`` is a live key of an active agency in THIS partnership's
+    schema; None otherwise. A key of another partnership does not exist here."""
+    prefix, dot, secret = (key or "").partition(".")
+    if not dot or not prefix or not secret or len(key) > 200:
+        return None
+    api_key = (
+        AgencyApiKey.objects.select_related("agency")
+        .filter(prefix=prefix, revoked=False, agency__is_active=True)
+        .first()
+    )
+    if api_key is None or api_key.has_expired or not api_key.is_valid(key):
+        return None
+    return api_key

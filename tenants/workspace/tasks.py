@@ -1,0 +1,17 @@
+from celery import shared_task
+from django.db import connection
+
+from safeguard.celery import PartnershipTask
+from tenants.actors import actor_for_platform
+from tenants.models import Partnership
+from tenants.workspace.services import api_keys_revoke_expired
+
+
+@shared_task(base=PartnershipTask, bind=True)
+def api_keys_revoke_expired_task(self) -> int:
+    """Daily, per partnership: expired API keys are marked revoked, each with an audit row."""
+    partnership = Partnership.objects.get(schema_name=connection.schema_name)
+    actor = actor_for_platform(
+        partnership=partnership, label="daily API key expiry", request_id=self.request.id
+    )
+    return api_keys_revoke_expired(actor=actor)
