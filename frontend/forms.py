@@ -120,7 +120,12 @@ class RevokeApiKeyForm(forms.Form):
 
 class MemberForm(forms.Form):
     email = forms.EmailField(label="Email address", max_length=254)
-    full_name = forms.CharField(label="Full name", max_length=200)
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=200,
+        required=False,
+        help_text="Not needed for someone who already has a Safeguard account.",
+    )
     role = forms.ChoiceField(label="Role", choices=Role.choices, widget=forms.RadioSelect)
     agency = forms.TypedChoiceField(label="Agency (agency users only)", required=False, coerce=str)
 

@@ -38,4 +38,16 @@ class PartnershipTask(TenantTask):
 
 app = CeleryApp("safeguard")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+
+
+@app.on_after_configure.connect
+def _filesystem_broker_folders(sender, **kwargs):
+    """The embedded (filesystem) broker needs its folders before the first message."""
+    from pathlib import Path
+
+    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        folder = (sender.conf.broker_transport_options or {}).get(key)
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+
 app.autodiscover_tasks(["tenants", "tenants.workspace", "casework", "publishing"])

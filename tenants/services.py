@@ -287,6 +287,8 @@ def member_invite(
         ):
             raise ValidationError({"email": [f"{email} is already a member here."]})
         if user is None:
+            if not (full_name or "").strip():
+                raise ValidationError({"full_name": ["Enter their full name."]})
             user = User(email=email, full_name=(full_name or "").strip())
             user.set_unusable_password()
             user.full_clean()

@@ -33,3 +33,7 @@ CACHES["default"] = {
     "KEY_FUNCTION": "django_tenants.cache.make_key",
     "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
 }
+# Unit tests run tasks in-process when they are sent (after commit); tests/test_celery.py
+# starts a real worker process against a real broker.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
