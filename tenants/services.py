@@ -122,7 +122,6 @@ def partnership_create(
         partnership.full_clean()
         partnership.save(verbosity=0)  # clones the template schema (TENANT_BASE_SCHEMA)
         Domain.objects.create(domain=host, tenant=partnership, is_primary=True)
-    connection.set_schema_to_public()
     return partnership
 
 
@@ -251,7 +250,10 @@ def recovery_codes_generate(*, user: User) -> list[str]:
         user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
     )
     device.token_set.all().delete()
-    codes = [f"{secrets.token_hex(4)}-{secrets.token_hex(4)}" for _ in range(RECOVERY_CODE_COUNT)]
+    # 48 random bits each, as xxxx-xxxx-xxxx (django-otp stores up to 16 characters).
+    codes = [
+        "-".join(secrets.token_hex(2) for _ in range(3)) for _ in range(RECOVERY_CODE_COUNT)
+    ]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes
 

@@ -40,9 +40,7 @@ def assert_web_isolated(
 
     response = own_session.get(path)
     if object_page:
-        assert response.status_code == 404, (
-            f"{outsider} on their own host: {response.status_code}"
-        )
+        assert response.status_code == 404, f"{outsider} on their own host: {response.status_code}"
     _assert_hidden(response, markers, f"{outsider} on their own host")
 
     anonymous = api_client(owner, None)

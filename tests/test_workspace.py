@@ -185,7 +185,9 @@ class TestApiKeys:
 
 
 class TestMembers:
-    def test_inviting_someone_new_emails_a_single_use_link(self, world, django_capture_on_commit_callbacks):
+    def test_inviting_someone_new_emails_a_single_use_link(
+        self, world, django_capture_on_commit_callbacks
+    ):
         client = signed_in_client(world.alice, world.croydon)
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
@@ -222,7 +224,9 @@ class TestMembers:
         actions = audit_actions(world.croydon)
         assert "membership.granted" in actions and "invitation.sent" in actions
 
-    def test_the_invitation_task_sends_once_when_run_twice(self, world, django_capture_on_commit_callbacks):
+    def test_the_invitation_task_sends_once_when_run_twice(
+        self, world, django_capture_on_commit_callbacks
+    ):
         from tenants.tasks import membership_invitation_send
 
         client = signed_in_client(world.alice, world.croydon)
@@ -324,8 +328,9 @@ class TestAuditTrailPage:
             client.get("/workspace/audit/")
         with inside(world.croydon):
             AuditEvent.objects.bulk_create(
-                AuditEvent(partnership_key="croydon", actor_type="system", actor_label="t",
-                           action=f"b{n}")
+                AuditEvent(
+                    partnership_key="croydon", actor_type="system", actor_label="t", action=f"b{n}"
+                )
                 for n in range(200)
             )
         with django_assert_max_num_queries(len(small.captured_queries)):

@@ -20,6 +20,7 @@ import time  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
 import pytest  # noqa: E402
+import pytest_django.fixtures  # noqa: E402
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.testcases import LiveServerThread  # noqa: E402
@@ -53,6 +54,24 @@ BROWSER_PARTNERSHIPS = {
 AXE_MINOR_FINDINGS: list[tuple[str, str, str, str]] = []
 
 
+# pytest-django creates the test database only for the aliases that collected tests declare
+# through `db`, `transactional_db`, `live_server` or a `django_db` mark; these tests use none of
+# them (on purpose: their transaction or flush would hide or wipe the committed data the live
+# server must see). Without this, `pytest tests/browser` would run against the DEVELOPMENT
+# database. So a browser test also counts as needing the default database set up; `live_port`
+# refuses to start if that did not happen.
+_databases_for_test = pytest_django.fixtures._get_databases_for_test
+
+
+def _databases_for_test_including_browser(test):
+    if test.get_closest_marker("browser"):
+        return ("default",), False
+    return _databases_for_test(test)
+
+
+pytest_django.fixtures._get_databases_for_test = _databases_for_test_including_browser
+
+
 def pytest_collection_modifyitems(config, items):
     here = os.path.dirname(__file__)
     for item in items:
@@ -75,6 +94,12 @@ def live_port(django_db_setup, django_db_blocker):
     """A live server on the test database, for the whole session; its port."""
     from django.contrib.staticfiles.handlers import StaticFilesHandler
 
+    if connection.settings_dict["NAME"] != connection.settings_dict["TEST"]["NAME"]:
+        pytest.exit(
+            f"Refusing to run browser tests on {connection.settings_dict['NAME']!r}: "
+            "pytest-django did not set up the test database.",
+            returncode=3,
+        )
     with django_db_blocker.unblock():
         thread = LiveServerThread("localhost", StaticFilesHandler, connections_override={})
         thread.daemon = True
@@ -121,7 +146,9 @@ def check_accessibility(page: Page, label: str) -> None:
             targets = ", ".join(str(n["target"]) for n in v["nodes"])
             AXE_MINOR_FINDINGS.append((label, v["id"], str(v.get("impact")), targets))
     if blocking:
-        lines = [f"axe found {len(blocking)} serious/critical violation(s) on {label} ({page.url}):"]
+        lines = [
+            f"axe found {len(blocking)} serious/critical violation(s) on {label} ({page.url}):"
+        ]
         for v in blocking:
             targets = "; ".join(" ".join(n["target"]) for n in v["nodes"])
             lines.append(f"- {v['id']} [{v['impact']}] {v['help']} -> {targets}")
@@ -213,9 +240,7 @@ def browser_world(live_port, django_db_blocker):
         police = make_agency(sutton, "Sutton Police", AgencyKind.POLICE)
         make_agency(bromley, "Bromley Secret Agency", AgencyKind.OTHER)
         connection.set_schema_to_public()
-        new_manager = make_member(
-            sutton, EMAILS[0], Role.BUSINESS_MANAGER, second_factor=False
-        )
+        new_manager = make_member(sutton, EMAILS[0], Role.BUSINESS_MANAGER, second_factor=False)
         manager = make_member(sutton, EMAILS[1], Role.BUSINESS_MANAGER)
         agency_user = make_member(sutton, EMAILS[2], Role.AGENCY_USER, police)
         bromley_manager = make_member(bromley, EMAILS[3], Role.BUSINESS_MANAGER)

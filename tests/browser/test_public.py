@@ -18,7 +18,6 @@ def test_landing_page_lists_the_partnerships_and_links_to_their_hosts(page, brow
         expect(link).to_have_attribute("href", browser_world.url(key, "/"))
     # The shared session partnerships are listed too: the page is the platform's, not Sutton's.
     expect(partnerships).to_contain_text("Croydon Safeguarding Children Partnership")
-    expect(partnerships).to_contain_text("(formerly Croydon Safeguarding Children Board)")
     check_accessibility(page, "platform landing")
 
     partnerships.get_by_role("link", name=browser_world.sutton.name, exact=True).click()

@@ -1,0 +1,183 @@
+"""Tenant-aware tasks: they run in a partnership's schema or not at all, fan out over live
+partnerships, are sent after commit, and run in a real worker process."""
+
+import datetime
+import os
+import subprocess
+import sys
+import time
+import uuid
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from safeguard.celery import PartnershipMissing
+from safeguard.celery import app as celery_app
+from tenants import tasks as tenant_tasks
+from tenants.models import Partnership
+from tenants.services import partnership_create
+from tenants.workspace.models import AgencyApiKey, AuditEvent
+from tenants.workspace.tasks import api_keys_revoke_expired_task
+from tests.conftest import inside, issue_key, make_agency
+
+TASK = "tenants.workspace.tasks.api_keys_revoke_expired_task"
+
+
+@pytest.mark.django_db
+def test_a_partnership_task_sent_without_a_partnership_raises(world):
+    assert connection.schema_name == "public"
+    with pytest.raises(PartnershipMissing):
+        api_keys_revoke_expired_task.apply(throw=True)
+    with pytest.raises(PartnershipMissing):
+        api_keys_revoke_expired_task.delay()
+
+
+@pytest.mark.django_db
+def test_a_partnership_task_runs_in_the_schema_it_was_sent_from(world):
+    issue_key(world.croydon, world.met_croydon)
+    issue_key(world.lewisham, world.met_lewisham)
+    for schema in ("croydon", "lewisham"):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {schema}.workspace_agencyapikey SET expiry_date = now() - '1d'::interval"
+            )
+    with inside(world.croydon):
+        assert api_keys_revoke_expired_task.delay().get() == 1
+        assert AgencyApiKey.objects.get().revoked
+    with inside(world.lewisham):
+        assert not AgencyApiKey.objects.get().revoked
+
+
+@pytest.mark.django_db
+def test_the_fan_out_sends_once_per_live_partnership_from_inside_its_schema(world, monkeypatch):
+    sent = []
+    monkeypatch.setattr(
+        celery_app, "send_task", lambda name, **kw: sent.append((name, connection.schema_name))
+    )
+    count = tenant_tasks.partnerships_fan_out.run(TASK)
+    schemas = sorted(Partnership.objects.values_list("schema_name", flat=True))
+    assert count == len(schemas)
+    assert sorted(schema for _, schema in sent) == schemas
+    assert settings.TENANT_BASE_SCHEMA not in {schema for _, schema in sent}
+    assert {name for name, _ in sent} == {TASK}
+    assert connection.schema_name == "public"
+
+
+@pytest.mark.django_db
+def test_the_beat_schedule_names_real_tasks():
+    celery_app.loader.import_default_modules()
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in celery_app.tasks
+        for name in entry.get("args", []):
+            assert name in celery_app.tasks
+
+
+@pytest.mark.django_db
+def test_a_task_is_sent_only_when_its_transaction_commits(
+    world, django_capture_on_commit_callbacks
+):
+    from tests.conftest import signed_in_client
+
+    client = signed_in_client(world.alice, world.croydon)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(
+            "/workspace/members/",
+            {"email": "later@croydon.example", "full_name": "L", "role": "chair", "agency": ""},
+        )
+    assert len(callbacks) == 1
+    with inside(world.croydon):
+        assert not AuditEvent.objects.filter(action="invitation.sent").exists()
+
+
+def _test_database_url() -> str:
+    db = settings.DATABASES["default"]
+    host = db.get("HOST") or ""
+    host = quote(host, safe="") if host.startswith("/") else host
+    auth = db["USER"] + (f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else "")
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgresql://{auth}@{host}{port}/{db['NAME']}"
+
+
+@pytest.fixture
+def committed_partnership(django_db_setup, django_db_blocker):
+    """A partnership whose rows are committed, so another process can see them; dropped after."""
+    with django_db_blocker.unblock():
+        partnership = partnership_create(key="celery-e2e", name="Celery End-to-End Partnership")
+        agency = make_agency(partnership, "Met Police")
+        key = issue_key(
+            partnership, agency, expires_on=timezone.localdate() + datetime.timedelta(days=1)
+        )
+        with inside(partnership):
+            AgencyApiKey.objects.update(expiry_date=timezone.now() - datetime.timedelta(hours=1))
+    yield partnership, key
+    with django_db_blocker.unblock():
+        partnership.delete(force_drop=True)
+        connection.set_schema_to_public()
+
+
+@pytest.mark.worker
+def test_a_real_worker_runs_a_partnership_task_end_to_end(
+    committed_partnership, django_db_blocker, monkeypatch
+):
+    """Against Redis when REDIS_URL is set (CI), else the embedded filesystem broker."""
+    partnership, _key = committed_partnership
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="safeguard.settings.test",
+        DATABASE_URL=_test_database_url(),
+        CELERY_QUEUE=queue,
+    )
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "safeguard",
+            "worker",
+            "--pool",
+            "solo",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel",
+            "INFO",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        with django_db_blocker.unblock():
+            # Sent from the public schema: the worker must refuse it and change nothing.
+            celery_app.send_task(TASK, queue=queue)
+            with tenant_context(partnership):
+                celery_app.send_task(TASK, queue=queue)
+            connection.set_schema_to_public()
+            deadline = time.monotonic() + 60
+            revoked = False
+            while time.monotonic() < deadline and not revoked:
+                with inside(partnership):
+                    revoked = AgencyApiKey.objects.get().revoked
+                time.sleep(0.3)
+            assert revoked, "the worker did not run the task in time"
+            with inside(partnership):
+                event = AuditEvent.objects.get(action="api_key.revoked")
+            assert event.actor_label == "daily API key expiry"
+            assert event.detail["reason"] == "expired"
+    finally:
+        worker.terminate()
+        output, _ = worker.communicate(timeout=30)
+    assert "PartnershipMissing" in output, output[-3000:]
+    broker = "redis" if os.environ.get("REDIS_URL") else "filesystem"
+    assert f"transport:   {broker}" in output or broker in output.split("results:")[0], output[
+        :1500
+    ]
