@@ -45,7 +45,7 @@ def _filesystem_broker_folders(sender, **kwargs):
     """The embedded (filesystem) broker needs its folders before the first message."""
     from pathlib import Path
 
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         folder = (sender.conf.broker_transport_options or {}).get(key)
         if folder:
             Path(folder).mkdir(parents=True, exist_ok=True)
