@@ -12,6 +12,9 @@ from tenants.workspace.models import AgencyKind
 def _helper(*fields, submit: str, method: str = "post") -> FormHelper:
     helper = FormHelper()
     helper.form_method = method
+    # Templates write the <form> themselves (with hx-* attributes where needed); a second one
+    # from crispy would nest, and htmx keeps nested forms in swapped content.
+    helper.form_tag = False
     helper.layout = Layout(*fields, Submit("submit", submit))
     return helper
 
@@ -151,6 +154,7 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_method = "get"
+        self.helper.form_tag = False
         self.helper.layout = Layout(
             Fieldset(
                 Field.text("action", field_width=20),

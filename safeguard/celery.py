@@ -50,4 +50,5 @@ def _filesystem_broker_folders(sender, **kwargs):
         if folder:
             Path(folder).mkdir(parents=True, exist_ok=True)
 
+
 app.autodiscover_tasks(["tenants", "tenants.workspace", "casework", "publishing"])

@@ -16,9 +16,9 @@ from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
-from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -251,20 +251,38 @@ def recovery_codes_generate(*, user: User) -> list[str]:
     )
     device.token_set.all().delete()
     # 48 random bits each, as xxxx-xxxx-xxxx (django-otp stores up to 16 characters).
-    codes = [
-        "-".join(secrets.token_hex(2) for _ in range(3)) for _ in range(RECOVERY_CODE_COUNT)
-    ]
+    codes = ["-".join(secrets.token_hex(2) for _ in range(3)) for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes
 
 
-def second_factor_match(*, user: User, token: str):
-    """The device that accepts ``token`` (an authenticator code or an unused recovery code,
-    which is then spent), or None."""
+def second_factor_check(*, user: User, token: str) -> tuple[object | None, str]:
+    """The device that accepts ``token``, or None and why not.
+
+    Six digits go to the authenticator, anything else to the recovery codes (a used recovery
+    code is spent). Only that one device is tried, so a typo in one never counts against the
+    other; each device's own back-off after wrong codes (django-otp's throttling) is reported
+    rather than hidden behind "wrong code"."""
     token = (token or "").strip().replace(" ", "").lower()
     if not token:
-        return None
-    return match_token(user, token)
+        return None, "Enter a code."
+    if token.isdigit() and len(token) == 6:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    else:
+        device = StaticDevice.objects.filter(user=user, name=RECOVERY_DEVICE_NAME).first()
+    if device is None:
+        return None, "The code is wrong or has already been used."
+    allowed, why = device.verify_is_allowed()
+    if not allowed:
+        locked_until = (why or {}).get("locked_until")
+        wait = ""
+        if locked_until is not None:
+            seconds = max(1, int((locked_until - timezone.now()).total_seconds()) + 1)
+            wait = f" Wait {seconds} second{'s' if seconds != 1 else ''} and try again."
+        return None, "Too many wrong codes." + wait
+    if device.verify_token(token):
+        return device, ""
+    return None, "The code is wrong or has already been used."
 
 
 def member_invite(

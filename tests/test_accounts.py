@@ -91,9 +91,11 @@ def test_wrong_codes_slow_down_further_attempts(world):
     sign_in(client, world.alice.email)
     device = TOTPDevice.objects.get(user=world.alice)
     assert "is wrong" in client.post("/sign-in/two-factor/", {"token": "123456"}).content.decode()
-    # Straight after a failure even the right code is refused (django-otp's throttling)...
+    # Straight after a failure even the right code is refused (django-otp's throttling), and
+    # the page says so...
     response = client.post("/sign-in/two-factor/", {"token": totp_code(device)})
     assert response.status_code == 200
+    assert "Too many wrong codes. Wait" in response.content.decode()
     assert client.get("/dashboard/").status_code == 302
     # ...and accepted once the back-off has passed.
     device.refresh_from_db()
@@ -118,6 +120,16 @@ def test_a_recovery_code_works_once(world):
     response = second.post("/sign-in/two-factor/", {"token": codes[0]})
     assert "already been used" in response.content.decode()
     assert second.get("/dashboard/").status_code == 302
+
+
+def test_a_typo_in_the_authenticator_code_does_not_block_a_recovery_code(world):
+    from tenants.services import recovery_codes_generate
+
+    codes = recovery_codes_generate(user=world.alice)
+    client = croydon_browser()
+    sign_in(client, world.alice.email)
+    assert "is wrong" in client.post("/sign-in/two-factor/", {"token": "000000"}).content.decode()
+    assert client.post("/sign-in/two-factor/", {"token": codes[1]}).status_code == 302
 
 
 def test_new_recovery_codes_replace_the_old_ones(world):

@@ -100,9 +100,9 @@ def two_factor(request):
         return redirect("frontend:two-factor-setup")
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = services.second_factor_match(user=user, token=form.cleaned_data["token"])
+        device, problem = services.second_factor_check(user=user, token=form.cleaned_data["token"])
         if device is None:
-            form.add_error("token", "The code is wrong or has already been used.")
+            form.add_error("token", problem)
         else:
             otp_login(request, device)
             if isinstance(device, StaticDevice):
@@ -203,6 +203,7 @@ def set_password(request, uidb64, token):
         messages.success(request, "Your password is set. Sign in to continue.")
         return redirect("frontend:sign-in")
     form.helper = FormHelper()
+    form.helper.form_tag = False
     form.helper.layout = Layout(
         Field.text("new_password1"), Field.text("new_password2"), Submit("submit", "Set password")
     )

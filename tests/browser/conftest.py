@@ -15,24 +15,26 @@ import os
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop runs in-thread
 
-import re  # noqa: E402
-import time  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
+import re
+import time
+import uuid
+from dataclasses import dataclass
 
-import pytest  # noqa: E402
-import pytest_django.fixtures  # noqa: E402
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.testcases import LiveServerThread  # noqa: E402
-from django_otp import devices_for_user  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+import pytest
+import pytest_django.fixtures
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.testcases import LiveServerThread
+from django_otp import devices_for_user
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Page, expect, sync_playwright
 
-from tenants.models import Partnership, Role, User  # noqa: E402
-from tenants.selectors import host_cache_clear  # noqa: E402
-from tenants.services import partnership_create  # noqa: E402
-from tenants.workspace.models import AgencyKind  # noqa: E402
-from tests.conftest import PASSWORD, make_agency, make_member  # noqa: E402
+from tenants.models import Partnership, Role, User
+from tenants.selectors import host_cache_clear
+from tenants.services import partnership_create
+from tenants.workspace.models import AgencyKind
+from tests.conftest import PASSWORD, make_agency, make_member
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -55,11 +57,12 @@ AXE_MINOR_FINDINGS: list[tuple[str, str, str, str]] = []
 
 
 # pytest-django creates the test database only for the aliases that collected tests declare
-# through `db`, `transactional_db`, `live_server` or a `django_db` mark; these tests use none of
-# them (on purpose: their transaction or flush would hide or wipe the committed data the live
-# server must see). Without this, `pytest tests/browser` would run against the DEVELOPMENT
-# database. So a browser test also counts as needing the default database set up; `live_port`
-# refuses to start if that did not happen.
+# through `db`, `transactional_db`, `live_server` or a `django_db` mark. Browser tests use none
+# of them on purpose: their transaction would hide the committed rows the live server must see,
+# and a transactional flush would wipe the partnerships. Without this, `pytest tests/browser`
+# alone would reach the DEVELOPMENT database, so a browser test also counts as needing the
+# default database (this leans on pytest-django's internals, pinned in requirements.lock), and
+# `live_port` refuses to start on anything but the test database.
 _databases_for_test = pytest_django.fixtures._get_databases_for_test
 
 
@@ -128,13 +131,16 @@ def chromium():
 
 
 @pytest.fixture
-def page(chromium) -> Page:
-    """A fresh browser context (no cookies) and one page in it."""
+def page(chromium, django_db_blocker) -> Page:
+    """A fresh browser context (no cookies) and one page in it; its sessions are deleted after."""
     context = chromium.new_context(locale="en-GB")
     context.set_default_timeout(TIMEOUT_MS)
     tab = context.new_page()
     yield tab
+    session_keys = {c["value"] for c in context.cookies() if c["name"] == "sessionid"}
     context.close()
+    with django_db_blocker.unblock():
+        Session.objects.filter(session_key__in=session_keys).delete()
 
 
 def check_accessibility(page: Page, label: str) -> None:
@@ -203,8 +209,6 @@ class BrowserWorld:
     bromley: Partnership
     sutton_agency_name: str
     new_manager: User  # Sutton business manager who has not set up an authenticator yet
-    manager: User  # Sutton business manager with an authenticator
-    manager_device: TOTPDevice
     agency_user: User  # Sutton agency user (no second factor)
     bromley_manager: User  # Bromley only, with an authenticator
     bromley_device: TOTPDevice
@@ -219,52 +223,87 @@ class BrowserWorld:
 
 EMAILS = [
     "nina.new@sutton.example",
-    "mo.manager@sutton.example",
     "ada.agency@sutton-police.example",
     "bea.manager@bromley.example",
 ]
+EMAIL_DOMAINS = ("@sutton.example", "@sutton-police.example", "@bromley.example")
+
+
+def _remove(partnerships: list[Partnership], emails: list[str]) -> None:
+    """Delete these people, then drop these partnerships' schemas (and all made in them)."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username__in=emails).delete()
+    User.objects.filter(email__in=emails).delete()
+    for partnership in partnerships:
+        partnership.delete(force_drop=True)
+        connection.set_schema_to_public()
+    host_cache_clear()
 
 
 @pytest.fixture(scope="module")
 def browser_world(live_port, django_db_blocker):
     """Sutton and Bromley and their people, committed; all removed again after the module."""
+    created: list[Partnership] = []
     with django_db_blocker.unblock():
-        created = []
-        for key, name in BROWSER_PARTNERSHIPS.items():
-            partnership = Partnership.objects.filter(key=key).first()
-            if partnership is None:
-                partnership = partnership_create(key=key, name=name)
-            connection.set_schema_to_public()
-            created.append(partnership)
-        sutton, bromley = created
-        police = make_agency(sutton, "Sutton Police", AgencyKind.POLICE)
-        make_agency(bromley, "Bromley Secret Agency", AgencyKind.OTHER)
-        connection.set_schema_to_public()
-        new_manager = make_member(sutton, EMAILS[0], Role.BUSINESS_MANAGER, second_factor=False)
-        manager = make_member(sutton, EMAILS[1], Role.BUSINESS_MANAGER)
-        agency_user = make_member(sutton, EMAILS[2], Role.AGENCY_USER, police)
-        bromley_manager = make_member(bromley, EMAILS[3], Role.BUSINESS_MANAGER)
-        world = BrowserWorld(
-            port=live_port,
-            sutton=sutton,
-            bromley=bromley,
-            sutton_agency_name=police.name,
-            new_manager=new_manager,
-            manager=manager,
-            manager_device=TOTPDevice.objects.get(user=manager, confirmed=True),
-            agency_user=agency_user,
-            bromley_manager=bromley_manager,
-            bromley_device=TOTPDevice.objects.get(user=bromley_manager, confirmed=True),
-        )
-        host_cache_clear()
+        try:
+            for key, name in BROWSER_PARTNERSHIPS.items():
+                partnership = Partnership.objects.filter(key=key).first()
+                if partnership is None:
+                    partnership = partnership_create(key=key, name=name)
+                connection.set_schema_to_public()
+                created.append(partnership)
+            sutton, bromley = created
+            police = make_agency(sutton, "Sutton Police", AgencyKind.POLICE)
+            make_agency(bromley, "Bromley Secret Agency", AgencyKind.OTHER)
+            new_manager, agency_user, bromley_manager = (
+                make_member(sutton, EMAILS[0], Role.BUSINESS_MANAGER, second_factor=False),
+                make_member(sutton, EMAILS[1], Role.AGENCY_USER, police),
+                make_member(bromley, EMAILS[2], Role.BUSINESS_MANAGER),
+            )
+            world = BrowserWorld(
+                port=live_port,
+                sutton=sutton,
+                bromley=bromley,
+                sutton_agency_name=police.name,
+                new_manager=new_manager,
+                agency_user=agency_user,
+                bromley_manager=bromley_manager,
+                bromley_device=TOTPDevice.objects.get(user=bromley_manager, confirmed=True),
+            )
+            host_cache_clear()
+        except BaseException:
+            _remove(created, EMAILS)
+            raise
     yield world
+    with django_db_blocker.unblock():
+        # Anyone else a test left behind in these partnerships goes too.
+        leftovers = User.objects.filter(memberships__partnership__in=created).values_list(
+            "email", flat=True
+        )
+        emails = EMAILS + [e for e in leftovers if e.endswith(EMAIL_DOMAINS)]
+        _remove(created, emails)
+
+
+@dataclass
+class Manager:
+    user: User
+    device: TOTPDevice
+
+
+@pytest.fixture
+def sutton_manager(browser_world, django_db_blocker) -> Manager:
+    """A Sutton business manager with an authenticator, for one test: each signs in with a
+    code of their own (django-otp accepts a period's code once per device)."""
+    email = f"manager.{uuid.uuid4().hex[:8]}@sutton.example"
+    with django_db_blocker.unblock():
+        user = make_member(browser_world.sutton, email, Role.BUSINESS_MANAGER)
+        device = TOTPDevice.objects.get(user=user, confirmed=True)
+    yield Manager(user=user, device=device)
     with django_db_blocker.unblock():
         from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
         for model in (AccessAttempt, AccessFailureLog, AccessLog):
-            model.objects.filter(username__in=EMAILS).delete()
-        User.objects.filter(email__in=EMAILS).delete()
-        for partnership in created:
-            partnership.delete(force_drop=True)
-            connection.set_schema_to_public()
-        host_cache_clear()
+            model.objects.filter(username=email).delete()
+        User.objects.filter(email=email).delete()

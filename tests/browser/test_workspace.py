@@ -11,15 +11,15 @@ from tests.conftest import inside, totp_code
 HOSTILE_NAME = "<script>window.__pwned=1</script>Evil"
 
 
-def _sign_in_manager(page: Page, world) -> None:
-    sign_in(page, world.url("sutton"), world.manager.email)
+def _sign_in_manager(page: Page, world, manager) -> None:
+    sign_in(page, world.url("sutton"), manager.user.email)
     expect(page).to_have_url(world.url("sutton", "/sign-in/two-factor/?next=/dashboard/"))
-    enter_code(page, totp_code(world.manager_device))
+    enter_code(page, totp_code(manager.device))
     expect(page).to_have_url(world.url("sutton", "/dashboard/"))
 
 
-def _add_agency_with_htmx(page: Page, name: str, kind: str | None = None):
-    """Submit the "Add an agency" form; returns the htmx request's response."""
+def _submit_agency(page: Page, name: str, kind: str | None = None):
+    """Submit the "Add an agency" form; returns the response to its POST."""
     page.get_by_label("Name", exact=True).fill(name)
     if kind:
         page.get_by_label("Kind of agency").select_option(label=kind)
@@ -27,27 +27,37 @@ def _add_agency_with_htmx(page: Page, name: str, kind: str | None = None):
         lambda r: r.request.method == "POST" and r.url.endswith("/workspace/agencies/")
     ) as info:
         page.get_by_role("button", name="Add agency").click()
-    response = info.value
+    return info.value
+
+
+def _add_agency_with_htmx(page: Page, name: str, kind: str | None = None):
+    response = _submit_agency(page, name, kind)
     assert response.request.headers.get("hx-request") == "true"
     assert response.status == 200
     return response
 
 
-def test_manager_adds_agencies_without_a_page_load_and_names_are_shown_as_text(
-    page, browser_world, django_db_blocker
-):
-    agencies_url = browser_world.url("sutton", "/workspace/agencies/")
-    _sign_in_manager(page, browser_world)
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Workspace").click()
-    expect(page).to_have_url(agencies_url)
+def _open_agencies(page: Page, world) -> str:
+    """Load the agencies page afresh and mark the window: a page load would wipe the mark, an
+    htmx swap of #agencies keeps it."""
+    url = world.url("sutton", "/workspace/agencies/")
+    page.goto(url)
     expect(page.get_by_role("heading", level=1)).to_have_text("Agencies")
+    page.evaluate("window.__samePage = 'yes'")
+    return url
+
+
+def test_manager_adds_agencies_without_a_page_load_and_names_are_shown_as_text(
+    page, browser_world, sutton_manager, django_db_blocker
+):
+    _sign_in_manager(page, browser_world, sutton_manager)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Workspace").click()
+    agencies_url = _open_agencies(page, browser_world)
     rows = page.locator("#agencies tbody tr")
     expect(rows.filter(has_text=browser_world.sutton_agency_name)).to_have_count(1)
     before = rows.count()
     check_accessibility(page, "workspace: agencies")
 
-    # A page load would wipe this; an htmx swap of #agencies keeps it.
-    page.evaluate("window.__samePage = 'yes'")
     _add_agency_with_htmx(
         page, "Sutton Health Visiting", "Health (NHS trust, integrated care board)"
     )
@@ -65,6 +75,7 @@ def test_manager_adds_agencies_without_a_page_load_and_names_are_shown_as_text(
     check_accessibility(page, "workspace: agencies, after htmx add")
 
     # An empty name: the GOV.UK error summary, inside the swapped section.
+    _open_agencies(page, browser_world)
     _add_agency_with_htmx(page, "")
     summary = page.locator("#agencies .govuk-error-summary")
     expect(summary).to_be_visible()
@@ -81,15 +92,16 @@ def test_manager_adds_agencies_without_a_page_load_and_names_are_shown_as_text(
     check_accessibility(page, "workspace: agencies, htmx error summary")
 
     # HTML typed as a name is stored and shown as text, never run.
+    _open_agencies(page, browser_world)
     _add_agency_with_htmx(page, HOSTILE_NAME)
+    expect(page.locator("#agencies .govuk-error-summary")).to_have_count(0)
     hostile_row = rows.filter(has_text="Evil")
     expect(hostile_row.locator("td").first).to_have_text(HOSTILE_NAME)
-    expect(page.locator("#agencies .govuk-error-summary")).to_have_count(0)
+    assert page.evaluate("window.__samePage") == "yes"
     assert page.evaluate("window.__pwned") is None
     page.goto(agencies_url)  # a full render of the same list
-    expect(rows.filter(has_text="Evil").locator("td").first).to_have_text(HOSTILE_NAME)
+    expect(hostile_row.locator("td").first).to_have_text(HOSTILE_NAME)
     assert page.evaluate("window.__pwned") is None
-    assert page.evaluate("window.__samePage") is None  # this time it was a page load
     page.get_by_role("link", name=f"Change {HOSTILE_NAME}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Change {HOSTILE_NAME}")
     expect(page).to_have_title(re.compile("^" + re.escape(f"Change {HOSTILE_NAME} – ")))
@@ -100,13 +112,38 @@ def test_manager_adds_agencies_without_a_page_load_and_names_are_shown_as_text(
         assert Agency.objects.filter(name=HOSTILE_NAME).exists()
 
 
+def test_the_agency_form_stays_htmx_after_a_swap(page, browser_world, sutton_manager):
+    _sign_in_manager(page, browser_world, sutton_manager)
+    _open_agencies(page, browser_world)
+    _add_agency_with_htmx(page, "Sutton Youth Offending Service")
+    expect(page.locator("#agencies tbody tr", has_text="Youth Offending")).to_have_count(1)
+    assert page.locator("#agencies form form").count() == 0
+    second = _submit_agency(page, "Sutton Early Help")
+    expect(page.locator("#agencies tbody tr", has_text="Sutton Early Help")).to_have_count(1)
+    assert second.request.headers.get("hx-request") == "true"
+    assert page.evaluate("window.__samePage") == "yes"
+
+
+def test_an_error_summary_swapped_in_by_htmx_takes_focus(page, browser_world, sutton_manager):
+    _sign_in_manager(page, browser_world, sutton_manager)
+    _open_agencies(page, browser_world)
+    _add_agency_with_htmx(page, "")
+    summary = page.locator("#agencies .govuk-error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+
+
 def test_manager_issues_a_key_sees_it_once_revokes_it_and_finds_it_all_audited(
-    page, browser_world, django_db_blocker
+    page, browser_world, sutton_manager, django_db_blocker
 ):
     keys_url = browser_world.url("sutton", "/workspace/api-keys/")
-    agency_name = browser_world.sutton_agency_name
-    _sign_in_manager(page, browser_world)
-    page.goto(keys_url)
+    agency_name = "Sutton Probation Delivery Unit"
+    _sign_in_manager(page, browser_world, sutton_manager)
+    _open_agencies(page, browser_world)
+    _add_agency_with_htmx(page, agency_name, "Probation and youth justice")
+    expect(page.locator("#agencies tbody tr", has_text=agency_name)).to_have_count(1)
+    page.get_by_role("navigation", name="Workspace").get_by_role("link", name="API keys").click()
+    expect(page).to_have_url(keys_url)
     expect(page.get_by_role("heading", level=1)).to_have_text("Agency API keys")
     check_accessibility(page, "workspace: API keys")
 
@@ -120,7 +157,7 @@ def test_manager_issues_a_key_sees_it_once_revokes_it_and_finds_it_all_audited(
     prefix = row.locator("code").inner_text().strip()
     assert key.startswith(prefix + "."), (key, prefix)
     expect(row).to_contain_text(agency_name)
-    expect(row).to_contain_text(f"by {browser_world.manager.email}")
+    expect(row).to_contain_text(f"by {sutton_manager.user.email}")
     expect(row.locator(".govuk-tag")).to_have_text("Active")
     with django_db_blocker.unblock(), inside(browser_world.sutton):
         assert AgencyApiKey.objects.is_valid(key)
@@ -155,15 +192,16 @@ def test_manager_issues_a_key_sees_it_once_revokes_it_and_finds_it_all_audited(
     page.get_by_role("navigation", name="Workspace").get_by_role("link", name="Audit trail").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Audit trail")
     events = page.locator("#audit-events tbody tr")
+    mine = events.filter(has_text=sutton_manager.user.email)
     for action in ("agency.created", "api_key.issued", "api_key.revoked"):
-        expect(events.filter(has=page.locator("code", has_text=action)).first).to_contain_text(
-            browser_world.manager.email
-        )
+        expect(mine.filter(has=page.locator("code", has_text=action))).to_have_count(1)
     check_accessibility(page, "workspace: audit trail")
 
     page.get_by_label("Action starts with").fill("api_key.")
+    page.get_by_label("Who (email or key)").fill(sutton_manager.user.email)
     page.get_by_role("button", name="Apply filter").click()
-    expect(page).to_have_url(re.compile(r"/workspace/audit/\?action=api_key\.&"))
+    expect(page).to_have_url(re.compile(r"/workspace/audit/\?action=api_key\.&actor="))
+    expect(events).to_have_count(2)
     actions = [a.strip() for a in events.locator("td:nth-child(3)").all_inner_texts()]
-    assert sorted(actions) == ["api_key.issued", "api_key.revoked"], actions
+    assert actions == ["api_key.revoked", "api_key.issued"], actions  # newest first
     check_accessibility(page, "workspace: audit trail, filtered")

@@ -3,7 +3,12 @@ import { initAll as mojInitAll } from "../safeguard/moj-frontend.min.js";
 
 govukInitAll();
 mojInitAll();
-// Components swapped in by htmx are initialised too.
-document.body.addEventListener("htmx:afterSwap", (event) => {
-  govukInitAll({ scope: event.detail.target });
-});
+// Content that htmx swaps in gets its GOV.UK components too (an error summary then takes focus,
+// as on a full page). htmx.onLoad passes the new element, not the one it replaced.
+if (window.htmx) {
+  window.htmx.onLoad((element) => {
+    if (element !== document.body) {
+      govukInitAll({ scope: element });
+    }
+  });
+}
