@@ -37,3 +37,6 @@ CACHES["default"] = {
 # starts a real worker process against a real broker.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# The browser tests' live server answers each request in a thread of its own; persistent
+# connections would outlive those threads and keep the test database busy at teardown.
+DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -284,6 +284,7 @@ def browser_world(live_port, django_db_blocker):
         )
         emails = EMAILS + [e for e in leftovers if e.endswith(EMAIL_DOMAINS)]
         _remove(created, emails)
+        connection.close()
 
 
 @dataclass
