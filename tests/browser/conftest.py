@@ -308,3 +308,16 @@ def sutton_manager(browser_world, django_db_blocker) -> Manager:
         for model in (AccessAttempt, AccessFailureLog, AccessLog):
             model.objects.filter(username=email).delete()
         User.objects.filter(email=email).delete()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _release_the_test_database(django_db_setup, django_db_blocker):
+    """Playwright runs its sync API on greenlets, and Django keeps a connection per context, so
+    a browser fixture can leave a connection behind that no close() in this context reaches.
+    Before the test database is dropped, end any such session of ours."""
+    yield
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
