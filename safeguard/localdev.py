@@ -87,7 +87,9 @@ def _secret_key_file() -> str:
 def _environment(*, settings: str) -> dict[str, str]:
     env = dict(os.environ)
     env["DATABASE_URL"] = database_url()
-    env.setdefault("DJANGO_SETTINGS_MODULE", settings)
+    # Set, not defaulted: importing this package (its Celery app) already put the base settings
+    # in os.environ.
+    env["DJANGO_SETTINGS_MODULE"] = settings
     env.setdefault("DATA_DIR", str(DATA_DIR))
     return env
 
