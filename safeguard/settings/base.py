@@ -48,6 +48,7 @@ SHARED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "pgtrigger",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -65,6 +66,7 @@ SHARED_APPS = [
 ]
 TENANT_APPS = [
     "tenants.workspace",
+    "casework",
     "rest_framework_api_key",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

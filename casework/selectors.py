@@ -1,0 +1,169 @@
+"""Reads of casework. Objects are reached through ``access_<thing>`` helpers that give the same
+404 for "missing" and "not yours"; page-level reads are recorded in the audit trail."""
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from casework.clocks import add_working_days
+from casework.models import Clock, ContributionRequest, Referral
+from casework.services import REVIEW_GROUP, screening_criteria, today
+from tenants.actors import Actor
+from tenants.workspace.models import AuditEvent
+from tenants.workspace.services import audit_event_record
+
+DUE_SOON_WORKING_DAYS = 2
+
+
+def _visible_referrals(actor: Actor) -> QuerySet[Referral]:
+    """The review group sees every referral; an agency (its users and its system) sees the
+    referrals it made; anyone else, none (lead reviewers reach reviews, not referrals)."""
+    referrals = Referral.objects.all()
+    if actor.has_role(*REVIEW_GROUP):
+        return referrals
+    if actor.is_agency:
+        return referrals.filter(referring_agency__uuid=actor.agency_uuid)
+    return referrals.none()
+
+
+def access_referral(*, actor: Actor, reference: str) -> Referral:
+    """The referral, if this actor may see it; the same 404 otherwise."""
+    referral = (
+        _visible_referrals(actor)
+        .select_related("referring_agency")
+        .filter(reference=str(reference).upper())
+        .first()
+    )
+    if referral is None:
+        raise Http404("No such referral.")
+    return referral
+
+
+def referral_for_page(*, actor: Actor, reference: str) -> Referral:
+    """The referral with everything its page or API answer shows; the read is audited."""
+    referral = (
+        _visible_referrals(actor)
+        .select_related("referring_agency", "screening", "rapid_review", "decision", "review")
+        .prefetch_related(
+            "children",
+            "clocks",
+            "agencies_involved",
+            "attachments",
+            Prefetch(
+                "rapid_review__contribution_requests",
+                queryset=ContributionRequest.objects.select_related("agency"),
+            ),
+        )
+        .filter(reference=str(reference).upper())
+        .first()
+    )
+    if referral is None:
+        raise Http404("No such referral.")
+    audit_event_record(
+        actor=actor, action="referral.viewed", object_type="referral", object_ref=referral.reference
+    )
+    return referral
+
+
+def referral_list(
+    *,
+    actor: Actor,
+    status: str = "",
+    agency_uuid=None,
+    due_soon: bool = False,
+    overdue: bool = False,
+    audit: bool = True,
+) -> QuerySet[Referral]:
+    """The triage list, newest first, with each referral's agency and clocks in a fixed number
+    of queries whatever the number of referrals."""
+    referrals = _visible_referrals(actor).select_related("referring_agency")
+    if status:
+        referrals = referrals.filter(status=status)
+    if agency_uuid:
+        referrals = referrals.filter(referring_agency__uuid=agency_uuid)
+    now = today()
+    open_clocks = Clock.objects.filter(referral=OuterRef("pk"), stopped_on__isnull=True)
+    if overdue:
+        referrals = referrals.filter(Exists(open_clocks.filter(due__lt=now)))
+    if due_soon:
+        horizon = add_working_days(now, DUE_SOON_WORKING_DAYS)
+        referrals = referrals.filter(Exists(open_clocks.filter(due__gte=now, due__lte=horizon)))
+    if audit:
+        audit_event_record(
+            actor=actor,
+            action="referrals.listed",
+            object_type="referral",
+            detail={
+                k: v
+                for k, v in {
+                    "status": status,
+                    "agency": str(agency_uuid or ""),
+                    "due_soon": due_soon,
+                    "overdue": overdue,
+                }.items()
+                if v
+            },
+        )
+    return referrals.prefetch_related("clocks").order_by("-created_at", "-id")
+
+
+def clocks_needing_attention(*, actor: Actor, limit: int = 50) -> list[Clock]:
+    """Open clocks, overdue first then by due date, of the referrals this actor sees."""
+    visible = _visible_referrals(actor).values("pk")
+    return list(
+        Clock.objects.filter(referral__in=visible, stopped_on__isnull=True)
+        .select_related("referral")
+        .order_by("due", "id")[:limit]
+    )
+
+
+def clock_board(*, actor: Actor, day: datetime.date | None = None) -> dict[str, list[Clock]]:
+    """The partnership's open clocks by urgency: overdue, due within 2 working days, later."""
+    now = day or today()
+    horizon = add_working_days(now, DUE_SOON_WORKING_DAYS)
+    board = {"overdue": [], "due_soon": [], "later": []}
+    for clock in clocks_needing_attention(actor=actor, limit=500):
+        key = "overdue" if clock.due < now else ("due_soon" if clock.due <= horizon else "later")
+        board[key].append(clock)
+    return board
+
+
+def contribution_requests_for_agency(*, actor: Actor) -> QuerySet[ContributionRequest]:
+    """Rapid-review contributions asked of the actor's agency."""
+    if not actor.is_agency:
+        return ContributionRequest.objects.none()
+    return (
+        ContributionRequest.objects.filter(agency__uuid=actor.agency_uuid)
+        .select_related("agency", "rapid_review__referral")
+        .order_by("submitted_at", "due")
+    )
+
+
+def access_contribution_request(*, actor: Actor, reference: str) -> ContributionRequest:
+    """The request to the actor's agency on that referral; 404 for anyone else. An agency asked
+    for a contribution need not be the one that referred."""
+    request = (
+        contribution_requests_for_agency(actor=actor)
+        .filter(rapid_review__referral__reference=str(reference).upper())
+        .first()
+    )
+    if request is None:
+        raise Http404("No such request.")
+    return request
+
+
+def referral_screening_rules(referral: Referral) -> tuple[bool, list[str]]:
+    return screening_criteria(referral)
+
+
+def referral_timeline(*, referral: Referral) -> QuerySet[AuditEvent]:
+    """Everything that happened to the referral, oldest first (reads left out)."""
+    return (
+        AuditEvent.objects.filter(
+            Q(object_type="referral", object_ref=referral.reference)
+            | Q(object_type="review", detail__referral=referral.reference)
+        )
+        .exclude(action__endswith=".viewed")
+        .order_by("occurred_at", "id")
+    )
