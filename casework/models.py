@@ -160,6 +160,9 @@ class Attachment(models.Model):
     class Meta:
         ordering = ["uploaded_at"]
 
+    def __str__(self) -> str:
+        return self.original_name
+
 
 class Screening(models.Model):
     """The review group's view of the referral against the criteria, with its rationale."""
@@ -171,6 +174,9 @@ class Screening(models.Model):
     override_reason = models.TextField(blank=True)
     recorded_by = models.CharField(max_length=254)
     recorded_at = models.DateTimeField(db_default=Now())
+
+    def __str__(self) -> str:
+        return f"Screening of {self.referral}"
 
 
 class RapidReview(models.Model):
@@ -186,6 +192,9 @@ class RapidReview(models.Model):
     sent_to_panel_on = models.DateField(null=True, blank=True)
     panel_response = models.TextField(blank=True)
     panel_responded_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Rapid review of {self.referral}"
 
 
 class ContributionRequest(models.Model):
@@ -214,6 +223,9 @@ class ContributionRequest(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"Contribution of {self.agency} to {self.rapid_review.referral}"
+
     @property
     def received(self) -> bool:
         return self.submitted_at is not None
@@ -231,6 +243,9 @@ class Decision(models.Model):
     family_informed_how = models.CharField(max_length=200, blank=True)
     panel_told_on = models.DateField(null=True, blank=True)
     ofsted_told_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Decision on {self.referral}: {self.outcome}"
 
     @property
     def commissions_review(self) -> bool:
@@ -312,3 +327,6 @@ class Reminder(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["clock", "sent_on"], name="one_reminder_a_day")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.clock} reminded {self.sent_on}"

@@ -6,12 +6,14 @@ import datetime
 import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.core.mail import send_mail
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from casework.clocks import PROCESSES, add_working_days, plan_clocks
+from casework.clocks import PROCESSES, add_working_days, is_due_soon, plan_clocks
 from casework.models import (
     REVIEW_OUTCOMES,
     AbuseOrNeglect,
@@ -26,12 +28,14 @@ from casework.models import (
     RapidReview,
     Referral,
     ReferralStatus,
+    Reminder,
     Review,
     Screening,
     Sex,
 )
 from tenants.actors import Actor
-from tenants.models import Role
+from tenants.models import Membership, Role
+from tenants.selectors import partnership_url
 from tenants.workspace.models import Agency
 from tenants.workspace.services import audit_event_record
 
@@ -306,10 +310,7 @@ def referral_create(
             referral.agencies_involved.add(*involved)
         for upload, content_type in accepted:
             _store_attachment(actor, referral, upload, content_type)
-        clocks = clocks_sync(referral=referral, children=created_children, fresh=True)
-        # Hand the new clocks and children back as if prefetched: the answer renders them
-        # without reading again what was just written.
-        referral._prefetched_objects_cache = {"clocks": clocks, "children": created_children}
+        clocks_sync(referral=referral, children=created_children, fresh=True)
         audit_event_record(
             actor=actor,
             action="referral.created",
@@ -661,7 +662,9 @@ def rapid_review_send(
     ):
         if not getattr(rapid_review, field):
             _add(errors, field, f"Record {what} before sending the rapid review.")
-    _check_event_date(errors, "sent_on", sent_on, rapid_review.started_on, "it was sent")
+    # It may have begun before it was recorded here, so the floor is the notification.
+    floor = referral.panel_notified_on or referral.aware_date
+    _check_event_date(errors, "sent_on", sent_on, floor, "it was sent")
     _fail(errors)
     with transaction.atomic():
         rapid_review.sent_to_panel_on = sent_on
@@ -832,3 +835,67 @@ def decision_notices_record(
             object_ref=referral.reference,
         )
     return decision
+
+
+# --- Reminders ---------------------------------------------------------------------------------
+
+
+def clock_reminders_send(*, actor: Actor, day: datetime.date | None = None) -> int:
+    """The daily job: every open clock due within 2 working days, or overdue, is emailed to the
+    people responsible for it (its rule names their roles). At most one reminder per clock per
+    day, however often the job runs: the Reminder row's unique (clock, day) is the guarantee, and
+    the row and the email go together. Emails name the reference and the clock, never a child."""
+    day = day or today()
+    clocks = Clock.objects.filter(stopped_on__isnull=True).select_related("referral")
+    members = list(
+        Membership.objects.filter(partnership=actor.partnership, user__is_active=True)
+        .select_related("user")
+        .values_list("role", "user__email")
+    )
+    sent = 0
+    for clock in clocks:
+        overdue = clock.due < day
+        if not overdue and not is_due_soon(due=clock.due, today=day):
+            continue
+        rule = next(
+            (r for r in PROCESSES[clock.referral.regime].clocks if r.name == clock.name), None
+        )
+        roles = rule.responsible if rule else (Role.BUSINESS_MANAGER,)
+        recipients = sorted({email for role, email in members if role in roles})
+        kind = "overdue" if overdue else "due_soon"
+        try:
+            with transaction.atomic():
+                Reminder.objects.create(
+                    clock=clock, sent_on=day, kind=kind, recipients=len(recipients)
+                )
+                if recipients:
+                    link = partnership_url(
+                        partnership=actor.partnership,
+                        path=f"/referrals/{clock.referral.reference}/",
+                    )
+                    state = (
+                        f"was due on {clock.due.isoformat()} and is overdue"
+                        if overdue
+                        else f"is due on {clock.due.isoformat()}"
+                    )
+                    send_mail(
+                        subject=f"{clock.referral.reference}: {clock.label} {state}",
+                        message=(
+                            f"{clock.label} for referral {clock.referral.reference} {state}.\n"
+                            f"Counted from {clock.counted_from.isoformat()}, "
+                            f"{clock.length_label} ({clock.source}).\n\n{link}\n"
+                        ),
+                        from_email=settings.DEFAULT_FROM_EMAIL,
+                        recipient_list=recipients,
+                    )
+                audit_event_record(
+                    actor=actor,
+                    action="clock.reminder_sent",
+                    object_type="referral",
+                    object_ref=clock.referral.reference,
+                    detail={"clock": clock.name, "kind": kind, "recipients": len(recipients)},
+                )
+        except IntegrityError:
+            continue  # already reminded today
+        sent += 1
+    return sent

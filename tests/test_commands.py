@@ -185,6 +185,18 @@ def test_load_demo_loads_the_seeds_and_is_idempotent(db):
             assert set(Agency.objects.values_list("name", flat=True)) >= set(item["agencies"])
             for name in item["agencies"]:
                 assert Agency.objects.filter(name=name).count() == 1
+    with inside(Partnership.objects.get(key="croydon")):
+        from casework.models import Referral
+
+        assert sorted(Referral.objects.values_list("status", flat=True)) == [
+            "decided",
+            "rapid_review",
+            "received",
+            "screened",
+        ]
+        under_way = Referral.objects.get(status="rapid_review")
+        requests = under_way.rapid_review.contribution_requests.all()
+        assert sorted(r.received for r in requests) == [False, True]
     roles = set(
         Membership.objects.filter(user__email__endswith=".example").values_list("role", flat=True)
     )

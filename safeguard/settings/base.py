@@ -279,6 +279,11 @@ LOGGING = {
 }
 
 CELERY_BEAT_SCHEDULE = {
+    "clock-reminders": {
+        "task": "tenants.tasks.partnerships_fan_out",
+        "schedule": crontab(hour=7, minute=0),
+        "args": ["casework.tasks.clock_reminders_send_task"],
+    },
     "revoke-expired-api-keys": {
         "task": "tenants.tasks.partnerships_fan_out",
         "schedule": crontab(hour=2, minute=15),

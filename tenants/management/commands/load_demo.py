@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import tenant_context
 
+from casework.demo import demo_referrals_load
 from tenants.actors import actor_for_platform
 from tenants.models import Role
 from tenants.selectors import partnership_get, partnership_url
@@ -95,6 +96,10 @@ class Command(BaseCommand):
                 name=name,
                 **quiet,
             )
+        croydon = partnership_get(key="croydon")
+        if croydon is not None:
+            with tenant_context(croydon):
+                demo_referrals_load(partnership=croydon)
         self._print_sign_in(data, password)
 
     def _print_sign_in(self, data, password):
@@ -111,5 +116,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             "\nEveryone but the agency user sets up an authenticator app (TOTP) at first sign-in."
+            "\nCroydon has demo referrals at each stage (received, screened, rapid review, "
+            "decided)."
             "\nAn agency API key: manage.py create_agency_key croydon --agency 'Met Police'"
         )
