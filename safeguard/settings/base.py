@@ -234,6 +234,10 @@ CELERY_TASK_ALWAYS_EAGER = False
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Safeguard <no-reply@safeguard.localhost>")
+# Optional: EMAIL_BACKEND=safeguard.notify.NotifyEmailBackend sends through GOV.UK Notify.
+NOTIFY_API_KEY = env("NOTIFY_API_KEY", "")
+NOTIFY_EMAIL_TEMPLATE_ID = env("NOTIFY_EMAIL_TEMPLATE_ID", "")
+NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.AgencyApiKeyAuthentication"],
