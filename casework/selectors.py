@@ -3,14 +3,14 @@
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from casework.clocks import add_working_days
-from casework.models import Clock, ContributionRequest, Referral
+from casework.models import Attachment, Clock, ContributionRequest, Referral
 from casework.services import REVIEW_GROUP, screening_criteria, today
 from tenants.actors import Actor
-from tenants.workspace.models import AuditEvent
+from tenants.workspace.models import Agency, AuditEvent
 from tenants.workspace.services import audit_event_record
 
 DUE_SOON_WORKING_DAYS = 2
@@ -136,7 +136,7 @@ def contribution_requests_for_agency(*, actor: Actor) -> QuerySet[ContributionRe
     return (
         ContributionRequest.objects.filter(agency__uuid=actor.agency_uuid)
         .select_related("agency", "rapid_review__referral")
-        .order_by("submitted_at", "due")
+        .order_by(F("submitted_at").asc(nulls_first=True), "due")
     )
 
 
@@ -151,6 +151,43 @@ def access_contribution_request(*, actor: Actor, reference: str) -> Contribution
     if request is None:
         raise Http404("No such request.")
     return request
+
+
+def contribution_request_for_page(*, actor: Actor, reference: str) -> ContributionRequest:
+    """The request, with the referral's children so the agency can find its records; the read
+    is audited like any read of the referral."""
+    request = access_contribution_request(actor=actor, reference=reference)
+    referral = request.rapid_review.referral
+    request.children = list(referral.children.all())
+    audit_event_record(
+        actor=actor,
+        action="contribution_request.viewed",
+        object_type="referral",
+        object_ref=referral.reference,
+    )
+    return request
+
+
+def referral_agency_choices() -> QuerySet[Agency]:
+    """Every active agency of the partnership, for a referrer to name those involved (an agency
+    user sees the others' names here, nothing of their casework)."""
+    return Agency.objects.filter(is_active=True).order_by("name")
+
+
+def access_attachment(*, actor: Actor, reference: str, attachment_uuid) -> Attachment:
+    """A referral's file for someone who may see the referral; the download is audited."""
+    referral = access_referral(actor=actor, reference=reference)
+    attachment = referral.attachments.filter(uuid=attachment_uuid).first()
+    if attachment is None:
+        raise Http404("No such file.")
+    audit_event_record(
+        actor=actor,
+        action="attachment.downloaded",
+        object_type="referral",
+        object_ref=referral.reference,
+        detail={"attachment": str(attachment.uuid)},
+    )
+    return attachment
 
 
 def referral_screening_rules(referral: Referral) -> tuple[bool, list[str]]:

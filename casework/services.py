@@ -545,11 +545,25 @@ def rapid_review_start(*, actor: Actor, referral: Referral, agencies: list[Agenc
     return rapid_review
 
 
+def _rapid_review_of(referral: Referral) -> RapidReview:
+    try:
+        return referral.rapid_review
+    except RapidReview.DoesNotExist:
+        raise ValidationError(["The rapid review has not started."]) from None
+
+
+def _decision_of(referral: Referral) -> Decision:
+    try:
+        return referral.decision
+    except Decision.DoesNotExist:
+        raise ValidationError(["No decision has been recorded yet."]) from None
+
+
 def contribution_requests_add(
     *, actor: Actor, referral: Referral, agencies: list[Agency]
 ) -> list[ContributionRequest]:
     actor.require_role(*REVIEW_GROUP)
-    rapid_review = referral.rapid_review
+    rapid_review = _rapid_review_of(referral)
     if rapid_review.sent_to_panel_on:
         raise ValidationError({"agencies": ["The rapid review has been sent to the Panel."]})
     asked = set(rapid_review.contribution_requests.values_list("agency_id", flat=True))
@@ -626,7 +640,7 @@ def rapid_review_update(
     recommended_next_step: str,
 ) -> RapidReview:
     actor.require_role(*REVIEW_GROUP)
-    rapid_review = referral.rapid_review
+    rapid_review = _rapid_review_of(referral)
     if rapid_review.sent_to_panel_on:
         raise ValidationError(["The rapid review has been sent to the Panel and is closed."])
     if recommended_next_step and recommended_next_step not in Outcome.values:
@@ -652,7 +666,7 @@ def rapid_review_send(
     """Record that the completed rapid review went to the Panel. It needs every part written and
     a recommended next step; that stops the rapid review's clock."""
     actor.require_role(Role.BUSINESS_MANAGER, Role.CHAIR)
-    rapid_review = referral.rapid_review
+    rapid_review = _rapid_review_of(referral)
     errors: dict[str, list[str]] = {}
     for field, what in (
         ("immediate_actions", "the immediate actions taken"),
@@ -687,7 +701,7 @@ def panel_response_record(
     *, actor: Actor, referral: Referral, response: str, responded_on: datetime.date | None
 ) -> RapidReview:
     actor.require_role(*REVIEW_GROUP)
-    rapid_review = referral.rapid_review
+    rapid_review = _rapid_review_of(referral)
     errors: dict[str, list[str]] = {}
     if not rapid_review.sent_to_panel_on:
         _add(errors, "response", "The rapid review has not been sent to the Panel yet.")
@@ -809,7 +823,7 @@ def decision_notices_record(
 ) -> Decision:
     """Record, after the decision, when the family, the Panel and Ofsted were told."""
     actor.require_role(Role.CHAIR, Role.BUSINESS_MANAGER)
-    decision = referral.decision
+    decision = _decision_of(referral)
     errors: dict[str, list[str]] = {}
     for field, day in (
         ("family_informed_on", family_informed_on),

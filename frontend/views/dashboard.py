@@ -1,7 +1,10 @@
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from casework import selectors as casework_selectors
+from casework import services as casework_services
 from frontend.decorators import member_required
+from frontend.views.referrals import clock_row
 from tenants.selectors import membership_list_for_user, partnership_url
 from tenants.workspace.selectors import agency_for_actor
 
@@ -18,6 +21,8 @@ def home(request):
 @require_GET
 def dashboard(request):
     actor = request.actor
+    day = casework_services.today()
+    in_review_group = actor.has_role(*casework_services.REVIEW_GROUP)
     memberships = [
         {
             "membership": membership,
@@ -37,5 +42,18 @@ def dashboard(request):
         {
             "memberships": memberships,
             "agency": agency_for_actor(actor=actor) if actor.is_agency else None,
+            "in_review_group": in_review_group,
+            "today": day,
+            "attention": [
+                clock_row(clock, day)
+                for clock in casework_selectors.clocks_needing_attention(actor=actor, limit=5)
+            ]
+            if in_review_group
+            else [],
+            "contribution_requests": list(
+                casework_selectors.contribution_requests_for_agency(actor=actor)[:10]
+            )
+            if actor.is_agency
+            else [],
         },
     )
