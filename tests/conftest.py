@@ -79,10 +79,10 @@ def host_of(partnership: Partnership) -> str:
 
 @contextlib.contextmanager
 def inside(partnership: Partnership):
-    """Run test set-up or checks inside a partnership's schema, and come back to public."""
+    """Run test set-up or checks inside a partnership's schema, and come back to where the
+    connection was (nested uses included)."""
     with tenant_context(partnership):
         yield
-    connection.set_schema_to_public()
 
 
 def make_agency(partnership: Partnership, name: str, kind: str = AgencyKind.OTHER) -> Agency:

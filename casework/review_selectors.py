@@ -1,0 +1,383 @@
+"""Reads of reviews. A lead reviewer sees only the reviews they are appointed to, from their
+appointment on; the review group sees every review; agencies reach only the information requests
+and actions addressed to them. Missing and not-yours are the same 404."""
+
+import csv
+import datetime
+import io
+import uuid as uuid_module
+from collections.abc import Iterator
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.http import Http404
+
+from casework.clocks import add_working_days
+from casework.models import (
+    Action,
+    ActionStatus,
+    ChronologyEntry,
+    InformationRequest,
+    Recommendation,
+    Review,
+    ReviewDocument,
+    ReviewerAppointment,
+)
+from casework.review_services import REVIEW_GROUP
+from casework.services import today
+from tenants.actors import Actor
+from tenants.models import Role
+from tenants.workspace.services import audit_event_record
+
+CHRONOLOGY_PAGE_SIZE = 100
+OPEN_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.COMPLETE)
+
+
+def _uuid(value) -> uuid_module.UUID:
+    try:
+        return value if isinstance(value, uuid_module.UUID) else uuid_module.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        raise Http404("No such record.") from None
+
+
+def _visible_reviews(actor: Actor) -> QuerySet[Review]:
+    reviews = Review.objects.all()
+    if actor.has_role(*REVIEW_GROUP):
+        return reviews
+    if actor.has_role(Role.LEAD_REVIEWER):
+        live = ReviewerAppointment.objects.filter(
+            review=OuterRef("pk"),
+            profile__user_uuid=actor.user.uuid,
+            ended_on__isnull=True,
+            appointed_on__lte=today(),
+        )
+        return reviews.filter(Exists(live))
+    return reviews.none()
+
+
+def access_review(*, actor: Actor, reference: str) -> Review:
+    review = _visible_reviews(actor).filter(reference=str(reference).upper()).first()
+    if review is None:
+        raise Http404("No such review.")
+    return review
+
+
+def review_for_page(*, actor: Actor, reference: str) -> Review:
+    """The review with what its overview shows; the read is audited."""
+    review = (
+        _visible_reviews(actor)
+        .select_related("referral")
+        .prefetch_related(
+            "agencies",
+            "children",
+            "clocks",
+            Prefetch(
+                "appointments",
+                queryset=ReviewerAppointment.objects.select_related("profile").filter(
+                    ended_on__isnull=True
+                ),
+                to_attr="live_appointments",
+            ),
+        )
+        .filter(reference=str(reference).upper())
+        .first()
+    )
+    if review is None:
+        raise Http404("No such review.")
+    audit_event_record(
+        actor=actor, action="review.viewed", object_type="review", object_ref=review.reference
+    )
+    return review
+
+
+def review_list(*, actor: Actor) -> QuerySet[Review]:
+    """Every review for the review group; a lead reviewer's own reviews."""
+    return (
+        _visible_reviews(actor)
+        .annotate(
+            open_actions=Count("actions", filter=Q(actions__status__in=OPEN_STATUSES[:2])),
+        )
+        .order_by("-commissioned_on", "-id")
+    )
+
+
+def terms_versions(*, review: Review):
+    return review.terms.order_by("-version")
+
+
+def information_requests_of_review(*, review: Review) -> QuerySet[InformationRequest]:
+    return review.information_requests.select_related("agency").prefetch_related("responses")
+
+
+# --- The chronology ----------------------------------------------------------------------------
+
+
+def chronology_entries(
+    *,
+    review: Review,
+    agency_uuid=None,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    key_only: bool = False,
+) -> QuerySet[ChronologyEntry]:
+    """The merged chronology, in the order things happened: current entries only (corrections
+    replace what they correct; the originals stay, see ``chronology_history``)."""
+    entries = review.chronology.filter(is_current=True).select_related("agency", "supersedes")
+    if agency_uuid:
+        entries = entries.filter(agency__uuid=_uuid(agency_uuid))
+    if start:
+        entries = entries.filter(occurred_on__gte=start)
+    if end:
+        entries = entries.filter(occurred_on__lte=end)
+    if key_only:
+        entries = entries.filter(key_episode=True)
+    return entries.order_by("occurred_on", "occurred_at", "id")
+
+
+def chronology_page(
+    *, actor: Actor, review: Review, page: int = 1, page_size: int = CHRONOLOGY_PAGE_SIZE, **filters
+) -> dict:
+    """One page of the chronology with each entry's outside-the-period flag; the read is
+    audited."""
+    entries = chronology_entries(review=review, **filters)
+    total = entries.count()
+    pages = max(1, -(-total // page_size))
+    page = min(max(1, page), pages)
+    rows = list(entries[(page - 1) * page_size : page * page_size])
+    terms = review.terms.order_by("-version").first()
+    for row in rows:
+        row.outside_period = bool(
+            terms and not terms.period_start <= row.occurred_on <= terms.period_end
+        )
+    audit_event_record(
+        actor=actor, action="chronology.viewed", object_type="review", object_ref=review.reference
+    )
+    return {"entries": rows, "total": total, "page": page, "pages": pages, "terms": terms}
+
+
+def chronology_history(*, entry: ChronologyEntry) -> list[ChronologyEntry]:
+    """An entry and every version it replaced, newest first."""
+    history = [entry]
+    while history[-1].supersedes_id:
+        history.append(
+            ChronologyEntry.objects.select_related("agency").get(pk=history[-1].supersedes_id)
+        )
+    return history
+
+
+def access_chronology_entry(*, review: Review, entry_uuid) -> ChronologyEntry:
+    entry = review.chronology.select_related("agency").filter(uuid=_uuid(entry_uuid)).first()
+    if entry is None:
+        raise Http404("No such entry.")
+    return entry
+
+
+CSV_HEADER = [
+    "date",
+    "time",
+    "agency",
+    "what happened",
+    "who",
+    "source",
+    "key practice episode",
+    "entered by",
+    "entered at",
+]
+
+
+def chronology_csv(*, actor: Actor, review: Review, **filters) -> Iterator[str]:
+    """The chronology as CSV lines, streamed; the export is audited."""
+    audit_event_record(
+        actor=actor,
+        action="chronology.exported",
+        object_type="review",
+        object_ref=review.reference,
+    )
+    rows = chronology_entries(review=review, **filters).values_list(
+        "occurred_on",
+        "occurred_at",
+        "agency__name",
+        "what_happened",
+        "who",
+        "source_document",
+        "key_episode",
+        "entered_by",
+        "entered_at",
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def line(values) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(values)
+        return buffer.getvalue()
+
+    yield line(CSV_HEADER)
+    for on, at, agency, what, who, source, key, by, entered in rows.iterator(chunk_size=2000):
+        yield line(
+            [
+                on.isoformat(),
+                at.strftime("%H:%M") if at else "",
+                agency,
+                what,
+                who,
+                source,
+                "yes" if key else "",
+                by,
+                entered.isoformat(timespec="seconds"),
+            ]
+        )
+
+
+# --- Findings, recommendations, actions --------------------------------------------------------
+
+
+def recommendations_of_review(*, review: Review) -> QuerySet[Recommendation]:
+    return review.recommendations.prefetch_related(
+        "agencies",
+        "findings",
+        Prefetch("actions", queryset=Action.objects.select_related("owner_agency")),
+    )
+
+
+def _rag_annotation(day: datetime.date):
+    """The same rule as ``review_services.action_rag``, in SQL, so the tracker filters and counts
+    by RAG without loading every action (a test holds the two to the same answers)."""
+    soon = add_working_days(day, 10)
+    less_than_half_left = RawSQL(
+        '("casework_action"."due" - %s::date) < '
+        "(%s::date - (\"casework_action\".\"created_at\" AT TIME ZONE 'Europe/London')::date)",
+        (day, day),
+        output_field=BooleanField(),
+    )
+    return Case(
+        When(status__in=(ActionStatus.COMPLETE, ActionStatus.VERIFIED), then=Value("green")),
+        When(due__lt=day, then=Value("red")),
+        When(due__lte=soon, then=Value("amber")),
+        When(Q(status=ActionStatus.NOT_STARTED) & Q(less_than_half_left), then=Value("amber")),
+        default=Value("green"),
+        output_field=CharField(),
+    )
+
+
+def _visible_actions(actor: Actor) -> QuerySet[Action]:
+    """The review group sees every action; a lead reviewer those of their reviews; an agency
+    (users and system) the actions it owns."""
+    actions = Action.objects.all()
+    if actor.has_role(*REVIEW_GROUP):
+        return actions
+    if actor.has_role(Role.LEAD_REVIEWER):
+        return actions.filter(review__in=_visible_reviews(actor))
+    if actor.is_agency:
+        return actions.filter(owner_agency__uuid=actor.agency_uuid)
+    return actions.none()
+
+
+def action_tracker(
+    *,
+    actor: Actor,
+    agency_uuid=None,
+    review_reference: str = "",
+    status: str = "",
+    rag: str = "",
+    open_only: bool = True,
+    day: datetime.date | None = None,
+) -> dict:
+    """All actions across the partnership's reviews (open ones by default) with their RAG rating,
+    filterable by agency, review, status and RAG, with counts by RAG and by status. A fixed
+    number of queries, whatever the number of actions."""
+    day = day or today()
+    actions = _visible_actions(actor).annotate(rag=_rag_annotation(day))
+    if open_only:
+        actions = actions.exclude(status=ActionStatus.VERIFIED)
+    if agency_uuid:
+        actions = actions.filter(owner_agency__uuid=_uuid(agency_uuid))
+    if review_reference:
+        actions = actions.filter(review__reference=review_reference.upper())
+    counts_by_rag = dict(actions.values_list("rag").annotate(n=Count("id")).order_by())
+    counts_by_status = dict(actions.values_list("status").annotate(n=Count("id")).order_by())
+    if status:
+        actions = actions.filter(status=status)
+    if rag:
+        actions = actions.filter(rag=rag)
+    return {
+        "actions": actions.select_related("owner_agency", "review", "recommendation").order_by(
+            "due", "id"
+        ),
+        "counts_by_rag": {key: counts_by_rag.get(key, 0) for key in ("red", "amber", "green")},
+        "counts_by_status": {key: counts_by_status.get(key, 0) for key in ActionStatus.values},
+        "day": day,
+    }
+
+
+def access_action(*, actor: Actor, action_uuid) -> Action:
+    action = (
+        _visible_actions(actor)
+        .select_related("owner_agency", "review", "recommendation")
+        .filter(uuid=_uuid(action_uuid))
+        .first()
+    )
+    if action is None:
+        raise Http404("No such action.")
+    return action
+
+
+def information_requests_for_agency(*, actor: Actor) -> QuerySet[InformationRequest]:
+    """The requests to the actor's agency, open ones first."""
+    if not actor.is_agency:
+        return InformationRequest.objects.none()
+    return (
+        InformationRequest.objects.filter(agency__uuid=actor.agency_uuid)
+        .select_related("agency", "review")
+        .order_by("status", "due", "id")
+    )
+
+
+def access_information_request(*, actor: Actor, request_uuid) -> InformationRequest:
+    """For the agency asked, or the review's workers; the same 404 otherwise."""
+    request = (
+        InformationRequest.objects.select_related("agency", "review")
+        .filter(uuid=_uuid(request_uuid))
+        .first()
+    )
+    if request is None:
+        raise Http404("No such request.")
+    if actor.is_agency:
+        if request.agency.uuid != actor.agency_uuid:
+            raise Http404("No such request.")
+        return request
+    if not _visible_reviews(actor).filter(pk=request.review_id).exists():
+        raise Http404("No such request.")
+    return request
+
+
+def review_documents(*, review: Review) -> QuerySet[ReviewDocument]:
+    return review.documents.order_by("title", "-version")
+
+
+def access_review_document(*, actor: Actor, review: Review, document_uuid) -> ReviewDocument:
+    """A document of a review the actor may open; the download is audited."""
+    document = review.documents.filter(uuid=_uuid(document_uuid)).first()
+    if document is None:
+        raise Http404("No such document.")
+    audit_event_record(
+        actor=actor,
+        action="document.downloaded",
+        object_type="review",
+        object_ref=review.reference,
+        detail={"document": str(document.uuid), "version": document.version},
+    )
+    return document
