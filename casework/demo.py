@@ -157,4 +157,204 @@ def demo_referrals_load(*, partnership: Partnership) -> int:
         family_informed_on=_before(today, 2),
         family_informed_how="Letter and a home visit",
     )
+    demo_review_load(
+        partnership=partnership,
+        review=decided.review,
+        police=police,
+        health=health,
+        social_care=social_care,
+        manager=manager,
+        chair=chair,
+    )
     return 4
+
+
+CHRONOLOGY = [
+    # (days before the incident, agency key, who, what, key practice episode)
+    (700, "health", "midwife", "Booking appointment; mother reports low mood in pregnancy", False),
+    (690, "health", "GP", "Mother prescribed antidepressants; referral to perinatal team", False),
+    (
+        640,
+        "health",
+        "perinatal mental health nurse",
+        "Assessment; discharged after two missed appointments",
+        True,
+    ),
+    (610, "health", "midwife", "Birth at 39 weeks; no concerns recorded", False),
+    (600, "health", "health visitor", "New birth visit; father not present", False),
+    (560, "police", "PC", "Neighbour reports shouting at the address; no offences found", False),
+    (
+        555,
+        "social_care",
+        "duty social worker",
+        "Police notification screened: no further action",
+        True,
+    ),
+    (520, "health", "health visitor", "6-8 week review; mother tearful, advised to see GP", False),
+    (480, "health", "GP", "Baby seen with nappy rash; no other concerns", False),
+    (430, "police", "PC", "Domestic abuse call; father arrested and released without charge", True),
+    (
+        428,
+        "social_care",
+        "duty social worker",
+        "Strategy discussion: single assessment opened",
+        True,
+    ),
+    (400, "social_care", "social worker", "Home visit; mother says father has left", False),
+    (
+        380,
+        "social_care",
+        "social worker",
+        "Assessment closed: no role for children's social care",
+        True,
+    ),
+    (360, "health", "health visitor", "1-year review not attended", False),
+    (340, "health", "health visitor", "Second appointment not attended; letter sent", False),
+    (
+        300,
+        "health",
+        "emergency department nurse",
+        "Child brought in with a burn to the hand; account accepted",
+        True,
+    ),
+    (298, "health", "GP", "Discharge letter received and filed", False),
+    (250, "police", "PC", "Father seen at the address by neighbourhood officers", False),
+    (230, "health", "health visitor", "Home visit; new partner present, details not taken", True),
+    (
+        200,
+        "social_care",
+        "social worker",
+        "School nursery referral about bruising; advice given by phone",
+        True,
+    ),
+    (180, "health", "GP", "Mother's antidepressants stopped at her request", False),
+    (150, "police", "call handler", "Anonymous call about a child crying for hours", False),
+    (148, "police", "PC", "Welfare check: no answer at the door; no further action", True),
+    (120, "health", "health visitor", "2-year review cancelled by the family", False),
+    (90, "social_care", "family support worker", "Early help offer declined", False),
+    (
+        60,
+        "health",
+        "emergency department doctor",
+        "Child with a head injury; skeletal survey not done",
+        True,
+    ),
+    (45, "health", "GP", "Mother reports the child is clumsy", False),
+    (30, "police", "PC", "Domestic abuse call; mother declines to make a statement", True),
+    (20, "social_care", "duty social worker", "Police notification not screened for 10 days", True),
+    (10, "health", "health visitor", "Unannounced visit; no access", False),
+    (2, "police", "PC", "Call from mother: child not breathing", True),
+    (2, "health", "paramedic", "Child taken to hospital; pronounced dead", True),
+    (1, "social_care", "duty manager", "Strategy discussion about the siblings", True),
+    (1, "police", "detective sergeant", "Investigation opened; scene preserved", False),
+    (0, "health", "paediatrician", "Post-mortem finds injuries of different ages", True),
+]
+
+
+def demo_review_load(*, partnership, review, police, health, social_care, manager, chair):
+    """The decided referral's review in progress: a reviewer, terms, an open request to the
+    police, a chronology from three agencies, two recommendations with actions (one overdue)."""
+    from casework import review_services as reviews
+    from casework.models import Action
+    from tenants.models import User
+
+    if review is None or review.chronology.exists():
+        return
+    reviewer = User.objects.filter(
+        memberships__partnership=partnership, memberships__role=Role.LEAD_REVIEWER
+    ).first()
+    if reviewer is None:
+        return
+    profile = reviews.reviewer_profile_save(
+        actor=manager,
+        user_uuid=reviewer.uuid,
+        name=reviewer.full_name or reviewer.email,
+        organisation="Independent safeguarding consultant",
+        affiliations=[
+            reviews.AffiliationInput(
+                "Kent County Council",
+                datetime.date(2009, 4, 1),
+                datetime.date(2016, 3, 31),
+                "Head of service",
+            )
+        ],
+    )
+    reviews.reviewer_appoint(actor=manager, review=review, profile=profile)
+    incident = review.referral.incident_date
+    terms = reviews.terms_write(
+        actor=manager,
+        review=review,
+        scope="The two years before the child's death, across health, police and children's "
+        "social care.",
+        lines_of_enquiry="How injuries to a toddler were recognised and shared\n"
+        "The response to domestic abuse notifications\n"
+        "Whether the voice of the child was heard",
+        period_start=incident - datetime.timedelta(days=730),
+        period_end=incident,
+    )
+    reviews.terms_sign_off(actor=chair, terms=terms)
+    reviews.review_stage_move(actor=manager, review=review, to_stage="tor_agreed")
+    reviews.information_request_create(
+        actor=manager,
+        review=review,
+        agency=police,
+        asks=["chronology", "single_agency_report"],
+        details="All contact with the family in the period under review.",
+    )
+    reviews.review_stage_move(actor=manager, review=review, to_stage="information_gathering")
+    agencies = {"health": health, "police": police, "social_care": social_care or health}
+    for days, key, who, what, episode in CHRONOLOGY:
+        reviews.chronology_entry_add(
+            actor=manager,
+            review=review,
+            data=reviews.EntryInput(
+                occurred_on=incident - datetime.timedelta(days=days),
+                agency=agencies[key],
+                what_happened=what,
+                who=who,
+                key_episode=episode,
+                source_document=f"{agencies[key].name} records",
+            ),
+        )
+    finding = reviews.finding_add(
+        actor=manager,
+        review=review,
+        text="Injuries to a non-verbal child were explained away three times without a "
+        "paediatric assessment.",
+        evidence=list(review.chronology.filter(key_episode=True, agency=health)[:3]),
+    )
+    first = reviews.recommendation_add(
+        actor=manager,
+        review=review,
+        to_partnership=False,
+        agencies=[police],
+        text="Domestic abuse notifications involving children under five are screened within "
+        "24 hours.",
+        findings=[finding],
+    )
+    second = reviews.recommendation_add(
+        actor=manager,
+        review=review,
+        to_partnership=False,
+        agencies=[health],
+        text="Emergency departments refer every unexplained injury in a child under two for a "
+        "paediatric opinion.",
+        findings=[finding],
+    )
+    today = services.today()
+    reviews.action_add(
+        actor=manager,
+        recommendation=first,
+        owner_agency=police,
+        description="Audit notification screening times monthly and report to the partnership.",
+        due=today + datetime.timedelta(days=60),
+    )
+    overdue = reviews.action_add(
+        actor=manager,
+        recommendation=second,
+        owner_agency=health,
+        description="Update the emergency department's injury pathway and train triage staff.",
+        due=today + datetime.timedelta(days=1),
+    )
+    # Demo history: this action was agreed months ago and its date has passed.
+    Action.objects.filter(pk=overdue.pk).update(due=today - datetime.timedelta(days=14))

@@ -283,6 +283,11 @@ LOGGING = {
 }
 
 CELERY_BEAT_SCHEDULE = {
+    "review-chasers": {
+        "task": "tenants.tasks.partnerships_fan_out",
+        "schedule": crontab(hour=7, minute=15),
+        "args": ["casework.tasks.review_chasers_send_task"],
+    },
     "clock-reminders": {
         "task": "tenants.tasks.partnerships_fan_out",
         "schedule": crontab(hour=7, minute=0),
