@@ -31,7 +31,8 @@ def _flatten(errors, prefix: str = "") -> list[dict]:
     if isinstance(errors, dict):
         out = []
         for key, value in errors.items():
-            name = key if key != "non_field_errors" else ""
+            # str(): a list's errors come keyed by the item's index, and index 0 is falsy.
+            name = "" if key == "non_field_errors" else str(key)
             out += _flatten(value, f"{prefix}.{name}" if prefix and name else (name or prefix))
         return out
     if isinstance(errors, list):

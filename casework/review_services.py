@@ -825,7 +825,7 @@ def action_update_add(
     """Progress from the owner, with evidence. A verified action cannot change."""
     if not _may_update(actor, action):
         raise PermissionDenied("Only the action's owner can update it.")
-    if action.status == ActionStatus.VERIFIED:
+    if Action.objects.filter(pk=action.pk, status=ActionStatus.VERIFIED).exists():
         raise ValidationError(["This action has been verified by the review group and is closed."])
     errors: dict[str, list[str]] = {}
     if status not in (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.COMPLETE):
@@ -876,13 +876,18 @@ def action_update_add(
 def action_verify(*, actor: Actor, action: Action) -> Action:
     """The review group verifies a completed action; it is then closed."""
     actor.require_role(*REVIEW_GROUP)
-    if action.status != ActionStatus.COMPLETE:
-        raise ValidationError(["Only a completed action can be verified."])
+    now = timezone.now()
     with transaction.atomic():
-        action.status = ActionStatus.VERIFIED
-        action.verified_by = actor.label
-        action.verified_at = timezone.now()
-        action.save(update_fields=["status", "verified_by", "verified_at"])
+        # Decided in the database: the action must be complete now, not when it was read.
+        if not Action.objects.filter(pk=action.pk, status=ActionStatus.COMPLETE).update(
+            status=ActionStatus.VERIFIED, verified_by=actor.label, verified_at=now
+        ):
+            raise ValidationError(["Only a completed action can be verified."])
+        action.status, action.verified_by, action.verified_at = (
+            ActionStatus.VERIFIED,
+            actor.label,
+            now,
+        )
         _audit(actor, action.review, "action.verified", action=str(action.uuid))
     return action
 

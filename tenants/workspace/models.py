@@ -94,3 +94,29 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a POST sent with an ``Idempotency-Key``, kept so that a retry with
+    the same key and body gets that answer again and changes nothing. Written in the same
+    transaction as the change it answers for, so a request that failed leaves no record."""
+
+    api_key_uuid = models.UUIDField(help_text="The agency API key that sent the request")
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=8)
+    path = models.TextField()
+    body_sha256 = models.CharField(max_length=64, help_text="SHA-256 of the canonical JSON body")
+    response_status = models.PositiveSmallIntegerField()
+    # The JSON answer as sent, byte for byte (jsonb would reorder its keys).
+    response_body = models.TextField()
+    created_at = models.DateTimeField(db_default=Now(), db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["api_key_uuid", "key"], name="one_record_per_idempotency_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} ({self.key})"

@@ -8,7 +8,7 @@ from django.http import Http404
 
 from tenants.actors import Actor
 from tenants.models import Role
-from tenants.workspace.models import Agency, AgencyApiKey, AuditEvent
+from tenants.workspace.models import Agency, AgencyApiKey, AuditEvent, IdempotencyRecord
 from tenants.workspace.services import audit_event_record
 
 WORKSPACE_ROLES = (Role.BUSINESS_MANAGER,)
@@ -116,3 +116,8 @@ def api_key_authenticate(*, key: str) -> AgencyApiKey | None:
     if api_key is None or api_key.has_expired or not api_key.is_valid(key):
         return None
     return api_key
+
+
+def idempotency_record_find(*, api_key_uuid, key: str) -> IdempotencyRecord | None:
+    """The remembered answer to the request this API key sent with this ``Idempotency-Key``."""
+    return IdempotencyRecord.objects.filter(api_key_uuid=api_key_uuid, key=key).first()

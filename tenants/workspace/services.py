@@ -1,6 +1,8 @@
-"""Changes in a partnership's own schema: agencies, API keys, the audit trail."""
+"""Changes in a partnership's own schema: agencies, API keys, the audit trail, idempotency."""
 
 import datetime
+import hashlib
+import json
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -8,7 +10,14 @@ from django.utils import timezone
 
 from tenants.actors import Actor
 from tenants.models import Role
-from tenants.workspace.models import ActorType, Agency, AgencyApiKey, AgencyKind, AuditEvent
+from tenants.workspace.models import (
+    ActorType,
+    Agency,
+    AgencyApiKey,
+    AgencyKind,
+    AuditEvent,
+    IdempotencyRecord,
+)
 
 
 def audit_event_record(
@@ -173,3 +182,98 @@ def api_keys_revoke_expired(*, actor: Actor) -> int:
         api_key_revoke(actor=actor, api_key=api_key, reason="expired")
         count += 1
     return count
+
+
+# --- Idempotency -------------------------------------------------------------------------------
+# An agency's system may resend a POST it got no answer to (a timeout, a dropped connection).
+# With an ``Idempotency-Key`` the resend gets the first answer and changes nothing (IETF
+# draft-ietf-httpapi-idempotency-key-header): the key names one request, and reusing it for a
+# different one is refused.
+
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
+IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
+# How long a key is remembered: retries come within minutes, a day covers a night's batch.
+IDEMPOTENCY_RETENTION = datetime.timedelta(hours=24)
+
+
+class IdempotencyKeyReused(Exception):
+    """The key was used before for a different request (another body, method or path)."""
+
+
+def idempotency_key_check(*, key: str) -> str:
+    """A key is 1 to 255 printable ASCII characters (a UUID is the usual choice)."""
+    readable = key.isascii() and key.isprintable()
+    if not key or len(key) > IDEMPOTENCY_KEY_MAX_LENGTH or not readable:
+        raise ValidationError(
+            {
+                IDEMPOTENCY_KEY_HEADER: [
+                    f"Send 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters, "
+                    "e.g. a UUID, unique to this request."
+                ]
+            }
+        )
+    return key
+
+
+def idempotency_body_sha256(*, body) -> str:
+    """SHA-256 of the parsed JSON body in canonical form (keys sorted, no spacing), so that
+    the same request resent with other whitespace or key order counts as the same."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def idempotency_record_match(
+    *, record: IdempotencyRecord, method: str, path: str, body_sha256: str
+) -> IdempotencyRecord:
+    """The record, if it answers this very request; ``IdempotencyKeyReused`` if the key was
+    first sent with another body, method or path."""
+    if (record.method, record.path, record.body_sha256) != (method, path, body_sha256):
+        raise IdempotencyKeyReused(
+            f"This {IDEMPOTENCY_KEY_HEADER} was already used for a different request; "
+            "send a new key for a new request."
+        )
+    return record
+
+
+def idempotency_record_create(
+    *,
+    api_key_uuid,
+    key: str,
+    method: str,
+    path: str,
+    body_sha256: str,
+    response_status: int,
+    response_body,
+) -> IdempotencyRecord:
+    """Remember the answer to a request. Must run in the transaction that made the change, so
+    the two commit together or not at all; a concurrent request with the same key then fails
+    on the unique constraint (IntegrityError) once this one commits, and replays it."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("Record an idempotent answer inside the change's transaction.")
+    return IdempotencyRecord.objects.create(
+        api_key_uuid=api_key_uuid,
+        key=key,
+        method=method,
+        path=path,
+        body_sha256=body_sha256,
+        response_status=response_status,
+        response_body=response_body,
+    )
+
+
+def idempotency_records_purge(*, now: datetime.datetime | None = None) -> int:
+    """Forget keys older than the retention period. Safe to run twice."""
+    cutoff = (now or timezone.now()) - IDEMPOTENCY_RETENTION
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+def idempotency_record_replayed(*, actor: Actor, record: IdempotencyRecord) -> None:
+    """A resent request was answered from its record: nothing changed, but the answer shows
+    casework again, so the read is in the audit trail like any other."""
+    audit_event_record(
+        actor=actor,
+        action="request.replayed",
+        object_type="api_request",
+        detail={"method": record.method, "path": record.path, "status": record.response_status},
+    )

@@ -1,0 +1,228 @@
+"""Agency API for reviews: the information requests to the key's agency and its answers, the
+actions it owns and its progress updates (DESIGN §4). Parse, call, render; no rule lives here."""
+
+import base64
+import binascii
+
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.idempotency import idempotent
+from casework.models import ActionStatus
+from casework.review_selectors import (
+    access_action,
+    access_information_request,
+    action_tracker,
+    information_requests_for_agency,
+)
+from casework.review_services import (
+    ASKS,
+    action_rag,
+    action_update_add,
+    information_response_submit,
+)
+from casework.services import UploadedFile, today
+
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    "Idempotency-Key",
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="Send the same key with a retried request to get the first answer, not a "
+    "second change.",
+)
+
+
+class ReviewSummarySerializer(serializers.Serializer):
+    """The review an item belongs to. A joint review names every partnership."""
+
+    reference = serializers.CharField()
+    title = serializers.CharField()
+    lead_partnership = serializers.SerializerMethodField()
+    partnerships = serializers.SerializerMethodField()
+
+    def _partnership(self):
+        partnership = self.context["partnership"]
+        return {"key": partnership.key, "name": partnership.name}
+
+    def get_lead_partnership(self, review) -> dict:
+        return self._partnership()
+
+    def get_partnerships(self, review) -> list[dict]:
+        return [self._partnership()]
+
+
+class InformationRequestSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    review = ReviewSummarySerializer()
+    asks = serializers.SerializerMethodField()
+    details = serializers.CharField()
+    requested_on = serializers.DateField()
+    due = serializers.DateField()
+    status = serializers.CharField()
+
+    def get_asks(self, request) -> list[dict]:
+        return [{"code": ask, "label": ASKS.get(ask, ask)} for ask in request.asks]
+
+
+class InformationRequestListApi(APIView):
+    @extend_schema(
+        summary="Information requests to your agency",
+        responses={200: InformationRequestSerializer(many=True)},
+    )
+    def get(self, request):
+        actor = request.user.actor
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(
+            information_requests_for_agency(actor=actor), request, view=self
+        )
+        context = {"partnership": actor.partnership}
+        data = InformationRequestSerializer(page, many=True, context=context).data
+        return paginator.get_paginated_response(data)
+
+
+class InformationResponseCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        text = serializers.CharField(max_length=100_000)
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.UUIDField(source="uuid")
+        request = serializers.UUIDField(source="request.uuid")
+        text = serializers.CharField()
+        submitted_at = serializers.DateTimeField()
+        status = serializers.CharField(source="request.status")
+
+    @extend_schema(
+        summary="Answer an information request",
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request=InputSerializer,
+        responses={201: OutputSerializer},
+        examples=[
+            OpenApiExample(
+                "An answer",
+                value={"text": "Our chronology of involvement from 2024-11 to 2026-10 follows."},
+                request_only=True,
+            )
+        ],
+    )
+    @idempotent
+    def post(self, request, request_id):
+        actor = request.user.actor
+        information_request = access_information_request(actor=actor, request_uuid=request_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        response = information_response_submit(
+            actor=actor, request=information_request, text=serializer.validated_data["text"]
+        )
+        return Response(self.OutputSerializer(response).data, status=status.HTTP_201_CREATED)
+
+
+class ActionSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    description = serializers.CharField()
+    owner = serializers.SerializerMethodField()
+    due = serializers.DateField()
+    status = serializers.CharField()
+    rag = serializers.SerializerMethodField()
+    recommendation = serializers.SerializerMethodField()
+    review = ReviewSummarySerializer()
+
+    def get_owner(self, action) -> dict:
+        if action.owner_agency_id:
+            return {
+                "type": "agency",
+                "id": str(action.owner_agency.uuid),
+                "name": action.owner_agency.name,
+            }
+        partnership = self.context["partnership"]
+        return {"type": "partnership", "key": partnership.key, "name": partnership.name}
+
+    def get_rag(self, action) -> str:
+        return getattr(action, "rag", None) or action_rag(action, today())
+
+    def get_recommendation(self, action) -> dict:
+        return {"number": action.recommendation.number, "text": action.recommendation.text}
+
+
+class ActionListApi(APIView):
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=ActionStatus.choices, required=False)
+        rag = serializers.ChoiceField(choices=["red", "amber", "green"], required=False)
+
+    @extend_schema(
+        summary="Actions your agency owns, in single and joint reviews",
+        parameters=[FilterSerializer],
+        responses={200: ActionSerializer(many=True)},
+    )
+    def get(self, request):
+        actor = request.user.actor
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        tracker = action_tracker(actor=actor, open_only=False, **filters.validated_data)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(tracker["actions"], request, view=self)
+        data = ActionSerializer(page, many=True, context={"partnership": actor.partnership}).data
+        return paginator.get_paginated_response(data)
+
+
+class ActionUpdateCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        class EvidenceSerializer(serializers.Serializer):
+            name = serializers.CharField(max_length=255)
+            content_base64 = serializers.CharField()
+
+        status = serializers.ChoiceField(
+            choices=[ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.COMPLETE]
+        )
+        note = serializers.CharField(max_length=20_000)
+        evidence = EvidenceSerializer(required=False)
+
+        def validate_evidence(self, value):
+            try:
+                content = base64.b64decode(value["content_base64"], validate=True)
+            except (binascii.Error, ValueError):
+                raise serializers.ValidationError("content_base64 is not base64.") from None
+            return UploadedFile(value["name"], content)
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.UUIDField(source="uuid")
+        action = serializers.UUIDField(source="action.uuid")
+        status = serializers.CharField()
+        note = serializers.CharField()
+        evidence = serializers.CharField(source="evidence_name")
+        written_at = serializers.DateTimeField()
+
+    @extend_schema(
+        summary="Report progress on an action your agency owns",
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request=InputSerializer,
+        responses={201: OutputSerializer},
+        examples=[
+            OpenApiExample(
+                "Progress with evidence",
+                value={
+                    "status": "complete",
+                    "note": "All call handlers trained; register attached.",
+                    "evidence": {"name": "register.pdf", "content_base64": "JVBERi0xLjcK..."},
+                },
+                request_only=True,
+            )
+        ],
+    )
+    @idempotent
+    def post(self, request, action_id):
+        actor = request.user.actor
+        action = access_action(actor=actor, action_uuid=action_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        update = action_update_add(
+            actor=actor,
+            action=action,
+            status=data["status"],
+            note=data["note"],
+            evidence=data.get("evidence"),
+        )
+        return Response(self.OutputSerializer(update).data, status=status.HTTP_201_CREATED)
