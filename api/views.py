@@ -151,7 +151,7 @@ class ReferralCreateApi(APIView):
     class OutputSerializer(serializers.Serializer):
         reference = serializers.CharField(help_text="e.g. CRO-2026-0042")
         status = serializers.CharField()
-        clocks = ClockSerializer(many=True)
+        clocks = ClockSerializer(many=True, source="created_clocks")
         regime = serializers.CharField()
         url = serializers.SerializerMethodField()
 

@@ -190,9 +190,9 @@ def _validate_attachments(files, errors) -> list[tuple[UploadedFile, str]]:
     return accepted
 
 
-def _referring_agency(actor: Actor, agency: Agency | None) -> Agency:
+def _referring_agency(actor: Actor, agency: Agency | None, active: list[Agency]) -> Agency:
     if actor.is_agency:
-        found = Agency.objects.filter(uuid=actor.agency_uuid, is_active=True).first()
+        found = next((a for a in active if a.uuid == actor.agency_uuid), None)
         if found is None:
             raise PermissionDenied("Your agency cannot refer here.")
         return found
@@ -219,8 +219,10 @@ def referral_create(
     attachments: list[UploadedFile] = (),
 ) -> Referral:
     """Refer a serious incident (DESIGN §2 step 1). The referral, its children, clocks,
-    attachments and audit row are saved together or not at all."""
-    referring = _referring_agency(actor, agency)
+    attachments and audit row are saved together or not at all. The referral comes back with
+    the clocks just started as ``created_clocks``."""
+    active = list(Agency.objects.filter(is_active=True))
+    referring = _referring_agency(actor, agency, active)
     now = today()
     errors: dict[str, list[str]] = {}
     if incident_date is None:
@@ -250,10 +252,14 @@ def referral_create(
         _add(errors, "children", f"One referral covers at most {MAX_CHILDREN} children.")
     for index, child in enumerate(children):
         prefix = f"children.{index}"
-        if not child.given_name.strip():
-            _add(errors, f"{prefix}.given_name", f"Enter child {index + 1}'s given name.")
-        if not child.family_name.strip():
-            _add(errors, f"{prefix}.family_name", f"Enter child {index + 1}'s family name.")
+        for field, label in (("given_name", "given name"), ("family_name", "family name")):
+            value = getattr(child, field).strip()
+            if not value:
+                _add(errors, f"{prefix}.{field}", f"Enter child {index + 1}'s {label}.")
+            elif len(value) > 100:
+                _add(errors, f"{prefix}.{field}", f"Child {index + 1}'s {label} is too long.")
+        if len(child.ethnicity.strip()) > 100:
+            _add(errors, f"{prefix}.ethnicity", "Describe the ethnicity in 100 characters.")
         if child.sex not in Sex.values:
             _add(errors, f"{prefix}.sex", f"Choose child {index + 1}'s sex.")
         if child.date_of_birth is None:
@@ -269,15 +275,19 @@ def referral_create(
     accepted = _validate_attachments(attachments, errors)
     _fail(errors)
 
-    known = {agency.name.lower(): agency for agency in Agency.objects.filter(is_active=True)}
+    known = {agency.name.lower(): agency for agency in active}
     involved, others = [], []
     for name in dict.fromkeys(" ".join(n.split()) for n in agencies_involved if n.strip()):
         if name.lower() in known:
             involved.append(known[name.lower()])
+        elif len(name) > 200:
+            raise ValidationError({"agencies_involved": [f"'{name[:40]}…' is too long."]})
         else:
             others.append(name)
 
-    with transaction.atomic():
+    # No savepoint: a caller inside its own transaction (the API's idempotency record) rolls
+    # back whole when this fails; two statements fewer per referral.
+    with transaction.atomic(savepoint=False):
         referral = Referral.objects.create(
             reference=_next_reference(actor, "casework_referral_number", now),
             regime=regime,
@@ -310,7 +320,9 @@ def referral_create(
             referral.agencies_involved.add(*involved)
         for upload, content_type in accepted:
             _store_attachment(actor, referral, upload, content_type)
-        clocks_sync(referral=referral, children=created_children, fresh=True)
+        referral.created_clocks = clocks_sync(
+            referral=referral, children=created_children, fresh=True
+        )
         audit_event_record(
             actor=actor,
             action="referral.created",

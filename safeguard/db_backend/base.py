@@ -7,7 +7,9 @@ flag that a rolled-back transaction can make false (django-tenants #1262), so it
 Here a SET is skipped only when this connection is known to have exactly that search_path now:
 the value is remembered when the SET succeeds, and forgotten on everything that can undo or
 change it — ROLLBACK, ROLLBACK TO SAVEPOINT (a SET issued inside a transaction is undone with
-it), closing the connection, and every ``set_tenant``/``set_schema``. A SET issued inside an
+it), closing the connection, and every ``set_tenant``/``set_schema`` naming another schema
+(naming the same one keeps it: the routing middleware names the partnership on every
+request). A SET issued inside an
 atomic block is also forgotten when that block's savepoint or transaction is rolled back, which
 the backend's rollback hooks cover; tests/test_routing.py proves both cases.
 """
@@ -16,6 +18,14 @@ from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantData
 
 
 class DatabaseWrapper(TenantDatabaseWrapper):
+    def set_tenant(self, tenant, include_public=True):
+        # The routing middleware names the partnership on every request; when it is the one
+        # this connection already holds, what we know of the search path stays true.
+        known = self.search_path_set_schemas
+        super().set_tenant(tenant, include_public)
+        if known is not None and known == self._get_cursor_search_paths():
+            self.search_path_set_schemas = known
+
     def _handle_search_path(self, cursor=None):
         if (
             not self._setting_search_path
