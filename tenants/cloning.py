@@ -112,9 +112,7 @@ def clone_schema(source: str, target: str) -> None:
         for definition, name, table, comment in triggers:
             cursor.execute(_retarget(definition, source, target))
             if comment is not None:
-                cursor.execute(
-                    f'COMMENT ON TRIGGER "{name}" ON {dst}."{table}" IS %s', [comment]
-                )
+                cursor.execute(f'COMMENT ON TRIGGER "{name}" ON {dst}."{table}" IS %s', [comment])
 
         for _, table in tables:
             cursor.execute(f'INSERT INTO {dst}."{table}" SELECT * FROM {src}."{table}"')
@@ -137,6 +135,4 @@ def clone_schema(source: str, target: str) -> None:
 def _retarget(definition: str, source: str, target: str) -> str:
     """Point a definition at the target: schema-qualified names of the template's objects, and
     nothing else, are rewritten (the template's name is reserved, so it appears nowhere else)."""
-    return definition.replace(f"{source}.", f"{target}.").replace(
-        f'"{source}".', f'"{target}".'
-    )
+    return definition.replace(f"{source}.", f"{target}.").replace(f'"{source}".', f'"{target}".')
