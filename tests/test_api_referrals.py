@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 import api.idempotency
 import api.views
@@ -21,6 +22,7 @@ from casework.services import ChildInput, rapid_review_start, referral_create
 from tenants.actors import actor_for_member
 from tenants.models import Membership
 from tenants.workspace.models import AuditEvent, IdempotencyRecord
+from tenants.workspace.services import idempotency_records_purge
 from tests.conftest import api_client, inside, issue_key, problem
 from tests.isolation import assert_api_isolated
 
@@ -289,6 +291,23 @@ def test_a_retry_with_the_same_key_gets_the_first_answer_and_creates_nothing(
         assert (record.key, record.method, record.path) == ("9b1f6a52-retry", "POST", URL)
         assert record.response_status == 201 and len(record.body_sha256) == 64
         assert AuditEvent.objects.filter(action="request.replayed").count() == 1
+
+
+def test_keys_are_forgotten_after_a_day_and_the_purge_is_safe_to_run_twice(
+    world, frozen_today, met
+):
+    assert post(met, CONTRACT_BODY, key="k-old").status_code == 201
+    assert post(met, CONTRACT_BODY, key="k-new").status_code == 201
+    with inside(world.croydon):
+        IdempotencyRecord.objects.filter(key="k-old").update(
+            created_at=timezone.now() - datetime.timedelta(hours=25)
+        )
+        assert idempotency_records_purge() == 1
+        assert idempotency_records_purge() == 0
+        assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["k-new"]
+    # A forgotten key is a new request again.
+    assert post(met, CONTRACT_BODY, key="k-old").status_code == 201
+    assert counts(world.croydon)[0] == 3
 
 
 def test_the_same_key_with_another_body_is_a_422(world, frozen_today, met):

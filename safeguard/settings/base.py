@@ -285,6 +285,11 @@ LOGGING = {
 }
 
 CELERY_BEAT_SCHEDULE = {
+    "purge-idempotency-records": {
+        "task": "tenants.tasks.partnerships_fan_out",
+        "schedule": crontab(hour=3, minute=0),
+        "args": ["tenants.workspace.tasks.idempotency_records_purge_task"],
+    },
     "review-chasers": {
         "task": "tenants.tasks.partnerships_fan_out",
         "schedule": crontab(hour=7, minute=15),

@@ -4,7 +4,7 @@ from django.db import connection
 from safeguard.celery import PartnershipTask
 from tenants.actors import actor_for_platform
 from tenants.models import Partnership
-from tenants.workspace.services import api_keys_revoke_expired
+from tenants.workspace.services import api_keys_revoke_expired, idempotency_records_purge
 
 
 @shared_task(base=PartnershipTask, bind=True)
@@ -15,3 +15,9 @@ def api_keys_revoke_expired_task(self) -> int:
         partnership=partnership, label="daily API key expiry", request_id=self.request.id
     )
     return api_keys_revoke_expired(actor=actor)
+
+
+@shared_task(base=PartnershipTask, bind=True)
+def idempotency_records_purge_task(self) -> int:
+    """Daily, per partnership: forget Idempotency-Keys past their retention period."""
+    return idempotency_records_purge()
