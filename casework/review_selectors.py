@@ -28,12 +28,15 @@ from casework.clocks import add_working_days
 from casework.models import (
     Action,
     ActionStatus,
+    ActionUpdate,
     ChronologyEntry,
+    Finding,
     InformationRequest,
     Recommendation,
     Review,
     ReviewDocument,
     ReviewerAppointment,
+    ReviewerProfile,
 )
 from casework.review_services import REVIEW_GROUP
 from casework.services import today
@@ -259,7 +262,7 @@ def _rag_annotation(day: datetime.date):
     soon = add_working_days(day, 10)
     less_than_half_left = RawSQL(
         '("casework_action"."due" - %s::date) < '
-        "(%s::date - (\"casework_action\".\"created_at\" AT TIME ZONE 'Europe/London')::date)",
+        '(%s::date - ("casework_action"."created_at" AT TIME ZONE \'Europe/London\')::date)',
         (day, day),
         output_field=BooleanField(),
     )
@@ -381,3 +384,46 @@ def access_review_document(*, actor: Actor, review: Review, document_uuid) -> Re
         detail={"document": str(document.uuid), "version": document.version},
     )
     return document
+
+
+# --- Added for the review pages on the web -----------------------------------------------------
+
+
+def reviewer_profile_for(*, actor: Actor, user_uuid) -> ReviewerProfile | None:
+    """A lead reviewer's profile (with the affiliations they declared), for the review group
+    appointing them; None when none is recorded yet."""
+    if not actor.has_role(*REVIEW_GROUP):
+        raise Http404("No such reviewer.")
+    return (
+        ReviewerProfile.objects.prefetch_related("affiliations")
+        .filter(user_uuid=_uuid(user_uuid))
+        .first()
+    )
+
+
+def findings_of_review(*, review: Review) -> QuerySet[Finding]:
+    """The review's numbered findings with the chronology entries that support them."""
+    return review.findings.prefetch_related(
+        Prefetch("evidence", queryset=ChronologyEntry.objects.select_related("agency"))
+    ).order_by("number")
+
+
+def action_updates(*, action: Action) -> QuerySet[ActionUpdate]:
+    return action.updates.order_by("written_at", "id")
+
+
+def access_action_evidence(*, actor: Actor, action_uuid, update_uuid) -> ActionUpdate:
+    """The evidence of an update on an action the actor may see (its owner agency, the review
+    group, the review's reviewer); the same 404 otherwise. The download is audited."""
+    action = access_action(actor=actor, action_uuid=action_uuid)
+    update = action.updates.filter(uuid=_uuid(update_uuid)).exclude(evidence="").first()
+    if update is None:
+        raise Http404("No such file.")
+    audit_event_record(
+        actor=actor,
+        action="evidence.downloaded",
+        object_type="review",
+        object_ref=action.review.reference,
+        detail={"action": str(action.uuid), "update": str(update.uuid)},
+    )
+    return update

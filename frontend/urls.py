@@ -1,6 +1,16 @@
 from django.urls import path
 
-from frontend.views import accounts, clocks, dashboard, referrals, workspace
+from frontend.views import (
+    accounts,
+    actions,
+    chronology,
+    clocks,
+    dashboard,
+    information,
+    referrals,
+    reviews,
+    workspace,
+)
 
 app_name = "frontend"
 
@@ -84,4 +94,103 @@ urlpatterns = [
     ),
     path("referrals/<str:reference>/contribution/", referrals.contribution, name="contribution"),
     path("clocks/", clocks.clock_board, name="clock-board"),
+    # Reviews: the list, and each review's workspace, one URL per tab.
+    path("reviews/", reviews.review_list, name="review-list"),
+    path("reviews/<str:reference>/", reviews.overview, name="review"),
+    path("reviews/<str:reference>/stage/", reviews.stage_move, name="review-stage"),
+    path(
+        "reviews/<str:reference>/reviewers/check/",
+        reviews.reviewer_check,
+        name="review-reviewer-check",
+    ),
+    path(
+        "reviews/<str:reference>/reviewers/",
+        reviews.reviewer_appoint,
+        name="review-reviewer-appoint",
+    ),
+    path(
+        "reviews/<str:reference>/reviewers/profile/",
+        reviews.reviewer_profile,
+        name="review-reviewer-profile",
+    ),
+    path("reviews/<str:reference>/sign-off/", reviews.chair_sign_off, name="review-sign-off"),
+    path("reviews/<str:reference>/terms/", reviews.terms, name="review-terms"),
+    path("reviews/<str:reference>/terms/new/", reviews.terms_write, name="review-terms-write"),
+    path(
+        "reviews/<str:reference>/terms/sign-off/",
+        reviews.terms_sign_off,
+        name="review-terms-sign-off",
+    ),
+    path("reviews/<str:reference>/information/", reviews.information, name="review-information"),
+    path(
+        "reviews/<str:reference>/information/new/",
+        reviews.information_request_create,
+        name="review-information-request",
+    ),
+    path(
+        "reviews/<str:reference>/information/<uuid:request_uuid>/close/",
+        reviews.information_request_close,
+        name="review-information-close",
+    ),
+    path("reviews/<str:reference>/chronology/", chronology.chronology, name="review-chronology"),
+    path(
+        "reviews/<str:reference>/chronology/entries/",
+        chronology.entry_add,
+        name="review-chronology-add",
+    ),
+    path(
+        "reviews/<str:reference>/chronology/print/",
+        chronology.chronology_print,
+        name="review-chronology-print",
+    ),
+    path(
+        "reviews/<str:reference>/chronology/<uuid:entry_uuid>/",
+        chronology.entry_detail,
+        name="review-chronology-entry",
+    ),
+    path(
+        "reviews/<str:reference>/chronology/<uuid:entry_uuid>/correct/",
+        chronology.entry_correct,
+        name="review-chronology-correct",
+    ),
+    path(
+        "reviews/<str:reference>/chronology.csv",
+        chronology.chronology_csv,
+        name="review-chronology-csv",
+    ),
+    path("reviews/<str:reference>/findings/", reviews.findings, name="review-findings"),
+    path("reviews/<str:reference>/findings/new/", reviews.finding_add, name="review-finding-add"),
+    path(
+        "reviews/<str:reference>/recommendations/new/",
+        reviews.recommendation_add,
+        name="review-recommendation-add",
+    ),
+    path("reviews/<str:reference>/actions/", reviews.action_plan, name="review-actions"),
+    path("reviews/<str:reference>/actions/new/", reviews.action_add, name="review-action-add"),
+    path("reviews/<str:reference>/documents/", reviews.documents, name="review-documents"),
+    path(
+        "reviews/<str:reference>/documents/new/",
+        reviews.document_upload,
+        name="review-document-upload",
+    ),
+    path(
+        "reviews/<str:reference>/documents/<uuid:document_uuid>/",
+        reviews.document_download,
+        name="review-document",
+    ),
+    # The partnership-wide action tracker and each action's page (agencies update theirs).
+    path("actions/", actions.tracker, name="action-tracker"),
+    path("actions/<uuid:action_uuid>/", actions.action_detail, name="action"),
+    path("actions/<uuid:action_uuid>/verify/", actions.action_verify, name="action-verify"),
+    path(
+        "actions/<uuid:action_uuid>/updates/<uuid:update_uuid>/evidence/",
+        actions.evidence_download,
+        name="action-evidence",
+    ),
+    # An agency's side of a review's information request.
+    path(
+        "information-requests/<uuid:request_uuid>/",
+        information.information_request,
+        name="information-request",
+    ),
 ]

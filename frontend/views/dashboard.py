@@ -1,10 +1,12 @@
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from casework import review_selectors
 from casework import selectors as casework_selectors
 from casework import services as casework_services
 from frontend.decorators import member_required
 from frontend.views.referrals import clock_row
+from tenants.models import Role
 from tenants.selectors import membership_list_for_user, partnership_url
 from tenants.workspace.selectors import agency_for_actor
 
@@ -54,6 +56,14 @@ def dashboard(request):
                 casework_selectors.contribution_requests_for_agency(actor=actor)[:10]
             )
             if actor.is_agency
+            else [],
+            "information_requests": list(
+                review_selectors.information_requests_for_agency(actor=actor)[:20]
+            )
+            if actor.is_agency
+            else [],
+            "my_reviews": list(review_selectors.review_list(actor=actor))
+            if actor.has_role(Role.LEAD_REVIEWER)
             else [],
         },
     )

@@ -1,0 +1,158 @@
+"""Actions on the web: the partnership-wide action tracker (every open action across reviews,
+by agency, review, status and RAG, with counts) and an action's own page, where its owner
+posts progress with evidence and the review group verifies it. An agency sees and updates only
+the actions it owns; any other action is a 404."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from casework import review_selectors as selectors
+from casework import review_services as services
+from casework.models import ActionStatus
+from casework.services import today
+from frontend.decorators import member_required
+from frontend.review_forms import ActionTrackerFilterForm, ActionUpdateForm, ButtonForm
+from frontend.views.chronology import pagination
+from frontend.views.reviews import private_file
+from tenants.models import Role
+from tenants.workspace.selectors import agency_list
+
+TRACKER_PAGE_SIZE = 100
+RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green"}
+
+
+def _require_tracker_reader(actor) -> None:
+    if not (
+        actor.is_agency
+        or actor.has_role(*services.REVIEW_GROUP)
+        or actor.has_role(Role.LEAD_REVIEWER)
+    ):
+        raise PermissionDenied("Actions are for the review group and the agencies that own them.")
+
+
+@member_required
+@require_GET
+def tracker(request):
+    actor = request.actor
+    _require_tracker_reader(actor)
+    in_review_group = actor.has_role(*services.REVIEW_GROUP)
+    form = ActionTrackerFilterForm(
+        request.GET or None,
+        agencies=agency_list(actor=actor, include_inactive=True) if in_review_group else None,
+        reviews=selectors.review_list(actor=actor) if not actor.is_agency else None,
+    )
+    board = selectors.action_tracker(actor=actor, **form.filters())
+    paginator = Paginator(board["actions"], TRACKER_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "pages": pagination(page.number, paginator.num_pages),
+        "query": query.urlencode(),
+        "counts_by_rag": [
+            {"key": key, "label": RAG_LABELS[key], "count": count}
+            for key, count in board["counts_by_rag"].items()
+        ],
+        "counts_by_status": [
+            {"key": key, "label": ActionStatus(key).label, "count": count}
+            for key, count in board["counts_by_status"].items()
+        ],
+        "filtered": bool(request.GET.get("agency") or request.GET.get("review"))
+        or bool(request.GET.get("status") or request.GET.get("rag")),
+        "in_review_group": in_review_group,
+        "today": board["day"],
+    }
+    response = render(
+        request, "actions/tracker.html#results" if request.htmx else "actions/tracker.html", context
+    )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _action_context(request, action, *, update_form=None, verify_form=None) -> dict:
+    actor = request.actor
+    in_review_group = actor.has_role(*services.REVIEW_GROUP)
+    owns = (
+        actor.is_agency and action.owner_agency_id and action.owner_agency.uuid == actor.agency_uuid
+    )
+    may_update = action.status != ActionStatus.VERIFIED and (
+        in_review_group or (action.owner_agency_id is not None and bool(owns))
+    )
+    return {
+        "action": action,
+        "rag": services.action_rag(action, today()),
+        "recommendation": action.recommendation,
+        "updates": list(selectors.action_updates(action=action)),
+        "in_review_group": in_review_group,
+        # A lead reviewer sees their review's actions; only its workers open the workspace.
+        "may_open_review": not actor.is_agency,
+        "may_update": may_update,
+        "update_form": update_form or ActionUpdateForm(initial={"status": action.status}),
+        "may_verify": in_review_group and action.status == ActionStatus.COMPLETE,
+        "verify_form": verify_form or ButtonForm(submit="Verify the action", prefix="verify"),
+        "today": today(),
+    }
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def action_detail(request, action_uuid):
+    actor = request.actor
+    action = selectors.access_action(actor=actor, action_uuid=action_uuid)
+    form = None
+    if request.method == "POST":
+        form = ActionUpdateForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.action_update_add(
+                    actor=actor,
+                    action=action,
+                    status=data["status"],
+                    note=data["note"],
+                    evidence=form.evidence_upload(),
+                )
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(request, "Your update is saved.")
+                return redirect("frontend:action", action.uuid)
+    context = _action_context(request, action, update_form=form)
+    return render(
+        request, "actions/action.html", {**context, "page_error": bool(form and form.errors)}
+    )
+
+
+@member_required
+@require_POST
+def action_verify(request, action_uuid):
+    actor = request.actor
+    action = selectors.access_action(actor=actor, action_uuid=action_uuid)
+    form = ButtonForm(request.POST, submit="Verify the action", prefix="verify")
+    if form.is_valid():
+        try:
+            services.action_verify(actor=actor, action=action)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, "The action is verified and closed.")
+            return redirect("frontend:action", action.uuid)
+    context = _action_context(request, action, verify_form=form)
+    context["may_verify"] = True
+    return render(request, "actions/action.html", {**context, "page_error": True})
+
+
+@member_required
+@require_GET
+def evidence_download(request, action_uuid, update_uuid):
+    """An update's evidence, to those who may see the action; every download is audited."""
+    update = selectors.access_action_evidence(
+        actor=request.actor, action_uuid=action_uuid, update_uuid=update_uuid
+    )
+    return private_file(update.evidence, update.evidence_name, update.evidence_type)

@@ -1,0 +1,279 @@
+"""The multi-agency chronology on the web: the merged view with its filters and pages, htmx
+inline add and correction (a correction supersedes the entry and keeps it, so the page shows
+"corrected, was: …"), the CSV export and a printable page."""
+
+import itertools
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from casework import review_selectors as selectors
+from casework import review_services as services
+from frontend.decorators import member_required
+from frontend.review_forms import ChronologyEntryForm, ChronologyFilterForm
+from frontend.views.reviews import workspace_context
+from tenants.workspace.selectors import agency_list
+
+PAGE = "reviews/chronology.html"
+# The printable page holds the whole (filtered) chronology up to this many entries; beyond it,
+# the CSV export.
+PRINT_LIMIT = 10_000
+
+
+def _page_number(value) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
+
+
+def pagination(page: int, pages: int) -> list[int | None]:
+    """Page numbers to link to, GOV.UK style: the first, the last, and those around the
+    current page; None where some are skipped."""
+    shown = sorted({1, pages, *range(max(1, page - 1), min(pages, page + 1) + 1)})
+    items: list[int | None] = []
+    for number in shown:
+        if items and number - (items[-1] or 0) > 1:
+            items.append(None)
+        items.append(number)
+    return items
+
+
+def _agencies(actor, *, include_inactive: bool):
+    return list(agency_list(actor=actor, include_inactive=include_inactive))
+
+
+def _results_context(request, review, filter_form, page: int) -> dict:
+    chronology = selectors.chronology_page(
+        actor=request.actor, review=review, page=page, **filter_form.filters()
+    )
+    return {
+        "chronology": chronology,
+        "filter_form": filter_form,
+        "query": filter_form.query(),
+        "pages": pagination(chronology["page"], chronology["pages"]),
+        "filtered": bool(filter_form.query()),
+    }
+
+
+def _chronology_context(request, review, *, data, page, forms=None, done=None) -> dict:
+    actor = request.actor
+    filter_form = ChronologyFilterForm(
+        data or None, agencies=_agencies(actor, include_inactive=True)
+    )
+    context = {
+        **workspace_context(request, review, "chronology"),
+        **_results_context(request, review, filter_form, page),
+        "entry_form": ChronologyEntryForm(agencies=_agencies(actor, include_inactive=False)),
+        "done": done or {},
+    }
+    context.update(forms or {})
+    return context
+
+
+@member_required
+@require_GET
+def chronology(request, reference):
+    review = selectors.access_review(actor=request.actor, reference=reference)
+    context = _chronology_context(
+        request, review, data=request.GET, page=_page_number(request.GET.get("page"))
+    )
+    response = render(request, f"{PAGE}#results" if request.htmx else PAGE, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@member_required
+@require_POST
+def entry_add(request, reference):
+    actor = request.actor
+    review = selectors.access_review(actor=actor, reference=reference)
+    form = ChronologyEntryForm(request.POST, agencies=_agencies(actor, include_inactive=False))
+    entry = None
+    if form.is_valid():
+        try:
+            entry = services.chronology_entry_add(
+                actor=actor, review=review, data=form.entry_input()
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+    done = None
+    if entry is not None:
+        message = f"Entry added for {entry.occurred_on.isoformat()} ({entry.agency.name})."
+        if services.entry_outside_period(review, entry):
+            message += " It is outside the period under review, so it is flagged."
+        done = {"section": "add", "message": message}
+    # The filters (and page) on screen come with an htmx request, so the table stays as it was.
+    page = _page_number(request.POST.get("page"))
+    if request.htmx:
+        context = _chronology_context(
+            request,
+            review,
+            data=request.POST,
+            page=page,
+            forms=None if entry else {"entry_form": form},
+            done=done,
+        )
+        html = render_to_string(f"{PAGE}#add", context, request)
+        if entry is not None:
+            html += render_to_string(f"{PAGE}#results", {**context, "oob": True}, request)
+        return HttpResponse(html)
+    if entry is not None:
+        messages.success(request, done["message"])
+        return redirect(reverse("frontend:review-chronology", args=[review.reference]) + "#add")
+    context = _chronology_context(request, review, data=None, page=1, forms={"entry_form": form})
+    return render(request, PAGE, {**context, "page_error": True})
+
+
+def _row_context(request, review, entry, **extra) -> dict:
+    entry.outside_period = services.entry_outside_period(review, entry)
+    return {**workspace_context(request, review, "chronology"), "entry": entry, **extra}
+
+
+def _entry_page(request, review, entry, form, *, error=False):
+    context = _row_context(
+        request,
+        review,
+        entry,
+        history=selectors.chronology_history(entry=entry),
+        correct_form=form,
+        page_error=error,
+    )
+    return render(request, "reviews/chronology_entry.html", context)
+
+
+def _correct_form(entry, agencies, data=None):
+    return ChronologyEntryForm(
+        data,
+        agencies=agencies,
+        prefix=f"correct-{entry.uuid.hex[:8]}",
+        submit="Save the correction",
+        initial=ChronologyEntryForm.initial_from(entry),
+    )
+
+
+@member_required
+@require_GET
+def entry_detail(request, reference, entry_uuid):
+    """One entry and every version it replaced. htmx asks for its table row (cancelling an
+    inline correction)."""
+    actor = request.actor
+    review = selectors.access_review(actor=actor, reference=reference)
+    entry = selectors.access_chronology_entry(review=review, entry_uuid=entry_uuid)
+    if request.htmx:
+        response = render(request, f"{PAGE}#entry_row", _row_context(request, review, entry))
+    else:
+        agencies = _agencies(actor, include_inactive=False)
+        response = _entry_page(request, review, entry, _correct_form(entry, agencies))
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def entry_correct(request, reference, entry_uuid):
+    """Correct an entry: the correction supersedes it, and the original is kept."""
+    actor = request.actor
+    review = selectors.access_review(actor=actor, reference=reference)
+    entry = selectors.access_chronology_entry(review=review, entry_uuid=entry_uuid)
+    agencies = _agencies(actor, include_inactive=False)
+    if entry.agency not in agencies:
+        agencies.append(entry.agency)  # an agency since made inactive keeps its entries
+    if request.method == "GET":
+        if not request.htmx:
+            return redirect(
+                reverse("frontend:review-chronology-entry", args=[review.reference, entry.uuid])
+            )
+        response = render(
+            request,
+            f"{PAGE}#entry_edit",
+            _row_context(request, review, entry, correct_form=_correct_form(entry, agencies)),
+        )
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    form = _correct_form(entry, agencies, request.POST)
+    corrected = None
+    if form.is_valid():
+        try:
+            corrected = services.chronology_entry_correct(
+                actor=actor, entry=entry, data=form.entry_input()
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+    if request.htmx:
+        if corrected is not None:
+            return render(
+                request,
+                f"{PAGE}#entry_row",
+                _row_context(request, review, corrected, just_corrected=True),
+            )
+        return render(
+            request, f"{PAGE}#entry_edit", _row_context(request, review, entry, correct_form=form)
+        )
+    if corrected is not None:
+        messages.success(request, "The entry is corrected; the original is kept.")
+        return redirect(reverse("frontend:review-chronology", args=[review.reference]))
+    return _entry_page(request, review, entry, form, error=True)
+
+
+@member_required
+@require_GET
+def chronology_csv(request, reference):
+    """The chronology (as filtered) as CSV, streamed: 5,000 entries start arriving at once."""
+    actor = request.actor
+    review = selectors.access_review(actor=actor, reference=reference)
+    filter_form = ChronologyFilterForm(
+        request.GET or None, agencies=_agencies(actor, include_inactive=True)
+    )
+    lines = selectors.chronology_csv(actor=actor, review=review, **filter_form.filters())
+    # The selector audits the export when it starts; start it here, inside the request.
+    header = next(lines)
+    response = StreamingHttpResponse(
+        # A byte-order mark, so that spreadsheet programs read the file as UTF-8.
+        itertools.chain(["\ufeff" + header], lines),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{review.reference}-chronology.csv"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@member_required
+@require_GET
+def chronology_print(request, reference):
+    """The chronology (as filtered) on one page for printing: no navigation, no forms."""
+    actor = request.actor
+    review = selectors.access_review(actor=actor, reference=reference)
+    filter_form = ChronologyFilterForm(
+        request.GET or None, agencies=_agencies(actor, include_inactive=True)
+    )
+    chronology = selectors.chronology_page(
+        actor=actor, review=review, page=1, page_size=PRINT_LIMIT, **filter_form.filters()
+    )
+    agency_uuid = filter_form.filters().get("agency_uuid")
+    return render(
+        request,
+        "reviews/chronology_print.html",
+        {
+            "review": review,
+            "chronology": chronology,
+            "filters": filter_form.cleaned_data
+            if filter_form.is_bound and filter_form.is_valid()
+            else {},
+            "agency_name": dict(filter_form.fields["agency"].choices).get(agency_uuid, "")
+            if agency_uuid
+            else "",
+            "query": filter_form.query(),
+            "printed_by": actor.label,
+            "printed_at": timezone.now(),
+            "limit": PRINT_LIMIT,
+        },
+    )

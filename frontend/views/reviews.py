@@ -1,0 +1,809 @@
+"""Reviews on the web: the list of reviews, commissioning a thematic review, and the review
+workspace's tabs (overview, terms of reference, information requests, findings and
+recommendations, action plan, documents; the chronology is in ``frontend.views.chronology``).
+
+Every page reaches its review through ``access_review``/``review_for_page``: a reviewer not
+appointed, an agency and another partnership all get the same 404. Every change is a review
+service's; a refusal by role is a 403, a ValidationError is shown in the form's error summary.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from casework import review_selectors as selectors
+from casework import review_services as services
+from casework import selectors as referral_selectors
+from casework.models import InformationRequest
+from casework.review_services import ASKS, DOCUMENT_KINDS
+from casework.review_types import REVIEWER as LEAD_REVIEWER_ROLE
+from casework.services import today
+from frontend.decorators import member_required
+from frontend.review_forms import (
+    ActionForm,
+    AppointForm,
+    ButtonForm,
+    DocumentForm,
+    FindingForm,
+    InformationRequestForm,
+    RecommendationForm,
+    ReviewCommissionForm,
+    ReviewerChoiceForm,
+    ReviewerProfileEntry,
+    StageMoveForm,
+    TermsForm,
+    TermsSignOffForm,
+)
+from frontend.views.referrals import clock_row
+from tenants.models import Role
+from tenants.selectors import membership_list_for_partnership
+from tenants.workspace.selectors import access_agency, agency_list
+
+TABS = (
+    ("overview", "Overview", "frontend:review"),
+    ("terms", "Terms of reference", "frontend:review-terms"),
+    ("information", "Information requests", "frontend:review-information"),
+    ("chronology", "Chronology", "frontend:review-chronology"),
+    ("findings", "Findings and recommendations", "frontend:review-findings"),
+    ("actions", "Action plan", "frontend:review-actions"),
+    ("documents", "Documents", "frontend:review-documents"),
+)
+
+
+# --- Shared by every tab -----------------------------------------------------------------------
+
+
+def workspace_context(request, review, tab: str) -> dict:
+    """What every tab shows: the review's heading, its stage and the sub-navigation."""
+    actor = request.actor
+    return {
+        "review": review,
+        "tab": tab,
+        "tabs": [
+            {"key": key, "label": label, "url": reverse(name, args=[review.reference])}
+            for key, label, name in TABS
+        ],
+        "today": today(),
+        "in_review_group": actor.has_role(*services.REVIEW_GROUP),
+        "is_manager": actor.has_role(*services.MANAGERS),
+        "is_chair": actor.has_role(Role.CHAIR),
+    }
+
+
+def tab_url(review, tab: str, section: str = "") -> str:
+    name = next(name for key, _, name in TABS if key == tab)
+    url = reverse(name, args=[review.reference])
+    return f"{url}#{section}" if section else url
+
+
+def answer(request, review, *, tab, template, build, section, forms=None, done="", also=()):
+    """Answer a section's POST. htmx: the section, and out of band the parts the change may
+    alter. Otherwise: back to the tab on success, or the tab with the form's errors."""
+    if request.htmx:
+        context = build(
+            request, review, forms or {}, {"section": section, "message": done} if done else None
+        )
+        html = render_to_string(f"{template}#{section}", context, request)
+        for part in also:
+            html += render_to_string(f"{template}#{part}", {**context, "oob": True}, request)
+        return HttpResponse(html)
+    if not forms:
+        messages.success(request, done)
+        return redirect(tab_url(review, tab, section))
+    review = selectors.review_for_page(actor=request.actor, reference=review.reference)
+    return render(request, template, {**build(request, review, forms, None), "page_error": True})
+
+
+def perform(form, action) -> bool:
+    """Run the service ``action`` when the form reads; its ValidationError goes to the form."""
+    if not form.is_valid():
+        return False
+    try:
+        action(form.cleaned_data)
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return False
+    return True
+
+
+# --- The list of reviews -----------------------------------------------------------------------
+
+
+def _require_review_reader(actor) -> None:
+    if not (actor.has_role(*services.REVIEW_GROUP) or actor.has_role(Role.LEAD_REVIEWER)):
+        raise PermissionDenied("Reviews are for the review group and the appointed reviewers.")
+
+
+def _commission_form(actor, data=None):
+    return ReviewCommissionForm(
+        data,
+        referrals=referral_selectors.referral_list(actor=actor),
+        agencies=agency_list(actor=actor),
+    )
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def review_list(request):
+    actor = request.actor
+    _require_review_reader(actor)
+    may_commission = actor.has_role(*services.MANAGERS)
+    form = _commission_form(actor) if may_commission else None
+    if request.method == "POST":
+        if not may_commission:
+            raise PermissionDenied("The business manager or the chair commissions a review.")
+        form = _commission_form(actor, request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                review = services.thematic_review_commission(
+                    actor=actor,
+                    title=data["title"],
+                    commissioned_on=data["commissioned_on"],
+                    referrals=list(
+                        referral_selectors.referral_list(actor=actor).filter(
+                            reference__in=data["referrals"]
+                        )
+                    ),
+                    agencies=list(agency_list(actor=actor).filter(uuid__in=data["agencies"])),
+                    review_type=data["review_type"] or "thematic",
+                )
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(request, f"Review {review.reference} commissioned.")
+                return redirect("frontend:review", review.reference)
+    return render(
+        request,
+        "reviews/list.html",
+        {
+            "reviews": list(selectors.review_list(actor=actor)),
+            "is_reviewer": actor.has_role(Role.LEAD_REVIEWER),
+            "form": form,
+            "page_error": bool(form is not None and form.errors),
+        },
+    )
+
+
+# --- Overview: stage, reviewers, sign-off ------------------------------------------------------
+
+
+def may_move(actor, review, stage) -> bool:
+    """Whether to offer the button: the stage's own list of who may move a review into it (the
+    service checks it again)."""
+    others = [role for role in stage.moved_by if role != LEAD_REVIEWER_ROLE]
+    return actor.has_role(*others) or (
+        LEAD_REVIEWER_ROLE in stage.moved_by and services.is_appointed(actor, review)
+    )
+
+
+def _stages(review) -> list[dict]:
+    keys = [stage.key for stage in review.definition.stages]
+    current = keys.index(review.stage)
+    return [
+        {
+            "stage": stage,
+            "state": "done" if n < current else ("current" if n == current else "to_come"),
+        }
+        for n, stage in enumerate(review.definition.stages)
+    ]
+
+
+def _lead_reviewers(actor) -> list[tuple[str, str]]:
+    return [
+        (str(m.user.uuid), f"{m.user.full_name or m.user.email} ({m.user.email})")
+        for m in membership_list_for_partnership(partnership=actor.partnership)
+        if m.role == Role.LEAD_REVIEWER and m.user.is_active
+    ]
+
+
+def _check(actor, review, user_uuid) -> dict:
+    """The independence check of one lead reviewer against this review, before appointing."""
+    reviewers = dict(_lead_reviewers(actor))
+    if str(user_uuid) not in reviewers:
+        raise Http404("No such reviewer.")
+    profile = selectors.reviewer_profile_for(actor=actor, user_uuid=user_uuid)
+    conflicts = services.independence_conflicts(review=review, profile=profile) if profile else []
+    return {
+        "user_uuid": str(user_uuid),
+        "label": reviewers[str(user_uuid)],
+        "profile": profile,
+        "affiliations": list(profile.affiliations.all()) if profile else [],
+        "conflicts": conflicts,
+    }
+
+
+def _overview_context(request, review, forms, done, check=None) -> dict:
+    actor = request.actor
+    day = today()
+    following = review.definition.next_stage(review.stage)
+    context = {
+        **workspace_context(request, review, "overview"),
+        "stages": _stages(review),
+        "next_stage": following,
+        "may_move": bool(following) and may_move(actor, review, following),
+        "appointments": list(review.live_appointments),
+        "agencies": list(review.agencies.all()),
+        "children": list(review.children.all()),
+        "related_referrals": list(review.related_referrals.all())
+        if review.definition.thematic
+        else [],
+        "clocks": [clock_row(clock, day) for clock in review.clocks.all()],
+        "check": check,
+        "done": done or {},
+    }
+    if following:
+        context["stage_form"] = StageMoveForm(
+            initial={"to_stage": following.key}, next_label=following.label.lower()
+        )
+    if context["is_manager"]:
+        reviewers = _lead_reviewers(actor)
+        context["reviewers"] = reviewers
+        context["check_form"] = ReviewerChoiceForm(
+            reviewers=reviewers, initial={"reviewer": check["user_uuid"]} if check else None
+        )
+        context["profile_entry"] = ReviewerProfileEntry(
+            reviewers=reviewers,
+            profile=check["profile"] if check else None,
+            initial_reviewer=check["user_uuid"] if check else "",
+        )
+        # A conflicted reviewer can be appointed only by the chair, with a reason: no one else
+        # is offered a button that could only be refused.
+        if check and check["profile"] and (not check["conflicts"] or context["is_chair"]):
+            context["appoint_form"] = AppointForm(
+                initial={"reviewer": check["user_uuid"]},
+                conflicted=bool(check["conflicts"]),
+                may_override=context["is_chair"],
+            )
+    if context["is_chair"] and not review.chair_signed_off_at:
+        context["sign_off_form"] = ButtonForm(submit="Sign the report off", prefix="sign-off")
+    context.update(forms)
+    return context
+
+
+def _overview_answer(request, review, section, *, forms=None, done="", check=None, also=()):
+    """Answer a POST on the overview. htmx: the section (and out of band the parts the change
+    may alter). Otherwise: back to the overview (with the independence check that was asked
+    for, if any), or the overview with the form's errors."""
+    if not request.htmx and not forms:
+        if done:
+            messages.success(request, done)
+        url = tab_url(review, "overview")
+        if check is not None:
+            url += "?" + urlencode({"reviewer": check["user_uuid"]})
+        return redirect(f"{url}#{section}")
+    # The overview shows the review as its page reads it (appointments, clocks).
+    review = selectors.review_for_page(actor=request.actor, reference=review.reference)
+    template = "reviews/overview.html"
+    if request.htmx:
+        context = _overview_context(
+            request,
+            review,
+            forms or {},
+            {"section": section, "message": done} if done else None,
+            check,
+        )
+        html = render_to_string(f"{template}#{section}", context, request)
+        for part in also:
+            html += render_to_string(f"{template}#{part}", {**context, "oob": True}, request)
+        return HttpResponse(html)
+    context = _overview_context(request, review, forms, None, check)
+    return render(request, template, {**context, "page_error": True})
+
+
+@member_required
+@require_GET
+def overview(request, reference):
+    review = selectors.review_for_page(actor=request.actor, reference=reference)
+    check = None
+    if request.GET.get("reviewer") and request.actor.has_role(*services.MANAGERS):
+        check = _check(request.actor, review, request.GET["reviewer"])
+    return render(
+        request, "reviews/overview.html", _overview_context(request, review, {}, None, check)
+    )
+
+
+@member_required
+@require_POST
+def stage_move(request, reference):
+    review = selectors.access_review(actor=request.actor, reference=reference)
+    following = review.definition.next_stage(review.stage)
+    form = StageMoveForm(request.POST, next_label=following.label.lower() if following else "")
+    if perform(
+        form,
+        lambda data: services.review_stage_move(
+            actor=request.actor, review=review, to_stage=data["to_stage"]
+        ),
+    ):
+        return _overview_answer(
+            request,
+            review,
+            "stage",
+            done=f"The review has moved to {review.stage_label.lower()}.",
+            also=("heading_stage",),
+        )
+    return _overview_answer(request, review, "stage", forms={"stage_form": form})
+
+
+@member_required
+@require_POST
+def reviewer_check(request, reference):
+    actor = request.actor
+    actor.require_role(*services.MANAGERS)
+    review = selectors.access_review(actor=actor, reference=reference)
+    form = ReviewerChoiceForm(request.POST, reviewers=_lead_reviewers(actor))
+    if not form.is_valid():
+        return _overview_answer(request, review, "reviewers", forms={"check_form": form})
+    return _overview_answer(
+        request, review, "reviewers", check=_check(actor, review, form.cleaned_data["reviewer"])
+    )
+
+
+@member_required
+@require_POST
+def reviewer_appoint(request, reference):
+    actor = request.actor
+    actor.require_role(*services.MANAGERS)
+    review = selectors.access_review(actor=actor, reference=reference)
+    check = _check(actor, review, request.POST.get("appoint-reviewer", ""))
+    if check["profile"] is None:
+        raise Http404("No such reviewer.")
+    form = AppointForm(
+        request.POST,
+        conflicted=bool(check["conflicts"]),
+        may_override=actor.has_role(Role.CHAIR),
+    )
+    if perform(
+        form,
+        lambda data: services.reviewer_appoint(
+            actor=actor,
+            review=review,
+            profile=check["profile"],
+            appointed_on=data["appointed_on"],
+            override_reason=data.get("override_reason", ""),
+        ),
+    ):
+        return _overview_answer(
+            request, review, "reviewers", done=f"{check['profile'].name} is appointed."
+        )
+    return _overview_answer(request, review, "reviewers", forms={"appoint_form": form}, check=check)
+
+
+@member_required
+@require_POST
+def reviewer_profile(request, reference):
+    actor = request.actor
+    actor.require_role(*services.MANAGERS)
+    review = selectors.access_review(actor=actor, reference=reference)
+    reviewers = _lead_reviewers(actor)
+    entry = ReviewerProfileEntry(request.POST, reviewers=reviewers)
+    if entry.is_valid():
+        data = entry.form.cleaned_data
+        try:
+            profile = services.reviewer_profile_save(
+                actor=actor,
+                user_uuid=data["reviewer"],
+                name=data["name"],
+                organisation=data["organisation"],
+                affiliations=entry.affiliation_inputs(),
+            )
+        except ValidationError as error:
+            entry.add_service_errors(error)
+        else:
+            return _overview_answer(
+                request,
+                review,
+                "reviewers",
+                done=f"{profile.name}'s profile is saved.",
+                check=_check(actor, review, profile.user_uuid),
+            )
+    return _overview_answer(request, review, "reviewers", forms={"profile_entry": entry})
+
+
+@member_required
+@require_POST
+def chair_sign_off(request, reference):
+    review = selectors.access_review(actor=request.actor, reference=reference)
+    form = ButtonForm(request.POST, submit="Sign the report off", prefix="sign-off")
+    if perform(
+        form, lambda data: services.review_chair_sign_off(actor=request.actor, review=review)
+    ):
+        return _overview_answer(request, review, "sign_off", done="You have signed the report off.")
+    return _overview_answer(request, review, "sign_off", forms={"sign_off_form": form})
+
+
+# --- Terms of reference ------------------------------------------------------------------------
+
+
+def _terms_context(request, review, forms, done) -> dict:
+    versions = list(selectors.terms_versions(review=review))
+    latest = versions[0] if versions else None
+    context = {
+        **workspace_context(request, review, "terms"),
+        "versions": versions,
+        "latest": latest,
+        "done": done or {},
+        "terms_form": TermsForm(
+            initial={
+                "scope": latest.scope,
+                "lines_of_enquiry": latest.lines_of_enquiry,
+                "period_start": latest.period_start,
+                "period_end": latest.period_end,
+            }
+            if latest
+            else None
+        ),
+    }
+    if latest and not latest.signed_off_at and context["is_chair"]:
+        context["terms_sign_off_form"] = TermsSignOffForm(initial={"version": latest.version})
+    context.update(forms)
+    return context
+
+
+@member_required
+@require_GET
+def terms(request, reference):
+    review = selectors.review_for_page(actor=request.actor, reference=reference)
+    return render(request, "reviews/terms.html", _terms_context(request, review, {}, None))
+
+
+def _terms_answer(request, review, **kwargs):
+    return answer(
+        request,
+        review,
+        tab="terms",
+        template="reviews/terms.html",
+        build=_terms_context,
+        section="terms",
+        **kwargs,
+    )
+
+
+@member_required
+@require_POST
+def terms_write(request, reference):
+    review = selectors.access_review(actor=request.actor, reference=reference)
+    form = TermsForm(request.POST)
+    if perform(form, lambda data: services.terms_write(actor=request.actor, review=review, **data)):
+        return _terms_answer(request, review, done="A new version of the terms is saved.")
+    return _terms_answer(request, review, forms={"terms_form": form})
+
+
+@member_required
+@require_POST
+def terms_sign_off(request, reference):
+    review = selectors.access_review(actor=request.actor, reference=reference)
+    form = TermsSignOffForm(request.POST)
+
+    def sign(data):
+        latest = selectors.terms_versions(review=review).first()
+        if latest is None or latest.version != data["version"]:
+            # Sign off only what was read: a newer version may have been written meanwhile.
+            raise ValidationError(["A newer version has been written: read it, then sign it off."])
+        services.terms_sign_off(actor=request.actor, terms=latest)
+
+    if perform(form, sign):
+        return _terms_answer(request, review, done="The terms of reference are signed off.")
+    return _terms_answer(request, review, forms={"terms_sign_off_form": form})
+
+
+# --- Information requests ----------------------------------------------------------------------
+
+
+def _information_context(request, review, forms, done) -> dict:
+    day = today()
+    requests = list(selectors.information_requests_of_review(review=review))
+    context = {
+        **workspace_context(request, review, "information"),
+        "requests": [
+            {
+                "request": r,
+                "asks": [ASKS.get(ask, ask) for ask in r.asks],
+                "overdue": r.status == InformationRequest.Status.OPEN and r.due < day,
+                "responses": list(r.responses.all()),
+            }
+            for r in requests
+        ],
+        "request_form": InformationRequestForm(agencies=agency_list(actor=request.actor)),
+        "done": done or {},
+    }
+    context.update(forms)
+    return context
+
+
+@member_required
+@require_GET
+def information(request, reference):
+    review = selectors.review_for_page(actor=request.actor, reference=reference)
+    return render(
+        request, "reviews/information.html", _information_context(request, review, {}, None)
+    )
+
+
+def _information_answer(request, review, **kwargs):
+    return answer(
+        request,
+        review,
+        tab="information",
+        template="reviews/information.html",
+        build=_information_context,
+        section="requests",
+        **kwargs,
+    )
+
+
+@member_required
+@require_POST
+def information_request_create(request, reference):
+    actor = request.actor
+    review = selectors.access_review(actor=actor, reference=reference)
+    form = InformationRequestForm(request.POST, agencies=agency_list(actor=actor))
+
+    def create(data):
+        services.information_request_create(
+            actor=actor,
+            review=review,
+            agency=access_agency(actor=actor, agency_uuid=data["agency"]),
+            asks=data["asks"],
+            details=data["details"],
+            due=data["due"],
+        )
+
+    if perform(form, create):
+        return _information_answer(request, review, done="The request is sent to the agency.")
+    return _information_answer(request, review, forms={"request_form": form})
+
+
+@member_required
+@require_POST
+def information_request_close(request, reference, request_uuid):
+    actor = request.actor
+    review = selectors.access_review(actor=actor, reference=reference)
+    information_request = selectors.access_information_request(
+        actor=actor, request_uuid=request_uuid
+    )
+    if information_request.review_id != review.pk:
+        raise Http404("No such request.")
+    services.information_request_close(actor=actor, request=information_request)
+    return _information_answer(
+        request, review, done=f"The request to {information_request.agency.name} is closed."
+    )
+
+
+# --- Findings and recommendations --------------------------------------------------------------
+
+
+def _findings_context(request, review, forms, done) -> dict:
+    actor = request.actor
+    findings = list(selectors.findings_of_review(review=review))
+    context = {
+        **workspace_context(request, review, "findings"),
+        "findings": findings,
+        "recommendations": list(selectors.recommendations_of_review(review=review)),
+        "finding_form": FindingForm(
+            entries=selectors.chronology_entries(review=review, key_only=True)
+        ),
+        "recommendation_form": RecommendationForm(
+            agencies=agency_list(actor=actor), findings=findings
+        ),
+        "done": done or {},
+    }
+    context.update(forms)
+    return context
+
+
+@member_required
+@require_GET
+def findings(request, reference):
+    review = selectors.review_for_page(actor=request.actor, reference=reference)
+    return render(request, "reviews/findings.html", _findings_context(request, review, {}, None))
+
+
+def _findings_answer(request, review, section, **kwargs):
+    return answer(
+        request,
+        review,
+        tab="findings",
+        template="reviews/findings.html",
+        build=_findings_context,
+        section=section,
+        **kwargs,
+    )
+
+
+@member_required
+@require_POST
+def finding_add(request, reference):
+    review = selectors.access_review(actor=request.actor, reference=reference)
+    key_episodes = selectors.chronology_entries(review=review, key_only=True)
+    form = FindingForm(request.POST, entries=key_episodes)
+
+    def add(data):
+        services.finding_add(
+            actor=request.actor,
+            review=review,
+            text=data["text"],
+            evidence=list(key_episodes.filter(uuid__in=data["evidence"])),
+        )
+
+    if perform(form, add):
+        # A new finding can be answered by a recommendation: that form lists findings too.
+        return _findings_answer(
+            request, review, "findings", done="The finding is added.", also=("recommendations",)
+        )
+    return _findings_answer(request, review, "findings", forms={"finding_form": form})
+
+
+@member_required
+@require_POST
+def recommendation_add(request, reference):
+    actor = request.actor
+    review = selectors.access_review(actor=actor, reference=reference)
+    findings_list = list(selectors.findings_of_review(review=review))
+    form = RecommendationForm(
+        request.POST, agencies=agency_list(actor=actor), findings=findings_list
+    )
+
+    def add(data):
+        numbers = {int(n) for n in data["findings"]}
+        services.recommendation_add(
+            actor=actor,
+            review=review,
+            text=data["text"],
+            to_partnership=data["to_partnership"],
+            agencies=list(agency_list(actor=actor).filter(uuid__in=data["agencies"])),
+            findings=[f for f in findings_list if f.number in numbers],
+        )
+
+    if perform(form, add):
+        return _findings_answer(
+            request, review, "recommendations", done="The recommendation is added."
+        )
+    return _findings_answer(request, review, "recommendations", forms={"recommendation_form": form})
+
+
+# --- The action plan ---------------------------------------------------------------------------
+
+
+def _actions_context(request, review, forms, done) -> dict:
+    day = today()
+    recommendations = list(selectors.recommendations_of_review(review=review))
+    context = {
+        **workspace_context(request, review, "actions"),
+        "plan": [
+            {
+                "recommendation": recommendation,
+                "actions": [
+                    {"action": action, "rag": services.action_rag(action, day)}
+                    for action in recommendation.actions.all()
+                ],
+            }
+            for recommendation in recommendations
+        ],
+        "action_form": ActionForm(
+            recommendations=recommendations, agencies=agency_list(actor=request.actor)
+        ),
+        "done": done or {},
+    }
+    context.update(forms)
+    return context
+
+
+@member_required
+@require_GET
+def action_plan(request, reference):
+    review = selectors.review_for_page(actor=request.actor, reference=reference)
+    return render(request, "reviews/actions.html", _actions_context(request, review, {}, None))
+
+
+@member_required
+@require_POST
+def action_add(request, reference):
+    actor = request.actor
+    review = selectors.access_review(actor=actor, reference=reference)
+    recommendations = {str(r.uuid): r for r in selectors.recommendations_of_review(review=review)}
+    form = ActionForm(
+        request.POST,
+        recommendations=recommendations.values(),
+        agencies=agency_list(actor=actor),
+    )
+
+    def add(data):
+        services.action_add(
+            actor=actor,
+            recommendation=recommendations[data["recommendation"]],
+            description=data["description"],
+            owner_agency=access_agency(actor=actor, agency_uuid=data["owner"])
+            if data["owner"]
+            else None,
+            due=data["due"],
+        )
+
+    done = perform(form, add)
+    return answer(
+        request,
+        review,
+        tab="actions",
+        template="reviews/actions.html",
+        build=_actions_context,
+        section="plan",
+        done="The action is added." if done else "",
+        forms=None if done else {"action_form": form},
+    )
+
+
+# --- Documents ---------------------------------------------------------------------------------
+
+
+def _documents_context(request, review, forms, done) -> dict:
+    context = {
+        **workspace_context(request, review, "documents"),
+        "documents": list(selectors.review_documents(review=review)),
+        "kinds": DOCUMENT_KINDS,
+        "document_form": DocumentForm(),
+        "done": done or {},
+    }
+    context.update(forms)
+    return context
+
+
+@member_required
+@require_GET
+def documents(request, reference):
+    review = selectors.review_for_page(actor=request.actor, reference=reference)
+    return render(request, "reviews/documents.html", _documents_context(request, review, {}, None))
+
+
+@member_required
+@require_POST
+def document_upload(request, reference):
+    review = selectors.access_review(actor=request.actor, reference=reference)
+    form = DocumentForm(request.POST, request.FILES)
+
+    def upload(data):
+        services.review_document_upload(
+            actor=request.actor,
+            review=review,
+            title=data["title"],
+            kind=data["kind"],
+            upload=form.upload(),
+        )
+
+    done = perform(form, upload)
+    return answer(
+        request,
+        review,
+        tab="documents",
+        template="reviews/documents.html",
+        build=_documents_context,
+        section="documents",
+        done="The document is uploaded." if done else "",
+        forms=None if done else {"document_form": form},
+    )
+
+
+@member_required
+@require_GET
+def document_download(request, reference, document_uuid):
+    """A review document, to those who may open the review; every download is audited. Files
+    are never at a public or guessable address."""
+    review = selectors.access_review(actor=request.actor, reference=reference)
+    document = selectors.access_review_document(
+        actor=request.actor, review=review, document_uuid=document_uuid
+    )
+    return private_file(document.file, document.original_name, document.content_type)
+
+
+def private_file(file, name: str, content_type: str) -> FileResponse:
+    response = FileResponse(
+        file.open("rb"), as_attachment=True, filename=name, content_type=content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

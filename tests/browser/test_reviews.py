@@ -1,0 +1,299 @@
+"""A review's journey in the browser: the business manager appoints a lead reviewer (a conflicted
+one is blocked), asks an agency for information that the agency's user answers on the web, adds a
+chronology entry inline with htmx, a recommendation and an action; the agency's user posts
+progress with evidence and the business manager (the review group) verifies it. The manager and
+the agency user each have a browser of their own. Every page is checked with axe."""
+
+import datetime
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from casework import review_services
+from casework.models import ActionStatus, ActionUpdate, Review
+from casework.services import today
+from tenants.actors import actor_for_member
+from tenants.models import Membership, Role, User
+from tests.browser.conftest import check_accessibility, enter_code, sign_in
+from tests.conftest import inside, make_agency, make_member, totp_code
+
+REVIEW_TITLE = "Adolescents at risk of exploitation: thematic review"
+CONFLICTED = ("connie.conflicted@sutton.example", "Connie Conflicted")
+INDEPENDENT = ("ivy.independent@sutton.example", "Ivy Independent")
+OTHER_AGENCY = "Sutton Health Visiting"
+PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+
+
+@pytest.fixture(scope="module")
+def sutton_review(browser_world, django_db_blocker):
+    """A thematic review in Sutton with the police involved, and two lead reviewers with
+    declared affiliations: one worked for the police until last year. Committed for the module;
+    the casework goes when browser_world drops Sutton's schema, the people here."""
+    sutton = browser_world.sutton
+    emails = [CONFLICTED[0], INDEPENDENT[0]]
+    with django_db_blocker.unblock():
+        police = make_agency(sutton, browser_world.sutton_agency_name)
+        make_agency(sutton, OTHER_AGENCY)
+        manager = Membership.objects.select_related("user", "partnership").get(
+            user=browser_world.new_manager, partnership=sutton
+        )
+        reviewers = []
+        for email, name in (CONFLICTED, INDEPENDENT):
+            user = make_member(sutton, email, Role.LEAD_REVIEWER)
+            User.objects.filter(pk=user.pk).update(full_name=name)
+            reviewers.append(user)
+        with inside(sutton):
+            actor = actor_for_member(membership=manager)
+            review = review_services.thematic_review_commission(
+                actor=actor,
+                title=REVIEW_TITLE,
+                commissioned_on=today(),
+                agencies=[police],
+            )
+            affiliations = {
+                CONFLICTED[0]: [
+                    review_services.AffiliationInput(
+                        police.name,
+                        today().replace(year=today().year - 4),
+                        today().replace(year=today().year - 1),
+                    )
+                ],
+                INDEPENDENT[0]: [
+                    review_services.AffiliationInput(
+                        "Kent County Council", datetime.date(2012, 1, 1)
+                    )
+                ],
+            }
+            for user, (email, name) in zip(reviewers, (CONFLICTED, INDEPENDENT), strict=True):
+                review_services.reviewer_profile_save(
+                    actor=actor,
+                    user_uuid=user.uuid,
+                    name=name,
+                    organisation="Independent",
+                    affiliations=affiliations[email],
+                )
+            reference = review.reference
+    yield reference
+    with django_db_blocker.unblock():
+        with inside(sutton):
+            for update in ActionUpdate.objects.exclude(evidence=""):
+                update.evidence.delete(save=False)
+        from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+        for model in (AccessAttempt, AccessFailureLog, AccessLog):
+            model.objects.filter(username__in=emails).delete()
+        User.objects.filter(email__in=emails).delete()
+
+
+@pytest.fixture
+def agency_page(chromium, django_db_blocker) -> Page:
+    """A second browser, for the agency's user, alongside the manager's."""
+    from django.contrib.sessions.models import Session
+
+    context = chromium.new_context(locale="en-GB")
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    yield tab
+    session_keys = {c["value"] for c in context.cookies() if c["name"] == "sessionid"}
+    context.close()
+    with django_db_blocker.unblock():
+        Session.objects.filter(session_key__in=session_keys).delete()
+
+
+def _htmx_post(page: Page, button, path_end: str):
+    """Click a section's button and wait for its htmx POST; the page must not reload."""
+    page.evaluate("window.__samePage = 'yes'")
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and r.url.endswith(path_end)
+    ) as info:
+        button.click()
+    response = info.value
+    assert response.request.headers.get("hx-request") == "true"
+    assert response.status == 200
+    return response
+
+
+def _tab(page: Page, name: str) -> None:
+    tabs = page.get_by_role("navigation", name="Review sections")
+    tabs.get_by_role("link", name=name, exact=True).click()
+    expect(tabs.get_by_role("link", name=name, exact=True)).to_have_attribute(
+        "aria-current", "page"
+    )
+
+
+def test_a_review_from_appointment_to_a_verified_action(
+    page, agency_page, browser_world, sutton_manager, sutton_review, django_db_blocker
+):
+    world = browser_world
+    reference = sutton_review
+    police = world.sutton_agency_name
+
+    # --- The business manager appoints a lead reviewer ------------------------------------------
+    sign_in(page, world.url("sutton"), sutton_manager.user.email)
+    enter_code(page, totp_code(sutton_manager.device))
+    expect(page).to_have_url(world.url("sutton", "/dashboard/"))
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Reviews").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reviews")
+    check_accessibility(page, "reviews: list")
+    page.locator("#reviews").get_by_role("link", name=reference).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Review {reference}")
+    check_accessibility(page, "review: overview")
+
+    reviewers = page.locator("#reviewers")
+    reviewers.locator("#id_check-reviewer").select_option(
+        label=f"{CONFLICTED[1]} ({CONFLICTED[0]})"
+    )
+    _htmx_post(
+        page, reviewers.get_by_role("button", name="Check independence"), "/reviewers/check/"
+    )
+    expect(reviewers.locator("#conflicts")).to_contain_text(f"{CONFLICTED[1]} worked for {police}")
+    expect(reviewers.locator("#conflicts")).to_contain_text(
+        "Only the chair can appoint them anyway"
+    )
+    expect(reviewers.get_by_role("button", name=re.compile("^Appoint"))).to_have_count(0)
+    check_accessibility(page, "review: a conflicted reviewer blocked")
+
+    reviewers.locator("#id_check-reviewer").select_option(
+        label=f"{INDEPENDENT[1]} ({INDEPENDENT[0]})"
+    )
+    _htmx_post(
+        page, reviewers.get_by_role("button", name="Check independence"), "/reviewers/check/"
+    )
+    expect(reviewers.locator("#no-conflicts")).to_contain_text("Independent")
+    _htmx_post(page, reviewers.get_by_role("button", name="Appoint the reviewer"), "/reviewers/")
+    expect(reviewers.locator("#appointments")).to_contain_text(INDEPENDENT[1])
+    assert page.evaluate("window.__samePage") == "yes"
+    check_accessibility(page, "review: reviewer appointed")
+
+    # --- Information from the police, answered on the web by its user ---------------------------
+    _tab(page, "Information requests")
+    requests = page.locator("#requests")
+    requests.get_by_label("Agency", exact=True).select_option(label=police)
+    requests.get_by_label("A chronology of the agency's involvement").check()
+    requests.get_by_label("Details (optional)").fill("Every contact with the young people named.")
+    _htmx_post(page, requests.get_by_role("button", name="Send the request"), "/information/new/")
+    expect(requests.locator("#information-requests tbody tr")).to_contain_text(["Waiting"])
+    check_accessibility(page, "review: information requested")
+
+    sign_in(agency_page, world.url("sutton"), world.agency_user.email)
+    expect(agency_page).to_have_url(world.url("sutton", "/dashboard/"))
+    agency_page.locator("#information-requests").get_by_role(
+        "link", name=re.compile(reference)
+    ).click()
+    expect(agency_page.get_by_role("heading", level=1)).to_have_text(
+        f"Information request to {police}"
+    )
+    check_accessibility(agency_page, "information request (agency)")
+    agency_page.get_by_label("Your agency's answer").fill(
+        "Four contacts between March and June, listed."
+    )
+    agency_page.get_by_role("button", name="Send your answer").click()
+    expect(agency_page.locator("#request-status")).to_have_text("Answered")
+    check_accessibility(agency_page, "information request answered (agency)")
+
+    page.reload()
+    expect(requests.locator("#information-requests tbody tr")).to_contain_text(["Answered"])
+
+    # --- The chronology: an entry added inline with htmx ---------------------------------------
+    _tab(page, "Chronology")
+    check_accessibility(page, "review: chronology, empty")
+    add = page.locator("#add")
+    add.get_by_text("Add an entry").click()
+    add.get_by_label("Date", exact=True).fill((today() - datetime.timedelta(days=30)).isoformat())
+    add.get_by_label("Agency", exact=True).select_option(label=police)
+    add.get_by_label("What happened").fill("Missing episode reported; return interview not held.")
+    add.get_by_label("Who", exact=True).fill("police officer")
+    add.get_by_label("A key practice episode").check()
+    _htmx_post(page, add.get_by_role("button", name="Add the entry"), "/chronology/entries/")
+    expect(page.locator("#add")).to_contain_text("Entry added for")
+    rows = page.locator("#chronology tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("return interview not held")
+    expect(rows.first).to_contain_text("Key practice episode")
+    assert page.evaluate("window.__samePage") == "yes"
+    check_accessibility(page, "review: chronology entry added")
+
+    # A correction, inline: it replaces the entry and shows what it was.
+    with page.expect_response(lambda r: r.url.endswith("/correct/")):
+        rows.first.get_by_role("link", name=re.compile("^Correct")).click()
+    rows.first.get_by_label("What happened").fill(
+        "Missing episode reported; return interview held late."
+    )
+    check_accessibility(page, "review: chronology entry being corrected")
+    _htmx_post(page, rows.first.get_by_role("button", name="Save the correction"), "/correct/")
+    expect(rows.first).to_contain_text("return interview held late")
+    expect(rows.first.locator(".corrected")).to_contain_text("return interview not held")
+    page.get_by_role("link", name="Printable page").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Multi-agency chronology")
+    expect(page.locator("#chronology tbody tr")).to_contain_text(["held late"])
+    check_accessibility(page, "review: chronology, printable page")
+    page.go_back()
+
+    # --- A recommendation, then an action owned by the police ---------------------------------
+    _tab(page, "Findings and recommendations")
+    recommendations = page.locator("#recommendations")
+    recommendations.get_by_label("Recommendation", exact=True).fill(
+        "Return interviews are held within 72 hours of every missing episode."
+    )
+    recommendations.get_by_label(police).check()
+    _htmx_post(
+        page,
+        recommendations.get_by_role("button", name="Add the recommendation"),
+        "/recommendations/new/",
+    )
+    expect(page.locator("#recommendation-1")).to_contain_text("Return interviews are held")
+    check_accessibility(page, "review: recommendation added")
+
+    _tab(page, "Action plan")
+    plan = page.locator("#plan")
+    plan.get_by_label("Recommendation", exact=True).select_option(label="Recommendation 1")
+    plan.get_by_label("Action", exact=True).fill("Audit return interviews monthly")
+    plan.get_by_label("Owner").select_option(label=police)
+    plan.get_by_label("Due date").fill((today() + datetime.timedelta(days=90)).isoformat())
+    _htmx_post(page, plan.get_by_role("button", name="Add the action"), "/actions/new/")
+    action_row = page.locator("#recommendation-1 tbody tr")
+    expect(action_row).to_contain_text("Audit return interviews monthly")
+    expect(action_row).to_contain_text("Not started")
+    check_accessibility(page, "review: action added")
+
+    # --- The police user posts progress with evidence -----------------------------------------
+    agency_page.get_by_role("navigation", name="Menu").get_by_role("link", name="Actions").click()
+    expect(agency_page.get_by_role("heading", level=1)).to_have_text("Actions")
+    check_accessibility(agency_page, "actions (agency)")
+    agency_page.locator("#actions").get_by_role(
+        "link", name="Audit return interviews monthly"
+    ).click()
+    check_accessibility(agency_page, "action (agency)")
+    agency_page.get_by_label("Complete", exact=True).check()
+    agency_page.get_by_label("Progress", exact=True).fill("Audits since September attached.")
+    agency_page.get_by_label("Evidence (optional)").set_input_files(
+        files=[{"name": "audit.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    agency_page.get_by_role("button", name="Send the update").click()
+    expect(agency_page.locator("#action-status")).to_contain_text("Complete")
+    expect(agency_page.locator("#updates")).to_contain_text("Evidence: audit.pdf")
+    check_accessibility(agency_page, "action updated (agency)")
+
+    # --- The review group verifies it ----------------------------------------------------------
+    page.reload()
+    expect(action_row).to_contain_text("Complete")
+    action_row.get_by_role("link", name="Audit return interviews monthly").click()
+    expect(page.locator("#updates")).to_contain_text("Audits since September attached.")
+    page.get_by_role("button", name="Verify the action").click()
+    expect(page.locator("#action-status")).to_contain_text("Verified")
+    check_accessibility(page, "action verified")
+
+    # The tabs not yet visited.
+    page.get_by_role("link", name=f"Review {reference}'s action plan").click()
+    _tab(page, "Terms of reference")
+    check_accessibility(page, "review: terms of reference")
+    _tab(page, "Documents")
+    check_accessibility(page, "review: documents")
+
+    with django_db_blocker.unblock(), inside(world.sutton):
+        review = Review.objects.get(reference=reference)
+        assert review.appointments.get().profile.name == INDEPENDENT[1]
+        action = review.actions.get()
+        assert action.status == ActionStatus.VERIFIED
+        assert action.updates.get().evidence_name == "audit.pdf"
