@@ -23,7 +23,7 @@ from tenants.actors import actor_for_member
 from tenants.models import Membership
 from tenants.workspace.models import AuditEvent, IdempotencyRecord
 from tenants.workspace.services import idempotency_records_purge
-from tests.conftest import api_client, inside, issue_key, problem
+from tests.conftest import api_client, inside, issue_key, problem, replay_on, signed_in_client
 from tests.isolation import assert_api_isolated
 
 pytestmark = pytest.mark.django_db
@@ -417,6 +417,18 @@ def test_a_referral_made_through_the_api_is_listed_for_its_agency_only(world, fr
     assert lewisham.get(URL).json()["count"] == 0
     with inside(world.croydon):
         assert AuditEvent.objects.filter(action="referrals.listed").count() == 2
+
+
+def test_a_referral_made_through_the_api_reaches_the_right_web_triage_list_only(
+    world, frozen_today, met
+):
+    reference = post(met, CONTRACT_BODY).json()["reference"]
+    croydon = signed_in_client(world.alice, world.croydon).get("/referrals/")
+    assert croydon.status_code == 200 and reference in croydon.content.decode()
+    lewisham = signed_in_client(world.charlie, world.lewisham).get("/referrals/")
+    assert lewisham.status_code == 200 and reference not in lewisham.content.decode()
+    replayed = replay_on(signed_in_client(world.charlie, world.lewisham), world.croydon)
+    assert replayed.get("/referrals/").status_code == 404
 
 
 def test_the_list_filters_by_status(world, frozen_today, met):
