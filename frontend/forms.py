@@ -28,6 +28,55 @@ def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+class FormWithRows:
+    """A form and rows of a repeated sub-form (a referral's children, a reviewer's
+    affiliations). Empty rows are left out of what is sent; a service's errors for a row
+    (``children.1.date_of_birth``) go back to the row they came from.
+
+    Subclasses set ``form`` and ``rows``, name the service's key for the rows in ``rows_key``,
+    and may map the service's other keys to form fields in ``field_for``."""
+
+    rows_key = ""
+    field_for: dict[str, str] = {}
+
+    def __init__(self):
+        self._sent_rows: list = []
+
+    def is_valid(self) -> bool:
+        valid = self.form.is_valid()
+        for row in self.rows:
+            valid = row.is_valid() and valid
+        return valid
+
+    def sent_rows(self) -> list:
+        self._sent_rows = [row for row in self.rows if not row.is_empty]
+        return self._sent_rows
+
+    def unplaced_row_errors(self, messages: list[str]) -> None:
+        """Errors about the rows as a whole (``children``: none given)."""
+        self.form.add_error(None, messages)
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        if not hasattr(error, "error_dict"):
+            self.form.add_error(None, error.messages)
+            return
+        for key, messages in error.message_dict.items():
+            head, _, rest = key.partition(".")
+            head = self.field_for.get(head, head)
+            if head == self.rows_key:
+                index, _, field = rest.partition(".")
+                rows = self._sent_rows or self.rows
+                row = rows[int(index)] if index.isdigit() and int(index) < len(rows) else None
+                if row is not None and field in row.fields:
+                    row.add_error(field, messages)
+                else:
+                    self.unplaced_row_errors(messages)
+            elif head in self.form.fields:
+                self.form.add_error(head, messages)
+            else:
+                self.form.add_error(None, messages)
+
+
 class SignInForm(forms.Form):
     email = forms.EmailField(label="Email address", max_length=254)
     password = forms.CharField(label="Password", widget=forms.PasswordInput, max_length=200)

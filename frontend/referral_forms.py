@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from casework.clocks import REGIME_CHOICES
 from casework.models import AbuseOrNeglect, Circumstance, Harm, Outcome, ReferralStatus, Sex
 from casework.services import MAX_CHILDREN, ChildInput, UploadedFile
-from frontend.forms import apply_service_errors
+from frontend.forms import FormWithRows, apply_service_errors
 
 DATE_EXAMPLE = "2026-11-02"
 
@@ -248,49 +248,25 @@ class ChildForm(ErrorLinks, forms.Form):
         )
 
 
-class ReferralEntry:
-    """The whole referral form: the referral's own fields and up to four children's rows. Empty
-    rows are left out; the service's errors (``children.1.date_of_birth``) go back to the row
-    they came from."""
+class ReferralEntry(FormWithRows):
+    """The whole referral form: the referral's own fields and up to four children's rows."""
+
+    rows_key = "children"
 
     def __init__(self, data=None, files=None, *, agencies=(), choose_agency: bool = False):
+        super().__init__()
         self.form = ReferralForm(data, files, agencies=agencies, choose_agency=choose_agency)
-        self.children = [
+        self.children = self.rows = [
             ChildForm(data, prefix=f"child-{number}", number=number)
             for number in range(1, MAX_CHILDREN + 1)
         ]
         self.children_errors: list[str] = []
-        self._sent_rows: list[ChildForm] = []
-
-    def is_valid(self) -> bool:
-        valid = self.form.is_valid()
-        for child in self.children:
-            valid = child.is_valid() and valid
-        return valid
 
     def child_inputs(self) -> list[ChildInput]:
-        self._sent_rows = [child for child in self.children if not child.is_empty]
-        return [child.child_input() for child in self._sent_rows]
+        return [child.child_input() for child in self.sent_rows()]
 
-    def add_service_errors(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.form.add_error(None, error.messages)
-            return
-        for key, messages in error.message_dict.items():
-            head, _, rest = key.partition(".")
-            if head == "children" and rest:
-                index, _, field = rest.partition(".")
-                rows = self._sent_rows or self.children
-                row = rows[int(index)] if index.isdigit() and int(index) < len(rows) else None
-                if row is not None and field in row.fields:
-                    row.add_error(field, messages)
-                    continue
-            if head == "children":
-                self.children_errors.extend(messages)
-            elif head in self.form.fields:
-                self.form.add_error(head, messages)
-            else:
-                self.form.add_error(None, messages)
+    def unplaced_row_errors(self, messages: list[str]) -> None:
+        self.children_errors.extend(messages)
 
     def error_links(self) -> list[tuple[str, str]]:
         """In the page's order: the referral's first fields, the children, then the rest."""

@@ -18,6 +18,7 @@ from casework.models import ActionStatus
 from casework.review_services import ASKS, DOCUMENT_KINDS, AffiliationInput, EntryInput
 from casework.review_types import REVIEW_TYPES
 from casework.services import UploadedFile
+from frontend.forms import FormWithRows
 from frontend.referral_forms import CaseworkForm, ErrorLinks, date_field
 
 # Reviews no single referral's decision commissions (DESIGN §2: a thematic review, and the
@@ -260,14 +261,17 @@ class AffiliationForm(ErrorLinks, forms.Form):
         )
 
 
-class ReviewerProfileEntry:
-    """A reviewer's profile and the affiliations they declare, in rows. Empty rows are left out;
-    the service's errors (``affiliations.0.started_on``) go back to the row they came from."""
+class ReviewerProfileEntry(FormWithRows):
+    """A reviewer's profile and the affiliations they declare, in rows."""
+
+    rows_key = "affiliations"
+    field_for = {"user": "reviewer"}
 
     EXTRA_ROWS = 2
     MIN_ROWS = 3
 
     def __init__(self, data=None, *, reviewers=(), profile=None, initial_reviewer: str = ""):
+        super().__init__()
         affiliations = list(profile.affiliations.all()) if profile is not None else []
         initial = None
         if profile is not None:
@@ -306,38 +310,9 @@ class ReviewerProfileEntry:
                     else None,
                 )
             )
-        self._sent_rows: list[AffiliationForm] = []
-
-    def is_valid(self) -> bool:
-        valid = self.form.is_valid()
-        for row in self.rows:
-            valid = row.is_valid() and valid
-        return valid
 
     def affiliation_inputs(self) -> list[AffiliationInput]:
-        self._sent_rows = [row for row in self.rows if not row.is_empty]
-        return [row.affiliation_input() for row in self._sent_rows]
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.form.add_error(None, error.messages)
-            return
-        for key, messages in error.message_dict.items():
-            head, _, rest = key.partition(".")
-            if head == "affiliations":
-                index, _, field = rest.partition(".")
-                if index.isdigit() and int(index) < len(self._sent_rows):
-                    row = self._sent_rows[int(index)]
-                    if field in row.fields:
-                        row.add_error(field, messages)
-                        continue
-                self.form.add_error(None, messages)
-            elif head == "user":
-                self.form.add_error("reviewer", messages)
-            elif head in self.form.fields:
-                self.form.add_error(head, messages)
-            else:
-                self.form.add_error(None, messages)
+        return [row.affiliation_input() for row in self.sent_rows()]
 
     def error_links(self) -> list[tuple[str, str]]:
         links = self.form.error_links()
