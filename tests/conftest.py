@@ -5,9 +5,10 @@
 - charlie: Lewisham only (business manager there)
 - carol: Croydon chair; dave: Croydon review group member; erin: Croydon lead reviewer
 
-Croydon and Lewisham are created once per session (committed, cloned from the template); each
-test's own rows are rolled back with its transaction. Every casework test module also checks that
-the other partnership's user, key and host get a 404 and never the data (tests/isolation.py).
+Croydon and Lewisham (and Bexley, which the joint-review tests keep out) are created once per
+session (committed, cloned from the template); each test's own rows are rolled back with its
+transaction. Every casework test module also checks that the other partnership's user, key and
+host get a 404 and never the data (tests/isolation.py).
 """
 
 import contextlib
@@ -37,6 +38,8 @@ PARTNERSHIPS = {
         "Lewisham Safeguarding Children Partnership",
         "Lewisham Safeguarding Children Board",
     ),
+    # A third partnership, for joint reviews: one that takes no part.
+    "bexley": ("Bexley Safeguarding Children Partnership", ""),
 }
 
 
@@ -71,6 +74,11 @@ def croydon(db) -> Partnership:
 @pytest.fixture
 def lewisham(db) -> Partnership:
     return Partnership.objects.get(key="lewisham")
+
+
+@pytest.fixture
+def bexley(db) -> Partnership:
+    return Partnership.objects.get(key="bexley")
 
 
 def host_of(partnership: Partnership) -> str:
@@ -147,6 +155,14 @@ def world(croydon, lewisham) -> World:
         erin=make_member(croydon, "erin@reviews.example", Role.LEAD_REVIEWER),
         frank=make_member(croydon, "frank@nhs.example", Role.AGENCY_USER, nhs_croydon),
     )
+
+
+@pytest.fixture
+def joint(world, bexley):
+    """Croydon's review to be held jointly with Lewisham, and their people (tests/joint.py)."""
+    from tests.joint import joint_world
+
+    return joint_world(world, bexley)
 
 
 def signed_in_client(user: User, partnership: Partnership, *, verified: bool = True) -> Client:
