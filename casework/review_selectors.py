@@ -508,3 +508,11 @@ def joint_review_list(*, actor: Actor) -> list[Review]:
 def sign_offs_of_review(*, review: Review) -> dict[str, PartnershipSignOff]:
     """Each participant's chair's sign-off (and statement) by partnership key."""
     return {s.partnership_key: s for s in review.partnership_sign_offs.all()}
+
+
+def chronology_agencies(*, review: Review) -> QuerySet[Agency]:
+    """The agencies with entries in a review's chronology (to filter it by), whosever they are."""
+    return (
+        Agency.objects.filter(pk__in=review.chronology.values("agency"))
+        .order_by("home_partnership_key", "name")
+    )

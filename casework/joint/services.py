@@ -72,6 +72,27 @@ def _move(part: JointReviewParticipant, *, from_states, **changes) -> bool:
     return moved
 
 
+def may_open_part(actor: Actor, part: JointReviewParticipant) -> bool:
+    return (
+        not actor.is_joint
+        and actor.has_role(*MANAGERS)
+        and part.grant.lead_id == actor.partnership.pk
+        and part.state == ParticipantState.ACCEPTED
+    )
+
+
+def may_end_part(actor: Actor, part: JointReviewParticipant) -> bool:
+    """Either side's chair ends a part; the lead's business manager or chair withdraws an
+    invitation not yet answered."""
+    if actor.is_joint or not actor.has_role(*MANAGERS) or part.state not in LIVE_STATES:
+        return False
+    own = part.partnership_id == actor.partnership.pk
+    lead = part.grant.lead_id == actor.partnership.pk
+    if not (own or lead):
+        return False
+    return actor.has_role(Role.CHAIR) or (lead and part.state == ParticipantState.INVITED)
+
+
 def joint_review_invite(
     *,
     actor: Actor,
@@ -212,10 +233,9 @@ def joint_review_part_end(
     from a page already open, is a 404. What it contributed stays in the review."""
     _require(actor, *MANAGERS)
     own = part.partnership_id == actor.partnership.pk
-    lead = part.grant.lead_id == actor.partnership.pk
-    if not (own or lead):
-        raise PermissionDenied("Only the lead or the partnership itself ends its part.")
-    if not actor.has_role(Role.CHAIR) and not (lead and part.state == ParticipantState.INVITED):
+    if not may_end_part(actor, part):
+        if part.state not in LIVE_STATES:
+            raise ValidationError(["This partnership's part has already ended."])
         raise PermissionDenied("The chair ends a partnership's part in a joint review.")
     if not (reason or "").strip() and part.state != ParticipantState.INVITED:
         raise ValidationError({"reason": ["Say why the partnership's part ends."]})

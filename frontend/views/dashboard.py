@@ -4,7 +4,9 @@ from django.views.decorators.http import require_GET
 from casework import review_selectors
 from casework import selectors as casework_selectors
 from casework import services as casework_services
+from casework.joint import selectors as joint_selectors
 from frontend.decorators import member_required
+from frontend.views.joint import joint_information_requests, joint_reviews_taking_part
 from frontend.views.referrals import clock_row
 from tenants.models import Role
 from tenants.selectors import membership_list_for_user, partnership_url
@@ -65,5 +67,14 @@ def dashboard(request):
             "my_reviews": list(review_selectors.review_list(actor=actor))
             if actor.has_role(Role.LEAD_REVIEWER)
             else [],
+            # Reviews other partnerships lead with this one, read through the door: a fixed
+            # number of queries per lead partnership, whatever the number of reviews.
+            "joint_reviews": joint_reviews_taking_part(actor, "dashboard")
+            if in_review_group or actor.has_role(Role.LEAD_REVIEWER)
+            else [],
+            "joint_information_requests": joint_information_requests(actor, "dashboard")
+            if actor.is_agency
+            else [],
+            "invitations_waiting": joint_selectors.live_part_count(actor=actor),
         },
     )
