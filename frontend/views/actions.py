@@ -12,13 +12,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from casework import review_selectors as selectors
 from casework import review_services as services
+from casework.joint import listings
 from casework.models import ActionStatus
 from casework.services import today
 from frontend.decorators import member_required
 from frontend.links import review_path
 from frontend.review_forms import ActionTrackerFilterForm, ActionUpdateForm, ButtonForm
 from frontend.views.chronology import pagination
-from frontend.views.joint import joint_action_boards, joint_review_choices
 from frontend.views.reviews import private_file
 from tenants.models import Role
 from tenants.workspace.selectors import agency_list
@@ -47,7 +47,7 @@ def tracker(request):
         reviews = [(r.reference, r.reference) for r in selectors.review_list(actor=actor)]
         reviews += [
             (grant.review_reference, f"{grant.review_reference} (led by {grant.lead.name})")
-            for grant in joint_review_choices(actor)
+            for grant in listings.joint_review_choices(actor=actor)
         ]
     form = ActionTrackerFilterForm(
         request.GET or None,
@@ -56,7 +56,9 @@ def tracker(request):
     )
     board = selectors.action_tracker(actor=actor, **form.filters())
     # Next to its own reviews' actions, those it owns in joint reviews other partnerships lead.
-    joint = joint_action_boards(actor, form.filters(), "action tracker")
+    joint = listings.joint_action_boards(
+        actor=actor, filters=form.filters(), purpose="action tracker"
+    )
     paginator = Paginator(board["actions"], TRACKER_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()

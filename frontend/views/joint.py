@@ -19,8 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from casework import review_selectors
-from casework.joint import door
+from casework.joint import door, listings
 from casework.joint import selectors as joint_selectors
 from casework.joint import services as joint_services
 from casework.joint.models import ParticipantState
@@ -81,82 +80,6 @@ def _require_reader(actor) -> None:
         raise PermissionDenied("Joint reviews are for the review group and the lead reviewers.")
 
 
-def _mark(reviews, parts):
-    """Reviews read through the door for a list: their links go through the door again."""
-    leads = {part.grant.review_uuid: part.grant.lead for part in parts}
-    for review in reviews:
-        review.through_door = True
-        review.lead_partnership = leads.get(review.uuid)
-    return reviews
-
-
-def joint_reviews_taking_part(actor, purpose: str):
-    """The reviews led by other partnerships that the actor's partnership takes part in, read
-    in each lead's schema (a fixed number of queries per lead)."""
-    return door.across(
-        actor=actor,
-        purpose=purpose,
-        work=lambda visitor, parts: _mark(
-            review_selectors.joint_review_list(actor=visitor), parts
-        ),
-    )
-
-
-def _mark_requests(requests, parts):
-    leads = {part.grant.review_uuid: part.grant.lead for part in parts}
-    for information_request in requests:
-        information_request.review.through_door = True
-        information_request.review.lead_partnership = leads.get(information_request.review.uuid)
-    return requests
-
-
-def joint_information_requests(actor, purpose: str):
-    """The information requests to the actor's agency in joint reviews other partnerships lead
-    (none when the grant does not let the participant's agencies in)."""
-    return door.across(
-        actor=actor,
-        purpose=purpose,
-        work=lambda visitor, parts: _mark_requests(
-            list(review_selectors.information_requests_for_agency(actor=visitor)[:20]), parts
-        ),
-    )
-
-
-def joint_action_boards(actor, filters: dict, purpose: str) -> dict:
-    """The actions the actor's partnership (or agency) owns in joint reviews other partnerships
-    lead, with counts by RAG and status: one tracker query set per lead partnership."""
-
-    def work(visitor, parts):
-        board = review_selectors.action_tracker(actor=visitor, **filters)
-        actions = list(board["actions"])
-        _mark([action.review for action in actions], parts)
-        return [{**board, "actions": actions}]
-
-    boards = door.across(actor=actor, purpose=purpose, work=work)
-    actions = sorted(
-        (action for board in boards for action in board["actions"]),
-        key=lambda action: (action.due, str(action.uuid)),
-    )
-    counts_by_rag: dict[str, int] = {}
-    counts_by_status: dict[str, int] = {}
-    for board in boards:
-        for key, count in board["counts_by_rag"].items():
-            counts_by_rag[key] = counts_by_rag.get(key, 0) + count
-        for key, count in board["counts_by_status"].items():
-            counts_by_status[key] = counts_by_status.get(key, 0) + count
-    return {
-        "actions": actions,
-        "counts_by_rag": counts_by_rag,
-        "counts_by_status": counts_by_status,
-    }
-
-
-def joint_review_choices(actor) -> list:
-    """The joint reviews (led by others) the actor's partnership takes part in, by reference,
-    from the grants alone (nothing crosses), for a filter's choices."""
-    return [part.grant for part in door.open_parts(actor=actor)]
-
-
 @member_required
 @require_GET
 def joint_review_list(request):
@@ -166,7 +89,7 @@ def joint_review_list(request):
         request,
         "joint/list.html",
         {
-            "reviews": joint_reviews_taking_part(actor, "joint review list"),
+            "reviews": listings.joint_reviews_taking_part(actor=actor, purpose="joint reviews"),
             "waiting": joint_selectors.live_part_count(actor=actor),
             "is_manager": actor.has_role(*joint_selectors.ANSWERING_ROLES),
         },
