@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 
 import pytest
+import pytest_django.fixtures
 from django.db import connection
 from django.test import Client
 from django_otp.oath import hotp
@@ -49,6 +50,30 @@ def ensure_partnership(key: str) -> Partnership:
         return existing
     name, former = PARTNERSHIPS[key]
     return partnership_create(key=key, name=name, former_name=former)
+
+
+# pytest-django creates the test database only for tests that declare `db` (or the like). A
+# module that commits its own data (tests/test_joint_review_races.py: threads see only committed
+# rows) must not run in the test transaction, yet must run on the test database: its tests are
+# marked `committed` and count as needing it (the browser tests do the same, tests/browser).
+_databases_for_test = pytest_django.fixtures._get_databases_for_test
+
+
+def _databases_for_test_including_committed(test):
+    if test.get_closest_marker("committed"):
+        return ("default",), False
+    return _databases_for_test(test)
+
+
+pytest_django.fixtures._get_databases_for_test = _databases_for_test_including_committed
+
+
+def require_the_test_database() -> None:
+    """Refuse to commit anything anywhere but in the test database."""
+    if connection.settings_dict["NAME"] != connection.settings_dict["TEST"]["NAME"]:
+        pytest.exit(
+            f"Refusing to commit test data to {connection.settings_dict['NAME']!r}.", returncode=3
+        )
 
 
 @pytest.fixture(scope="session")
