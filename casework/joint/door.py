@@ -54,6 +54,15 @@ PEOPLE_ADMITTED = (
 NOT_FOUND = "No such joint review."
 
 
+class LedHere(Exception):
+    """The actor's own partnership leads this joint review: its people use the review's own
+    pages at home; nothing crosses."""
+
+    def __init__(self, grant):
+        super().__init__(grant.review_reference)
+        self.grant = grant
+
+
 @dataclass(frozen=True)
 class Passage:
     """What a call through the door works with: the actor bound to the lead's review, the grant
@@ -154,15 +163,26 @@ def through(*, actor: Actor, review_uuid, purpose: str, work: Callable[[Passage]
     """Run ``work`` in the lead's schema on the joint review ``review_uuid``, for an actor of a
     participating partnership asking on their own host. ``purpose`` says what for (e.g. the
     request's method and path; UUIDs only) and goes into both audit rows. Raises Http404 when
-    the door stays shut."""
+    the door stays shut, and ``LedHere`` when the actor's own partnership leads the review."""
     if actor.is_joint or connection.schema_name != actor.schema_name:
         raise RuntimeError("The door is entered from the actor's own partnership only.")
     parsed = _parse(review_uuid)
     grant = participant = None
     if parsed is not None:
-        grant = JointReviewGrant.objects.select_related("lead").filter(review_uuid=parsed).first()
-    if grant is not None:
-        participant = grant.participants.filter(partnership=actor.partnership).first()
+        # The actor's part and its grant in one query; the grant alone only when there is none.
+        participant = (
+            JointReviewParticipant.objects.select_related("grant__lead")
+            .filter(grant__review_uuid=parsed, partnership=actor.partnership)
+            .first()
+        )
+        if participant is not None:
+            grant = participant.grant
+        else:
+            grant = (
+                JointReviewGrant.objects.select_related("lead").filter(review_uuid=parsed).first()
+            )
+            if grant is not None and grant.lead_id == actor.partnership.pk:
+                raise LedHere(grant)
     reason = _refusal(actor, grant, participant)
     if reason:
         _refuse(actor, parsed or review_uuid, grant, reason, purpose)

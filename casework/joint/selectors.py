@@ -176,14 +176,3 @@ def live_part_count(*, actor: Actor) -> int:
         if actor.has_role(*ANSWERING_ROLES)
         else 0
     )
-
-
-def led_here(*, actor: Actor, review_uuid) -> JointReviewGrant | None:
-    """The grant when the actor's own partnership leads this joint review (its people use the
-    review's own pages), else None."""
-    try:
-        parsed = _uuid(review_uuid)
-    except Http404:
-        return None
-    return JointReviewGrant.objects.filter(review_uuid=parsed, lead=actor.partnership).first()
-

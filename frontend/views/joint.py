@@ -47,12 +47,6 @@ def through_the_door(view, *, under_the_review: bool = True):
     @member_required
     def door_view(request, review_uuid, *args, **kwargs):
         home = request.actor
-        led = joint_selectors.led_here(actor=home, review_uuid=review_uuid)
-        if led is not None:
-            # The lead's own people use the review's own pages on their own host.
-            if request.method != "GET":
-                raise Http404("No such page.")
-            return redirect("frontend:review", led.review_reference)
 
         def work(passage):
             request.actor, request.joint = passage.actor, passage
@@ -65,12 +59,18 @@ def through_the_door(view, *, under_the_review: bool = True):
             finally:
                 request.actor, request.joint = home, None
 
-        return door.through(
-            actor=home,
-            review_uuid=review_uuid,
-            purpose=f"{request.method} {request.path}"[:200],
-            work=work,
-        )
+        try:
+            return door.through(
+                actor=home,
+                review_uuid=review_uuid,
+                purpose=f"{request.method} {request.path}"[:200],
+                work=work,
+            )
+        except door.LedHere as led:
+            # The lead's own people use the review's own pages on their own host.
+            if request.method != "GET":
+                raise Http404("No such page.") from None
+            return redirect("frontend:review", led.grant.review_reference)
 
     return door_view
 
