@@ -801,6 +801,14 @@ def chronology_entry_add(*, actor: Actor, review: Review, data: EntryInput) -> C
     return entry
 
 
+def may_correct_entry(actor: Actor, entry: ChronologyEntry) -> bool:
+    """Whether to offer a correction: a participant corrects only its own agencies' entries (the
+    service checks the whole rule again)."""
+    if not actor.may(ParticipantPermission.CONTRIBUTE):
+        return False
+    return not actor.is_joint or entry.agency.home_partnership_key == actor.partnership.key
+
+
 def chronology_entry_correct(
     *, actor: Actor, entry: ChronologyEntry, data: EntryInput
 ) -> ChronologyEntry:

@@ -326,3 +326,51 @@ def test_the_host_names_the_partnership_the_page_is_for(joint):
     response = client_of(joint, "lena").get(joint_path(joint))
     assert host_of(joint.lewisham) in response.wsgi_request.get_host()
     assert "Safeguard – Lewisham Safeguarding Children Partnership" in body(response)
+
+
+def test_a_participant_is_offered_corrections_of_its_own_agencies_entries_only(joint):
+    joint.joined()
+    lena = client_of(joint, "lena")
+    lena.get(joint_path(joint))
+    with inside(joint.croydon):
+        alice = joint.actor("alice")
+        theirs = services.chronology_entry_add(
+            actor=alice,
+            review=joint.review,
+            data=services.EntryInput(
+                occurred_on=today(), agency=joint.world.met_croydon, what_happened="C", who="PC"
+            ),
+        )
+        ours = services.chronology_entry_add(
+            actor=alice,
+            review=joint.review,
+            data=services.EntryInput(
+                occurred_on=today(),
+                agency=mirror(joint, joint.world.met_lewisham),
+                what_happened="L",
+                who="PC",
+            ),
+        )
+    html = body(lena.get(joint_path(joint, "chronology/")))
+    assert joint_path(joint, f"chronology/{ours.uuid}/correct/") in html
+    assert joint_path(joint, f"chronology/{theirs.uuid}/correct/") not in html
+    response = lena.get(
+        joint_path(joint, f"chronology/{theirs.uuid}/correct/"), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200  # the form, but saving it is refused:
+    prefix = f"correct-{theirs.uuid.hex[:8]}"
+    response = lena.post(
+        joint_path(joint, f"chronology/{theirs.uuid}/correct/"),
+        {
+            f"{prefix}-occurred_on": today().isoformat(),
+            f"{prefix}-agency": str(mirror(joint, joint.world.met_lewisham).uuid),
+            f"{prefix}-what_happened": "Rewritten",
+            f"{prefix}-who": "PC",
+        },
+    )
+    assert response.status_code == 403
+    # The lead corrects anyone's.
+    lead = client_of(joint, "alice", joint.croydon)
+    html = body(lead.get(f"/reviews/{joint.review.reference}/chronology/"))
+    assert f"/chronology/{theirs.uuid}/correct/" in html
+    assert f"/chronology/{ours.uuid}/correct/" in html

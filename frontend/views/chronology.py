@@ -66,6 +66,8 @@ def _results_context(request, review, filter_form, page: int) -> dict:
     chronology = selectors.chronology_page(
         actor=request.actor, review=review, page=page, **filter_form.filters()
     )
+    for entry in chronology["entries"]:
+        entry.may_correct = services.may_correct_entry(request.actor, entry)
     return {
         "chronology": chronology,
         "filter_form": filter_form,
@@ -149,6 +151,7 @@ def entry_add(request, reference):
 
 def _row_context(request, review, entry, **extra) -> dict:
     entry.outside_period = services.entry_outside_period(review, entry)
+    entry.may_correct = services.may_correct_entry(request.actor, entry)
     return {**workspace_context(request, review, "chronology"), "entry": entry, **extra}
 
 
