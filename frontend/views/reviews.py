@@ -183,6 +183,7 @@ def review_list(request):
         {
             "reviews": list(selectors.review_list(actor=actor)),
             "is_reviewer": actor.has_role(Role.LEAD_REVIEWER),
+            "is_manager": may_commission,
             "form": form,
             "page_error": bool(form is not None and form.errors),
         },

@@ -167,7 +167,10 @@ def test_sutton_and_bromley_hold_a_review_together_until_sutton_ends_it(
     sign_in(member_page, world.url("bromley"), MEMBER)
     enter_code(member_page, totp_code(devices["member"]))
     member_page.get_by_role("navigation", name="Menu").get_by_role(
-        "link", name="Joint reviews"
+        "link", name="Reviews", exact=True
+    ).click()
+    member_page.locator("#joint-link").get_by_role(
+        "link", name="Joint reviews other partnerships lead"
     ).click()
     expect(member_page.get_by_role("heading", level=1)).to_have_text("Joint reviews")
     check_accessibility(member_page, "joint: Bromley's joint review list")
