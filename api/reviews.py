@@ -4,6 +4,7 @@ actions it owns and its progress updates (DESIGN §4). Parse, call, render; no r
 import base64
 import binascii
 
+from django.http import Http404
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
@@ -11,6 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.idempotency import idempotent
+from casework.joint import door, listings
+from casework.joint.selectors import review_partnerships_by_uuid
 from casework.models import ActionStatus
 from casework.review_selectors import (
     access_action,
@@ -35,23 +38,50 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
 )
 
 
+def _named(partnership) -> dict:
+    return {"key": partnership.key, "name": partnership.name}
+
+
+def _lead_of(review, context):
+    """The partnership whose review it is: the lead of a joint review read through the door,
+    else the partnership whose host was called."""
+    return getattr(review, "lead_partnership", None) or context["partnership"]
+
+
 class ReviewSummarySerializer(serializers.Serializer):
-    """The review an item belongs to. A joint review names every partnership."""
+    """The review an item belongs to. A joint review names its lead and every partnership that
+    takes (or took) part."""
 
     reference = serializers.CharField()
     title = serializers.CharField()
     lead_partnership = serializers.SerializerMethodField()
     partnerships = serializers.SerializerMethodField()
 
-    def _partnership(self):
-        partnership = self.context["partnership"]
-        return {"key": partnership.key, "name": partnership.name}
-
     def get_lead_partnership(self, review) -> dict:
-        return self._partnership()
+        return _named(_lead_of(review, self.context))
 
     def get_partnerships(self, review) -> list[dict]:
-        return [self._partnership()]
+        partnerships = self.context.get("partnerships_by_review", {}).get(review.uuid)
+        return [_named(p) for p in partnerships or [_lead_of(review, self.context)]]
+
+
+def _context(actor, items, review_of) -> dict:
+    """The serializers' context: the host's partnership, and every joint review's partnerships
+    (two queries for the page)."""
+    uuids = {review_of(item).uuid for item in items}
+    return {
+        "partnership": actor.partnership,
+        "partnerships_by_review": review_partnerships_by_uuid(review_uuids=uuids),
+    }
+
+
+def _here_or_through_the_door(actor, purpose: str, work):
+    """``work(actor)`` on the host's own partnership; if what it looks for is not there, in the
+    joint reviews other partnerships lead that let this agency in (the door)."""
+    try:
+        return work(actor)
+    except Http404:
+        return door.reach(actor=actor, purpose=purpose, work=work)
 
 
 class InformationRequestSerializer(serializers.Serializer):
@@ -74,11 +104,16 @@ class InformationRequestListApi(APIView):
     )
     def get(self, request):
         actor = request.user.actor
+        requests = information_requests_for_agency(actor=actor)
+        joint = listings.joint_information_requests(actor=actor, purpose="API information requests")
+        if joint:
+            # The agency's requests in joint reviews other partnerships lead, with its own.
+            requests = sorted(
+                [*requests, *joint], key=lambda r: (r.status, r.due, str(r.uuid))
+            )
         paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(
-            information_requests_for_agency(actor=actor), request, view=self
-        )
-        context = {"partnership": actor.partnership}
+        page = paginator.paginate_queryset(requests, request, view=self)
+        context = _context(actor, page, lambda item: item.review)
         data = InformationRequestSerializer(page, many=True, context=context).data
         return paginator.get_paginated_response(data)
 
@@ -109,14 +144,18 @@ class InformationResponseCreateApi(APIView):
     )
     @idempotent
     def post(self, request, request_id):
-        actor = request.user.actor
-        information_request = access_information_request(actor=actor, request_uuid=request_id)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        response = information_response_submit(
-            actor=actor, request=information_request, text=serializer.validated_data["text"]
-        )
-        return Response(self.OutputSerializer(response).data, status=status.HTTP_201_CREATED)
+
+        def answer(actor):
+            information_request = access_information_request(actor=actor, request_uuid=request_id)
+            response = information_response_submit(
+                actor=actor, request=information_request, text=serializer.validated_data["text"]
+            )
+            return self.OutputSerializer(response).data
+
+        data = _here_or_through_the_door(request.user.actor, f"POST {request.path}", answer)
+        return Response(data, status=status.HTTP_201_CREATED)
 
 
 class ActionSerializer(serializers.Serializer):
@@ -131,12 +170,20 @@ class ActionSerializer(serializers.Serializer):
 
     def get_owner(self, action) -> dict:
         if action.owner_agency_id:
+            agency = action.owner_agency
+            # A participant's agency is named by its own id (as whoami gives it), not its
+            # mirror's in the lead's records.
             return {
                 "type": "agency",
-                "id": str(action.owner_agency.uuid),
-                "name": action.owner_agency.name,
+                "id": str(agency.home_agency_uuid or agency.uuid),
+                "name": agency.name,
             }
-        partnership = self.context["partnership"]
+        partnership = _lead_of(action.review, self.context)
+        if action.owner_partnership_key:
+            owners = self.context.get("partnerships_by_review", {}).get(action.review.uuid, [])
+            partnership = next(
+                (p for p in owners if p.key == action.owner_partnership_key), partnership
+            )
         return {"type": "partnership", "key": partnership.key, "name": partnership.name}
 
     def get_rag(self, action) -> str:
@@ -160,10 +207,18 @@ class ActionListApi(APIView):
         actor = request.user.actor
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        tracker = action_tracker(actor=actor, open_only=False, **filters.validated_data)
+        chosen = {"open_only": False, **filters.validated_data}
+        actions = action_tracker(actor=actor, **chosen)["actions"]
+        joint = listings.joint_action_boards(actor=actor, filters=chosen, purpose="API actions")
+        if joint["actions"]:
+            # The actions it owns in joint reviews other partnerships lead, with its own.
+            actions = sorted(
+                [*actions, *joint["actions"]], key=lambda a: (a.due, str(a.uuid))
+            )
         paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(tracker["actions"], request, view=self)
-        data = ActionSerializer(page, many=True, context={"partnership": actor.partnership}).data
+        page = paginator.paginate_queryset(actions, request, view=self)
+        context = _context(actor, page, lambda item: item.review)
+        data = ActionSerializer(page, many=True, context=context).data
         return paginator.get_paginated_response(data)
 
 
@@ -213,16 +268,20 @@ class ActionUpdateCreateApi(APIView):
     )
     @idempotent
     def post(self, request, action_id):
-        actor = request.user.actor
-        action = access_action(actor=actor, action_uuid=action_id)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        update = action_update_add(
-            actor=actor,
-            action=action,
-            status=data["status"],
-            note=data["note"],
-            evidence=data.get("evidence"),
-        )
-        return Response(self.OutputSerializer(update).data, status=status.HTTP_201_CREATED)
+
+        def update(actor):
+            action = access_action(actor=actor, action_uuid=action_id)
+            added = action_update_add(
+                actor=actor,
+                action=action,
+                status=data["status"],
+                note=data["note"],
+                evidence=data.get("evidence"),
+            )
+            return self.OutputSerializer(added).data
+
+        answer = _here_or_through_the_door(request.user.actor, f"POST {request.path}", update)
+        return Response(answer, status=status.HTTP_201_CREATED)

@@ -39,9 +39,9 @@ def demo_referrals_load(*, partnership: Partnership) -> int:
     decided (a review commissioned). Does nothing if the demo referrals are there already."""
     if Referral.objects.filter(summary__startswith=DEMO_MARKER).exists():
         return 0
-    police = Agency.objects.filter(name="Met Police").first()
-    health = Agency.objects.filter(name="NHS Croydon Health Services").first()
-    social_care = Agency.objects.filter(name__icontains="children's social care").first()
+    police = Agency.objects.own().filter(name="Met Police").first()
+    health = Agency.objects.own().filter(name="NHS Croydon Health Services").first()
+    social_care = Agency.objects.own().filter(name__icontains="children's social care").first()
     referrer = _actor(partnership, Role.AGENCY_USER, police)
     manager = _actor(partnership, Role.BUSINESS_MANAGER)
     group = _actor(partnership, Role.REVIEW_GROUP_MEMBER)

@@ -593,6 +593,10 @@ class Action(models.Model):
     owner_agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
     )
+    # With no agency, the action is the partnership's: this one's when empty, else (in a joint
+    # review) the participating partnership with this key. A participant's agency (a mirror)
+    # carries its partnership's key itself.
+    owner_partnership_key = models.CharField(max_length=40, blank=True)
     due = models.DateField()
     status = models.CharField(
         max_length=16, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
@@ -611,6 +615,31 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return self.description[:60]
+
+
+class PartnershipSignOff(models.Model):
+    """A joint review's participant's part in the sign-off: its chair signs the report off too
+    (the lead's chair signs on the review itself), and may write the chair's statement that goes
+    with the published report."""
+
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="partnership_sign_offs"
+    )
+    partnership_key = models.CharField(max_length=40)
+    signed_off_by = models.CharField(max_length=254)
+    signed_off_at = models.DateTimeField(db_default=Now())
+    statement = models.TextField(blank=True, help_text="The chair's statement, for publication")
+
+    class Meta:
+        ordering = ["signed_off_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "partnership_key"], name="one_sign_off_per_partnership"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review} signed off for {self.partnership_key}"
 
 
 class ActionUpdate(models.Model):

@@ -25,6 +25,8 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from casework.clocks import add_working_days
+from casework.joint import selectors as joint_selectors
+from casework.joint.models import ParticipantState
 from casework.models import (
     Action,
     ActionStatus,
@@ -32,6 +34,7 @@ from casework.models import (
     ChronologyEntry,
     Finding,
     InformationRequest,
+    PartnershipSignOff,
     Recommendation,
     Review,
     ReviewDocument,
@@ -42,6 +45,8 @@ from casework.review_services import REVIEW_GROUP
 from casework.services import today
 from tenants.actors import Actor
 from tenants.models import Role
+from tenants.workspace.models import Agency
+from tenants.workspace.selectors import agency_list
 from tenants.workspace.services import audit_event_record
 
 CHRONOLOGY_PAGE_SIZE = 100
@@ -57,6 +62,9 @@ def _uuid(value) -> uuid_module.UUID:
 
 def _visible_reviews(actor: Actor) -> QuerySet[Review]:
     reviews = Review.objects.all()
+    if actor.is_joint:
+        # Through the joint-review door: the grant's review, nothing else of the lead's.
+        reviews = reviews.filter(uuid__in=list(actor.review_uuids))
     if actor.has_role(*REVIEW_GROUP):
         return reviews
     if actor.has_role(Role.LEAD_REVIEWER):
@@ -278,8 +286,11 @@ def _rag_annotation(day: datetime.date):
 
 def _visible_actions(actor: Actor) -> QuerySet[Action]:
     """The review group sees every action; a lead reviewer those of their reviews; an agency
-    (users and system) the actions it owns."""
+    (users and system) the actions it owns. Through the joint-review door, only the actions of
+    the grant's review."""
     actions = Action.objects.all()
+    if actor.is_joint:
+        actions = actions.filter(review__uuid__in=list(actor.review_uuids))
     if actor.has_role(*REVIEW_GROUP):
         return actions
     if actor.has_role(Role.LEAD_REVIEWER):
@@ -304,9 +315,19 @@ def action_tracker(
     number of queries, whatever the number of actions."""
     day = day or today()
     actions = _visible_actions(actor).annotate(rag=_rag_annotation(day))
+    if actor.is_joint:
+        # A participant tracks the actions it owns (the lead tracks them all at home).
+        key = actor.partnership.key
+        actions = actions.filter(
+            Q(owner_agency__home_partnership_key=key)
+            | Q(owner_agency__isnull=True, owner_partnership_key=key)
+        )
     if open_only:
         actions = actions.exclude(status=ActionStatus.VERIFIED)
-    if agency_uuid:
+    if agency_uuid and actor.is_joint:
+        # The participant names its own agency; here it is that agency's mirror.
+        actions = actions.filter(owner_agency__home_agency_uuid=_uuid(agency_uuid))
+    elif agency_uuid:
         actions = actions.filter(owner_agency__uuid=_uuid(agency_uuid))
     if review_reference:
         actions = actions.filter(review__reference=review_reference.upper())
@@ -342,8 +363,11 @@ def information_requests_for_agency(*, actor: Actor) -> QuerySet[InformationRequ
     """The requests to the actor's agency, open ones first."""
     if not actor.is_agency:
         return InformationRequest.objects.none()
+    requests = InformationRequest.objects.all()
+    if actor.is_joint:
+        requests = requests.filter(review__uuid__in=list(actor.review_uuids))
     return (
-        InformationRequest.objects.filter(agency__uuid=actor.agency_uuid)
+        requests.filter(agency__uuid=actor.agency_uuid)
         .select_related("agency", "review")
         .order_by("status", "due", "id")
     )
@@ -360,6 +384,8 @@ def access_information_request(*, actor: Actor, request_uuid) -> InformationRequ
         raise Http404("No such request.")
     if actor.is_agency:
         if request.agency.uuid != actor.agency_uuid:
+            raise Http404("No such request.")
+        if actor.is_joint and request.review.uuid not in actor.review_uuids:
             raise Http404("No such request.")
         return request
     if not _visible_reviews(actor).filter(pk=request.review_id).exists():
@@ -392,7 +418,7 @@ def access_review_document(*, actor: Actor, review: Review, document_uuid) -> Re
 def reviewer_profile_for(*, actor: Actor, user_uuid) -> ReviewerProfile | None:
     """A lead reviewer's profile (with the affiliations they declared), for the review group
     appointing them; None when none is recorded yet."""
-    if not actor.has_role(*REVIEW_GROUP):
+    if not actor.has_role(*REVIEW_GROUP) or actor.is_joint:
         raise Http404("No such reviewer.")
     return (
         ReviewerProfile.objects.prefetch_related("affiliations")
@@ -427,3 +453,66 @@ def access_action_evidence(*, actor: Actor, action_uuid, update_uuid) -> ActionU
         detail={"action": str(action.uuid), "update": str(update.uuid)},
     )
     return update
+
+
+# --- Joint reviews -----------------------------------------------------------------------------
+
+
+def review_agency_choices(*, actor: Actor, review: Review, include_inactive: bool = False):
+    """The agencies a review's forms offer: a participant (through the door) its own agencies;
+    the lead its own and, in a joint review, those of the partnerships taking part (their
+    mirrors here); a single review the partnership's own."""
+    if actor.is_joint:
+        return agency_list(actor=actor, include_inactive=include_inactive)
+    keys = joint_selectors.participant_keys(
+        review_uuid=review.uuid,
+        states=(ParticipantState.ACCEPTED, ParticipantState.ACTIVE, ParticipantState.ENDED),
+    )
+    agencies = Agency.objects.filter(Q(home_partnership_key="") | Q(home_partnership_key__in=keys))
+    if not include_inactive:
+        agencies = agencies.filter(is_active=True)
+    if actor.is_agency:
+        agencies = agencies.filter(uuid=actor.agency_uuid)
+    return agencies.order_by("home_partnership_key", "name")
+
+
+def access_review_agency(*, actor: Actor, review: Review, agency_uuid) -> Agency:
+    agency = (
+        review_agency_choices(actor=actor, review=review, include_inactive=True)
+        .filter(uuid=_uuid(agency_uuid))
+        .first()
+    )
+    if agency is None:
+        raise Http404("No such agency.")
+    return agency
+
+
+def joint_review_list(*, actor: Actor) -> list[Review]:
+    """The joint reviews an actor reaches through the door (its ``review_uuids``), each with
+    how many open actions the actor's partnership owns in it: one query per lead."""
+    key = actor.partnership.key
+    owned = Q(actions__owner_agency__home_partnership_key=key) | Q(
+        actions__owner_agency__isnull=True, actions__owner_partnership_key=key
+    )
+    return list(
+        _visible_reviews(actor)
+        .annotate(
+            own_open_actions=Count(
+                "actions", filter=owned & Q(actions__status__in=OPEN_STATUSES[:2])
+            ),
+        )
+        .order_by("-commissioned_on", "-id")
+    )
+
+
+def sign_offs_of_review(*, review: Review) -> dict[str, PartnershipSignOff]:
+    """Each participant's chair's sign-off (and statement) by partnership key."""
+    return {s.partnership_key: s for s in review.partnership_sign_offs.all()}
+
+
+def chronology_agencies(*, review: Review) -> QuerySet[Agency]:
+    """The agencies with entries in a review's chronology (to filter it by), whosever they are."""
+    return (
+        Agency.objects.filter(pk__in=review.chronology.values("agency"))
+        .order_by("home_partnership_key", "name")
+    )

@@ -16,6 +16,8 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from casework.clocks import add_working_days, working_days_between
+from casework.joint import selectors as joint_selectors
+from casework.joint.models import ParticipantPermission
 from casework.models import (
     Action,
     ActionStatus,
@@ -25,6 +27,7 @@ from casework.models import (
     Finding,
     InformationRequest,
     InformationResponse,
+    PartnershipSignOff,
     Recommendation,
     Review,
     ReviewDocument,
@@ -36,7 +39,7 @@ from casework.review_types import INFORMATION_REQUEST_WORKING_DAYS, REVIEW_TYPES
 from casework.services import UploadedFile, _add, _fail, _next_reference, _sniff, today
 from tenants.actors import Actor
 from tenants.models import Membership, Role
-from tenants.selectors import partnership_url
+from tenants.selectors import partnership_get, partnership_url
 from tenants.workspace.models import Agency
 from tenants.workspace.services import audit_event_record
 
@@ -79,10 +82,63 @@ def is_appointed(actor: Actor, review: Review, *, on: datetime.date | None = Non
 
 
 def require_review_worker(actor: Actor, review: Review) -> None:
-    """The review group, and the lead reviewers appointed to this review, do its work."""
+    """The review group, and the lead reviewers appointed to this review, do its work. In a
+    joint review, so do the participants' review groups and appointed reviewers, through the
+    door and on that review only."""
+    if actor.is_joint and review.uuid not in actor.review_uuids:
+        raise PermissionDenied("This is not the joint review you came through the door for.")
     if actor.has_role(*REVIEW_GROUP) or is_appointed(actor, review):
         return
     raise PermissionDenied("Only the review group and the appointed reviewer can do this.")
+
+
+# --- Joint reviews: what a participant may do in the lead's review ----------------------------
+
+
+def require_lead_side(actor: Actor, what: str) -> None:
+    """Some of a joint review stays with the lead partnership: its stages, its lead reviewers,
+    its terms of reference and its documents (DESIGN §3: the review is the lead's)."""
+    if actor.is_joint:
+        raise PermissionDenied(what)
+
+
+def require_permission(actor: Actor, permission: str) -> None:
+    """What the grant lets a participant do (a partnership at home may do all of it)."""
+    if not actor.may(permission):
+        raise PermissionDenied(
+            "The lead partnership has not given your partnership this part of the review: "
+            + ParticipantPermission(permission).label.lower()
+            + "."
+        )
+
+
+def agency_in_reach(actor: Actor, review: Review, agency: Agency) -> bool:
+    """Which agencies a review may name. A participant names only its own agencies (their
+    mirrors in the lead's schema); the lead its own, and those of the partnerships taking part
+    in this review; a single review only the partnership's own."""
+    if actor.is_joint:
+        return agency.home_partnership_key == actor.partnership.key
+    if not agency.home_partnership_key:
+        return True
+    return agency.home_partnership_key in joint_selectors.participant_keys(review_uuid=review.uuid)
+
+
+def _check_agency(actor: Actor, review: Review, agency, errors: dict, field: str) -> None:
+    if agency is not None and not agency_in_reach(actor, review, agency):
+        _add(errors, field, "Choose one of your partnership's agencies.")
+
+
+def action_owner_key(action: Action) -> str:
+    """The key of the partnership an action belongs to in a joint review; empty for the
+    partnership whose schema holds the review (the lead)."""
+    if action.owner_agency_id:
+        return action.owner_agency.home_partnership_key
+    return action.owner_partnership_key
+
+
+def owns_action(actor: Actor, action: Action) -> bool:
+    """Whether the action is the actor's partnership's (its own agency's, or its own)."""
+    return action_owner_key(action) == (actor.partnership.key if actor.is_joint else "")
 
 
 # --- Stages ------------------------------------------------------------------------------------
@@ -135,7 +191,18 @@ def _missing_draft(review):
 
 
 def _missing_chair(review):
-    return None if review.chair_signed_off_at else "The chair has not signed the report off."
+    """The lead's chair, and in a joint review each taking part's chair as well (the issue:
+    "sign-off needs each participant's chair")."""
+    if not review.chair_signed_off_at:
+        return "The chair has not signed the report off."
+    signing = joint_selectors.signing_participants(review_uuid=review.uuid)
+    if not signing:
+        return None
+    signed = set(review.partnership_sign_offs.values_list("partnership_key", flat=True))
+    waiting = [p.name for p in signing if p.key not in signed]
+    if waiting:
+        return "Still to sign the report off: the chair of " + ", ".join(waiting) + "."
+    return None
 
 
 PREREQUISITES = {
@@ -157,17 +224,26 @@ def stage_missing(review: Review, stage_key: str) -> list[str]:
     return [m for m in (PREREQUISITES[need](review) for need in stage.needs) if m]
 
 
+def may_move_stage(actor: Actor, review: Review, stage) -> bool:
+    """Whether the actor may move the review into ``stage``: the stage's own list of who may
+    (a lead reviewer only when appointed to this review); never a joint review's participant."""
+    if actor.is_joint:
+        return False
+    others = [role for role in stage.moved_by if role != Role.LEAD_REVIEWER]
+    return actor.has_role(*others) or (
+        Role.LEAD_REVIEWER in stage.moved_by and is_appointed(actor, review)
+    )
+
+
 def review_stage_move(*, actor: Actor, review: Review, to_stage: str) -> Review:
     """Move the review to its next stage, if the actor's role may and the stage's prerequisites
     are met (the review type's process definition names both)."""
+    require_lead_side(actor, "The lead partnership moves the review from stage to stage.")
     definition = review.definition
     following = definition.next_stage(review.stage)
     if following is None or following.key != to_stage:
         raise ValidationError({"stage": [f"The review cannot move to '{to_stage}' from here."]})
-    allowed = actor.has_role(*[r for r in following.moved_by if r != Role.LEAD_REVIEWER]) or (
-        Role.LEAD_REVIEWER in following.moved_by and is_appointed(actor, review)
-    )
-    if not allowed:
+    if not may_move_stage(actor, review, following):
         raise PermissionDenied(f"Your role cannot move a review to '{following.label}'.")
     missing = stage_missing(review, to_stage)
     if missing:
@@ -180,14 +256,30 @@ def review_stage_move(*, actor: Actor, review: Review, to_stage: str) -> Review:
     return review
 
 
-def review_chair_sign_off(*, actor: Actor, review: Review) -> Review:
-    """The chair signs the report off: the last step before a review is completed."""
+def review_chair_sign_off(*, actor: Actor, review: Review, statement: str = "") -> Review:
+    """The chair signs the report off: the last step before a review is completed. In a joint
+    review each participant's chair signs off for their partnership too (through the door), with
+    the chair's statement that goes with the published report."""
     actor.require_role(Role.CHAIR)
-    if review.chair_signed_off_at:
+    if actor.is_joint:
+        require_review_worker(actor, review)
+        if review.partnership_sign_offs.filter(partnership_key=actor.partnership.key).exists():
+            raise ValidationError(["Your chair has already signed this review off."])
+    elif review.chair_signed_off_at:
         raise ValidationError(["The chair has already signed this review off."])
     missing = [m for m in (_missing_recommendations(review), _missing_draft(review)) if m]
     if missing:
         raise ValidationError({"sign_off": missing})
+    if actor.is_joint:
+        with transaction.atomic():
+            PartnershipSignOff.objects.create(
+                review=review,
+                partnership_key=actor.partnership.key,
+                signed_off_by=actor.label,
+                statement=(statement or "").strip(),
+            )
+            _audit(actor, review, "review.signed_off", partnership=actor.partnership.key)
+        return review
     with transaction.atomic():
         review.chair_signed_off_by = actor.label
         review.chair_signed_off_at = timezone.now()
@@ -211,6 +303,7 @@ def thematic_review_commission(
     """Commission a review that no single decision made: a thematic review linked to several
     referrals or none (e.g. "Vulnerable Adolescents Thematic Review 2019"), or an adjacent type
     (Domestic Abuse Related Death Review, Safeguarding Adults Review)."""
+    require_lead_side(actor, "A partnership commissions its reviews on its own host.")
     actor.require_role(*MANAGERS)
     errors: dict[str, list[str]] = {}
     if review_type not in REVIEW_TYPES:
@@ -260,6 +353,7 @@ def reviewer_profile_save(
 ) -> ReviewerProfile:
     """Record a lead reviewer and the affiliations they declare (replacing earlier ones). The
     person must be a lead reviewer in this partnership."""
+    require_lead_side(actor, "The lead partnership records its reviewers.")
     actor.require_role(*MANAGERS)
     errors: dict[str, list[str]] = {}
     if not Membership.objects.filter(
@@ -311,7 +405,7 @@ def independence_conflicts(*, review: Review, profile: ReviewerProfile) -> list[
     declared affiliation with this partnership or with any agency involved in the case, current
     or within the last 5 years before the review was commissioned (or during the period under
     review), is a conflict. Organisations are matched by name, ignoring case and spacing."""
-    partnership = review_partnership_names()
+    partnership = review_partnership_names(review)
     agencies = {_normalise(agency.name): agency.name for agency in review.agencies.all()}
     if review.referral_id:
         for name in review.referral.other_agencies_involved:
@@ -344,15 +438,22 @@ def independence_conflicts(*, review: Review, profile: ReviewerProfile) -> list[
     return conflicts
 
 
-def review_partnership_names() -> set[str]:
+def review_partnership_names(review: Review | None = None) -> set[str]:
+    """The names a reviewer must be independent of: the commissioning partnership's, and in a
+    joint review every partnership taking part."""
     from django.db import connection
 
-    tenant = connection.tenant
-    names = {
-        getattr(tenant, "name", ""),
-        getattr(tenant, "former_name", ""),
-        getattr(tenant, "key", ""),
-    }
+    partnerships = [connection.tenant]
+    if review is not None:
+        keys = joint_selectors.participant_keys(review_uuid=review.uuid)
+        partnerships += [p for p in (partnership_get(key=k) for k in sorted(keys)) if p]
+    names = set()
+    for tenant in partnerships:
+        names |= {
+            getattr(tenant, "name", ""),
+            getattr(tenant, "former_name", ""),
+            getattr(tenant, "key", ""),
+        }
     return {_normalise(name) for name in names if name}
 
 
@@ -366,6 +467,7 @@ def reviewer_appoint(
 ) -> ReviewerAppointment:
     """Appoint a lead reviewer after checking their independence. A conflict blocks the
     appointment unless the chair overrides it with a written reason, shown on the review."""
+    require_lead_side(actor, "The lead partnership appoints the review's lead reviewers.")
     actor.require_role(*MANAGERS)
     appointed_on = appointed_on or today()
     if review.appointments.filter(profile=profile, ended_on__isnull=True).exists():
@@ -408,6 +510,7 @@ def reviewer_appoint(
 def reviewer_appointment_end(
     *, actor: Actor, appointment: ReviewerAppointment
 ) -> ReviewerAppointment:
+    require_lead_side(actor, "The lead partnership appoints the review's lead reviewers.")
     actor.require_role(*MANAGERS)
     with transaction.atomic():
         appointment.ended_on = today()
@@ -434,6 +537,7 @@ def terms_write(
     period_end: datetime.date | None,
 ) -> TermsOfReference:
     """A new version of the terms of reference (earlier versions, signed off or not, stay)."""
+    require_lead_side(actor, "The lead partnership writes the terms of reference.")
     require_review_worker(actor, review)
     errors: dict[str, list[str]] = {}
     if not (scope or "").strip():
@@ -463,7 +567,8 @@ def terms_write(
 
 
 def terms_sign_off(*, actor: Actor, terms: TermsOfReference) -> TermsOfReference:
-    """The chair signs off the latest version."""
+    """The chair signs off the latest version (the lead's chair, in a joint review)."""
+    require_lead_side(actor, "The lead partnership's chair signs off the terms of reference.")
     actor.require_role(Role.CHAIR)
     latest = terms.review.terms.order_by("-version").first()
     if latest.pk != terms.pk:
@@ -490,9 +595,12 @@ def information_request_create(
     details: str = "",
     due: datetime.date | None = None,
 ) -> InformationRequest:
-    """Ask an agency for its information, due by default 20 working days from today."""
+    """Ask an agency for its information, due by default 20 working days from today. In a joint
+    review a participant asks its own agencies."""
     require_review_worker(actor, review)
+    require_permission(actor, ParticipantPermission.CONTRIBUTE)
     errors: dict[str, list[str]] = {}
+    _check_agency(actor, review, agency, errors, "agency")
     unknown = [ask for ask in asks if ask not in ASKS]
     if not asks or unknown:
         _add(errors, "asks", "Choose what you are asking for.")
@@ -545,8 +653,18 @@ def information_response_submit(
     return response
 
 
+def may_close_request(actor: Actor, request: InformationRequest) -> bool:
+    """The review's workers close requests; a participant only those to its own agencies."""
+    return not actor.is_joint or (
+        actor.may(ParticipantPermission.CONTRIBUTE)
+        and agency_in_reach(actor, request.review, request.agency)
+    )
+
+
 def information_request_close(*, actor: Actor, request: InformationRequest) -> InformationRequest:
     require_review_worker(actor, request.review)
+    if not may_close_request(actor, request):
+        raise PermissionDenied("Only the lead closes a request to another partnership's agency.")
     with transaction.atomic():
         request.status = InformationRequest.Status.CLOSED
         request.save(update_fields=["status"])
@@ -555,14 +673,27 @@ def information_request_close(*, actor: Actor, request: InformationRequest) -> I
 
 
 def _agency_emails(actor: Actor, agency: Agency) -> list[str]:
+    """The agency's users; a joint review participant's agency (a mirror here) has its users
+    in its own partnership (memberships are in the public schema: nothing crosses)."""
+    if agency.home_partnership_key:
+        memberships = Membership.objects.filter(
+            partnership__key=agency.home_partnership_key, agency_uuid=agency.home_agency_uuid
+        )
+    else:
+        memberships = Membership.objects.filter(
+            partnership=actor.partnership, agency_uuid=agency.uuid
+        )
     return sorted(
-        Membership.objects.filter(
-            partnership=actor.partnership,
-            role=Role.AGENCY_USER,
-            agency_uuid=agency.uuid,
-            user__is_active=True,
-        ).values_list("user__email", flat=True)
+        memberships.filter(role=Role.AGENCY_USER, user__is_active=True).values_list(
+            "user__email", flat=True
+        )
     )
+
+
+def _home_of(actor: Actor, key: str):
+    """The partnership whose people act on something: this one, or a joint review's
+    participant."""
+    return (partnership_get(key=key) if key else None) or actor.partnership
 
 
 def information_requests_chase(*, actor: Actor, day: datetime.date | None = None) -> int:
@@ -591,7 +722,10 @@ def information_requests_chase(*, actor: Actor, day: datetime.date | None = None
                         f"The review {request.review.reference} asked {request.agency.name} for "
                         f"information due on {request.due.isoformat()}, {days} working day"
                         f"{'s' if days != 1 else ''} ago.\n\n"
-                        + partnership_url(partnership=actor.partnership, path="/dashboard/")
+                        + partnership_url(
+                            partnership=_home_of(actor, request.agency.home_partnership_key),
+                            path="/dashboard/",
+                        )
                     ),
                     from_email=None,
                     recipient_list=recipients,
@@ -621,8 +755,9 @@ class EntryInput:
     key_episode: bool = False
 
 
-def _check_entry(data: EntryInput) -> None:
+def _check_entry(actor: Actor, review: Review, data: EntryInput) -> None:
     errors: dict[str, list[str]] = {}
+    _check_agency(actor, review, data.agency, errors, "agency")
     if data.occurred_on is None:
         _add(errors, "occurred_on", "Enter the date.")
     elif data.occurred_on > today():
@@ -645,8 +780,11 @@ def entry_outside_period(review: Review, entry: ChronologyEntry) -> bool:
 
 
 def chronology_entry_add(*, actor: Actor, review: Review, data: EntryInput) -> ChronologyEntry:
+    """An entry in the merged chronology; in a joint review a participant enters its own
+    agencies' entries."""
     require_review_worker(actor, review)
-    _check_entry(data)
+    require_permission(actor, ParticipantPermission.CONTRIBUTE)
+    _check_entry(actor, review, data)
     with transaction.atomic():
         entry = ChronologyEntry.objects.create(
             review=review,
@@ -663,13 +801,24 @@ def chronology_entry_add(*, actor: Actor, review: Review, data: EntryInput) -> C
     return entry
 
 
+def may_correct_entry(actor: Actor, entry: ChronologyEntry) -> bool:
+    """Whether to offer a correction: a participant corrects only its own agencies' entries (the
+    service checks the whole rule again)."""
+    if not actor.may(ParticipantPermission.CONTRIBUTE):
+        return False
+    return not actor.is_joint or entry.agency.home_partnership_key == actor.partnership.key
+
+
 def chronology_entry_correct(
     *, actor: Actor, entry: ChronologyEntry, data: EntryInput
 ) -> ChronologyEntry:
     """A correction is a new entry that supersedes the old one, which is kept as it was: the
     chronology shows who entered what and when."""
     require_review_worker(actor, entry.review)
-    _check_entry(data)
+    require_permission(actor, ParticipantPermission.CONTRIBUTE)
+    if not agency_in_reach(actor, entry.review, entry.agency):
+        raise PermissionDenied("Only the lead corrects another partnership's agency's entries.")
+    _check_entry(actor, entry.review, data)
     with transaction.atomic():
         # Claimed in the database, so two people correcting the same entry cannot both win.
         if not ChronologyEntry.objects.filter(pk=entry.pk, is_current=True).update(
@@ -705,6 +854,7 @@ def chronology_entry_correct(
 
 def finding_add(*, actor: Actor, review: Review, text: str, evidence=()) -> Finding:
     require_review_worker(actor, review)
+    require_permission(actor, ParticipantPermission.FINDINGS)
     if not (text or "").strip():
         raise ValidationError({"text": ["Write the finding."]})
     foreign = [entry for entry in evidence if entry.review_id != review.pk or not entry.is_current]
@@ -731,7 +881,10 @@ def recommendation_add(
 ) -> Recommendation:
     """A numbered recommendation, addressed to the partnership or to named agencies."""
     require_review_worker(actor, review)
+    require_permission(actor, ParticipantPermission.FINDINGS)
     errors: dict[str, list[str]] = {}
+    for agency in agencies:
+        _check_agency(actor, review, agency, errors, "agencies")
     if not (text or "").strip():
         _add(errors, "text", "Write the recommendation.")
     if not to_partnership and not agencies:
@@ -776,10 +929,14 @@ def action_add(
     owner_agency: Agency | None,
     due: datetime.date | None,
 ) -> Action:
-    """An action on a recommendation, owned by an agency (or, with none, by the partnership)."""
+    """An action on a recommendation, owned by an agency (or, with none, by the partnership). In
+    a joint review a participant agrees actions its own agencies, or it itself, will carry out:
+    it owns them and tracks them with its own."""
     review = recommendation.review
     require_review_worker(actor, review)
+    require_permission(actor, ParticipantPermission.CONTRIBUTE)
     errors: dict[str, list[str]] = {}
+    _check_agency(actor, review, owner_agency, errors, "owner")
     if not (description or "").strip():
         _add(errors, "description", "Describe the action.")
     if due is None:
@@ -793,6 +950,9 @@ def action_add(
             review=review,
             description=description.strip(),
             owner_agency=owner_agency,
+            owner_partnership_key=actor.partnership.key
+            if actor.is_joint and owner_agency is None
+            else "",
             due=due,
         )
         _audit(
@@ -800,18 +960,26 @@ def action_add(
             review,
             "action.added",
             action=str(action.uuid),
-            owner=owner_agency.name if owner_agency else "partnership",
+            owner=owner_agency.name
+            if owner_agency
+            else (action.owner_partnership_key or "partnership"),
             due=due.isoformat(),
         )
     return action
 
 
-def _may_update(actor: Actor, action: Action) -> bool:
-    if action.owner_agency_id is None:
-        return actor.has_role(*REVIEW_GROUP)
-    return (actor.is_agency and action.owner_agency.uuid == actor.agency_uuid) or actor.has_role(
-        *REVIEW_GROUP
-    )
+def may_update_action(actor: Actor, action: Action) -> bool:
+    """Its owner agency, and the review group; in a joint review a participant's review group
+    only for its own actions (each participant owns its actions)."""
+    if actor.is_agency:
+        return action.owner_agency_id is not None and action.owner_agency.uuid == actor.agency_uuid
+    if not actor.has_role(*REVIEW_GROUP):
+        return False
+    return not actor.is_joint or owns_action(actor, action)
+
+
+def may_verify_action(actor: Actor, action: Action) -> bool:
+    return actor.has_role(*REVIEW_GROUP) and (not actor.is_joint or owns_action(actor, action))
 
 
 def action_update_add(
@@ -823,7 +991,7 @@ def action_update_add(
     evidence: UploadedFile | None = None,
 ) -> ActionUpdate:
     """Progress from the owner, with evidence. A verified action cannot change."""
-    if not _may_update(actor, action):
+    if not may_update_action(actor, action):
         raise PermissionDenied("Only the action's owner can update it.")
     if Action.objects.filter(pk=action.pk, status=ActionStatus.VERIFIED).exists():
         raise ValidationError(["This action has been verified by the review group and is closed."])
@@ -874,8 +1042,11 @@ def action_update_add(
 
 
 def action_verify(*, actor: Actor, action: Action) -> Action:
-    """The review group verifies a completed action; it is then closed."""
+    """The review group verifies a completed action; it is then closed. A joint review's
+    participant verifies its own actions."""
     actor.require_role(*REVIEW_GROUP)
+    if not may_verify_action(actor, action):
+        raise PermissionDenied("Each partnership verifies its own actions.")
     now = timezone.now()
     with transaction.atomic():
         # Decided in the database: the action must be complete now, not when it was read.
@@ -908,12 +1079,13 @@ def actions_chase(*, actor: Actor, day: datetime.date | None = None) -> int:
             )
             if not claimed:
                 continue
+            owner_key = action_owner_key(action)
             if action.owner_agency is not None:
                 recipients = _agency_emails(actor, action.owner_agency)
             else:
                 recipients = sorted(
                     Membership.objects.filter(
-                        partnership=actor.partnership, role=Role.BUSINESS_MANAGER
+                        partnership=_home_of(actor, owner_key), role=Role.BUSINESS_MANAGER
                     ).values_list("user__email", flat=True)
                 )
             if recipients:
@@ -922,7 +1094,9 @@ def actions_chase(*, actor: Actor, day: datetime.date | None = None) -> int:
                     message=(
                         f"An action from review {action.review.reference} was due on "
                         f"{action.due.isoformat()}.\n\n"
-                        + partnership_url(partnership=actor.partnership, path="/actions/")
+                        + partnership_url(
+                            partnership=_home_of(actor, owner_key), path="/actions/"
+                        )
                     ),
                     from_email=None,
                     recipient_list=recipients,
@@ -946,6 +1120,7 @@ def review_document_upload(
 ) -> ReviewDocument:
     """A new version of a review document (a draft report, a paper). PDF or Word only, stored
     in the partnership's folder under a random name; each version kept."""
+    require_lead_side(actor, "The lead partnership keeps the review's documents.")
     require_review_worker(actor, review)
     errors: dict[str, list[str]] = {}
     if not (title or "").strip():

@@ -171,7 +171,7 @@ def contribution_request_for_page(*, actor: Actor, reference: str) -> Contributi
 def referral_agency_choices() -> QuerySet[Agency]:
     """Every active agency of the partnership, for a referrer to name those involved (an agency
     user sees the others' names here, nothing of their casework)."""
-    return Agency.objects.filter(is_active=True).order_by("name")
+    return Agency.objects.own().filter(is_active=True).order_by("name")
 
 
 def access_attachment(*, actor: Actor, reference: str, attachment_uuid) -> Attachment:

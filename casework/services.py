@@ -221,7 +221,7 @@ def referral_create(
     """Refer a serious incident (DESIGN §2 step 1). The referral, its children, clocks,
     attachments and audit row are saved together or not at all. The referral comes back with
     the clocks just started as ``created_clocks``."""
-    active = list(Agency.objects.filter(is_active=True))
+    active = list(Agency.objects.own().filter(is_active=True))
     referring = _referring_agency(actor, agency, active)
     now = today()
     errors: dict[str, list[str]] = {}

@@ -597,13 +597,15 @@ class ActionForm(CaseworkForm):
     )
     due = date_field("Due date", "the due date")
 
-    def __init__(self, *args, recommendations=(), agencies=(), **kwargs):
+    def __init__(self, *args, recommendations=(), agencies=(), partnership=None, **kwargs):
         kwargs.setdefault("prefix", "action")
         super().__init__(*args, **kwargs)
         self.fields["recommendation"].choices = [("", "Choose a recommendation")] + [
             (str(r.uuid), f"Recommendation {r.number}") for r in recommendations
         ]
-        self.fields["owner"].choices = _agency_choices(agencies, "The partnership")
+        # In a joint review each partnership owns its actions: name whose "the partnership" is.
+        ours = f"The partnership ({partnership.name})" if partnership else "The partnership"
+        self.fields["owner"].choices = _agency_choices(agencies, ours)
         self.helper = _helper(
             Field.select("recommendation"),
             Field.textarea("description", rows=3),
@@ -665,9 +667,8 @@ class ActionTrackerFilterForm(forms.Form):
         if reviews is None:
             del self.fields["review"]
         else:
-            self.fields["review"].choices = [("", "Any review")] + [
-                (r.reference, r.reference) for r in reviews
-            ]
+            # (reference, label) pairs: the partnership's reviews and the joint ones it is in.
+            self.fields["review"].choices = [("", "Any review"), *reviews]
             fields.append(Field.select("review"))
         fields += [
             Field.select("status"),

@@ -7,6 +7,7 @@ from frontend.views import (
     clocks,
     dashboard,
     information,
+    joint,
     referrals,
     reviews,
     workspace,
@@ -178,6 +179,19 @@ urlpatterns = [
         reviews.document_download,
         name="review-document",
     ),
+    # A joint review's lead: invite partnerships, let them in, end a part or the whole.
+    path("reviews/<str:reference>/joint/invite/", reviews.joint_invite, name="review-joint-invite"),
+    path("reviews/<str:reference>/joint/end/", reviews.joint_end, name="review-joint-end"),
+    path(
+        "reviews/<str:reference>/joint/<uuid:participant_uuid>/open/",
+        reviews.joint_part_open,
+        name="review-joint-open",
+    ),
+    path(
+        "reviews/<str:reference>/joint/<uuid:participant_uuid>/end/",
+        reviews.joint_part_end,
+        name="review-joint-part-end",
+    ),
     # The partnership-wide action tracker and each action's page (agencies update theirs).
     path("actions/", actions.tracker, name="action-tracker"),
     path("actions/<uuid:action_uuid>/", actions.action_detail, name="action"),
@@ -194,3 +208,56 @@ urlpatterns = [
         name="information-request",
     ),
 ]
+
+
+# --- Joint reviews, on a participant's own host --------------------------------------------------
+# The same workspace views, through the door, at /joint-reviews/<uuid>/… : each review page above
+# (but the lead's own joint-review management), and an action's and an information request's
+# page under the review they belong to.
+REVIEW_ROUTE = "reviews/<str:reference>/"
+JOINT_ROUTE = "joint-reviews/<uuid:review_uuid>/"
+OWN_PAGES = {
+    "action": "actions/<uuid:action_uuid>/",
+    "action-verify": "actions/<uuid:action_uuid>/verify/",
+    "action-evidence": "actions/<uuid:action_uuid>/updates/<uuid:update_uuid>/evidence/",
+    "information-request": "information-requests/<uuid:request_uuid>/",
+}
+
+joint_patterns = [
+    path("joint-reviews/", joint.joint_review_list, name="joint-review-list"),
+    path("joint-reviews/invitations/", joint.invitations, name="joint-invitations"),
+    path(
+        "joint-reviews/invitations/<uuid:participant_uuid>/accept/",
+        joint.invitation_accept,
+        name="joint-invitation-accept",
+    ),
+    path(
+        "joint-reviews/invitations/<uuid:participant_uuid>/decline/",
+        joint.invitation_decline,
+        name="joint-invitation-decline",
+    ),
+    path(
+        "joint-reviews/invitations/<uuid:participant_uuid>/end/",
+        joint.part_end,
+        name="joint-part-end",
+    ),
+]
+for pattern in list(urlpatterns):
+    route, name = str(pattern.pattern), pattern.name
+    if route.startswith(REVIEW_ROUTE) and not name.startswith("review-joint-"):
+        joint_patterns.append(
+            path(
+                JOINT_ROUTE + route[len(REVIEW_ROUTE) :],
+                joint.through_the_door(pattern.callback),
+                name=f"joint-{name}",
+            )
+        )
+    elif name in OWN_PAGES:
+        joint_patterns.append(
+            path(
+                JOINT_ROUTE + OWN_PAGES[name],
+                joint.through_the_door(pattern.callback, under_the_review=False),
+                name=f"joint-{name}",
+            )
+        )
+urlpatterns += joint_patterns

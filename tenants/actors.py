@@ -2,6 +2,8 @@
 
 Every service takes an ``Actor``, so the web and the API check the same rules and write the same
 audit rows. An actor belongs to exactly one partnership: the one whose host the request came to.
+Only the joint-review door (``casework.joint.door``) makes the one variant, ``JointReviewActor``:
+the same person or system, still of their own partnership, working in the lead's schema.
 """
 
 import uuid
@@ -36,6 +38,20 @@ class Actor:
         """An agency user or an agency's system: sees only its own agency's casework."""
         return self.role == Role.AGENCY_USER or self.kind == "api_key"
 
+    @property
+    def is_joint(self) -> bool:
+        """Whether this actor works in another partnership's schema, through the door."""
+        return False
+
+    @property
+    def schema_name(self) -> str:
+        """The schema this actor works in (and whose audit trail records what it does)."""
+        return self.partnership.schema_name
+
+    def may(self, permission: str) -> bool:
+        """What a joint review's grant lets a participant do; nothing limits an actor at home."""
+        return True
+
     def has_role(self, *roles: str) -> bool:
         return self.kind == "user" and self.role in roles
 
@@ -43,6 +59,34 @@ class Actor:
         """Raise PermissionDenied (a 403) unless this is a person holding one of ``roles``."""
         if not self.has_role(*roles):
             raise PermissionDenied("Your role in this partnership does not allow this.")
+
+
+@dataclass(frozen=True)
+class JointReviewActor(Actor):
+    """A person or agency system of ``partnership`` (a joint review's participant) working in
+    ``working_in``'s schema (the lead's) on the reviews the grant names. Their role is the
+    one they hold at home; ``agency_uuid`` is their agency's mirror in the lead's schema (so the
+    lead's selectors see "their own agency's" rows) and ``home_agency_uuid`` the agency itself.
+    Made only by the door, for the duration of one call."""
+
+    working_in: Partnership | None = None
+    grant_uuid: uuid.UUID | None = None
+    # The reviews it may reach there: the one of a workspace call, or (read-only, for lists)
+    # every review that lead holds jointly with the actor's partnership.
+    review_uuids: frozenset = frozenset()
+    home_agency_uuid: uuid.UUID | None = None
+    permissions: frozenset = frozenset()
+
+    @property
+    def is_joint(self) -> bool:
+        return True
+
+    @property
+    def schema_name(self) -> str:
+        return self.working_in.schema_name
+
+    def may(self, permission: str) -> bool:
+        return permission in self.permissions
 
 
 def actor_for_member(*, membership: Membership, request_id: str = "", host: str = "") -> Actor:

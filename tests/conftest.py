@@ -5,9 +5,10 @@
 - charlie: Lewisham only (business manager there)
 - carol: Croydon chair; dave: Croydon review group member; erin: Croydon lead reviewer
 
-Croydon and Lewisham are created once per session (committed, cloned from the template); each
-test's own rows are rolled back with its transaction. Every casework test module also checks that
-the other partnership's user, key and host get a 404 and never the data (tests/isolation.py).
+Croydon and Lewisham (and Bexley, which the joint-review tests keep out) are created once per
+session (committed, cloned from the template); each test's own rows are rolled back with its
+transaction. Every casework test module also checks that the other partnership's user, key and
+host get a 404 and never the data (tests/isolation.py).
 """
 
 import contextlib
@@ -16,6 +17,7 @@ import time
 from dataclasses import dataclass
 
 import pytest
+import pytest_django.fixtures
 from django.db import connection
 from django.test import Client
 from django_otp.oath import hotp
@@ -37,6 +39,8 @@ PARTNERSHIPS = {
         "Lewisham Safeguarding Children Partnership",
         "Lewisham Safeguarding Children Board",
     ),
+    # A third partnership, for joint reviews: one that takes no part.
+    "bexley": ("Bexley Safeguarding Children Partnership", ""),
 }
 
 
@@ -46,6 +50,30 @@ def ensure_partnership(key: str) -> Partnership:
         return existing
     name, former = PARTNERSHIPS[key]
     return partnership_create(key=key, name=name, former_name=former)
+
+
+# pytest-django creates the test database only for tests that declare `db` (or the like). A
+# module that commits its own data (tests/test_joint_review_races.py: threads see only committed
+# rows) must not run in the test transaction, yet must run on the test database: its tests are
+# marked `committed` and count as needing it (the browser tests do the same, tests/browser).
+_databases_for_test = pytest_django.fixtures._get_databases_for_test
+
+
+def _databases_for_test_including_committed(test):
+    if test.get_closest_marker("committed"):
+        return ("default",), False
+    return _databases_for_test(test)
+
+
+pytest_django.fixtures._get_databases_for_test = _databases_for_test_including_committed
+
+
+def require_the_test_database() -> None:
+    """Refuse to commit anything anywhere but in the test database."""
+    if connection.settings_dict["NAME"] != connection.settings_dict["TEST"]["NAME"]:
+        pytest.exit(
+            f"Refusing to commit test data to {connection.settings_dict['NAME']!r}.", returncode=3
+        )
 
 
 @pytest.fixture(scope="session")
@@ -71,6 +99,11 @@ def croydon(db) -> Partnership:
 @pytest.fixture
 def lewisham(db) -> Partnership:
     return Partnership.objects.get(key="lewisham")
+
+
+@pytest.fixture
+def bexley(db) -> Partnership:
+    return Partnership.objects.get(key="bexley")
 
 
 def host_of(partnership: Partnership) -> str:
@@ -147,6 +180,14 @@ def world(croydon, lewisham) -> World:
         erin=make_member(croydon, "erin@reviews.example", Role.LEAD_REVIEWER),
         frank=make_member(croydon, "frank@nhs.example", Role.AGENCY_USER, nhs_croydon),
     )
+
+
+@pytest.fixture
+def joint(world, bexley):
+    """Croydon's review to be held jointly with Lewisham, and their people (tests/joint.py)."""
+    from tests.joint import joint_world
+
+    return joint_world(world, bexley)
 
 
 def signed_in_client(user: User, partnership: Partnership, *, verified: bool = True) -> Client:

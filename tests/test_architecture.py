@@ -15,8 +15,8 @@ SCHEMA_SWITCHES = {
     "schema_context",
 }
 # Where switching schemas is part of the job (STYLE.md rule 2): routing a request, fanning a
-# periodic job out over partnerships, management commands, and keeping the template schema
-# migrated. Every other module works in the schema it was called in.
+# periodic job out over partnerships, management commands, keeping the template schema
+# migrated, and the joint-review door. Every other module works in the schema it was called in.
 ALLOWED = {
     "safeguard/db_backend/base.py",  # the backend that implements set_tenant
     "tenants/middleware.py",
@@ -25,6 +25,7 @@ ALLOWED = {
     "tenants/management/commands/create_user.py",
     "tenants/management/commands/load_demo.py",
     "tenants/management/commands/migrate_schemas.py",
+    "casework/joint/door.py",  # the joint-review door (DESIGN §3), the only one between schemas
 }
 
 

@@ -201,3 +201,36 @@ def test_load_demo_loads_the_seeds_and_is_idempotent(db):
         Membership.objects.filter(user__email__endswith=".example").values_list("role", flat=True)
     )
     assert roles == set(Role.values)
+    _check_the_demo_joint_reviews()
+
+
+def _check_the_demo_joint_reviews():
+    """An active joint review led by Croydon with Lewisham, and Merton's past part in Kingston's
+    "Family A" — once each, however often load_demo runs."""
+    from casework.joint.demo import CROYDON_TITLE, FAMILY_A_TITLE
+    from casework.joint.models import JointReviewGrant
+    from casework.joint.selectors import review_partnerships
+    from casework.models import Review
+
+    croydon = JointReviewGrant.objects.get(review_title=CROYDON_TITLE)
+    assert croydon.lead.key == "croydon" and croydon.ended_at is None
+    assert [(p.partnership.key, p.state) for p in croydon.participants.all()] == [
+        ("lewisham", "active")
+    ]
+    with inside(croydon.lead):
+        review = Review.objects.get(uuid=croydon.review_uuid)
+        homes = set(review.chronology.values_list("agency__home_partnership_key", flat=True))
+        assert homes == {"", "lewisham"}
+        owners = set(review.actions.values_list("owner_agency__name", flat=True))
+        assert owners == {"Met Police", "Met Police (Lewisham)"}
+    family_a = JointReviewGrant.objects.get(review_title=FAMILY_A_TITLE)
+    assert family_a.lead.key == "kingston" and family_a.ended_at is not None
+    assert [(p.partnership.key, p.state) for p in family_a.participants.all()] == [
+        ("merton", "ended")
+    ]
+    with inside(family_a.lead):
+        review = Review.objects.get(uuid=family_a.review_uuid)
+        assert review.stage == "completed"
+        assert [p.key for p in review_partnerships(review)] == ["kingston", "merton"]
+        (signed,) = review.partnership_sign_offs.all()
+        assert signed.partnership_key == "merton" and "Merton" in signed.statement

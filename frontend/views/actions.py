@@ -12,9 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from casework import review_selectors as selectors
 from casework import review_services as services
+from casework.joint import listings
 from casework.models import ActionStatus
 from casework.services import today
 from frontend.decorators import member_required
+from frontend.links import review_path
 from frontend.review_forms import ActionTrackerFilterForm, ActionUpdateForm, ButtonForm
 from frontend.views.chronology import pagination
 from frontend.views.reviews import private_file
@@ -40,12 +42,23 @@ def tracker(request):
     actor = request.actor
     _require_tracker_reader(actor)
     in_review_group = actor.has_role(*services.REVIEW_GROUP)
+    reviews = None
+    if not actor.is_agency:
+        reviews = [(r.reference, r.reference) for r in selectors.review_list(actor=actor)]
+        reviews += [
+            (grant.review_reference, f"{grant.review_reference} (led by {grant.lead.name})")
+            for grant in listings.joint_review_choices(actor=actor)
+        ]
     form = ActionTrackerFilterForm(
         request.GET or None,
         agencies=agency_list(actor=actor, include_inactive=True) if in_review_group else None,
-        reviews=selectors.review_list(actor=actor) if not actor.is_agency else None,
+        reviews=reviews,
     )
     board = selectors.action_tracker(actor=actor, **form.filters())
+    # Next to its own reviews' actions, those it owns in joint reviews other partnerships lead.
+    joint = listings.joint_action_boards(
+        actor=actor, filters=form.filters(), purpose="action tracker"
+    )
     paginator = Paginator(board["actions"], TRACKER_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -56,13 +69,22 @@ def tracker(request):
         "pages": pagination(page.number, paginator.num_pages),
         "query": query.urlencode(),
         "counts_by_rag": [
-            {"key": key, "label": RAG_LABELS[key], "count": count}
+            {
+                "key": key,
+                "label": RAG_LABELS[key],
+                "count": count + joint["counts_by_rag"].get(key, 0),
+            }
             for key, count in board["counts_by_rag"].items()
         ],
         "counts_by_status": [
-            {"key": key, "label": ActionStatus(key).label, "count": count}
+            {
+                "key": key,
+                "label": ActionStatus(key).label,
+                "count": count + joint["counts_by_status"].get(key, 0),
+            }
             for key, count in board["counts_by_status"].items()
         ],
+        "joint_actions": joint["actions"],
         "filtered": bool(request.GET.get("agency") or request.GET.get("review"))
         or bool(request.GET.get("status") or request.GET.get("rag")),
         "in_review_group": in_review_group,
@@ -78,11 +100,8 @@ def tracker(request):
 def _action_context(request, action, *, update_form=None, verify_form=None) -> dict:
     actor = request.actor
     in_review_group = actor.has_role(*services.REVIEW_GROUP)
-    owns = (
-        actor.is_agency and action.owner_agency_id and action.owner_agency.uuid == actor.agency_uuid
-    )
-    may_update = action.status != ActionStatus.VERIFIED and (
-        in_review_group or (action.owner_agency_id is not None and bool(owns))
+    may_update = action.status != ActionStatus.VERIFIED and services.may_update_action(
+        actor, action
     )
     return {
         "action": action,
@@ -94,7 +113,8 @@ def _action_context(request, action, *, update_form=None, verify_form=None) -> d
         "may_open_review": not actor.is_agency,
         "may_update": may_update,
         "update_form": update_form or ActionUpdateForm(initial={"status": action.status}),
-        "may_verify": in_review_group and action.status == ActionStatus.COMPLETE,
+        "may_verify": services.may_verify_action(actor, action)
+        and action.status == ActionStatus.COMPLETE,
         "verify_form": verify_form or ButtonForm(submit="Verify the action", prefix="verify"),
         "today": today(),
     }
@@ -122,7 +142,7 @@ def action_detail(request, action_uuid):
                 form.add_service_errors(error)
             else:
                 messages.success(request, "Your update is saved.")
-                return redirect("frontend:action", action.uuid)
+                return redirect(review_path(request, "action", action.review, action.uuid))
     context = _action_context(request, action, update_form=form)
     return render(
         request, "actions/action.html", {**context, "page_error": bool(form and form.errors)}
@@ -142,7 +162,7 @@ def action_verify(request, action_uuid):
             form.add_service_errors(error)
         else:
             messages.success(request, "The action is verified and closed.")
-            return redirect("frontend:action", action.uuid)
+            return redirect(review_path(request, "action", action.review, action.uuid))
     context = _action_context(request, action, verify_form=form)
     context["may_verify"] = True
     return render(request, "actions/action.html", {**context, "page_error": True})

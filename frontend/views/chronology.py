@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,9 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from casework import review_selectors as selectors
 from casework import review_services as services
 from frontend.decorators import member_required
+from frontend.links import review_path
 from frontend.review_forms import ChronologyEntryForm, ChronologyFilterForm
 from frontend.views.reviews import workspace_context
-from tenants.workspace.selectors import agency_list
 
 PAGE = "reviews/chronology.html"
 # The printable page holds the whole (filtered) chronology up to this many entries; beyond it,
@@ -46,14 +45,29 @@ def pagination(page: int, pages: int) -> list[int | None]:
     return items
 
 
-def _agencies(actor, *, include_inactive: bool):
-    return list(agency_list(actor=actor, include_inactive=include_inactive))
+def _agencies(request, review, *, include_inactive: bool):
+    """The agencies the chronology names here (a joint review's participant: its own)."""
+    return list(
+        selectors.review_agency_choices(
+            actor=request.actor, review=review, include_inactive=include_inactive
+        )
+    )
+
+
+def _all_agencies(request, review):
+    """Every agency with entries to filter by: in a joint review, every partnership's (a
+    participant reads the whole chronology; it enters only its own agencies' entries)."""
+    if request.actor.is_joint:
+        return list(selectors.chronology_agencies(review=review))
+    return _agencies(request, review, include_inactive=True)
 
 
 def _results_context(request, review, filter_form, page: int) -> dict:
     chronology = selectors.chronology_page(
         actor=request.actor, review=review, page=page, **filter_form.filters()
     )
+    for entry in chronology["entries"]:
+        entry.may_correct = services.may_correct_entry(request.actor, entry)
     return {
         "chronology": chronology,
         "filter_form": filter_form,
@@ -64,14 +78,15 @@ def _results_context(request, review, filter_form, page: int) -> dict:
 
 
 def _chronology_context(request, review, *, data, page, forms=None, done=None) -> dict:
-    actor = request.actor
     filter_form = ChronologyFilterForm(
-        data or None, agencies=_agencies(actor, include_inactive=True)
+        data or None, agencies=_all_agencies(request, review)
     )
     context = {
         **workspace_context(request, review, "chronology"),
         **_results_context(request, review, filter_form, page),
-        "entry_form": ChronologyEntryForm(agencies=_agencies(actor, include_inactive=False)),
+        "entry_form": ChronologyEntryForm(
+            agencies=_agencies(request, review, include_inactive=False)
+        ),
         "done": done or {},
     }
     context.update(forms or {})
@@ -95,7 +110,9 @@ def chronology(request, reference):
 def entry_add(request, reference):
     actor = request.actor
     review = selectors.access_review(actor=actor, reference=reference)
-    form = ChronologyEntryForm(request.POST, agencies=_agencies(actor, include_inactive=False))
+    form = ChronologyEntryForm(
+        request.POST, agencies=_agencies(request, review, include_inactive=False)
+    )
     entry = None
     if form.is_valid():
         try:
@@ -127,13 +144,14 @@ def entry_add(request, reference):
         return HttpResponse(html)
     if entry is not None:
         messages.success(request, done["message"])
-        return redirect(reverse("frontend:review-chronology", args=[review.reference]) + "#add")
+        return redirect(review_path(request, "review-chronology", review) + "#add")
     context = _chronology_context(request, review, data=None, page=1, forms={"entry_form": form})
     return render(request, PAGE, {**context, "page_error": True})
 
 
 def _row_context(request, review, entry, **extra) -> dict:
     entry.outside_period = services.entry_outside_period(review, entry)
+    entry.may_correct = services.may_correct_entry(request.actor, entry)
     return {**workspace_context(request, review, "chronology"), "entry": entry, **extra}
 
 
@@ -170,7 +188,7 @@ def entry_detail(request, reference, entry_uuid):
     if request.htmx:
         response = render(request, f"{PAGE}#entry_row", _row_context(request, review, entry))
     else:
-        agencies = _agencies(actor, include_inactive=False)
+        agencies = _agencies(request, review, include_inactive=False)
         response = _entry_page(request, review, entry, _correct_form(entry, agencies))
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -183,14 +201,12 @@ def entry_correct(request, reference, entry_uuid):
     actor = request.actor
     review = selectors.access_review(actor=actor, reference=reference)
     entry = selectors.access_chronology_entry(review=review, entry_uuid=entry_uuid)
-    agencies = _agencies(actor, include_inactive=False)
+    agencies = _agencies(request, review, include_inactive=False)
     if entry.agency not in agencies:
         agencies.append(entry.agency)  # an agency since made inactive keeps its entries
     if request.method == "GET":
         if not request.htmx:
-            return redirect(
-                reverse("frontend:review-chronology-entry", args=[review.reference, entry.uuid])
-            )
+            return redirect(review_path(request, "review-chronology-entry", review, entry.uuid))
         response = render(
             request,
             f"{PAGE}#entry_edit",
@@ -219,7 +235,7 @@ def entry_correct(request, reference, entry_uuid):
         )
     if corrected is not None:
         messages.success(request, "The entry is corrected; the original is kept.")
-        return redirect(reverse("frontend:review-chronology", args=[review.reference]))
+        return redirect(review_path(request, "review-chronology", review))
     return _entry_page(request, review, entry, form, error=True)
 
 
@@ -230,7 +246,7 @@ def chronology_csv(request, reference):
     actor = request.actor
     review = selectors.access_review(actor=actor, reference=reference)
     filter_form = ChronologyFilterForm(
-        request.GET or None, agencies=_agencies(actor, include_inactive=True)
+        request.GET or None, agencies=_all_agencies(request, review)
     )
     lines = selectors.chronology_csv(actor=actor, review=review, **filter_form.filters())
     # The selector audits the export when it starts; start it here, inside the request.
@@ -253,7 +269,7 @@ def chronology_print(request, reference):
     actor = request.actor
     review = selectors.access_review(actor=actor, reference=reference)
     filter_form = ChronologyFilterForm(
-        request.GET or None, agencies=_agencies(actor, include_inactive=True)
+        request.GET or None, agencies=_all_agencies(request, review)
     )
     chronology = selectors.chronology_page(
         actor=actor, review=review, page=1, page_size=PRINT_LIMIT, **filter_form.filters()

@@ -4,6 +4,8 @@ from django.views.decorators.http import require_GET
 from casework import review_selectors
 from casework import selectors as casework_selectors
 from casework import services as casework_services
+from casework.joint import listings
+from casework.joint import selectors as joint_selectors
 from frontend.decorators import member_required
 from frontend.views.referrals import clock_row
 from tenants.models import Role
@@ -65,5 +67,16 @@ def dashboard(request):
             "my_reviews": list(review_selectors.review_list(actor=actor))
             if actor.has_role(Role.LEAD_REVIEWER)
             else [],
+            # Reviews other partnerships lead with this one, read through the door: a fixed
+            # number of queries per lead partnership, whatever the number of reviews.
+            "joint_reviews": listings.joint_reviews_taking_part(actor=actor, purpose="dashboard")
+            if in_review_group or actor.has_role(Role.LEAD_REVIEWER)
+            else [],
+            "joint_information_requests": listings.joint_information_requests(
+                actor=actor, purpose="dashboard", limit=20
+            )
+            if actor.is_agency
+            else [],
+            "invitations_waiting": joint_selectors.live_part_count(actor=actor),
         },
     )

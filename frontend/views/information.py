@@ -13,6 +13,7 @@ from casework.models import InformationRequest
 from casework.review_services import ASKS
 from casework.services import today
 from frontend.decorators import member_required
+from frontend.links import review_path
 from frontend.review_forms import InformationResponseForm
 
 
@@ -36,7 +37,14 @@ def information_request(request, request_uuid):
                 request,
                 f"Your answer to {information_request.review.reference} is sent.",
             )
-            return redirect("frontend:information-request", information_request.uuid)
+            return redirect(
+                review_path(
+                    request,
+                    "information-request",
+                    information_request.review,
+                    information_request.uuid,
+                )
+            )
     status = information_request.status
     return render(
         request,

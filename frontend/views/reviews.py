@@ -14,17 +14,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casework import review_selectors as selectors
 from casework import review_services as services
 from casework import selectors as referral_selectors
+from casework.joint import selectors as joint_selectors
+from casework.joint import services as joint_services
+from casework.joint.models import ParticipantPermission, ParticipantState
 from casework.models import InformationRequest
 from casework.review_services import ASKS, DOCUMENT_KINDS
-from casework.review_types import REVIEWER as LEAD_REVIEWER_ROLE
 from casework.services import today
 from frontend.decorators import member_required
+from frontend.joint_forms import JointInviteForm, ParticipantSignOffForm, ReasonForm
+from frontend.links import review_path
 from frontend.review_forms import (
     ActionForm,
     AppointForm,
@@ -43,16 +46,16 @@ from frontend.review_forms import (
 from frontend.views.referrals import clock_row
 from tenants.models import Role
 from tenants.selectors import membership_list_for_partnership
-from tenants.workspace.selectors import access_agency, agency_list
+from tenants.workspace.selectors import agency_list
 
 TABS = (
-    ("overview", "Overview", "frontend:review"),
-    ("terms", "Terms of reference", "frontend:review-terms"),
-    ("information", "Information requests", "frontend:review-information"),
-    ("chronology", "Chronology", "frontend:review-chronology"),
-    ("findings", "Findings and recommendations", "frontend:review-findings"),
-    ("actions", "Action plan", "frontend:review-actions"),
-    ("documents", "Documents", "frontend:review-documents"),
+    ("overview", "Overview", "review"),
+    ("terms", "Terms of reference", "review-terms"),
+    ("information", "Information requests", "review-information"),
+    ("chronology", "Chronology", "review-chronology"),
+    ("findings", "Findings and recommendations", "review-findings"),
+    ("actions", "Action plan", "review-actions"),
+    ("documents", "Documents", "review-documents"),
 )
 
 
@@ -60,25 +63,33 @@ TABS = (
 
 
 def workspace_context(request, review, tab: str) -> dict:
-    """What every tab shows: the review's heading, its stage and the sub-navigation."""
+    """What every tab shows: the review's heading, its stage and the sub-navigation. Seen through
+    the joint-review door, the same tabs, with the lead named and the lead's own parts (its
+    reviewers, terms, stages and documents) shown but not offered."""
     actor = request.actor
+    passage = getattr(request, "joint", None)
     return {
         "review": review,
         "tab": tab,
         "tabs": [
-            {"key": key, "label": label, "url": reverse(name, args=[review.reference])}
+            {"key": key, "label": label, "url": review_path(request, name, review)}
             for key, label, name in TABS
         ],
         "today": today(),
         "in_review_group": actor.has_role(*services.REVIEW_GROUP),
-        "is_manager": actor.has_role(*services.MANAGERS),
+        "is_manager": actor.has_role(*services.MANAGERS) and not actor.is_joint,
         "is_chair": actor.has_role(Role.CHAIR),
+        "is_participant": actor.is_joint,
+        "lead_partnership": passage.lead if passage else None,
+        "may_lead": not actor.is_joint,
+        "may_contribute": actor.may(ParticipantPermission.CONTRIBUTE),
+        "may_write_findings": actor.may(ParticipantPermission.FINDINGS),
     }
 
 
-def tab_url(review, tab: str, section: str = "") -> str:
+def tab_url(request, review, tab: str, section: str = "") -> str:
     name = next(name for key, _, name in TABS if key == tab)
-    url = reverse(name, args=[review.reference])
+    url = review_path(request, name, review)
     return f"{url}#{section}" if section else url
 
 
@@ -95,7 +106,7 @@ def answer(request, review, *, tab, template, build, section, forms=None, done="
         return HttpResponse(html)
     if not forms:
         messages.success(request, done)
-        return redirect(tab_url(review, tab, section))
+        return redirect(tab_url(request, review, tab, section))
     review = selectors.review_for_page(actor=request.actor, reference=review.reference)
     return render(request, template, {**build(request, review, forms, None), "page_error": True})
 
@@ -113,6 +124,13 @@ def perform(form, action) -> bool:
 
 
 # --- The list of reviews -----------------------------------------------------------------------
+
+
+def _review_agencies(request, review, *, include_inactive: bool = False):
+    """The agencies this review's forms offer (a participant: its own)."""
+    return selectors.review_agency_choices(
+        actor=request.actor, review=review, include_inactive=include_inactive
+    )
 
 
 def _require_review_reader(actor) -> None:
@@ -165,6 +183,7 @@ def review_list(request):
         {
             "reviews": list(selectors.review_list(actor=actor)),
             "is_reviewer": actor.has_role(Role.LEAD_REVIEWER),
+            "is_manager": may_commission,
             "form": form,
             "page_error": bool(form is not None and form.errors),
         },
@@ -172,15 +191,6 @@ def review_list(request):
 
 
 # --- Overview: stage, reviewers, sign-off ------------------------------------------------------
-
-
-def may_move(actor, review, stage) -> bool:
-    """Whether to offer the button: the stage's own list of who may move a review into it (the
-    service checks it again)."""
-    others = [role for role in stage.moved_by if role != LEAD_REVIEWER_ROLE]
-    return actor.has_role(*others) or (
-        LEAD_REVIEWER_ROLE in stage.moved_by and services.is_appointed(actor, review)
-    )
 
 
 def _stages(review) -> list[dict]:
@@ -227,7 +237,7 @@ def _overview_context(request, review, forms, done, check=None) -> dict:
         **workspace_context(request, review, "overview"),
         "stages": _stages(review),
         "next_stage": following,
-        "may_move": bool(following) and may_move(actor, review, following),
+        "may_move": bool(following) and services.may_move_stage(actor, review, following),
         "appointments": list(review.live_appointments),
         "agencies": list(review.agencies.all()),
         "children": list(review.children.all()),
@@ -261,10 +271,54 @@ def _overview_context(request, review, forms, done, check=None) -> dict:
                 conflicted=bool(check["conflicts"]),
                 may_override=context["is_chair"],
             )
-    if context["is_chair"] and not review.chair_signed_off_at:
+    context.update(_joint_context(request, review, context, forms))
+    if context["is_chair"] and context["is_participant"]:
+        if actor.partnership.key not in context["sign_offs"]:
+            context["sign_off_form"] = ParticipantSignOffForm()
+    elif context["is_chair"] and not review.chair_signed_off_at:
         context["sign_off_form"] = ButtonForm(submit="Sign the report off", prefix="sign-off")
     context.update(forms)
     return context
+
+
+def _joint_context(request, review, context, forms) -> dict:
+    """The overview's joint-review section: who takes part and how far, what each may do, the
+    history of each part, and the lead's forms (invite, let in, end); each participant's chair's
+    sign-off."""
+    actor = request.actor
+    grant = joint_selectors.grant_for_review(review=review)
+    parts = list(grant.participants.all()) if grant else []
+    failed = forms.get("end_part")  # (part UUID, the form with its errors)
+    for part in parts:
+        part.may_open = joint_services.may_open_part(actor, part)
+        part.may_end = joint_services.may_end_part(actor, part)
+        part.is_ours = part.partnership_id == actor.partnership.pk
+        if part.may_end:
+            part.end_form = (
+                failed[1]
+                if failed and failed[0] == part.uuid
+                else _end_part_form(part)
+            )
+    sign_offs = selectors.sign_offs_of_review(review=review) if grant else {}
+    signing = [p for p in parts if p.state == ParticipantState.ACTIVE]
+    for part in signing:
+        part.sign_off = sign_offs.get(part.partnership.key)
+    joint = {
+        "grant": grant,
+        "parts": parts,
+        "sign_offs": sign_offs,
+        "signing": signing,
+        "permission_labels": ParticipantPermission.choices,
+    }
+    if context["is_manager"] and (grant is None or grant.ended_at is None):
+        joint["invite_form"] = JointInviteForm(
+            partnerships=joint_selectors.invitable_partnerships(actor=actor, review=review)
+        )
+        if grant is not None:
+            joint["end_joint_form"] = ReasonForm(
+                submit="End the joint review", prefix="end-joint", label="Why does it end?"
+            )
+    return joint
 
 
 def _overview_answer(request, review, section, *, forms=None, done="", check=None, also=()):
@@ -274,7 +328,7 @@ def _overview_answer(request, review, section, *, forms=None, done="", check=Non
     if not request.htmx and not forms:
         if done:
             messages.success(request, done)
-        url = tab_url(review, "overview")
+        url = tab_url(request, review, "overview")
         if check is not None:
             url += "?" + urlencode({"reviewer": check["user_uuid"]})
         return redirect(f"{url}#{section}")
@@ -410,12 +464,124 @@ def reviewer_profile(request, reference):
 @require_POST
 def chair_sign_off(request, reference):
     review = selectors.access_review(actor=request.actor, reference=reference)
-    form = ButtonForm(request.POST, submit="Sign the report off", prefix="sign-off")
+    if request.actor.is_joint:
+        form = ParticipantSignOffForm(request.POST)
+    else:
+        form = ButtonForm(request.POST, submit="Sign the report off", prefix="sign-off")
     if perform(
-        form, lambda data: services.review_chair_sign_off(actor=request.actor, review=review)
+        form,
+        lambda data: services.review_chair_sign_off(
+            actor=request.actor, review=review, statement=data.get("statement", "")
+        ),
     ):
         return _overview_answer(request, review, "sign_off", done="You have signed the report off.")
     return _overview_answer(request, review, "sign_off", forms={"sign_off_form": form})
+
+
+# --- Joint reviews: the lead's side ----------------------------------------------------------
+
+
+def _end_part_form(part, data=None) -> ReasonForm:
+    withdraw = part.state == "invited"
+    return ReasonForm(
+        data,
+        submit=f"{'Withdraw the invitation to' if withdraw else 'End the part of'} "
+        f"{part.partnership.name}",
+        prefix=f"end-{part.uuid.hex[:8]}",
+        label="Why? (optional)" if withdraw else "Why does their part end?",
+    )
+
+
+def _joint_answer(request, review, **kwargs):
+    return _overview_answer(request, review, "joint", **kwargs)
+
+
+@member_required
+@require_POST
+def joint_invite(request, reference):
+    """The lead's business manager or chair invites a partnership to hold the review jointly."""
+    actor = request.actor
+    review = selectors.access_review(actor=actor, reference=reference)
+    form = JointInviteForm(
+        request.POST,
+        partnerships=joint_selectors.invitable_partnerships(actor=actor, review=review),
+    )
+    invited = []
+
+    def invite(data):
+        invited.append(
+            joint_services.joint_review_invite(
+                actor=actor,
+                review=review,
+                partnership_key=data["partnership"],
+                permissions=data["permissions"],
+                open_on_acceptance=data["open_on_acceptance"],
+            )
+        )
+
+    if perform(form, invite):
+        return _joint_answer(
+            request, review, done=f"{invited[0].partnership.name} is invited to the review."
+        )
+    return _joint_answer(request, review, forms={"invite_form": form})
+
+
+@member_required
+@require_POST
+def joint_part_open(request, reference, participant_uuid):
+    actor = request.actor
+    review = selectors.access_review(actor=actor, reference=reference)
+    part = joint_selectors.access_participant(
+        actor=actor, review=review, participant_uuid=participant_uuid
+    )
+    try:
+        joint_services.joint_review_open(actor=actor, part=part)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(tab_url(request, review, "overview", "joint"))
+    return _joint_answer(request, review, done=f"The review is open to {part.partnership.name}.")
+
+
+@member_required
+@require_POST
+def joint_part_end(request, reference, participant_uuid):
+    """The lead's chair ends a partnership's part (its business manager or chair withdraws an
+    invitation not yet answered)."""
+    actor = request.actor
+    review = selectors.access_review(actor=actor, reference=reference)
+    part = joint_selectors.access_participant(
+        actor=actor, review=review, participant_uuid=participant_uuid
+    )
+    form = _end_part_form(part, request.POST)
+    if perform(
+        form,
+        lambda data: joint_services.joint_review_part_end(
+            actor=actor, part=part, reason=data["reason"]
+        ),
+    ):
+        return _joint_answer(
+            request, review, done=f"The part of {part.partnership.name} has ended."
+        )
+    return _joint_answer(request, review, forms={"end_part": (part.uuid, form)})
+
+
+@member_required
+@require_POST
+def joint_end(request, reference):
+    """The lead's business manager or chair ends the joint review for everyone."""
+    actor = request.actor
+    review = selectors.access_review(actor=actor, reference=reference)
+    form = ReasonForm(
+        request.POST, submit="End the joint review", prefix="end-joint", label="Why does it end?"
+    )
+    if perform(
+        form,
+        lambda data: joint_services.joint_review_end(
+            actor=actor, review=review, reason=data["reason"]
+        ),
+    ):
+        return _joint_answer(request, review, done="The joint review has ended.")
+    return _joint_answer(request, review, forms={"end_joint_form": form})
 
 
 # --- Terms of reference ------------------------------------------------------------------------
@@ -507,10 +673,11 @@ def _information_context(request, review, forms, done) -> dict:
                 "asks": [ASKS.get(ask, ask) for ask in r.asks],
                 "overdue": r.status == InformationRequest.Status.OPEN and r.due < day,
                 "responses": list(r.responses.all()),
+                "may_close": services.may_close_request(request.actor, r),
             }
             for r in requests
         ],
-        "request_form": InformationRequestForm(agencies=agency_list(actor=request.actor)),
+        "request_form": InformationRequestForm(agencies=_review_agencies(request, review)),
         "done": done or {},
     }
     context.update(forms)
@@ -543,13 +710,15 @@ def _information_answer(request, review, **kwargs):
 def information_request_create(request, reference):
     actor = request.actor
     review = selectors.access_review(actor=actor, reference=reference)
-    form = InformationRequestForm(request.POST, agencies=agency_list(actor=actor))
+    form = InformationRequestForm(request.POST, agencies=_review_agencies(request, review))
 
     def create(data):
         services.information_request_create(
             actor=actor,
             review=review,
-            agency=access_agency(actor=actor, agency_uuid=data["agency"]),
+            agency=selectors.access_review_agency(
+                actor=actor, review=review, agency_uuid=data["agency"]
+            ),
             asks=data["asks"],
             details=data["details"],
             due=data["due"],
@@ -580,7 +749,6 @@ def information_request_close(request, reference, request_uuid):
 
 
 def _findings_context(request, review, forms, done) -> dict:
-    actor = request.actor
     findings = list(selectors.findings_of_review(review=review))
     context = {
         **workspace_context(request, review, "findings"),
@@ -590,7 +758,7 @@ def _findings_context(request, review, forms, done) -> dict:
             entries=selectors.chronology_entries(review=review, key_only=True)
         ),
         "recommendation_form": RecommendationForm(
-            agencies=agency_list(actor=actor), findings=findings
+            agencies=_review_agencies(request, review), findings=findings
         ),
         "done": done or {},
     }
@@ -647,7 +815,7 @@ def recommendation_add(request, reference):
     review = selectors.access_review(actor=actor, reference=reference)
     findings_list = list(selectors.findings_of_review(review=review))
     form = RecommendationForm(
-        request.POST, agencies=agency_list(actor=actor), findings=findings_list
+        request.POST, agencies=_review_agencies(request, review), findings=findings_list
     )
 
     def add(data):
@@ -657,7 +825,7 @@ def recommendation_add(request, reference):
             review=review,
             text=data["text"],
             to_partnership=data["to_partnership"],
-            agencies=list(agency_list(actor=actor).filter(uuid__in=data["agencies"])),
+            agencies=list(_review_agencies(request, review).filter(uuid__in=data["agencies"])),
             findings=[f for f in findings_list if f.number in numbers],
         )
 
@@ -687,7 +855,9 @@ def _actions_context(request, review, forms, done) -> dict:
             for recommendation in recommendations
         ],
         "action_form": ActionForm(
-            recommendations=recommendations, agencies=agency_list(actor=request.actor)
+            recommendations=recommendations,
+            agencies=_review_agencies(request, review),
+            partnership=request.actor.partnership,
         ),
         "done": done or {},
     }
@@ -711,7 +881,8 @@ def action_add(request, reference):
     form = ActionForm(
         request.POST,
         recommendations=recommendations.values(),
-        agencies=agency_list(actor=actor),
+        agencies=_review_agencies(request, review),
+        partnership=actor.partnership,
     )
 
     def add(data):
@@ -719,7 +890,9 @@ def action_add(request, reference):
             actor=actor,
             recommendation=recommendations[data["recommendation"]],
             description=data["description"],
-            owner_agency=access_agency(actor=actor, agency_uuid=data["owner"])
+            owner_agency=selectors.access_review_agency(
+                actor=actor, review=review, agency_uuid=data["owner"]
+            )
             if data["owner"]
             else None,
             due=data["due"],

@@ -63,6 +63,8 @@ SHARED_APPS = [
     "crispy_forms_gds",
     "api",
     "frontend",
+    # Joint-review grants: public, beside casework's tenant tables (DESIGN §3).
+    "casework.joint",
 ]
 TENANT_APPS = [
     "tenants.workspace",

@@ -19,21 +19,70 @@ class AgencyKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class AgencyQuerySet(models.QuerySet):
+    def own(self):
+        """The partnership's own agencies, without the joint-review mirrors."""
+        return self.filter(home_partnership_key="")
+
+    def mirrors_of(self, partnership_key: str):
+        """The mirrors of another partnership's agencies, for the joint reviews this partnership
+        leads with it."""
+        return self.filter(home_partnership_key=partnership_key)
+
+
 class Agency(models.Model):
-    """A partner agency with statutory duties for children, as this partnership knows it."""
+    """A partner agency with statutory duties for children, as this partnership knows it.
+
+    In a joint review the chronology, information requests and actions of the lead's schema
+    refer to the participants' agencies too: those are *mirrors* here, rows naming the
+    participant (``home_partnership_key``) and the agency's UUID in the participant's own schema
+    (``home_agency_uuid``). Mirrors are kept by the joint-review door, never listed among the
+    partnership's own agencies, never given API keys or users here."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200)
     kind = models.CharField(max_length=32, choices=AgencyKind.choices, default=AgencyKind.OTHER)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(db_default=Now())
+    home_partnership_key = models.CharField(
+        max_length=40, blank=True, help_text="Empty for the partnership's own agencies"
+    )
+    home_agency_uuid = models.UUIDField(null=True, blank=True)
+
+    objects = AgencyQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "agencies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=models.Q(home_partnership_key=""),
+                name="one_own_agency_per_name",
+            ),
+            models.UniqueConstraint(
+                fields=["home_partnership_key", "home_agency_uuid"],
+                condition=~models.Q(home_partnership_key=""),
+                name="one_mirror_per_agency",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(home_partnership_key="", home_agency_uuid__isnull=True)
+                    | (
+                        ~models.Q(home_partnership_key="")
+                        & models.Q(home_agency_uuid__isnull=False)
+                    )
+                ),
+                name="a_mirror_names_its_home_agency",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_mirror(self) -> bool:
+        return bool(self.home_partnership_key)
 
 
 class AgencyApiKey(AbstractAPIKey):

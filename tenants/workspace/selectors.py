@@ -23,8 +23,12 @@ def _parse_uuid(value) -> uuid.UUID:
 
 
 def agency_list(*, actor: Actor, include_inactive: bool = False) -> QuerySet[Agency]:
-    """The partnership's agencies; an agency user or system sees only its own."""
-    agencies = Agency.objects.all()
+    """The partnership's agencies; an agency user or system sees only its own. A joint review's
+    participant, working in the lead's schema, sees only the mirrors of its own agencies."""
+    if actor.is_joint:
+        agencies = Agency.objects.mirrors_of(actor.partnership.key)
+    else:
+        agencies = Agency.objects.own()
     if not include_inactive:
         agencies = agencies.filter(is_active=True)
     if actor.is_agency:
@@ -33,14 +37,14 @@ def agency_list(*, actor: Actor, include_inactive: bool = False) -> QuerySet[Age
 
 
 def agency_get_by_name(*, name: str) -> Agency | None:
-    return Agency.objects.filter(name__iexact=" ".join(name.split())).first()
+    return Agency.objects.own().filter(name__iexact=" ".join(name.split())).first()
 
 
 def access_agency(*, actor: Actor, agency_uuid) -> Agency:
     agency_uuid = _parse_uuid(agency_uuid)
     if actor.is_agency and agency_uuid != actor.agency_uuid:
         raise Http404("No such agency.")
-    agency = Agency.objects.filter(uuid=agency_uuid).first()
+    agency = agency_list(actor=actor, include_inactive=True).filter(uuid=agency_uuid).first()
     if agency is None:
         raise Http404("No such agency.")
     return agency

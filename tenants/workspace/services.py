@@ -3,6 +3,8 @@
 import datetime
 import hashlib
 import json
+import uuid as uuid_module
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -31,10 +33,11 @@ def audit_event_record(
     """Append one row to the partnership's audit trail (DESIGN §5: every read and every change
     of casework, who, what, when, from which host). ``detail`` must never hold a child's or a
     family's identifiers: name objects by reference or UUID."""
-    if connection.schema_name != actor.partnership.schema_name:
+    # A joint review's participant, working in the lead's schema through the door, is
+    # recorded in the lead's trail under their own partnership's key (``partnership_key``).
+    if connection.schema_name != actor.schema_name:
         raise RuntimeError(
-            f"Audit row for {actor.partnership.schema_name!r} written on "
-            f"{connection.schema_name!r}."
+            f"Audit row for {actor.schema_name!r} written on {connection.schema_name!r}."
         )
     return AuditEvent.objects.create(
         request_id=actor.request_id,
@@ -64,7 +67,7 @@ def agency_create(*, actor: Actor, name: str, kind: str = AgencyKind.OTHER) -> A
     errors = {}
     if not name:
         errors["name"] = ["Enter the agency's name."]
-    elif Agency.objects.filter(name__iexact=name).exists():
+    elif Agency.objects.own().filter(name__iexact=name).exists():
         errors["name"] = [f"There is already an agency called '{name}'."]
     if kind not in AgencyKind.values:
         errors["kind"] = ["Choose what kind of agency this is."]
@@ -82,13 +85,76 @@ def agency_create(*, actor: Actor, name: str, kind: str = AgencyKind.OTHER) -> A
     return agency
 
 
+@dataclass(frozen=True)
+class HomeAgency:
+    """A participant's own agency as the joint-review door carries it into the lead's schema:
+    no more than its name, kind and state."""
+
+    uuid: uuid_module.UUID
+    name: str
+    kind: str
+    is_active: bool
+
+
+def mirror_name(name: str, partnership_name: str) -> str:
+    """How the lead's schema names a participant's agency: "Met Police (Lewisham)", so that two
+    partnerships' Met Police are told apart in one chronology."""
+    short = partnership_name.split(" Safeguarding")[0].strip() or partnership_name
+    return f"{name} ({short})"[:200]
+
+
+def agency_mirrors_sync(*, actor: Actor, agencies: list[HomeAgency]) -> dict:
+    """Keep this schema's mirrors of a joint review participant's agencies as the participant
+    has them: new agencies are added, renamed or deactivated ones follow. ``actor`` is the
+    participant's actor working here through the door; only changes are written, each audited.
+    Returns the mirrors by their home agency's UUID."""
+    if not actor.is_joint or connection.schema_name != actor.schema_name:
+        raise RuntimeError("Mirrors are kept only through the joint-review door.")
+    key = actor.partnership.key
+    mirrors = {m.home_agency_uuid: m for m in Agency.objects.mirrors_of(key)}
+    for home in agencies:
+        name = mirror_name(home.name, actor.partnership.name)
+        mirror = mirrors.get(home.uuid)
+        if mirror is None:
+            with transaction.atomic():
+                mirror = Agency.objects.create(
+                    name=name,
+                    kind=home.kind,
+                    is_active=home.is_active,
+                    home_partnership_key=key,
+                    home_agency_uuid=home.uuid,
+                )
+                audit_event_record(
+                    actor=actor,
+                    action="agency.mirrored",
+                    object_type="agency",
+                    object_ref=str(mirror.uuid),
+                    detail={"home_partnership": key, "home_agency": str(home.uuid)},
+                )
+            mirrors[home.uuid] = mirror
+        elif (mirror.name, mirror.kind, mirror.is_active) != (name, home.kind, home.is_active):
+            with transaction.atomic():
+                Agency.objects.filter(pk=mirror.pk).update(
+                    name=name, kind=home.kind, is_active=home.is_active
+                )
+                mirror.name, mirror.kind, mirror.is_active = name, home.kind, home.is_active
+                audit_event_record(
+                    actor=actor,
+                    action="agency.mirror_changed",
+                    object_type="agency",
+                    object_ref=str(mirror.uuid),
+                    detail={"home_partnership": key, "home_agency": str(home.uuid)},
+                )
+    return mirrors
+
+
 def agency_update(*, actor: Actor, agency: Agency, name: str, kind: str, is_active: bool) -> Agency:
     _require_manager(actor)
     name = " ".join((name or "").split())
     errors = {}
     if not name:
         errors["name"] = ["Enter the agency's name."]
-    elif Agency.objects.filter(name__iexact=name).exclude(pk=agency.pk).exists():
+    elif Agency.objects.own().filter(name__iexact=name).exclude(pk=agency.pk).exists():
         errors["name"] = [f"There is already an agency called '{name}'."]
     if kind not in AgencyKind.values:
         errors["kind"] = ["Choose what kind of agency this is."]

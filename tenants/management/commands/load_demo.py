@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import tenant_context
 
 from casework.demo import demo_referrals_load
+from casework.joint import demo as joint_demo
 from tenants.actors import actor_for_platform
 from tenants.models import Role
 from tenants.selectors import partnership_get, partnership_url
@@ -30,6 +31,13 @@ DEMO_PEOPLE = [
     ("lewisham", "business.manager@lewisham.example", "Priya Shah", Role.BUSINESS_MANAGER, None),
     ("lewisham", "chair@lewisham.example", "Nicky Pace", Role.CHAIR, None),
     ("lewisham", "lead.reviewer@reviews.example", "Jo Holmes", Role.LEAD_REVIEWER, None),
+    ("lewisham", "police@lewisham.example", "PC Sam Okoro", Role.AGENCY_USER, "Met Police"),
+    # Kingston leads "Family A" with Merton (a joint review of the past).
+    ("kingston", "business.manager@kingston.example", "Lee Grant", Role.BUSINESS_MANAGER, None),
+    ("kingston", "chair@kingston.example", "Ruth Ward", Role.CHAIR, None),
+    ("kingston", "lead.reviewer@reviews.example", "Jo Holmes", Role.LEAD_REVIEWER, None),
+    ("merton", "business.manager@merton.example", "Alex Moss", Role.BUSINESS_MANAGER, None),
+    ("merton", "chair@merton.example", "Keith Makin", Role.CHAIR, None),
 ]
 
 
@@ -100,7 +108,30 @@ class Command(BaseCommand):
         if croydon is not None:
             with tenant_context(croydon):
                 demo_referrals_load(partnership=croydon)
+        self._load_joint_reviews()
         self._print_sign_in(data, password)
+
+    def _load_joint_reviews(self):
+        """Each step runs in the schema of the partnership doing it: the lead commissions and
+        invites at home, the participant accepts at home and works through the door."""
+        croydon, lewisham = partnership_get(key="croydon"), partnership_get(key="lewisham")
+        if croydon is not None and lewisham is not None:
+            with tenant_context(croydon):
+                joint_demo.croydon_joint_review_load(lead=croydon)
+            with tenant_context(lewisham):
+                joint_demo.lewisham_part_load(participant=lewisham)
+        kingston, merton = partnership_get(key="kingston"), partnership_get(key="merton")
+        if kingston is not None and merton is not None:
+            with tenant_context(kingston):
+                joint_demo.family_a_load(lead=kingston)
+            with tenant_context(merton):
+                joint_demo.merton_part_load(participant=merton)
+            with tenant_context(kingston):
+                joint_demo.family_a_to_sign_off(lead=kingston)
+            with tenant_context(merton):
+                joint_demo.merton_sign_off(participant=merton)
+            with tenant_context(kingston):
+                joint_demo.family_a_complete(lead=kingston)
 
     def _print_sign_in(self, data, password):
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
@@ -118,5 +149,8 @@ class Command(BaseCommand):
             "\nEveryone but the agency user sets up an authenticator app (TOTP) at first sign-in."
             "\nCroydon has demo referrals at each stage (received, screened, rapid review, "
             "decided)."
+            "\nJoint reviews: Croydon leads one with Lewisham (Lewisham's people open it at "
+            "/joint-reviews/ on lewisham's host); Kingston's \"Family A\" with Merton is one "
+            "of the past."
             "\nAn agency API key: manage.py create_agency_key croydon --agency 'Met Police'"
         )
