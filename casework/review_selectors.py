@@ -512,7 +512,6 @@ def sign_offs_of_review(*, review: Review) -> dict[str, PartnershipSignOff]:
 
 def chronology_agencies(*, review: Review) -> QuerySet[Agency]:
     """The agencies with entries in a review's chronology (to filter it by), whosever they are."""
-    return (
-        Agency.objects.filter(pk__in=review.chronology.values("agency"))
-        .order_by("home_partnership_key", "name")
+    return Agency.objects.filter(pk__in=review.chronology.values("agency")).order_by(
+        "home_partnership_key", "name"
     )

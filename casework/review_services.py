@@ -406,7 +406,13 @@ def independence_conflicts(*, review: Review, profile: ReviewerProfile) -> list[
     or within the last 5 years before the review was commissioned (or during the period under
     review), is a conflict. Organisations are matched by name, ignoring case and spacing."""
     partnership = review_partnership_names(review)
-    agencies = {_normalise(agency.name): agency.name for agency in review.agencies.all()}
+    agencies = {}
+    for agency in _agencies_on_the_case(review):
+        agencies.setdefault(_normalise(agency.name), agency.name)
+        if agency.is_mirror:
+            # "Met Police (Lewisham)" is Lewisham's Met Police: a reviewer declares "Met Police".
+            home_name = agency.name.rsplit(" (", 1)[0]
+            agencies.setdefault(_normalise(home_name), agency.name)
     if review.referral_id:
         for name in review.referral.other_agencies_involved:
             agencies.setdefault(_normalise(name), name)
@@ -436,6 +442,17 @@ def independence_conflicts(*, review: Review, profile: ReviewerProfile) -> list[
                 "the case."
             )
     return conflicts
+
+
+def _agencies_on_the_case(review: Review):
+    """The review's agencies, and in a joint review the participants' agencies (their mirrors
+    here) the review has asked for information, has in its chronology or gave actions."""
+    mirrors = Agency.objects.exclude(home_partnership_key="").filter(
+        Q(information_requests__review=review)
+        | Q(chronology__review=review)
+        | Q(actions__review=review)
+    )
+    return [*review.agencies.all(), *mirrors.distinct()]
 
 
 def review_partnership_names(review: Review | None = None) -> set[str]:
@@ -1094,9 +1111,7 @@ def actions_chase(*, actor: Actor, day: datetime.date | None = None) -> int:
                     message=(
                         f"An action from review {action.review.reference} was due on "
                         f"{action.due.isoformat()}.\n\n"
-                        + partnership_url(
-                            partnership=_home_of(actor, owner_key), path="/actions/"
-                        )
+                        + partnership_url(partnership=_home_of(actor, owner_key), path="/actions/")
                     ),
                     from_email=None,
                     recipient_list=recipients,

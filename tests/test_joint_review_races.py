@@ -38,9 +38,10 @@ def race(django_db_setup, django_db_blocker):
         made = []
         try:
             for key, name in KEYS.items():
-                made.append(Partnership.objects.filter(key=key).first() or partnership_create(
-                    key=key, name=name
-                ))
+                made.append(
+                    Partnership.objects.filter(key=key).first()
+                    or partnership_create(key=key, name=name)
+                )
                 connection.set_schema_to_public()
             lead, part = made
             make_member(lead, EMAILS[0], Role.CHAIR)
@@ -103,9 +104,7 @@ def _together(*calls):
 def _accept(part_partnership, invited, email=EMAILS[1]):
     def call():
         with inside(part_partnership):
-            stale = JointReviewParticipant.objects.select_related("grant__lead").get(
-                pk=invited.pk
-            )
+            stale = JointReviewParticipant.objects.select_related("grant__lead").get(pk=invited.pk)
             joint_services.joint_review_accept(actor=_actor(email, part_partnership), part=stale)
 
     return call

@@ -171,9 +171,7 @@ def test_a_declined_invitation_stays_declined_and_the_door_shut(joint):
 def test_either_sides_chair_ends_a_part_and_a_business_manager_cannot(joint):
     part = joint.joined()
     with inside(joint.lewisham), pytest.raises(PermissionDenied):
-        joint_services.joint_review_part_end(
-            actor=joint.actor("charlie"), part=part, reason="Done"
-        )
+        joint_services.joint_review_part_end(actor=joint.actor("charlie"), part=part, reason="Done")
     with inside(joint.lewisham), pytest.raises(ValidationError, match="Say why"):
         joint_services.joint_review_part_end(actor=joint.actor("nina"), part=part, reason=" ")
     with inside(joint.lewisham):
@@ -496,6 +494,47 @@ def test_a_participant_adds_its_own_agencies_entries_and_sees_everyones(joint):
     assert (row.partnership_key, row.actor_label) == ("lewisham", "lena@lewisham.example")
 
 
+def test_a_reviewer_must_be_independent_of_the_participants_agencies_too(joint):
+    joint.joined()
+
+    def add(passage):
+        actor = passage.actor
+        review = selectors.access_review(actor=actor, reference=passage.review_reference)
+        social_care = mirror_of(joint, joint.social_care_lewisham)
+        services.chronology_entry_add(actor=actor, review=review, data=entry(social_care, "Visit"))
+
+    joint.through("lena", add)
+    with inside(joint.croydon):
+        profile = services.reviewer_profile_save(
+            actor=joint.actor("alice"),
+            user_uuid=joint.world.erin.uuid,
+            name="Erin",
+            organisation="Independent",
+            affiliations=[
+                services.AffiliationInput(
+                    organisation="Lewisham Children's Social Care",
+                    started_on=datetime.date(2023, 1, 1),
+                    ended_on=None,
+                    role="Social worker",
+                ),
+                services.AffiliationInput(
+                    organisation="Lewisham Youth Offending Service",
+                    started_on=datetime.date(2022, 1, 1),
+                    ended_on=None,
+                    role="Analyst",
+                ),
+            ],
+        )
+        conflicts = services.independence_conflicts(review=joint.review, profile=profile)
+        # Lewisham's social care, named by its home name, is in the chronology; the youth
+        # offending service is not on the case.
+        assert conflicts == [
+            "Erin worked for Lewisham Children's Social Care (Lewisham) (2023-01-01 to now), an "
+            "agency involved in the case."
+        ]
+        assert services.independence_conflicts(review=joint.other_review, profile=profile) == []
+
+
 def test_a_participant_without_the_contribute_permission_reads_only(joint):
     joint.joined(permissions=[ParticipantPermission.FINDINGS])
 
@@ -658,8 +697,7 @@ def test_sign_off_needs_every_participants_chair(joint):
         )
         services.review_chair_sign_off(actor=carol, review=joint.review)
         assert services.PREREQUISITES["chair_signed_off"](joint.review) == (
-            "Still to sign the report off: the chair of Lewisham Safeguarding Children "
-            "Partnership."
+            "Still to sign the report off: the chair of Lewisham Safeguarding Children Partnership."
         )
 
     def sign(passage):

@@ -82,12 +82,27 @@ def croydon_joint_review_load(*, lead: Partnership) -> Review | None:
     )
     reviews.terms_sign_off(actor=chair, terms=terms)
     for days, agency, who, what, key in (
-        (120, health, "health visitor", "New birth visit in Croydon; records from Lewisham "
-         "not yet received", True),
-        (60, police, "PC", "Domestic abuse call at the Croydon address; no children's "
-         "notification sent", True),
-        (30, health, "emergency department nurse", "Baby brought in with bruising to the "
-         "face; skeletal survey arranged", True),
+        (
+            120,
+            health,
+            "health visitor",
+            "New birth visit in Croydon; records from Lewisham not yet received",
+            True,
+        ),
+        (
+            60,
+            police,
+            "PC",
+            "Domestic abuse call at the Croydon address; no children's notification sent",
+            True,
+        ),
+        (
+            30,
+            health,
+            "emergency department nurse",
+            "Baby brought in with bruising to the face; skeletal survey arranged",
+            True,
+        ),
     ):
         reviews.chronology_entry_add(
             actor=manager,
@@ -137,12 +152,27 @@ def lewisham_part_load(*, participant: Partnership) -> bool:
         police = mine.get("Met Police")
         social_care = mine.get("Lewisham Children's Social Care") or police
         for days, agency, who, what, key in (
-            (400, social_care, "social worker", "Child in need plan for the older sibling "
-             "closed in Lewisham", True),
-            (150, police, "PC", "Welfare check at the Lewisham address before the move; no "
-             "concerns recorded", False),
-            (140, social_care, "duty social worker", "Transfer-in letter to Croydon drafted "
-             "but not sent", True),
+            (
+                400,
+                social_care,
+                "social worker",
+                "Child in need plan for the older sibling closed in Lewisham",
+                True,
+            ),
+            (
+                150,
+                police,
+                "PC",
+                "Welfare check at the Lewisham address before the move; no concerns recorded",
+                False,
+            ),
+            (
+                140,
+                social_care,
+                "duty social worker",
+                "Transfer-in letter to Croydon drafted but not sent",
+                True,
+            ),
         ):
             reviews.chronology_entry_add(
                 actor=actor,
@@ -235,10 +265,16 @@ def merton_part_load(*, participant: Partnership) -> bool:
         mine = {agency.name.split(" (")[0]: agency for agency in agency_list(actor=actor)}
         social_care = mine.get("Merton Children's Social Care") or mine.get("Met Police")
         for on, who, what in (
-            (datetime.date(2008, 5, 12), "social worker", "Family assessed; support offered "
-             "for the mother's mental health"),
-            (datetime.date(2009, 11, 2), "team manager", "Case closed when the family moved "
-             "to Kingston; no transfer meeting held"),
+            (
+                datetime.date(2008, 5, 12),
+                "social worker",
+                "Family assessed; support offered for the mother's mental health",
+            ),
+            (
+                datetime.date(2009, 11, 2),
+                "team manager",
+                "Case closed when the family moved to Kingston; no transfer meeting held",
+            ),
         ):
             reviews.chronology_entry_add(
                 actor=actor, review=review, data=_entry(on, social_care, who, what, True)
@@ -289,8 +325,11 @@ def family_a_to_sign_off(*, lead: Partnership) -> bool:
         actor=manager,
         review=review,
         data=_entry(
-            datetime.date(2013, 6, 4), police, "PC", "Domestic incident at the Kingston "
-            "address; children present", True
+            datetime.date(2013, 6, 4),
+            police,
+            "PC",
+            "Domestic incident at the Kingston address; children present",
+            True,
         ),
     )
     reviews.information_request_close(actor=manager, request=request)

@@ -27,9 +27,7 @@ def joint_reviews_taking_part(*, actor: Actor, purpose: str) -> list:
     return door.across(
         actor=actor,
         purpose=purpose,
-        work=lambda visitor, parts: _mark(
-            review_selectors.joint_review_list(actor=visitor), parts
-        ),
+        work=lambda visitor, parts: _mark(review_selectors.joint_review_list(actor=visitor), parts),
     )
 
 

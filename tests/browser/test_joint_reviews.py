@@ -230,9 +230,7 @@ def test_sutton_and_bromley_hold_a_review_together_until_sutton_ends_it(
     with member_page.expect_response(
         lambda r: "/chronology/" in r.url and r.request.headers.get("hx-request") == "true"
     ) as info:
-        member_page.locator("#chronology-filters").get_by_label("Agency").select_option(
-            index=1
-        )
+        member_page.locator("#chronology-filters").get_by_label("Agency").select_option(index=1)
     assert info.value.status == 404
     member_page.reload()
     expect(member_page.get_by_role("heading", level=1)).to_have_text("Page not found")

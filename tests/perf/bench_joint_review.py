@@ -238,16 +238,12 @@ def run(args) -> int:
         f"{ENTRIES} chronology entries, {ACTIONS} actions, {AGENCIES} agencies each side; "
         f"{args.runs} runs each, alternately"
     )
-    print(
-        f"{'page':<30}{'lead':>10}{'through door':>14}{'ratio':>8}{'queries':>10}"
-    )
+    print(f"{'page':<30}{'lead':>10}{'through door':>14}{'ratio':>8}{'queries':>10}")
     worst = 0.0
     for label, lead, part, lead_q, part_q in rows:
         ratio = part / lead
         worst = max(worst, ratio)
-        print(
-            f"{label:<30}{lead:>8.1f}ms{part:>12.1f}ms{ratio:>8.2f}{lead_q:>5} → {part_q}"
-        )
+        print(f"{label:<30}{lead:>8.1f}ms{part:>12.1f}ms{ratio:>8.2f}{lead_q:>5} → {part_q}")
     total_lead = sum(r[1] for r in rows)
     total_part = sum(r[2] for r in rows)
     print(
