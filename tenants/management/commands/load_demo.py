@@ -10,6 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import tenant_context
 
 from casework.demo import demo_referrals_load
+from publishing.demo import demo_publications_load
+from publishing.library.selectors import platform_url
 from tenants.actors import actor_for_platform
 from tenants.models import Role
 from tenants.selectors import partnership_get, partnership_url
@@ -100,6 +102,11 @@ class Command(BaseCommand):
         if croydon is not None:
             with tenant_context(croydon):
                 demo_referrals_load(partnership=croydon)
+        # Each seed review in its lead partnership's schema; joint ones name all their partners.
+        for item in data["partnerships"]:
+            partnership = partnership_get(key=item["key"])
+            with tenant_context(partnership):
+                demo_publications_load(partnership=partnership, reviews=data.get("reviews", []))
         self._print_sign_in(data, password)
 
     def _print_sign_in(self, data, password):
@@ -118,5 +125,7 @@ class Command(BaseCommand):
             "\nEveryone but the agency user sets up an authenticator app (TOTP) at first sign-in."
             "\nCroydon has demo referrals at each stage (received, screened, rapid review, "
             "decided)."
+            "\nEvery seed review is published: see each partnership's /reviews/ page and the "
+            f"national library at {platform_url('/library/')}."
             "\nAn agency API key: manage.py create_agency_key croydon --agency 'Met Police'"
         )
