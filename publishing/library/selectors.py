@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from casework.review_types import REVIEW_TYPES
 from publishing.library.models import AgeBand, Entry, Theme
@@ -304,6 +304,12 @@ def library_latest(*, limit: int = 50) -> QuerySet[Entry]:
 
 def themes_active() -> QuerySet[Theme]:
     return Theme.objects.filter(is_active=True).order_by("label")
+
+
+def themes_offered(*, current=()) -> QuerySet[Theme]:
+    """The themes a publication may be tagged with: the active ones, and any retired theme it
+    already has."""
+    return Theme.objects.filter(Q(is_active=True) | Q(slug__in=list(current))).order_by("label")
 
 
 def theme_labels() -> dict[str, str]:
