@@ -508,3 +508,15 @@ class TestTheLibrary:
         for path, count in counts.items():
             with django_assert_max_num_queries(count):
                 platform().get(path)
+
+
+def test_a_cached_search_is_never_of_another_edition_of_the_library(world):
+    from publishing.library.selectors import LibraryQuery, library_search
+
+    entry("croydon", 1)
+    assert library_search(query=LibraryQuery()).total == 1
+    assert library_search(query=LibraryQuery()).total == 1  # from the cache
+    second = entry("croydon", 2)
+    assert library_search(query=LibraryQuery()).total == 2
+    library_services.entry_remove(uuid=second.uuid)
+    assert library_search(query=LibraryQuery()).total == 1

@@ -97,3 +97,15 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class LibraryEdition(models.Model):
+    """One row naming the library's current edition: a new random token whenever an entry is
+    saved or removed, in the same transaction. Search results are cached under it, so a cached
+    answer is never one of another edition's (a rolled-back change brings its token back with
+    its data)."""
+
+    token = models.UUIDField()
+
+    def __str__(self) -> str:
+        return str(self.token)

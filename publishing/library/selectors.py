@@ -7,6 +7,8 @@ weighted vector (title and pseudonyms first). The counts beside each filter are 
 publications the other filters leave, so choosing a value shows what the others would give.
 """
 
+import hashlib
+import json
 import re
 import uuid as uuid_module
 from collections.abc import Mapping
@@ -14,12 +16,13 @@ from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 
 from casework.review_types import REVIEW_TYPES
-from publishing.library.models import AgeBand, Entry, Theme
+from publishing.library.models import AgeBand, Entry, LibraryEdition, Theme
 from tenants.models import Partnership
 
 SEARCH_CONFIG = "english"
@@ -28,6 +31,7 @@ PAGE_SIZE = 20
 FILTERS = ("theme", "year", "type", "partnership", "age_band")
 PARAMETERS = ("q", *FILTERS, "page")
 TREND_THEMES = 6
+SEARCH_CACHE_SECONDS = 600
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -155,7 +159,7 @@ def _search(query: LibraryQuery) -> QuerySet[Entry]:
     text = SearchQuery(query.q, search_type="websearch", config=SEARCH_CONFIG)
     return (
         entries.filter(search_vector=text)
-        .annotate(rank=SearchRank(F("search_vector"), text, cover_density=True))
+        .annotate(rank=SearchRank(F("search_vector"), text))
         .order_by("-rank", F("published_on").desc(nulls_last=True), "id")
     )
 
@@ -250,9 +254,33 @@ def _labels(name: str, values) -> dict[str, str]:
     return {value: value for value in values}
 
 
-def library_search(*, query: LibraryQuery, page_size: int = PAGE_SIZE) -> SearchResult:
+def library_edition() -> str:
+    """The library's current edition (changes whenever an entry is saved or removed)."""
+    found = LibraryEdition.objects.filter(pk=1).values_list("token", flat=True).first()
+    return str(found or "empty")
+
+
+def library_search(
+    *, query: LibraryQuery, page_size: int = PAGE_SIZE, cached: bool = True
+) -> SearchResult:
     """One page of the publications matching ``query``, best first (or newest first without a
-    search), with the counts for every filter. A fixed number of queries."""
+    search), with the counts for every filter. A fixed number of queries; the answer is cached
+    for the library's current edition (``SEARCH_CACHE_SECONDS``), so the front page's counts
+    over the whole library are computed once per change, not once per visitor."""
+    if not cached:
+        return _library_search(query=query, page_size=page_size)
+    digest = hashlib.sha256(
+        json.dumps([query.params(), query.page, page_size], sort_keys=True).encode()
+    ).hexdigest()
+    key = f"library:search:{library_edition()}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = _library_search(query=query, page_size=page_size)
+        cache.set(key, found, SEARCH_CACHE_SECONDS)
+    return found
+
+
+def _library_search(*, query: LibraryQuery, page_size: int) -> SearchResult:
     total, counts = library_counts(query)
     pages = max(1, -(-total // page_size))
     page = min(query.page, pages)
@@ -333,7 +361,17 @@ class Trends:
 
 
 def library_trends(*, top: int = TREND_THEMES) -> Trends:
-    """Publications per theme per year, for the most frequent themes: the library's chart."""
+    """Publications per theme per year, for the most frequent themes: the library's chart.
+    Cached for the library's current edition."""
+    key = f"library:trends:{library_edition()}:{top}"
+    found = cache.get(key)
+    if found is None:
+        found = _library_trends(top)
+        cache.set(key, found, SEARCH_CACHE_SECONDS)
+    return found
+
+
+def _library_trends(top: int) -> Trends:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT theme, year, count(*) FROM library_entry, unnest(themes) AS theme "

@@ -6,6 +6,7 @@ on the partnership's connection without switching schemas: the public schema is 
 partnership's search_path, and these tables exist only there.
 """
 
+import uuid as uuid_module
 from dataclasses import asdict, dataclass, field
 
 from django.contrib.postgres.search import SearchVector
@@ -15,7 +16,7 @@ from django.db.models import TextField, Value
 from django.db.models.functions import Now
 from django.utils.text import slugify
 
-from publishing.library.models import Availability, Entry, Theme
+from publishing.library.models import Availability, Entry, LibraryEdition, Theme
 
 SEARCH_CONFIG = "english"
 
@@ -42,6 +43,11 @@ class EntryData:
     documents: list[dict] = field(default_factory=list)
     summary_only: bool = False
     improvements: str = ""
+
+
+def _new_edition() -> None:
+    if not LibraryEdition.objects.filter(pk=1).update(token=uuid_module.uuid4()):
+        LibraryEdition.objects.create(pk=1, token=uuid_module.uuid4())
 
 
 def _text(*parts) -> Value:
@@ -84,12 +90,15 @@ def entry_save(*, data: EntryData) -> Entry:
                 config=SEARCH_CONFIG,
             )
         )
+        _new_edition()
     return entry
 
 
 def entry_remove(*, uuid) -> int:
     """Take a publication out of the library (withdrawn). Safe to run twice."""
     deleted, _ = Entry.objects.filter(uuid=uuid).delete()
+    if deleted:
+        _new_edition()
     return deleted
 
 
