@@ -998,6 +998,7 @@ def _go_public(actor: Actor, publication: Publication, *, state: str) -> None:
         ]
     )
     library_sync(publication)
+    _review_clocks_sync(publication)
 
 
 def publication_publish(
@@ -1129,6 +1130,7 @@ def publication_not_publish(*, actor: Actor, publication: Publication, reason: s
         )
         _audit(actor, publication, "publication.not_published")
         library_sync(publication)
+        _review_clocks_sync(publication)
     return publication
 
 
@@ -1150,6 +1152,7 @@ def publication_withdraw(*, actor: Actor, publication: Publication, reason: str)
         publication.documents.filter(is_public=True).update(is_public=False)
         _audit(actor, publication, "publication.withdrawn", was=was)
         library_sync(publication)
+        _review_clocks_sync(publication)
     return publication
 
 
@@ -1205,9 +1208,10 @@ def publication_keep_online(
 
 def publications_daily(*, actor: Actor, day: datetime.date | None = None) -> dict[str, int]:
     """The daily job: publish what is scheduled for today or earlier (if it still may be: a
-    publication that may not is left scheduled and its managers told why), and make available
-    on request what has been online for the partnership's retention period (its page stays, its
-    documents are no longer served). Safe to run twice."""
+    publication that may not is left scheduled and its managers told why), make available on
+    request what has been online for the partnership's retention period (its page stays, its
+    documents are no longer served), and remind the business managers of delays due for review
+    today. Safe to run twice (a second run the same day repeats only the reminders)."""
     day = day or today()
     published = blocked = moved = 0
     due = Publication.objects.filter(state=PublicationState.SCHEDULED, scheduled_for__lte=day)
@@ -1237,7 +1241,27 @@ def publications_daily(*, actor: Actor, day: datetime.date | None = None) -> dic
             )
             library_sync(publication)
             moved += 1
-    return {"published": published, "blocked": blocked, "on_request": moved}
+    reminded = 0
+    due_for_review = Publication.objects.exclude(delay_reason="").filter(delay_review_on=day)
+    recipients = _managers_emails(actor.partnership) if due_for_review.exists() else []
+    for publication in due_for_review:
+        # Once, on the day: the job runs once a day (a second run that day sends it again).
+        if recipients:
+            send_mail(
+                subject="A delayed publication is due for review",
+                message=(
+                    "A publication's delay is due for review today.\n\n"
+                    + partnership_url(
+                        partnership=actor.partnership, path=f"/publications/{publication.uuid}/"
+                    )
+                ),
+                from_email=None,
+                recipient_list=recipients,
+            )
+        with transaction.atomic():
+            _audit(actor, publication, "publication.delay_review_due")
+        reminded += 1
+    return {"published": published, "blocked": blocked, "on_request": moved, "delays": reminded}
 
 
 def _managers_emails(partnership: Partnership) -> list[str]:
@@ -1268,6 +1292,16 @@ def _schedule_blocked(actor: Actor, publication: Publication, reasons: list[str]
 
 
 # --- The library -------------------------------------------------------------------------------
+
+
+def _review_clocks_sync(publication: Publication) -> None:
+    """The review's publication clock (6 months from the decision) stops on the day it is
+    published, and runs again if the publication is withdrawn."""
+    from casework.services import clocks_sync
+
+    review = publication.review
+    if review is not None and review.referral_id:
+        clocks_sync(referral=review.referral)
 
 
 def library_sync(publication: Publication) -> None:

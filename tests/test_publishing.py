@@ -569,7 +569,7 @@ class TestTheDailyJob:
             services.publication_schedule(actor=actor(world, "alice"), publication=ready, on=day)
             Publication.objects.filter(pk=ready.pk).update(delay_reason="Trial")
             result = services.publications_daily(actor=system(world.croydon), day=day)
-            assert result == {"published": 0, "blocked": 1, "on_request": 0}
+            assert result == {"published": 0, "blocked": 1, "on_request": 0, "delays": 0}
             assert refreshed(ready).state == PublicationState.SCHEDULED
         assert mail.outbox[-1].to == ["alice@croydon.example"]
         assert FAMILY not in mail.outbox[-1].body
@@ -802,3 +802,41 @@ class TestJointAndIsolation:
         connection.set_schema_to_public()
         with pytest.raises(PartnershipMissing):
             gate_run_task.apply(args=[str(publication.uuid)], throw=True)
+
+
+def test_publishing_stops_the_review_s_publication_clock(world, ready):
+    from casework.models import Clock
+
+    with inside(world.croydon):
+        clock = Clock.objects.get(referral=ready.review.referral, name="publication")
+        assert clock.stopped_on is None
+    published(world, ready)
+    with inside(world.croydon):
+        clock.refresh_from_db()
+        assert clock.stopped_on == services.today()
+        services.publication_withdraw(
+            actor=actor(world, "alice"), publication=refreshed(ready), reason="A mistake"
+        )
+        clock.refresh_from_db()
+        assert clock.stopped_on is None
+
+
+def test_the_daily_job_reminds_managers_of_a_delay_due_for_review(world, ready):
+    with inside(world.croydon):
+        review_on = services.today() + datetime.timedelta(days=30)
+        services.publication_delay(
+            actor=actor(world, "alice"),
+            publication=ready,
+            reason="Parallel criminal proceedings",
+            review_on=review_on,
+        )
+        platform = system(world.croydon)
+        assert (
+            services.publications_daily(actor=platform, day=review_on - datetime.timedelta(days=1))[
+                "delays"
+            ]
+            == 0
+        )
+        assert services.publications_daily(actor=platform, day=review_on)["delays"] == 1
+    assert mail.outbox[-1].subject == "A delayed publication is due for review"
+    assert "criminal" not in mail.outbox[-1].body and FAMILY not in mail.outbox[-1].body
