@@ -259,6 +259,10 @@ class TestThePublicArea:
         anonymous = public(world.croydon)
         page = body(anonymous.get("/reviews/"))
         assert "Child &quot;Joy&quot;" in page and "Published reviews" in page
+        # Public pages may be indexed by search engines; the workspace's never.
+        assert '<meta name="robots" content="index, follow">' in page
+        workspace = body(client(world, "alice").get("/publications/"))
+        assert '<meta name="robots" content="noindex, nofollow">' in workspace
         with inside(world.croydon):
             document = selectors.public_documents(publication=refreshed(ready))[0]
         response = anonymous.get(f"/reviews/{ready.uuid}/documents/{document.uuid}/")

@@ -181,7 +181,7 @@ def public_document(request, publication_uuid, document_uuid):
         raise Http404("No such document.") from None
     except services.DocumentAltered:
         return _unavailable(request, entry, 503, "altered")
-    return _file(document, content, inline=True)
+    return _file(document, content, inline=document.content_type == "application/pdf")
 
 
 def _file(document, content: bytes, *, inline: bool) -> HttpResponse:
@@ -191,7 +191,6 @@ def _file(document, content: bytes, *, inline: bool) -> HttpResponse:
     name = f"{document.get_kind_display().lower().replace(' ', '-')}.{extension}"
     response["Content-Disposition"] = f'{disposition}; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 
