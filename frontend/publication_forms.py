@@ -18,9 +18,9 @@ from frontend.referral_forms import CaseworkForm, date_field
 from frontend.review_forms import ButtonForm, _helper
 from publishing.library.models import AgeBand
 from publishing.models import DocumentKind, IdentifierKind
-from publishing.services import BRIEFING_SECTIONS, CopyRequestThrottled, UploadedFile  # noqa: F401
+from publishing.services import BRIEFING_SECTIONS, UploadedFile
 
-__all__ = ["ButtonForm"]
+__all__ = ["ButtonForm"]  # the review pages' one-button form, used on publications' too
 
 
 class MonthField(forms.CharField):

@@ -137,7 +137,8 @@ def _require_manager(actor: Actor) -> None:
         actor.require_role(*MANAGERS)
 
 
-def _is_appointed(actor: Actor, publication: Publication) -> bool:
+def is_appointed_reviewer(actor: Actor, publication: Publication) -> bool:
+    """Whether the actor is a lead reviewer appointed (now) to the publication's review."""
     if not actor.has_role(Role.LEAD_REVIEWER) or publication.review_id is None:
         return False
     return publication.review.appointments.filter(
@@ -148,7 +149,7 @@ def _is_appointed(actor: Actor, publication: Publication) -> bool:
 def _require_preparer(actor: Actor, publication: Publication) -> None:
     """The business manager and the chair prepare a publication; the review's appointed lead
     reviewer may upload corrected documents and see what the gate found."""
-    if _is_system(actor) or actor.has_role(*MANAGERS) or _is_appointed(actor, publication):
+    if _is_system(actor) or actor.has_role(*MANAGERS) or is_appointed_reviewer(actor, publication):
         return
     raise PermissionDenied("Only the business manager, the chair or the review's reviewer can.")
 

@@ -139,7 +139,7 @@ def _page_context(request, publication, forms=None) -> dict:
     actor = request.actor
     is_manager = actor.has_role(*MANAGERS)
     is_chair = actor.has_role(Role.CHAIR)
-    may_prepare = is_manager or services._is_appointed(actor, publication)
+    may_prepare = is_manager or services.is_appointed_reviewer(actor, publication)
     readiness = selectors.publication_readiness(publication=publication)
     preparing = publication.state in PREPARING_STATES
     checks = []
