@@ -108,9 +108,7 @@ class InformationRequestListApi(APIView):
         joint = listings.joint_information_requests(actor=actor, purpose="API information requests")
         if joint:
             # The agency's requests in joint reviews other partnerships lead, with its own.
-            requests = sorted(
-                [*requests, *joint], key=lambda r: (r.status, r.due, str(r.uuid))
-            )
+            requests = sorted([*requests, *joint], key=lambda r: (r.status, r.due, str(r.uuid)))
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(requests, request, view=self)
         context = _context(actor, page, lambda item: item.review)
@@ -212,9 +210,7 @@ class ActionListApi(APIView):
         joint = listings.joint_action_boards(actor=actor, filters=chosen, purpose="API actions")
         if joint["actions"]:
             # The actions it owns in joint reviews other partnerships lead, with its own.
-            actions = sorted(
-                [*actions, *joint["actions"]], key=lambda a: (a.due, str(a.uuid))
-            )
+            actions = sorted([*actions, *joint["actions"]], key=lambda a: (a.due, str(a.uuid)))
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(actions, request, view=self)
         context = _context(actor, page, lambda item: item.review)

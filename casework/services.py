@@ -80,6 +80,21 @@ def referral_events(referral: Referral, *, fresh: bool = False) -> dict[str, dat
         events["decided"] = decision.decided_on
         if decision.panel_told_on and decision.ofsted_told_on:
             events["decision_notified"] = max(decision.panel_told_on, decision.ofsted_told_on)
+    # The publication clock stops when the review's report (or, withheld, its improvements) is
+    # published; publishing keeps the date on the review's publication.
+    review = getattr(referral, "review", None)
+    publication = getattr(review, "publication", None) if review is not None else None
+    if (
+        publication is not None
+        and publication.published_on
+        and publication.state
+        in (
+            "published",
+            "on_request",
+            "not_published",
+        )
+    ):
+        events["published"] = publication.published_on
     return events
 
 

@@ -8,6 +8,8 @@ from frontend.views import (
     dashboard,
     information,
     joint,
+    public_reviews,
+    publications,
     referrals,
     reviews,
     workspace,
@@ -95,8 +97,24 @@ urlpatterns = [
     ),
     path("referrals/<str:reference>/contribution/", referrals.contribution, name="contribution"),
     path("clocks/", clocks.clock_board, name="clock-board"),
-    # Reviews: the list, and each review's workspace, one URL per tab.
-    path("reviews/", reviews.review_list, name="review-list"),
+    # /reviews/ is the partnership's public area (its published reviews) for everyone but its
+    # signed-in people, who get their review list there; the public list is always at
+    # /reviews/published/. Public pages are named by UUID, review workspaces by reference.
+    path("reviews/", public_reviews.reviews_index, name="review-list"),
+    path("reviews/published/", public_reviews.published_list, name="public-reviews"),
+    path("reviews/copies/<str:token>/", public_reviews.copy_link, name="public-copy-link"),
+    path("reviews/<uuid:publication_uuid>/", public_reviews.public_review, name="public-review"),
+    path(
+        "reviews/<uuid:publication_uuid>/documents/<uuid:document_uuid>/",
+        public_reviews.public_document,
+        name="public-review-document",
+    ),
+    path(
+        "reviews/<uuid:publication_uuid>/request-a-copy/",
+        public_reviews.request_copy,
+        name="public-review-request",
+    ),
+    # Reviews: each review's workspace, one URL per tab.
     path("reviews/<str:reference>/", reviews.overview, name="review"),
     path("reviews/<str:reference>/stage/", reviews.stage_move, name="review-stage"),
     path(
@@ -200,6 +218,64 @@ urlpatterns = [
         "actions/<uuid:action_uuid>/updates/<uuid:update_uuid>/evidence/",
         actions.evidence_download,
         name="action-evidence",
+    ),
+    # Publications: the list, each publication's page and what it posts to, requests for copies.
+    path("publications/", publications.publication_list, name="publication-list"),
+    path("publications/new/", publications.publication_start, name="publication-start"),
+    path("publications/enter/", publications.publication_enter, name="publication-enter"),
+    path("publications/copy-requests/", publications.copy_requests, name="copy-requests"),
+    path(
+        "publications/copy-requests/<uuid:request_uuid>/",
+        publications.copy_request_decide,
+        name="copy-request",
+    ),
+    path(
+        "publications/<uuid:publication_uuid>/",
+        publications.publication_detail,
+        name="publication",
+    ),
+    *[
+        path(f"publications/<uuid:publication_uuid>/{route}/", view, name=f"publication-{name}")
+        for route, view, name in (
+            ("record", publications.record_update, "record"),
+            ("identifiers", publications.identifier_add, "identifier-add"),
+            ("documents", publications.document_upload, "document-upload"),
+            ("statement", publications.statement_save, "statement"),
+            ("briefing", publications.briefing_save, "briefing"),
+            ("briefing/generate", publications.briefing_generate, "briefing-generate"),
+            ("notice", publications.notice_record, "notice"),
+            ("schedule", publications.schedule, "schedule"),
+            ("unschedule", publications.unschedule, "unschedule"),
+            ("publish", publications.publish, "publish"),
+            ("record-as-published", publications.record_as_published, "as-published"),
+            ("delay", publications.delay, "delay"),
+            ("delay/lift", publications.delay_lift, "lift"),
+            ("not-published", publications.not_published, "not-published"),
+            ("withdraw", publications.withdraw, "withdraw"),
+            ("reopen", publications.reopen, "reopen"),
+            ("keep-online", publications.keep_online, "online"),
+            ("redaction-log", publications.redaction_log, "log"),
+        )
+    ],
+    path(
+        "publications/<uuid:publication_uuid>/identifiers/<uuid:identifier_uuid>/remove/",
+        publications.identifier_remove,
+        name="publication-identifier-remove",
+    ),
+    path(
+        "publications/<uuid:publication_uuid>/documents/<uuid:document_uuid>/",
+        publications.document_download,
+        name="publication-document",
+    ),
+    path(
+        "publications/<uuid:publication_uuid>/gate/<uuid:run_uuid>/",
+        publications.gate_run,
+        name="publication-gate-run",
+    ),
+    path(
+        "publications/<uuid:publication_uuid>/hits/<uuid:hit_uuid>/accept/",
+        publications.gate_hit_accept,
+        name="publication-hit-accept",
     ),
     # An agency's side of a review's information request.
     path(

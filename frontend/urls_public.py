@@ -1,9 +1,12 @@
 from django.urls import path
 
-from frontend.views import platform
+from frontend.views import library, platform
 
 app_name = "platform"
 
 urlpatterns = [
     path("", platform.landing, name="landing"),
+    path("library/", library.library, name="library"),
+    path("library/feed/", library.library_feed, name="library-feed"),
+    path("library/<uuid:entry_uuid>/", library.library_entry, name="library-entry"),
 ]

@@ -1,8 +1,9 @@
-"""The bare platform domain: the public landing page (and, later, the national library)."""
+"""The bare platform domain: the public landing page, the national library and its API."""
 
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("api.urls_library")),
     path("", include("frontend.urls_public")),
 ]
 

@@ -32,7 +32,7 @@ from casework.services import UploadedFile
 from tenants.actors import actor_for_member
 from tenants.models import Membership, Role
 from tenants.workspace.models import AuditEvent
-from tests.conftest import inside, make_member, signed_in_client
+from tests.conftest import api_client, inside, make_member, replay_on, signed_in_client
 from tests.isolation import assert_row_only_in, assert_web_isolated
 
 pytestmark = pytest.mark.django_db
@@ -975,14 +975,22 @@ class TestIsolation:
                 markers=markers,
                 object_page=True,
             )
-        for path in ("/reviews/", "/actions/"):
-            assert_web_isolated(
-                path=path,
-                owner=world.croydon,
-                outsider=world.charlie,
-                outsider_partnership=world.lewisham,
-                markers=markers,
-            )
+        assert_web_isolated(
+            path="/actions/",
+            owner=world.croydon,
+            outsider=world.charlie,
+            outsider_partnership=world.lewisham,
+            markers=markers,
+        )
+        # /reviews/ is also the public area (the published reviews) for anyone not signed in.
+        lewisham_session = signed_in_client(world.charlie, world.lewisham)
+        assert replay_on(lewisham_session, world.croydon).get("/reviews/").status_code == 404
+        for response in (
+            lewisham_session.get("/reviews/"),
+            api_client(world.croydon, None).get("/reviews/"),
+        ):
+            assert response.status_code == 200
+            assert not [marker for marker in markers if marker in body(response)]
         assert_row_only_in("croydon", "casework_review", "reference", ref)
         assert_row_only_in("croydon", "casework_action", "uuid", str(action.uuid))
 

@@ -78,9 +78,7 @@ def _results_context(request, review, filter_form, page: int) -> dict:
 
 
 def _chronology_context(request, review, *, data, page, forms=None, done=None) -> dict:
-    filter_form = ChronologyFilterForm(
-        data or None, agencies=_all_agencies(request, review)
-    )
+    filter_form = ChronologyFilterForm(data or None, agencies=_all_agencies(request, review))
     context = {
         **workspace_context(request, review, "chronology"),
         **_results_context(request, review, filter_form, page),
@@ -245,9 +243,7 @@ def chronology_csv(request, reference):
     """The chronology (as filtered) as CSV, streamed: 5,000 entries start arriving at once."""
     actor = request.actor
     review = selectors.access_review(actor=actor, reference=reference)
-    filter_form = ChronologyFilterForm(
-        request.GET or None, agencies=_all_agencies(request, review)
-    )
+    filter_form = ChronologyFilterForm(request.GET or None, agencies=_all_agencies(request, review))
     lines = selectors.chronology_csv(actor=actor, review=review, **filter_form.filters())
     # The selector audits the export when it starts; start it here, inside the request.
     header = next(lines)
@@ -268,9 +264,7 @@ def chronology_print(request, reference):
     """The chronology (as filtered) on one page for printing: no navigation, no forms."""
     actor = request.actor
     review = selectors.access_review(actor=actor, reference=reference)
-    filter_form = ChronologyFilterForm(
-        request.GET or None, agencies=_all_agencies(request, review)
-    )
+    filter_form = ChronologyFilterForm(request.GET or None, agencies=_all_agencies(request, review))
     chronology = selectors.chronology_page(
         actor=actor, review=review, page=1, page_size=PRINT_LIMIT, **filter_form.filters()
     )

@@ -294,11 +294,7 @@ def _joint_context(request, review, context, forms) -> dict:
         part.may_end = joint_services.may_end_part(actor, part)
         part.is_ours = part.partnership_id == actor.partnership.pk
         if part.may_end:
-            part.end_form = (
-                failed[1]
-                if failed and failed[0] == part.uuid
-                else _end_part_form(part)
-            )
+            part.end_form = failed[1] if failed and failed[0] == part.uuid else _end_part_form(part)
     sign_offs = selectors.sign_offs_of_review(review=review) if grant else {}
     signing = [p for p in parts if p.state == ParticipantState.ACTIVE]
     for part in signing:

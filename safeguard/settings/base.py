@@ -65,10 +65,14 @@ SHARED_APPS = [
     "frontend",
     # Joint-review grants: public, beside casework's tenant tables (DESIGN §3).
     "casework.joint",
+    # The themes vocabulary and the national library index (public); the rest of publishing is
+    # each partnership's (TENANT_APPS).
+    "publishing.library",
 ]
 TENANT_APPS = [
     "tenants.workspace",
     "casework",
+    "publishing",
     "rest_framework_api_key",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -301,6 +305,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.tasks.partnerships_fan_out",
         "schedule": crontab(hour=7, minute=0),
         "args": ["casework.tasks.clock_reminders_send_task"],
+    },
+    # Scheduled publications go out, and those past the retention period become available on
+    # request, early each morning.
+    "publications-daily": {
+        "task": "tenants.tasks.partnerships_fan_out",
+        "schedule": crontab(hour=0, minute=30),
+        "args": ["publishing.tasks.publications_daily_task"],
     },
     "revoke-expired-api-keys": {
         "task": "tenants.tasks.partnerships_fan_out",

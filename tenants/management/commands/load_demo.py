@@ -11,6 +11,8 @@ from django_tenants.utils import tenant_context
 
 from casework.demo import demo_referrals_load
 from casework.joint import demo as joint_demo
+from publishing.demo import demo_publications_load
+from publishing.library.selectors import platform_url
 from tenants.actors import actor_for_platform
 from tenants.models import Role
 from tenants.selectors import partnership_get, partnership_url
@@ -109,6 +111,11 @@ class Command(BaseCommand):
             with tenant_context(croydon):
                 demo_referrals_load(partnership=croydon)
         self._load_joint_reviews()
+        # Each seed review in its lead partnership's schema; joint ones name all their partners.
+        for item in data["partnerships"]:
+            partnership = partnership_get(key=item["key"])
+            with tenant_context(partnership):
+                demo_publications_load(partnership=partnership, reviews=data.get("reviews", []))
         self._print_sign_in(data, password)
 
     def _load_joint_reviews(self):
@@ -152,5 +159,7 @@ class Command(BaseCommand):
             "\nJoint reviews: Croydon leads one with Lewisham (Lewisham's people open it at "
             "/joint-reviews/ on lewisham's host); Kingston's \"Family A\" with Merton is one "
             "of the past."
+            "\nEvery seed review is published: see each partnership's /reviews/ page and the "
+            f"national library at {platform_url('/library/')}."
             "\nAn agency API key: manage.py create_agency_key croydon --agency 'Met Police'"
         )

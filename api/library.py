@@ -1,0 +1,195 @@
+"""``GET /api/v1/library/`` on the bare platform domain, for anyone (no key): the national library
+with the filters of DESIGN §4 (``q``, ``theme``, ``year``, ``type``, ``partnership``) and
+``age_band``, paginated with ``page``. Parse, call the library's selectors, render."""
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.openapi import INVALID
+from publishing.library.models import AgeBand
+from publishing.library.selectors import (
+    PAGE_SIZE,
+    library_query_parse,
+    library_search,
+    partnerships_by_key,
+    platform_url,
+    theme_labels,
+)
+from tenants.selectors import partnership_url
+
+
+def _month(value):
+    return value.strftime("%Y-%m") if value else None
+
+
+class LibraryEntrySerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    title = serializers.CharField()
+    pseudonyms = serializers.ListField(child=serializers.CharField())
+    type = serializers.SerializerMethodField()
+    partnerships = serializers.SerializerMethodField()
+    lead_partnership = serializers.CharField(source="lead_partnership_key")
+    published = serializers.DateField(source="published_on", allow_null=True)
+    published_precision = serializers.CharField(help_text="day, year or unknown")
+    year = serializers.IntegerField(allow_null=True)
+    commissioned = serializers.SerializerMethodField(help_text="Year-month")
+    incident = serializers.SerializerMethodField(help_text="Year-month")
+    summary = serializers.CharField()
+    themes = serializers.SerializerMethodField()
+    age_bands = serializers.ListField(child=serializers.ChoiceField(choices=AgeBand.choices))
+    availability = serializers.CharField(help_text="online, on_request or not_published")
+    summary_only = serializers.BooleanField(help_text="Before 2013: an executive summary only")
+    improvements = serializers.CharField()
+    chair_statements = serializers.SerializerMethodField()
+    documents = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(help_text="The library's page")
+
+    def _partnership_url(self, key, path):
+        partnership = self.context["partnerships"].get(key)
+        return partnership_url(partnership=partnership, path=path) if partnership else None
+
+    def get_type(self, entry) -> dict:
+        return {"key": entry.review_type, "label": entry.review_type_label}
+
+    def get_partnerships(self, entry) -> list[dict]:
+        return [
+            {
+                "key": item["key"],
+                "name": item["name"],
+                "url": self._partnership_url(item["key"], f"/reviews/{entry.uuid}/"),
+            }
+            for item in entry.partnerships
+        ]
+
+    def get_commissioned(self, entry) -> str | None:
+        return _month(entry.commissioned_month)
+
+    def get_incident(self, entry) -> str | None:
+        return _month(entry.incident_month)
+
+    def get_themes(self, entry) -> list[dict]:
+        labels = self.context["labels"]
+        return [{"slug": slug, "label": labels.get(slug, slug)} for slug in entry.themes]
+
+    def get_chair_statements(self, entry) -> list[dict]:
+        return [
+            {
+                "partnership": s.get("partnership_key"),
+                "name": s.get("name"),
+                "role": s.get("role"),
+                "text": s.get("text"),
+            }
+            for s in entry.chair_statements
+        ]
+
+    def get_documents(self, entry) -> list[dict]:
+        online = entry.availability == "online"
+        return [
+            {
+                "id": document["uuid"],
+                "kind": document["kind"],
+                "label": document["label"],
+                "size": document["size"],
+                "content_type": document["content_type"],
+                "url": self._partnership_url(
+                    entry.lead_partnership_key,
+                    f"/reviews/{entry.uuid}/documents/{document['uuid']}/",
+                )
+                if online
+                else None,
+            }
+            for document in entry.documents
+        ]
+
+    def get_url(self, entry) -> str:
+        return platform_url(f"/library/{entry.uuid}/")
+
+
+FACET = inline_serializer(
+    "LibraryFacetValue",
+    fields={
+        "value": serializers.CharField(),
+        "label": serializers.CharField(),
+        "count": serializers.IntegerField(),
+        "selected": serializers.BooleanField(),
+    },
+    many=True,
+)
+
+
+class LibraryListApi(APIView):
+    authentication_classes = []
+    permission_classes = []
+
+    class OutputSerializer(serializers.Serializer):
+        count = serializers.IntegerField()
+        next = serializers.URLField(allow_null=True)
+        previous = serializers.URLField(allow_null=True)
+        results = LibraryEntrySerializer(many=True)
+        facets = inline_serializer(
+            "LibraryFacets",
+            fields={
+                "theme": FACET,
+                "year": FACET,
+                "type": FACET,
+                "partnership": FACET,
+                "age_band": FACET,
+            },
+        )
+
+    @extend_schema(
+        operation_id="library_list",
+        summary="Search the national case review library",
+        description=(
+            "Every partnership's published reviews: the anonymised public record only. "
+            "Ranked by relevance with `q` (PostgreSQL full-text search in English: words, "
+            '"phrases", -exclusions, OR), newest first without. `facets` counts each filter\'s '
+            "values under the other filters. Unknown parameters or values are a 400."
+        ),
+        auth=[],
+        parameters=[
+            OpenApiParameter("q", str, description="Words to search for (up to 200 characters)"),
+            OpenApiParameter("theme", str, description="A theme's slug, e.g. neglect"),
+            OpenApiParameter("year", int, description="Year published"),
+            OpenApiParameter("type", str, description="Review type, e.g. serious_case_review"),
+            OpenApiParameter("partnership", str, description="A partnership's key, e.g. croydon"),
+            OpenApiParameter("age_band", str, enum=AgeBand.values, description="Child's age"),
+            OpenApiParameter("page", int),
+        ],
+        responses={200: OutputSerializer, **INVALID},
+    )
+    def get(self, request):
+        query = library_query_parse(request.query_params)
+        result = library_search(query=query, page_size=PAGE_SIZE)
+        keys = {key for entry in result.entries for key in entry.partnership_keys}
+        context = {"partnerships": partnerships_by_key(keys=keys), "labels": theme_labels()}
+        base = request.build_absolute_uri(reverse("library-api"))
+
+        def page_url(page):
+            params = {**query.params(), "page": page}
+            return f"{base}?{urlencode(params)}"
+
+        data = {
+            "count": result.total,
+            "next": page_url(result.query.page + 1) if result.query.page < result.pages else None,
+            "previous": page_url(result.query.page - 1) if result.query.page > 1 else None,
+            "results": LibraryEntrySerializer(result.entries, many=True, context=context).data,
+            "facets": {
+                name: [
+                    {
+                        "value": value.value,
+                        "label": value.label,
+                        "count": value.count,
+                        "selected": value.selected,
+                    }
+                    for value in values
+                ]
+                for name, values in result.facets.items()
+            },
+        }
+        return Response(data)

@@ -1,0 +1,30 @@
+"""The bare platform domain's API: the national library, its OpenAPI schema and docs."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from api.library import LibraryListApi
+
+urlpatterns = [
+    path("api/v1/library/", LibraryListApi.as_view(), name="library-api"),
+    path(
+        "api/v1/schema/",
+        SpectacularAPIView.as_view(
+            urlconf="api.urls_library",
+            authentication_classes=[],
+            permission_classes=[],
+            custom_settings={
+                "TITLE": "Safeguard national library API",
+                "DESCRIPTION": "Published case reviews of every partnership. No key needed.",
+            },
+        ),
+        name="library-schema",
+    ),
+    path(
+        "api/v1/docs/",
+        SpectacularSwaggerView.as_view(
+            url_name="library-schema", authentication_classes=[], permission_classes=[]
+        ),
+        name="library-docs",
+    ),
+]

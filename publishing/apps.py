@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class PublishingConfig(AppConfig):
+    """Publication, in each partnership's own schema: the public record, its documents, the
+    anonymisation gate's runs and hits (the redaction log), chair's statements, briefing notes
+    and requests for copies."""
+
+    name = "publishing"
+    verbose_name = "Publishing: publications, the anonymisation gate, requests for copies"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,27 @@
+"""Tasks take identifiers, never personal data, and call a service."""
+
+from celery import shared_task
+
+from publishing.services import gate_run_execute, publications_daily, schema_partnership
+from safeguard.celery import PartnershipTask
+from tenants.actors import actor_for_platform
+
+
+@shared_task(base=PartnershipTask, bind=True)
+def gate_run_task(self, run_uuid: str) -> str:
+    """The anonymisation gate on one document (or on the public record). Safe to run twice."""
+    actor = actor_for_platform(
+        partnership=schema_partnership(), label="anonymisation gate", request_id=self.request.id
+    )
+    run = gate_run_execute(run_uuid=run_uuid, actor=actor)
+    return run.outcome if run is not None else "missing"
+
+
+@shared_task(base=PartnershipTask, bind=True)
+def publications_daily_task(self) -> dict:
+    """Daily, per partnership: publish what is scheduled, and make available on request what
+    has been online for the partnership's retention period."""
+    actor = actor_for_platform(
+        partnership=schema_partnership(), label="daily publications", request_id=self.request.id
+    )
+    return publications_daily(actor=actor)
