@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from casework.joint import selectors as joint_selectors
 from casework.models import ContributionRequest, InformationResponse, Review
 from casework.review_types import REVIEW_TYPES
 from casework.services import UploadedFile, _sniff
@@ -158,14 +159,39 @@ def _require_preparer(actor: Actor, publication: Publication) -> None:
 
 
 def publication_partnerships(*, review: Review | None, owner: Partnership) -> list[dict]:
-    """The partnerships a publication of ``review`` names, lead first: every participant of a
-    joint review appears on its own public page.
+    """The partnerships a publication of ``review`` names, lead first: every partnership that
+    took part in a joint review (DESIGN §3) appears on its own public page and in the library."""
+    if review is None:
+        return [{"key": owner.key, "name": owner.name}]
+    return [{"key": p.key, "name": p.name} for p in joint_selectors.review_partnerships(review)]
 
-    Until joint reviews are merged this is the owner alone. Wire it to
-    ``casework.joint.selectors.review_partnerships(review)`` (lead first) at merge:
-    ``[{"key": p.key, "name": p.name} for p in review_partnerships(review)]``.
-    """
-    return [{"key": owner.key, "name": owner.name}]
+
+def _participants_statements(publication: Publication, review: Review) -> None:
+    """A joint review's participants' chairs write their statements when they sign the report
+    off (through the door, in the lead's schema); the publication starts with them. Each goes
+    through the gate with the rest of the public record."""
+    named = {p["key"]: p["name"] for p in publication.partnerships}
+    sign_offs = [
+        s for s in review.partnership_sign_offs.exclude(statement="") if s.partnership_key in named
+    ]
+    people = {
+        user.email: user.full_name
+        for user in User.objects.filter(email__in=[s.signed_off_by for s in sign_offs])
+    }
+    ChairStatement.objects.bulk_create(
+        ChairStatement(
+            publication=publication,
+            partnership_key=sign_off.partnership_key,
+            partnership_name=named[sign_off.partnership_key],
+            # The chair's name as published, never their email address.
+            chair_name=people.get(sign_off.signed_off_by) or "The chair",
+            chair_role="Chair",
+            text=sign_off.statement,
+            written_by=sign_off.signed_off_by,
+            written_at=sign_off.signed_off_at,
+        )
+        for sign_off in sign_offs
+    )
 
 
 def _check_partnerships(owner: Partnership, partnerships: list[dict]) -> list[dict]:
@@ -246,6 +272,7 @@ def publication_create(*, actor: Actor, review: Review) -> Publication:
             partnerships=publication_partnerships(review=review, owner=actor.partnership),
             created_by=actor.label,
         )
+        _participants_statements(publication, review)
         _audit(actor, publication, "publication.created", review=review.reference)
         _record_check_request(actor, publication)
     return publication

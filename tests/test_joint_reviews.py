@@ -23,9 +23,10 @@ from casework.joint.models import (
     ParticipantPermission,
     ParticipantState,
 )
-from casework.models import Action, ChronologyEntry, PartnershipSignOff
+from casework.models import Action, ChronologyEntry, PartnershipSignOff, Review
 from casework.review_services import EntryInput
 from casework.services import UploadedFile, today
+from publishing.services import publication_create
 from tenants.workspace.models import Agency, AuditEvent
 from tenants.workspace.selectors import agency_list
 from tests.conftest import inside
@@ -721,6 +722,47 @@ def test_sign_off_needs_every_participants_chair(joint):
 
 
 # --- The publication hook ----------------------------------------------------------------------
+
+
+def test_a_joint_publication_names_every_partnership_and_carries_their_chairs_statements(joint):
+    joint.joined()
+    with inside(joint.croydon):
+        alice = joint.actor("alice")
+        services.recommendation_add(actor=alice, review=joint.review, text="R", to_partnership=True)
+        services.review_document_upload(
+            actor=alice,
+            review=joint.review,
+            title="Draft report",
+            kind="draft_report",
+            upload=UploadedFile("draft.pdf", PDF),
+        )
+
+    def sign(passage):
+        review = selectors.access_review(actor=passage.actor, reference=passage.review_reference)
+        services.review_chair_sign_off(
+            actor=passage.actor, review=review, statement="Lewisham accepts the findings."
+        )
+
+    joint.through("nina", sign)
+    with inside(joint.croydon):
+        Review.objects.filter(pk=joint.review.pk).update(stage="completed")
+        review = Review.objects.get(pk=joint.review.pk)
+        publication = publication_create(actor=joint.actor("alice"), review=review)
+        assert [p["key"] for p in publication.partnerships] == ["croydon", "lewisham"]
+        (statement,) = publication.chair_statements.all()
+        assert (statement.partnership_key, statement.text) == (
+            "lewisham",
+            "Lewisham accepts the findings.",
+        )
+        assert statement.chair_name == joint.nina.full_name
+        assert "@" not in statement.chair_name
+    # A review no one else took part in names its own partnership alone.
+    with inside(joint.croydon):
+        Review.objects.filter(pk=joint.other_review.pk).update(stage="completed")
+        other = publication_create(
+            actor=joint.actor("alice"), review=Review.objects.get(pk=joint.other_review.pk)
+        )
+        assert [p["key"] for p in other.partnerships] == ["croydon"]
 
 
 def test_review_partnerships_names_the_lead_then_who_took_part(joint):
