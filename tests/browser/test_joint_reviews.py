@@ -3,8 +3,11 @@ partnership's host: Sutton's business manager invites Bromley; Bromley's chair a
 bromley's host and signs the report off for Bromley with a statement; a Bromley review group
 member opens the joint review from bromley's host, sees Sutton's chronology, adds an entry from
 Bromley's own agency (htmx, inline) and an action that agency owns, and finds it in Bromley's
-own action tracker; Sutton sees Bromley's entry, then ends the joint review — and the next htmx
-request of Bromley's page, still open, gets a 404. Every page is checked with axe."""
+own action tracker; Sutton's business manager adds Sutton's entry and an action its police owns
+from sutton's host, each side sees the other's part (and Bromley never Sutton's other review),
+each tracks its own actions; Sutton's chair signs off for the lead, sees Bromley's entry, then
+ends the joint review — and the next htmx request of Bromley's page, still open, gets a 404.
+Every page is checked with axe."""
 
 import datetime
 import re
@@ -18,12 +21,17 @@ from casework.joint.models import JointReviewGrant
 from casework.services import UploadedFile, today
 from tenants.actors import actor_for_member
 from tenants.models import Membership, Role
-from tests.browser.conftest import check_accessibility, enter_code, sign_in
+from tests.browser.conftest import check_accessibility, enter_code, sign_in, sign_out
 from tests.conftest import inside, make_agency, make_member, totp_code
 
 TITLE = "Child V: joint practice review across Sutton and Bromley"
 SUTTON_ENTRY = "Health visitor's new birth visit in Sutton"
 BROMLEY_ENTRY = "Bromley's duty team closed the referral before the move"
+SUTTON_LIVE_ENTRY = "Sutton police shared the domestic abuse notification with the school"
+SUTTON_ACTION = "Sutton Police flag a family's move out of the borough to the receiving area"
+BROMLEY_ACTION = "Bromley sends a transfer-in letter within 5 days"
+SUTTON_ONLY = "Child U: Sutton's own learning review"
+SUTTON_CHAIR = "sian.chair@sutton.example"
 PDF = b"%PDF-1.7\n% draft report\n%%EOF\n"
 CHAIR = "chloe.chair@bromley.example"
 MEMBER = "rory.member@bromley.example"
@@ -72,10 +80,16 @@ def joint_journey(browser_world, django_db_blocker):
                 upload=UploadedFile("draft.pdf", PDF),
             )
             reference = review.reference
+            sutton_only = review_services.thematic_review_commission(
+                actor=actor, title=SUTTON_ONLY, commissioned_on=today()
+            )
+        sutton_chair = make_member(sutton, SUTTON_CHAIR, Role.CHAIR)
         devices = {
             "chair": TOTPDevice.objects.get(user=chair, confirmed=True),
             "member": TOTPDevice.objects.get(user=member, confirmed=True),
+            "sutton_chair": TOTPDevice.objects.get(user=sutton_chair, confirmed=True),
         }
+        devices["sutton_only"] = sutton_only.uuid
     yield reference, devices
     with django_db_blocker.unblock():
         JointReviewGrant.objects.filter(lead=sutton).delete()
@@ -200,7 +214,7 @@ def test_sutton_and_bromley_hold_a_review_together_until_sutton_ends_it(
     _tab(member_page, "Action plan")
     plan = member_page.locator("#plan")
     plan.get_by_label("Recommendation", exact=True).select_option(label="Recommendation 1")
-    plan.get_by_label("Action", exact=True).fill("Bromley sends a transfer-in letter within 5 days")
+    plan.get_by_label("Action", exact=True).fill(BROMLEY_ACTION)
     plan.get_by_label("Owner").select_option(label="Bromley Children's Services (Bromley)")
     plan.get_by_label("Due date").fill((today() + datetime.timedelta(days=60)).isoformat())
     _htmx_post(member_page, plan.get_by_role("button", name="Add the action"), "/actions/new/")
@@ -209,16 +223,65 @@ def test_sutton_and_bromley_hold_a_review_together_until_sutton_ends_it(
     member_page.get_by_role("navigation", name="Menu").get_by_role("link", name="Actions").click()
     expect(member_page.locator("#joint-actions")).to_contain_text("transfer-in letter")
     check_accessibility(member_page, "joint: Bromley's own tracker")
-    member_page.go_back()
-    _tab(member_page, "Chronology")  # left open while Sutton ends the joint review
+    # Nothing else of Sutton's: its own review is not listed, nor reachable through the door.
+    member_page.goto(world.url("bromley", "/joint-reviews/"))
+    expect(member_page.locator("main")).not_to_contain_text(SUTTON_ONLY)
+    member_page.goto(world.url("bromley", f"/joint-reviews/{devices['sutton_only']}/"))
+    expect(member_page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    assert SUTTON_ONLY not in member_page.content()
 
-    # --- Sutton sees Bromley's part, then ends the joint review ------------------------------
+    # --- Sutton adds its part from sutton's host and sees Bromley's --------------------------
     page.goto(world.url("sutton", f"/reviews/{reference}/chronology/"))
     expect(page.locator("#chronology")).to_contain_text(BROMLEY_ENTRY)
     expect(page.locator("#chronology")).to_contain_text("Bromley Children's Services (Bromley)")
     check_accessibility(page, "joint: Sutton's chronology with Bromley's entry")
+    add = page.locator("#add")
+    add.get_by_text("Add an entry").click()
+    add.get_by_label("Date", exact=True).fill((today() - datetime.timedelta(days=45)).isoformat())
+    add.get_by_label("Agency", exact=True).select_option(label=world.sutton_agency_name)
+    add.get_by_label("What happened").fill(SUTTON_LIVE_ENTRY)
+    add.get_by_label("Who", exact=True).fill("police officer")
+    _htmx_post(page, add.get_by_role("button", name="Add the entry"), "/chronology/entries/")
+    expect(page.locator("#chronology")).to_contain_text(SUTTON_LIVE_ENTRY)
+    check_accessibility(page, "joint: Sutton's entry added")
+    _tab(page, "Action plan")
+    expect(page.locator("#recommendation-1")).to_contain_text(BROMLEY_ACTION)
+    plan = page.locator("#plan")
+    plan.get_by_label("Recommendation", exact=True).select_option(label="Recommendation 1")
+    plan.get_by_label("Action", exact=True).fill(SUTTON_ACTION)
+    plan.get_by_label("Owner").select_option(label=world.sutton_agency_name)
+    plan.get_by_label("Due date").fill((today() + datetime.timedelta(days=45)).isoformat())
+    _htmx_post(page, plan.get_by_role("button", name="Add the action"), "/actions/new/")
+    expect(page.locator("#recommendation-1")).to_contain_text("move out of the borough")
+    check_accessibility(page, "joint: Sutton's action added")
+    # The lead tracks every action of the review, its own with the participant's.
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Actions").click()
+    expect(page.locator("main")).to_contain_text(SUTTON_ACTION)
+    check_accessibility(page, "joint: Sutton's tracker")
+
+    # --- Bromley sees Sutton's new entry; its tracker holds its own action only ---------------
+    member_page.goto(world.url("bromley", "/actions/"))
+    expect(member_page.locator("#joint-actions")).to_contain_text(BROMLEY_ACTION)
+    expect(member_page.locator("main")).not_to_contain_text(SUTTON_ACTION)
+    member_page.goto(world.url("bromley", "/joint-reviews/"))
+    member_page.locator("#joint-reviews").get_by_role("link", name=reference).click()
+    _tab(member_page, "Chronology")  # left open while Sutton ends the joint review
+    expect(member_page.locator("#chronology")).to_contain_text(SUTTON_LIVE_ENTRY)
+
+    # --- Sutton's chair signs off for the lead and ends the joint review ---------------------
+    sign_out(page)
+    sign_in(page, world.url("sutton"), SUTTON_CHAIR)
+    enter_code(page, totp_code(devices["sutton_chair"]))
     page.goto(world.url("sutton", f"/reviews/{reference}/"))
     expect(page.locator("#sign-offs [data-sign-off='bromley']")).to_contain_text(CHAIR)
+    expect(page.locator("#sign-offs [data-sign-off='sutton']")).to_contain_text("Not yet")
+    _htmx_post(
+        page,
+        page.locator("#sign_off").get_by_role("button", name="Sign the report off"),
+        "/sign-off/",
+    )
+    expect(page.locator("#sign-offs [data-sign-off='sutton']")).to_contain_text(SUTTON_CHAIR)
+    check_accessibility(page, "joint: both chairs signed off")
     joint = page.locator("#joint")
     joint.locator(".govuk-details__summary", has_text="End the joint review").click()
     joint.get_by_label("Why does it end?").fill("Bromley's part is complete.")
