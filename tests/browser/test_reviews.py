@@ -1,20 +1,25 @@
-"""A review's journey in the browser: the business manager appoints a lead reviewer (a conflicted
-one is blocked), asks an agency for information that the agency's user answers on the web, adds a
-chronology entry inline with htmx, a recommendation and an action; the agency's user posts
-progress with evidence and the business manager (the review group) verifies it. The manager and
-the agency user each have a browser of their own. Every page is checked with axe."""
+"""A review's journey in the browser, from the chair's decision to review a referral: the business
+manager appoints a lead reviewer (a conflicted one is blocked), asks two agencies for
+information — one answers on the web, the other's system through the API — adds a chronology
+entry inline with htmx, a finding it supports, a recommendation and an action; the agency's user
+posts progress with evidence and the business manager (the review group) verifies it. The
+manager and the agency user each have a browser of their own. Every page is checked with axe."""
 
 import datetime
+import json
 import re
+import urllib.request
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from casework import review_services
+from casework import services as casework_services
 from casework.models import ActionStatus, ActionUpdate, Review
 from casework.services import today
-from tenants.actors import actor_for_member
+from tenants.actors import actor_for_member, actor_for_platform
 from tenants.models import Membership, Role, User
+from tenants.workspace.services import api_key_issue
 from tests.browser.conftest import check_accessibility, enter_code, sign_in
 from tests.conftest import inside, make_agency, make_member, totp_code
 
@@ -22,6 +27,7 @@ REVIEW_TITLE = "Adolescents at risk of exploitation: thematic review"
 CONFLICTED = ("connie.conflicted@sutton.example", "Connie Conflicted")
 INDEPENDENT = ("ivy.independent@sutton.example", "Ivy Independent")
 OTHER_AGENCY = "Sutton Health Visiting"
+CHAIR_EMAIL = "cleo.chair@sutton.example"
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 
@@ -31,10 +37,10 @@ def sutton_review(browser_world, django_db_blocker):
     declared affiliations: one worked for the police until last year. Committed for the module;
     the casework goes when browser_world drops Sutton's schema, the people here."""
     sutton = browser_world.sutton
-    emails = [CONFLICTED[0], INDEPENDENT[0]]
+    emails = [CONFLICTED[0], INDEPENDENT[0], CHAIR_EMAIL]
     with django_db_blocker.unblock():
         police = make_agency(sutton, browser_world.sutton_agency_name)
-        make_agency(sutton, OTHER_AGENCY)
+        health = make_agency(sutton, OTHER_AGENCY)
         manager = Membership.objects.select_related("user", "partnership").get(
             user=browser_world.new_manager, partnership=sutton
         )
@@ -43,13 +49,46 @@ def sutton_review(browser_world, django_db_blocker):
             user = make_member(sutton, email, Role.LEAD_REVIEWER)
             User.objects.filter(pk=user.pk).update(full_name=name)
             reviewers.append(user)
+        chair = make_member(sutton, CHAIR_EMAIL, Role.CHAIR)
+        referrer = Membership.objects.select_related("user", "partnership").get(
+            user=browser_world.agency_user, partnership=sutton
+        )
         with inside(sutton):
             actor = actor_for_member(membership=manager)
-            review = review_services.thematic_review_commission(
-                actor=actor,
-                title=REVIEW_TITLE,
-                commissioned_on=today(),
-                agencies=[police],
+            # The referral the chair decided to review (the referrals journey shows those steps).
+            referral = casework_services.referral_create(
+                actor=actor_for_member(membership=referrer),
+                incident_date=today() - datetime.timedelta(days=40),
+                aware_date=today() - datetime.timedelta(days=38),
+                harm="serious_harm",
+                abuse_or_neglect="suspected",
+                children=[
+                    casework_services.ChildInput(
+                        given_name="Tayo",
+                        family_name="Adeyemi",
+                        date_of_birth=today().replace(year=today().year - 15),
+                        sex="male",
+                    )
+                ],
+                summary="Missing for three days; found injured.",
+                agencies_involved=[OTHER_AGENCY],
+            )
+            casework_services.decision_record(
+                actor=actor_for_member(
+                    membership=Membership.objects.select_related("user", "partnership").get(
+                        user=chair, partnership=sutton
+                    )
+                ),
+                referral=referral,
+                outcome="lcspr",
+                rationale="Serious harm; abuse suspected; learning about missing episodes.",
+                decided_on=today() - datetime.timedelta(days=10),
+            )
+            review = Review.objects.get(referral=referral)
+            _, api_key = api_key_issue(
+                actor=actor_for_platform(partnership=sutton, label="test"),
+                agency=health,
+                name="health visiting system",
             )
             affiliations = {
                 CONFLICTED[0]: [
@@ -74,7 +113,7 @@ def sutton_review(browser_world, django_db_blocker):
                     affiliations=affiliations[email],
                 )
             reference = review.reference
-    yield reference
+    yield reference, api_key
     with django_db_blocker.unblock():
         with inside(sutton):
             for update in ActionUpdate.objects.exclude(evidence=""):
@@ -114,6 +153,22 @@ def _htmx_post(page: Page, button, path_end: str):
     return response
 
 
+def _api(world, key: str, method: str, path: str, body: dict | None = None) -> dict:
+    """An agency's system calling the live server (urllib does not resolve *.localhost)."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{world.port}{path}",
+        method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={
+            "Host": f"sutton.localhost:{world.port}",
+            "Authorization": f"Api-Key {key}",
+            "Content-Type": "application/json",
+        },
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
 def _tab(page: Page, name: str) -> None:
     tabs = page.get_by_role("navigation", name="Review sections")
     tabs.get_by_role("link", name=name, exact=True).click()
@@ -126,7 +181,7 @@ def test_a_review_from_appointment_to_a_verified_action(
     page, agency_page, browser_world, sutton_manager, sutton_review, django_db_blocker
 ):
     world = browser_world
-    reference = sutton_review
+    reference, api_key = sutton_review
     police = world.sutton_agency_name
 
     # --- The business manager appoints a lead reviewer ------------------------------------------
@@ -195,6 +250,28 @@ def test_a_review_from_appointment_to_a_verified_action(
     page.reload()
     expect(requests.locator("#information-requests tbody tr")).to_contain_text(["Answered"])
 
+    # --- Information from health visiting, answered by its system through the API -------------
+    requests.get_by_label("Agency", exact=True).select_option(label=OTHER_AGENCY)
+    requests.get_by_label("A single-agency report").check()
+    _htmx_post(page, requests.get_by_role("button", name="Send the request"), "/information/new/")
+    expect(requests.locator("#information-requests tbody tr")).to_have_count(2)
+    listed = _api(world, api_key, "GET", "/api/v1/information-requests/")
+    (asked,) = listed["results"]
+    assert asked["review"]["reference"] == reference
+    answer = _api(
+        world,
+        api_key,
+        "POST",
+        f"/api/v1/information-requests/{asked['id']}/responses/",
+        {"text": "Single-agency report: eleven contacts, two missed appointments."},
+    )
+    assert answer["id"]
+    page.reload()
+    expect(requests.locator("#information-requests tbody tr")).to_contain_text(
+        ["Answered", "Answered"]
+    )
+    check_accessibility(page, "review: both requests answered")
+
     # --- The chronology: an entry added inline with htmx ---------------------------------------
     _tab(page, "Chronology")
     check_accessibility(page, "review: chronology, empty")
@@ -230,8 +307,17 @@ def test_a_review_from_appointment_to_a_verified_action(
     check_accessibility(page, "review: chronology, printable page")
     page.go_back()
 
-    # --- A recommendation, then an action owned by the police ---------------------------------
+    # --- A finding the entry supports, a recommendation, then an action owned by the police ---
     _tab(page, "Findings and recommendations")
+    findings = page.locator("#findings")
+    findings.get_by_label("Finding", exact=True).fill(
+        "Return interviews were not held, so the pattern of missing episodes went unseen."
+    )
+    findings.get_by_label(re.compile("return interview held late")).check()
+    _htmx_post(page, findings.get_by_role("button", name="Add the finding"), "/findings/new/")
+    expect(page.locator("#finding-1")).to_contain_text("pattern of missing episodes")
+    expect(page.locator("#finding-1")).to_contain_text("return interview held late")
+    check_accessibility(page, "review: finding added")
     recommendations = page.locator("#recommendations")
     recommendations.get_by_label("Recommendation", exact=True).fill(
         "Return interviews are held within 72 hours of every missing episode."
