@@ -198,7 +198,9 @@ def _pdfium_properties(document) -> str:
     return "\n".join(values)
 
 
-def _extract_pdf(content: bytes, progress: Callable[[int, int], None]) -> Extraction:
+def _extract_pdf(
+    content: bytes, progress: Callable[[int, int], None], max_pages: int | None
+) -> Extraction:
     """The text of a PDF, read by PDFium (~10 ms a page; pypdf, in Python, took ~100). PDFium is
     C code reading an untrusted file: it runs only here, in the gate's Celery task; the file is
     one that passed ``inspect`` at upload (at most 25 MB), and every document and page opened is
@@ -220,6 +222,8 @@ def _extract_pdf(content: bytes, progress: Callable[[int, int], None]) -> Extrac
             pages = len(document)
             if pages <= 0:
                 raise UnreadableDocument("it has no pages")
+            if max_pages is not None and pages > max_pages:
+                raise UnreadableDocument(f"it has more than {max_pages} pages")
             result = Extraction(pages=pages)
             for number in range(1, pages + 1):
                 text, pictures = _pdfium_page(document, number - 1)
@@ -287,12 +291,17 @@ def _extract_docx(content: bytes, progress: Callable[[int, int], None]) -> Extra
 
 
 def extract(
-    content: bytes, content_type: str, progress: Callable[[int, int], None] | None = None
+    content: bytes,
+    content_type: str,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    max_pages: int | None = None,
 ) -> Extraction:
-    """The document's text, page by page (PDF) or part by part (Word), and its properties."""
+    """The document's text, page by page (PDF) or part by part (Word), and its properties. A
+    PDF with more than ``max_pages`` pages is refused."""
     progress = progress or (lambda done, total: None)
     if content_type == PDF:
-        return _extract_pdf(content, progress)
+        return _extract_pdf(content, progress, max_pages)
     if content_type == DOCX:
         return _extract_docx(content, progress)
     raise UnreadableDocument("it is not a PDF or a Word (.docx) document")

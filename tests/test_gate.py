@@ -284,6 +284,11 @@ class TestReadingDocuments:
         with pytest.raises(gate.UnreadableDocument, match="not a readable PDF"):
             gate.extract(content, gate.PDF)
 
+    def test_a_pdf_with_more_pages_than_allowed_is_not_read(self):
+        with pytest.raises(gate.UnreadableDocument, match="more than 2 pages"):
+            gate.extract(pdf("one", "two", "three"), gate.PDF, max_pages=2)
+        assert gate.extract(pdf("one", "two"), gate.PDF, max_pages=2).pages == 2
+
     def test_a_page_that_cannot_be_read_is_unreadable(self):
         # A page tree whose first page is not a page: pypdf counts one page, PDFium two, and
         # cannot load the first.
