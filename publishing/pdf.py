@@ -1,5 +1,6 @@
 """A small real PDF writer for placeholder documents (the demo's) and tests: Helvetica text on
-A4 pages, which any reader, and the gate's pypdf, reads back. Not for published reports."""
+A4 pages, which any reader (pypdf at upload, PDFium in the gate) reads back. Not for published
+reports."""
 
 
 def _pdf_string(text: str) -> bytes:
@@ -21,7 +22,7 @@ def _wrap(line: str, width: int = 88) -> list[str]:
 
 def placeholder_pdf(pages: list[list[str]]) -> bytes:
     """A small real PDF (Helvetica, A4) with the given lines of text on each page, which any
-    reader (and pypdf) reads back."""
+    reader reads back."""
     objects: list[bytes] = []
     font_id = 3
     page_ids = []

@@ -750,6 +750,7 @@ def gate_run_execute(*, run_uuid: str, actor: Actor) -> GateRun | None:
                     content,
                     document.content_type,
                     progress=lambda done, total: _progress(run, done, total),
+                    max_pages=DOCUMENT_MAX_PAGES,
                 )
             except gate.UnreadableDocument as error:
                 outcome, message = GateOutcome.UNREADABLE, f"{error}."

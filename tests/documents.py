@@ -34,12 +34,28 @@ def scanned_pdf() -> bytes:
     return HTML(string=f'<img src="data:image/png;base64,{data}" width="300">').write_pdf()
 
 
-def encrypted_pdf() -> bytes:
+def typeset_pdf(*pages: str, width: str = "auto") -> bytes:
+    """A PDF typeset by WeasyPrint, as most reports are made: one page per argument (HTML), in a
+    column ``width`` wide, so that words break over lines where a test needs them to."""
+    from weasyprint import HTML
+
+    body = "".join(
+        f'<section style="break-after: page; width: {width}">{page}</section>' for page in pages
+    )
+    style = "@page { size: A5; margin: 15mm } body { font-family: serif; font-size: 11pt }"
+    return HTML(
+        string=f"<html lang=en><style>{style}</style><body>{body}</body></html>"
+    ).write_pdf()
+
+
+def encrypted_pdf(password: str = "secret") -> bytes:
+    """An encrypted PDF that needs ``password`` to open it; with an empty one, a PDF with only an
+    owner's password, which any reader opens but which is encrypted all the same."""
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(pdf("A report."))))
-    writer.encrypt("secret")
+    writer.encrypt(user_password=password, owner_password="owner")
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()

@@ -14,6 +14,7 @@ from pypdf import PdfWriter
 
 from publishing import gate
 from publishing.pdf import placeholder_pdf
+from tests.documents import encrypted_pdf, pdf, typeset_pdf
 
 CHILD = gate.Identifier("Amara Okafor", "person", "A child's name")
 DOB = gate.Identifier("2012-03-14", "date_of_birth", "A child's date of birth")
@@ -272,6 +273,54 @@ class TestReadingDocuments:
         extraction = gate.extract(scanned_pdf(), gate.PDF)
         assert extraction.unreadable == ["page 1"]
 
+    def test_a_pdf_that_needs_a_password_or_only_has_an_owner_s_cannot_be_read(self):
+        # Refused at upload; the gate's own reading refuses it too.
+        for content in (encrypted_pdf("secret"), encrypted_pdf("")):
+            with pytest.raises(gate.UnreadableDocument, match="encrypted"):
+                gate.extract(content, gate.PDF)
+
+    @pytest.mark.parametrize("content", [b"%PDF-1.7\nthis is not really a pdf", b"", b"hello"])
+    def test_a_file_that_is_not_a_pdf_cannot_be_read(self, content):
+        with pytest.raises(gate.UnreadableDocument, match="not a readable PDF"):
+            gate.extract(content, gate.PDF)
+
+    def test_a_pdf_with_more_pages_than_allowed_is_not_read(self):
+        with pytest.raises(gate.UnreadableDocument, match="more than 2 pages"):
+            gate.extract(pdf("one", "two", "three"), gate.PDF, max_pages=2)
+        assert gate.extract(pdf("one", "two"), gate.PDF, max_pages=2).pages == 2
+
+    def test_a_page_that_cannot_be_read_is_unreadable(self):
+        # A page tree whose first page is not a page: pypdf counts one page, PDFium two, and
+        # cannot load the first.
+        content = pdf("page one", "page two").replace(b"/Type /Page ", b"/Type /Pagx ", 1)
+        extraction = gate.extract(content, gate.PDF)
+        assert extraction.unreadable == ["page 1"]
+        assert extraction.text == "page two"
+
+    def test_each_page_is_closed_before_the_next_and_the_file_at_the_end(self, monkeypatch):
+        import pypdfium2 as pdfium
+
+        made = []
+        for kind in (pdfium.PdfDocument, pdfium.PdfPage, pdfium.PdfTextPage):
+
+            def init(self, *args, _original=kind.__init__, **kwargs):
+                _original(self, *args, **kwargs)
+                made.append(self)
+
+            monkeypatch.setattr(kind, "__init__", init)
+        open_pages = []
+
+        def progress(done, total):
+            pages = [o for o in made if o.raw and not isinstance(o, pdfium.PdfDocument)]
+            open_pages.append(len(pages))
+
+        gate.extract(pdf("one", "two", "three"), gate.PDF, progress)
+        with pytest.raises(gate.UnreadableDocument):
+            gate.extract(encrypted_pdf(""), gate.PDF)
+        assert open_pages == [0, 0, 0]
+        assert len(made) == 8  # two files, three pages with a text page each
+        assert all(not o.raw for o in made)
+
     def test_a_word_document_is_read_with_its_tables_headers_and_properties(self):
         document = docx.Document()
         document.add_paragraph("The review found nothing identifying.")
@@ -294,6 +343,63 @@ class TestReadingDocuments:
             archive.writestr("hello.txt", "hi")
         with pytest.raises(gate.UnreadableDocument):
             gate.inspect(buffer.getvalue(), gate.DOCX)
+
+
+class TestReadingTypesetPdfs:
+    """PDFium reads a PDF's text differently from pypdf (its line ends, the hyphens it hides):
+    the gate still sees the same words."""
+
+    def test_a_name_the_typesetter_hyphenated_over_a_line_is_found(self):
+        content = typeset_pdf("<p>The Oka&shy;for family</p>", width="10mm")
+        extraction = gate.extract(content, gate.PDF)
+        assert "Oka\u2010\nfor" in extraction.text
+        (hit,) = gate.check(extraction, gate.Matcher([CHILD]))
+        assert (hit.location, hit.matched) == ("page 1", "Oka\u2010 for")
+
+    def test_a_name_typed_with_a_hyphen_at_a_line_s_end_is_found_whole(self):
+        # PDFium gives such a hyphen as U+FFFE and drops the line break.
+        extraction = gate.extract(pdf("The Oka-\nfor family moved."), gate.PDF)
+        assert extraction.text == "The Oka-\nfor family moved."
+        (hit,) = gate.check(extraction, gate.Matcher([CHILD]))
+        assert hit.matched == "Oka- for"
+
+    def test_a_double_barrelled_name_broken_at_its_hyphen_keeps_the_hyphen(self):
+        family = gate.Identifier("Mensah-Okafor", "family_name", "A family name")
+        content = typeset_pdf("<p>Mrs Mensah-Okafor came</p>", width="28mm")
+        extraction = gate.extract(content, gate.PDF)
+        assert "Mensah-\nOkafor" in extraction.text
+        (hit,) = gate.check(extraction, gate.Matcher([family]))
+        assert (hit.before, hit.matched, hit.after) == ("Mrs ", "Mensah- Okafor", " came")
+
+    def test_a_justified_report_is_found_page_by_page_with_its_context(self):
+        content = typeset_pdf(
+            "<h2>Summary</h2><p style='text-align: justify'>"
+            + "The review found that agencies worked together. " * 8
+            + "</p>",
+            "<p style='text-align: justify'>The health visitor saw Amara's mother, who said "
+            "the baby was born on 14 March 2012 at home.</p>",
+            "<p>A.\u00a0Okafor attended the strategy discussion.</p>",
+        )
+        extraction = gate.extract(content, gate.PDF)
+        assert extraction.pages == 3
+        assert "\r" not in extraction.text
+        found = gate.check(extraction, gate.Matcher([CHILD, DOB]))
+        assert [(h.location, h.rule, h.matched) for h in found] == [
+            ("page 2", "identifier:person", "Amara"),
+            ("page 2", "identifier:date_of_birth", "14 March 2012"),
+            ("page 3", "identifier:person", "A. Okafor"),
+        ]
+        assert found[0].before.endswith("health visitor saw ")
+        assert found[0].after.startswith("'s mother, who said")
+
+    def test_text_drawn_outside_the_page_is_still_checked(self):
+        # Nobody sees it in a viewer, but it is in the published file for anyone to copy.
+        content = typeset_pdf(
+            "<p>A report.</p>"
+            "<p style='position: absolute; left: -300mm; top: -300mm'>Amara Okafor</p>"
+        )
+        (hit,) = gate.check(gate.extract(content, gate.PDF), gate.Matcher([CHILD]))
+        assert hit.matched == "Amara Okafor"
 
 
 def test_two_hundred_identifiers_over_a_long_text_are_all_found():

@@ -314,6 +314,18 @@ class TestTheGate:
             missing = selectors.publication_readiness(publication=refreshed(publication)).missing
             assert any("cannot be checked" in m for m in missing)
 
+    def test_a_pdf_longer_than_the_cap_as_the_gate_reads_it_cannot_pass(
+        self, world, publication, run_tasks, monkeypatch
+    ):
+        # Its first page is not a page: pypdf counts one at upload, PDFium two in the gate.
+        content = pdf("Page one.", "Page two.").replace(b"/Type /Page ", b"/Type /Pagx ", 1)
+        monkeypatch.setattr(services, "DOCUMENT_MAX_PAGES", 1)
+        document = upload(world, run_tasks, publication, content)
+        with inside(world.croydon):
+            run = selectors.latest_run(publication=publication, document=document)
+            assert run.outcome == GateOutcome.UNREADABLE
+            assert run.message == "it has more than 1 pages."
+
     def test_a_word_document_goes_through_the_gate(self, world, publication, run_tasks):
         document = upload(
             world, run_tasks, publication, word("Intro.", DIRTY_REPORT), name="report.docx"

@@ -9,7 +9,7 @@ embedded fonts, justified paragraphs, a heading per page) and a Word document of
 over line breaks, possessives, initials with surnames, dates of birth in other formats) among
 ordinary review prose. The identifiers are 100 people's names, 40 addresses, 20 schools or
 placements and 40 dates of birth. It then times, ``--runs`` times after one warm-up, the gate's
-own work — ``gate.extract`` (pypdf page by page, or the Word file part by part) and
+own work — ``gate.extract`` (PDFium page by page, or the Word file part by part) and
 ``gate.check`` (every identifier and every pattern) — and prints the median, p95, min and max,
 and how many hits it found. No database: the gate's reads and writes around this are a handful
 of rows.
