@@ -235,6 +235,8 @@ class GateRun(models.Model):
         max_length=16, choices=GateOutcome.choices, default=GateOutcome.PENDING
     )
     progress = models.PositiveSmallIntegerField(default=0)
+    # Times a worker started this run: a file that kills the reader is not tried for ever.
+    attempts = models.PositiveSmallIntegerField(default=0)
     message = models.TextField(blank=True)
     pages = models.PositiveIntegerField(default=0)
     identifiers_checked = models.PositiveIntegerField(default=0)

@@ -23,7 +23,7 @@ from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from casework.joint import selectors as joint_selectors
@@ -717,16 +717,27 @@ def _accepted_before(run: GateRun) -> list[GateHit]:
     return list(earlier.order_by("-accepted_at"))
 
 
-def gate_run_execute(*, run_uuid: str, actor: Actor) -> GateRun | None:
+# A run started this many times without finishing is given up (a file that crashes the reader).
+GATE_MAX_ATTEMPTS = 3
+
+
+def gate_run_execute(*, run_uuid: str, actor: Actor, give_up: str = "") -> GateRun | None:
     """Run the anonymisation gate (the task's work): read the document's text, look for every
     identifier of the case record and every identifying pattern, and keep each hit in its
     context. A document that cannot be read in full (a scan) cannot pass. Safe to run twice: a
-    finished run is left as it is; an interrupted one starts again."""
+    finished run is left as it is; an interrupted one starts again, at most
+    ``GATE_MAX_ATTEMPTS`` times. ``give_up`` finishes it unread, saying why (the task's time
+    limit)."""
     run = GateRun.objects.select_related("publication", "document").filter(uuid=run_uuid).first()
     if run is None or run.state == GateState.DONE:
         return run
+    # Committed before the file is read: if reading it kills the worker, the task comes back
+    # (acknowledged late) and finds the attempt counted.
     GateRun.objects.filter(pk=run.pk).update(
-        state=GateState.RUNNING, started_at=timezone.now(), progress=0
+        state=GateState.RUNNING,
+        started_at=timezone.now(),
+        progress=0,
+        attempts=F("attempts") + 1,
     )
     run.progress = 0
     publication = run.publication
@@ -735,7 +746,15 @@ def gate_run_execute(*, run_uuid: str, actor: Actor) -> GateRun | None:
     message, outcome = "", GateOutcome.CLEAR
     hits: list[gate.Hit] = []
     pages = 0
-    if run.document_id is None:
+    if give_up:
+        outcome, message = GateOutcome.UNREADABLE, give_up
+    elif run.attempts + 1 > GATE_MAX_ATTEMPTS:
+        outcome = GateOutcome.UNREADABLE
+        message = (
+            f"reading this file stopped the gate {run.attempts} times, so it cannot be checked. "
+            "Upload it again, saved anew from the word processor."
+        )
+    elif run.document_id is None:
         extraction = _record_extraction(run.record_snapshot)
         hits = gate.check(extraction, matcher)
     else:

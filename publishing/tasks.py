@@ -1,19 +1,35 @@
 """Tasks take identifiers, never personal data, and call a service."""
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
 from publishing.services import gate_run_execute, publications_daily, schema_partnership
 from safeguard.celery import PartnershipTask
 from tenants.actors import actor_for_platform
 
+# A 2,000-page document reads in well under a minute; ten is a file the reader cannot finish.
+GATE_SOFT_TIME_LIMIT = 600
 
-@shared_task(base=PartnershipTask, bind=True)
+
+@shared_task(
+    base=PartnershipTask,
+    bind=True,
+    soft_time_limit=GATE_SOFT_TIME_LIMIT,
+    time_limit=GATE_SOFT_TIME_LIMIT + 60,
+)
 def gate_run_task(self, run_uuid: str) -> str:
     """The anonymisation gate on one document (or on the public record). Safe to run twice."""
     actor = actor_for_platform(
         partnership=schema_partnership(), label="anonymisation gate", request_id=self.request.id
     )
-    run = gate_run_execute(run_uuid=run_uuid, actor=actor)
+    try:
+        run = gate_run_execute(run_uuid=run_uuid, actor=actor)
+    except SoftTimeLimitExceeded:
+        run = gate_run_execute(
+            run_uuid=run_uuid,
+            actor=actor,
+            give_up="reading this file took more than ten minutes, so it cannot be checked.",
+        )
     return run.outcome if run is not None else "missing"
 
 

@@ -24,6 +24,7 @@ from publishing.models import (
     DocumentKind,
     GateOutcome,
     GateRun,
+    GateState,
     Publication,
     PublicationDocument,
     PublicationState,
@@ -382,6 +383,42 @@ class TestTheGate:
             run = selectors.latest_run(publication=publication, document=document)
             again = services.gate_run_execute(run_uuid=str(run.uuid), actor=system(world.croydon))
             assert again.hits.count() == 1 and again.finished_at == run.finished_at
+
+    def test_a_file_that_keeps_stopping_the_worker_is_given_up(
+        self, world, publication, run_tasks, monkeypatch
+    ):
+        document = upload(world, run_tasks, publication, pdf(CLEAN_REPORT))
+        with inside(world.croydon):
+            run = selectors.latest_run(publication=publication, document=document)
+            # As if three workers had died reading it: started, never finished.
+            GateRun.objects.filter(pk=run.pk).update(
+                state=GateState.RUNNING, outcome=GateOutcome.PENDING, attempts=3
+            )
+            monkeypatch.setattr(
+                services.gate, "extract", lambda *a, **k: pytest.fail("read a fourth time")
+            )
+            given_up = services.gate_run_execute(
+                run_uuid=str(run.uuid), actor=system(world.croydon)
+            )
+            assert (given_up.state, given_up.outcome) == (GateState.DONE, GateOutcome.UNREADABLE)
+            assert "stopped the gate 3 times" in given_up.message
+            assert given_up.attempts == 4
+            assert refreshed(publication).state != "ready"
+
+    def test_a_file_read_past_the_time_limit_cannot_pass(
+        self, world, publication, run_tasks, monkeypatch
+    ):
+        from celery.exceptions import SoftTimeLimitExceeded
+
+        def too_slow(*args, **kwargs):
+            raise SoftTimeLimitExceeded()
+
+        monkeypatch.setattr(services.gate, "extract", too_slow)
+        document = upload(world, run_tasks, publication, pdf(CLEAN_REPORT))
+        with inside(world.croydon):
+            run = selectors.latest_run(publication=publication, document=document)
+            assert (run.state, run.outcome) == (GateState.DONE, GateOutcome.UNREADABLE)
+            assert "more than ten minutes" in run.message
 
     def test_the_audit_trail_names_no_identifier(self, world, publication, run_tasks):
         upload(world, run_tasks, publication, pdf(DIRTY_REPORT))
