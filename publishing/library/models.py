@@ -5,6 +5,12 @@ partnership publishes it (DESIGN §3: the second door). It holds only what the p
 public page shows and what passed the anonymisation gate: title, pseudonyms, type, dates,
 summary, themes, age bands, the partnerships, chair's statements and the documents' names. No
 child's name, date of birth, address or any other identifier of the case record is ever here.
+
+What the search reads is kept apart from it, derived from it by ``services.entry_save`` in the
+same transaction: an ``IndexCard`` per entry (its search vector and its filter values as small
+integer codes, narrow so that a search over most of the library reads a few thousand pages, not
+the entries' own), and a ``FilterValue`` per value of each filter with the number of entries
+that have it (the counts beside the filters when nothing is searched for).
 """
 
 from django.contrib.postgres.fields import ArrayField
@@ -77,14 +83,12 @@ class Entry(models.Model):
         default=False, help_text="A review before 2013: only its executive summary was published"
     )
     improvements = models.TextField(blank=True)
-    search_vector = SearchVectorField(null=True, editable=False)
     indexed_at = models.DateTimeField(db_default=Now())
 
     class Meta:
         verbose_name_plural = "entries"
         ordering = [models.F("published_on").desc(nulls_last=True), "title", "id"]
         indexes = [
-            GinIndex(fields=["search_vector"], name="library_search"),
             GinIndex(fields=["themes"], name="library_themes"),
             GinIndex(fields=["partnership_keys"], name="library_partnerships"),
             GinIndex(fields=["age_bands"], name="library_age_bands"),
@@ -99,13 +103,77 @@ class Entry(models.Model):
         return self.title
 
 
+class FilterValue(models.Model):
+    """One value of one of the library's filters (a theme's slug, a year, a review type, a
+    partnership's key, an age band) and how many entries have it: the counts beside the filters
+    on the library's front page, kept by ``entry_save`` and ``entry_remove`` in the same
+    transaction as the entry. Its id is the code index cards carry; ``position`` numbers the
+    values of one filter from 0, a theme's or an age band's bit in a card's ``theme_bits`` or
+    ``age_bits``. A value no entry has any more keeps its row (and its code) at 0."""
+
+    FILTERS = ("theme", "year", "type", "partnership", "age_band")
+
+    id = models.AutoField(primary_key=True)
+    filter = models.CharField(max_length=16)
+    value = models.CharField(max_length=60)
+    position = models.PositiveIntegerField()
+    entries = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["filter", "value"], name="library_filter_value"),
+            models.UniqueConstraint(fields=["filter", "position"], name="library_filter_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filter}={self.value}"
+
+
+# Bits 0-62 of a signed 64-bit integer; a theme numbered beyond is in ``more_theme_values``.
+THEME_BITS = 63
+
+
+class IndexCard(models.Model):
+    """What the library's search reads for one entry, and nothing else: the search vector, the
+    date that breaks ties in ranking, and the entry's filter values as ``FilterValue`` codes —
+    all of them in ``filter_values`` (to select by), and again one column per filter (to count
+    by, a single pass grouping on small integers: PostgreSQL counts a bit of ``theme_bits`` far
+    faster than it unnests an array). Written only by ``services``, from the entry's row."""
+
+    entry = models.OneToOneField(
+        Entry, primary_key=True, on_delete=models.CASCADE, related_name="card"
+    )
+    published_on = models.DateField(null=True)
+    search_vector = SearchVectorField()
+    filter_values = ArrayField(models.IntegerField())
+    year = models.PositiveSmallIntegerField(null=True)
+    type_value = models.IntegerField()
+    lead_partnership_value = models.IntegerField()
+    # NULL, not empty, when there are none: most cards, and a NULL costs nothing to group by.
+    other_partnership_values = ArrayField(models.IntegerField(), null=True)
+    theme_bits = models.BigIntegerField()
+    more_theme_values = ArrayField(models.IntegerField(), null=True)
+    age_bits = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            GinIndex(fields=["search_vector"], name="library_card_search"),
+            GinIndex(fields=["filter_values"], name="library_card_values"),
+        ]
+
+    def __str__(self) -> str:
+        return f"index card of entry {self.entry_id}"
+
+
 class LibraryEdition(models.Model):
     """One row naming the library's current edition: a new random token whenever an entry is
     saved or removed, in the same transaction. Search results are cached under it, so a cached
     answer is never one of another edition's (a rolled-back change brings its token back with
-    its data)."""
+    its data). It also counts the library's entries, and every write to the library locks it
+    first, so that writers take their turns (publishing is rare) and counts never race."""
 
     token = models.UUIDField()
+    entries = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return str(self.token)

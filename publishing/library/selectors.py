@@ -2,9 +2,10 @@
 publications, one entry, the theme trends, the feed.
 
 Search is PostgreSQL's full-text search in English (``websearch_to_tsquery``: words, "quoted
-phrases", -exclusions, OR; it never fails on odd input), ranked by ``ts_rank_cd`` over a
-weighted vector (title and pseudonyms first). The counts beside each filter are of the
-publications the other filters leave, so choosing a value shows what the others would give.
+phrases", -exclusions, OR; it never fails on odd input), ranked by ``ts_rank`` over a weighted
+vector (title and pseudonyms first). The counts beside each filter are of the publications the
+other filters leave, so choosing a value shows what the others would give. Searching and
+counting read the narrow index cards (``models.IndexCard``), not the entries.
 """
 
 import hashlib
@@ -22,7 +23,15 @@ from django.db import connection
 from django.db.models import F, Q, QuerySet
 
 from casework.review_types import REVIEW_TYPES
-from publishing.library.models import AgeBand, Entry, LibraryEdition, Theme
+from publishing.library.models import (
+    THEME_BITS,
+    AgeBand,
+    Entry,
+    FilterValue,
+    IndexCard,
+    LibraryEdition,
+    Theme,
+)
 from tenants.models import Partnership
 
 SEARCH_CONFIG = "english"
@@ -152,77 +161,262 @@ def _filtered(query: LibraryQuery) -> QuerySet[Entry]:
     return entries
 
 
-def _search(query: LibraryQuery) -> QuerySet[Entry]:
-    entries = _filtered(query)
+@dataclass(frozen=True)
+class _Values:
+    """The library's filter values (``FilterValue``), read once per search: by code, by filter
+    and value, and by filter and position (the bits of a card's ``theme_bits`` and
+    ``age_bits``)."""
+
+    by_id: dict[int, tuple[str, str]]
+    by_value: dict[tuple[str, str], tuple[int, int]]  # (filter, value) -> (id, entries)
+    by_position: dict[tuple[str, int], str]
+    themes: int  # how many theme positions there are
+
+
+def _values() -> _Values:
+    by_id, by_value, by_position = {}, {}, {}
+    for code, name, value, position, entries in FilterValue.objects.values_list(
+        "id", "filter", "value", "position", "entries"
+    ):
+        by_id[code] = (name, value)
+        by_value[(name, value)] = (code, entries)
+        by_position[(name, position)] = value
+    themes = 1 + max((p for (name, p) in by_position if name == "theme"), default=-1)
+    return _Values(by_id, by_value, by_position, themes)
+
+
+def _chosen(query: LibraryQuery, values: _Values) -> dict[str, int]:
+    """The code of each value the query filters by; -1 (no card has it) for a value no entry
+    has ever had."""
+    return {
+        name: values.by_value.get((name, str(value)), (-1, 0))[0]
+        for name, value in query.filters.items()
+    }
+
+
+_TEXT = "search_vector @@ websearch_to_tsquery(%(config)s::regconfig, %(q)s)"
+
+
+def _page(query: LibraryQuery, values: _Values | None, offset: int, limit: int) -> list[Entry]:
     if not query.q:
-        return entries.order_by(F("published_on").desc(nulls_last=True), "title", "id")
+        entries = _filtered(query).order_by(F("published_on").desc(nulls_last=True), "title", "id")
+        return list(entries[offset : offset + limit])
     text = SearchQuery(query.q, search_type="websearch", config=SEARCH_CONFIG)
-    return (
-        entries.filter(search_vector=text)
-        .annotate(rank=SearchRank(F("search_vector"), text))
-        .order_by("-rank", F("published_on").desc(nulls_last=True), "id")
+    cards = IndexCard.objects.filter(search_vector=text)
+    if query.filters:
+        chosen = _chosen(query, values or _values())
+        cards = cards.filter(filter_values__contains=list(chosen.values()))
+    ids = list(
+        cards.annotate(rank=SearchRank(F("search_vector"), text))
+        .order_by("-rank", F("published_on").desc(nulls_last=True), "entry_id")
+        .values_list("entry_id", flat=True)[offset : offset + limit]
     )
+    found = Entry.objects.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
-_FACETS_SQL = """
-WITH base AS (
-    SELECT themes, year, review_type, partnership_keys, age_bands,
-        (%(theme)s::text IS NULL OR themes @> ARRAY[%(theme)s]::varchar[]) AS f_theme,
-        (%(year)s::int IS NULL OR year = %(year)s::int) AS f_year,
-        (%(type)s::text IS NULL OR review_type = %(type)s::text) AS f_type,
-        (%(partnership)s::text IS NULL
-            OR partnership_keys @> ARRAY[%(partnership)s]::varchar[]) AS f_partnership,
-        (%(age_band)s::text IS NULL OR age_bands @> ARRAY[%(age_band)s]::varchar[]) AS f_age
-    FROM library_entry
-    WHERE {text_condition}
-), near AS (
-    SELECT * FROM base
-    WHERE f_theme::int + f_year::int + f_type::int + f_partnership::int + f_age::int >= 4
-)
-SELECT 'total', '', count(*) FROM near
-    WHERE f_theme AND f_year AND f_type AND f_partnership AND f_age
-UNION ALL
-SELECT 'theme', value, count(*) FROM near, unnest(themes) AS value
-    WHERE f_year AND f_type AND f_partnership AND f_age GROUP BY value
-UNION ALL
-SELECT 'year', year::text, count(*) FROM near
-    WHERE f_theme AND f_type AND f_partnership AND f_age AND year IS NOT NULL GROUP BY year
-UNION ALL
-SELECT 'type', review_type, count(*) FROM near
-    WHERE f_theme AND f_year AND f_partnership AND f_age GROUP BY review_type
-UNION ALL
-SELECT 'partnership', value, count(*) FROM near, unnest(partnership_keys) AS value
-    WHERE f_theme AND f_year AND f_type AND f_age GROUP BY value
-UNION ALL
-SELECT 'age_band', value, count(*) FROM near, unnest(age_bands) AS value
-    WHERE f_theme AND f_year AND f_type AND f_partnership GROUP BY value
+def library_page(*, query: LibraryQuery, offset: int = 0, limit: int = PAGE_SIZE) -> list[Entry]:
+    """One page of the publications matching ``query``: best first for a search (``ts_rank``
+    over the weighted vector; ties newest first), newest first otherwise. A search reads only
+    the index cards, then the page's entries by id."""
+    return _page(query, None, offset, limit)
+
+
+_DECODE_BITS = """
+UNION ALL SELECT {n}, {first} - 1 + bit::int, count::int FROM (
+    SELECT ARRAY[{bits}] AS counts FROM grouped WHERE grouping = {grouping}{tags}
+) AS bits, unnest(counts) WITH ORDINALITY AS bit(count, bit) WHERE count > 0
+"""
+_DECODE_CODES = """
+UNION ALL SELECT {n}, code, sum(n)::int FROM grouped, unnest({column}) AS code
+    WHERE grouping = {grouping}{tags} GROUP BY 2
+"""
+_DECODE_CODE = """
+UNION ALL SELECT {n}, {column}::int, sum(n)::int FROM grouped
+    WHERE grouping = {grouping} AND {column} IS NOT NULL{tags} GROUP BY 2
 """
 
 
-def library_counts(query: LibraryQuery) -> tuple[int, dict[str, dict[str, int]]]:
-    """How many publications match, and for each filter the count of each of its values
-    (under the other filters), in one query."""
-    params = {
-        "theme": query.theme or None,
-        "year": query.year,
-        "type": query.type or None,
-        "partnership": query.partnership or None,
-        "age_band": query.age_band or None,
-    }
-    text_condition = "TRUE"
-    if query.q:
-        text_condition = "search_vector @@ websearch_to_tsquery(%(config)s::regconfig, %(q)s)"
-        params.update(q=query.q, config=SEARCH_CONFIG)
+@dataclass(frozen=True)
+class _Key:
+    """One column the counting pass groups the cards by, and what it holds: ``year`` the year,
+    ``code`` a FilterValue's id, ``codes`` an array of them, ``bits`` a bit per value from
+    position ``first`` (``width`` of them)."""
+
+    filter: str
+    expression: str
+    kind: str
+    first: int = 0
+    width: int = 0
+
+    def decoded(self, n: int, column: str, grouping: int, tags: str) -> str:
+        """SQL giving (n, value, count) for each filter value in the groups of this key's set:
+        a bit's count is the sum over the groups with that bit set."""
+        if self.kind == "bits":
+            bits = ", ".join(
+                f"sum(n) FILTER (WHERE {column} & {1 << bit} <> 0)" for bit in range(self.width)
+            )
+            return _DECODE_BITS.format(
+                n=n, first=self.first, bits=bits, grouping=grouping, tags=tags
+            )
+        template = _DECODE_CODES if self.kind == "codes" else _DECODE_CODE
+        return template.format(n=n, column=column, grouping=grouping, tags=tags)
+
+    def known(self, key: int, values: _Values) -> bool:
+        if self.kind == "year":
+            return True
+        if self.kind == "bits":
+            return (self.filter, key) in values.by_position
+        return key in values.by_id
+
+    def value(self, key: int, values: _Values) -> str:
+        if self.kind == "year":
+            return str(key)
+        if self.kind == "bits":
+            return values.by_position[(self.filter, key)]
+        return values.by_id[key][1]
+
+
+THEME_SLICE = 10
+
+
+def _sets(names: list[str], values: _Values) -> list[list[_Key]]:
+    """What to group by, for the filters named: few grouping sets, since PostgreSQL looks each
+    card up once per set, each with few groups. Year, type and age band together (a few
+    hundred combinations); the lead partnership with the others (NULL for all but joint
+    reviews: free to group by); the themes' bits ten at a time (grouping by the set of themes
+    would give thousands of groups, and unnesting a row per theme costs far more)."""
+    sets = []
+    small = [
+        _Key(name, expression, kind, width=len(AgeBand.values) if kind == "bits" else 0)
+        for name, expression, kind in (
+            ("year", "year", "year"),
+            ("type", "type_value", "code"),
+            ("age_band", "age_bits", "bits"),
+        )
+        if name in names
+    ]
+    if small:
+        sets.append(small)
+    if "partnership" in names:
+        lead = _Key("partnership", "lead_partnership_value", "code")
+        sets.append([lead, _Key("partnership", "other_partnership_values", "codes")])
+    if "theme" in names:
+        for first in range(0, min(values.themes, THEME_BITS), THEME_SLICE):
+            width = min(THEME_SLICE, THEME_BITS - first)
+            expression = f"(theme_bits >> {first}) & {(1 << width) - 1}"
+            sets.append([_Key("theme", expression, "bits", first, width)])
+        if values.themes > THEME_BITS:
+            sets.append([_Key("theme", "more_theme_values", "codes")])
+    return sets
+
+
+# One pass over the cards needed, grouping them (OFFSET 0 keeps the inner query apart, so that
+# the tag is computed once for each card, not once for each grouping set); then the groups,
+# a few hundred, give one row for each filter value: (the key's place, its value, the count).
+_COUNT_CARDS = """
+WITH grouped AS MATERIALIZED (
+    SELECT GROUPING({keys}) AS grouping, {tag_column}{keys}, count(*) AS n
+    FROM (SELECT {tag}{columns} FROM library_indexcard WHERE {where} OFFSET 0) AS near
+    GROUP BY GROUPING SETS ({sets})
+)
+SELECT -1, 0, sum(n)::int FROM grouped WHERE grouping = {everything}{total_tag}
+{decoded}
+"""
+
+
+def _counts(query: LibraryQuery, values: _Values) -> tuple[int, dict[str, dict[str, int]]]:
+    chosen = _chosen(query, values)
     counts: dict[str, dict[str, int]] = {name: {} for name in FILTERS}
-    total = 0
-    with connection.cursor() as cursor:
-        cursor.execute(_FACETS_SQL.format(text_condition=text_condition), params)
-        for facet, value, count in cursor.fetchall():
-            if facet == "total":
-                total = count
+    # A filter's counts are under the other filters and the search: with neither, they are
+    # the totals every FilterValue keeps.
+    from_cards = [name for name in FILTERS if query.q or set(chosen) - {name}]
+    for (name, value), (_code, entries) in values.by_value.items():
+        if name not in from_cards and entries > 0:
+            counts[name][value] = entries
+    if not query.q and not chosen:
+        edition = LibraryEdition.objects.filter(pk=1).values_list("entries", flat=True)
+        return edition.first() or 0, counts
+
+    params: dict = {"config": SEARCH_CONFIG, "q": query.q}
+    conditions = [_TEXT] if query.q else []
+    # A chosen filter whose counts come from the cards needs the cards failing it alone; the
+    # others need the cards passing every chosen filter.
+    failing = [name for name in chosen if name in from_cards]
+    near = []
+    for n, name in enumerate(failing or [None]):
+        codes = [code for of, code in chosen.items() if of != name]
+        if not codes:  # the one filter chosen, with a search: every card the search finds
+            near = []
+            break
+        params[f"near{n}"] = codes
+        near.append(f"filter_values @> %(near{n})s::int[]")
+    if near:
+        conditions.append("(" + " OR ".join(near) + ")")
+    # The tag: the chosen filter a card fails (at most one, by the condition above), numbered
+    # by its place in FILTERS from 1; 0 for none.
+    tags = {name: 1 + FILTERS.index(name) for name in chosen}
+    tag = ""
+    if failing:
+        cases = []
+        for name, code in chosen.items():
+            params[f"tag{tags[name]}"] = code
+            cases.append(f"WHEN NOT filter_values @> ARRAY[%(tag{tags[name]})s] THEN {tags[name]}")
+        tag = "CASE " + " ".join(cases) + " ELSE 0 END"
+
+    sets = _sets(from_cards, values)  # never none: a search or a filter needs counting
+    keys = [key for group in sets for key in group]
+    names = [f"k{n}" for n in range(len(keys))]
+    everything = (1 << len(keys)) - 1  # GROUPING's bits, the first key's highest: not grouped
+    with_tag = ["tag"] if tag else []
+    groups, decoded, first = [], [], 0
+    for group in sets:
+        mine = range(first, first + len(group))
+        grouping = everything - sum(1 << (len(keys) - 1 - n) for n in mine)
+        for n in mine:
+            if not tag:
+                accepted = ""
+            elif keys[n].filter in tags:
+                accepted = f" AND tag IN (0, {tags[keys[n].filter]})"
             else:
-                counts[facet][value] = count
+                accepted = " AND tag = 0"
+            decoded.append(keys[n].decoded(n, names[n], grouping, accepted))
+        groups.append("(" + ", ".join(with_tag + [names[n] for n in mine]) + ")")
+        first += len(group)
+    sql = _COUNT_CARDS.format(
+        keys=", ".join(names),
+        tag_column="tag, " if tag else "",
+        tag=f"{tag} AS tag, " if tag else "",
+        columns=", ".join(f"{k.expression} AS {n}" for k, n in zip(keys, names, strict=True)),
+        where=" AND ".join(conditions) or "TRUE",
+        sets=", ".join(["(" + ", ".join(with_tag) + ")", *groups]),
+        everything=everything,
+        total_tag=" AND tag = 0" if tag else "",
+        decoded="".join(decoded),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not all(keys[n].known(key, values) for n, key, _count in rows if n >= 0):
+        # A value first seen by a publication committed since the values were read: read them
+        # again (they now hold all the cards counted had).
+        values = _values()
+    total = 0
+    for n, key, count in rows:
+        if n < 0:
+            total = count or 0
+        else:
+            value = keys[n].value(key, values)
+            counts[keys[n].filter][value] = counts[keys[n].filter].get(value, 0) + count
     return total, counts
+
+
+def library_counts(query: LibraryQuery) -> tuple[int, dict[str, dict[str, int]]]:
+    """How many publications match, and for each filter the count of each of its values under
+    the other filters (and the search): with no search, a filter chosen alone or none count
+    from the totals every ``FilterValue`` keeps; otherwise one pass over the matching index
+    cards, grouping on small integers (a theme is a bit of ``theme_bits``)."""
+    return _counts(query, _values())
 
 
 @dataclass
@@ -281,11 +475,12 @@ def library_search(
 
 
 def _library_search(*, query: LibraryQuery, page_size: int) -> SearchResult:
-    total, counts = library_counts(query)
+    values = _values()
+    total, counts = _counts(query, values)
     pages = max(1, -(-total // page_size))
     page = min(query.page, pages)
     offset = (page - 1) * page_size
-    entries = list(_search(query)[offset : offset + page_size])
+    entries = _page(query, values, offset, page_size)
     facets = {}
     for name in FILTERS:
         found = counts[name]

@@ -3,20 +3,30 @@
 ``entry_save`` and ``entry_remove`` are called by ``publishing.services`` when a publication's
 public record goes out, changes or is withdrawn, in the same transaction as the change. They run
 on the partnership's connection without switching schemas: the public schema is on every
-partnership's search_path, and these tables exist only there.
+partnership's search_path, and these tables exist only there. With the entry they write its
+index card and the counts of its filter values (``models.IndexCard``, ``models.FilterValue``),
+from the entry's row, by the same SQL that ``library_index_rebuild`` runs for every entry.
 """
 
 import uuid as uuid_module
 from dataclasses import asdict, dataclass, field
 
-from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import TextField, Value
+from django.db import connection, transaction
+from django.db.models import F
 from django.db.models.functions import Now
 from django.utils.text import slugify
 
-from publishing.library.models import Availability, Entry, LibraryEdition, Theme
+from publishing.library.models import (
+    THEME_BITS,
+    AgeBand,
+    Availability,
+    Entry,
+    FilterValue,
+    IndexCard,
+    LibraryEdition,
+    Theme,
+)
 
 SEARCH_CONFIG = "english"
 
@@ -45,61 +55,219 @@ class EntryData:
     improvements: str = ""
 
 
-def _new_edition() -> None:
-    if not LibraryEdition.objects.filter(pk=1).update(token=uuid_module.uuid4()):
-        LibraryEdition.objects.create(pk=1, token=uuid_module.uuid4())
+def _sql(template: str, **fragments: str) -> str:
+    """The template with each ``{name}`` in it replaced by that SQL fragment."""
+    for name, fragment in fragments.items():
+        template = template.replace("{" + name + "}", fragment)
+    return template
 
 
-def _text(*parts) -> Value:
-    return Value(" ".join(str(part) for part in parts if part), output_field=TextField())
+# Each entry's filter values, one row each (``n``: the place in the entry's list: the lead
+# partnership is the first), for the entries chosen by ``{entries}``.
+_ENTRY_VALUES = """
+    SELECT e.id AS entry_id, v.filter, v.value, v.n
+    FROM library_entry AS e
+    CROSS JOIN LATERAL (
+        SELECT 'theme', t.value, t.n FROM unnest(e.themes) WITH ORDINALITY AS t(value, n)
+        UNION ALL SELECT 'year', e.year::text, 1 WHERE e.year IS NOT NULL
+        UNION ALL SELECT 'type', e.review_type, 1
+        UNION ALL SELECT 'partnership', p.value, p.n
+            FROM unnest(e.partnership_keys) WITH ORDINALITY AS p(value, n)
+        UNION ALL SELECT 'age_band', a.value, a.n
+            FROM unnest(e.age_bands) WITH ORDINALITY AS a(value, n)
+    ) AS v(filter, value, n)
+    WHERE {entries}
+"""
+
+# A value seen for the first time gets the next position in its filter (writers hold the
+# edition's lock, so positions never race).
+_NEW_VALUES = """
+INSERT INTO library_filtervalue (filter, value, position, entries)
+SELECT w.filter, w.value,
+    coalesce((SELECT max(f.position) FROM library_filtervalue AS f WHERE f.filter = w.filter), -1)
+        + row_number() OVER (PARTITION BY w.filter ORDER BY w.value),
+    0
+FROM (SELECT DISTINCT filter, value FROM ({entry_values}) AS v) AS w
+WHERE NOT EXISTS (
+    SELECT 1 FROM library_filtervalue AS f WHERE f.filter = w.filter AND f.value = w.value
+)
+"""
+
+_NEW_VALUES = _sql(_NEW_VALUES, entry_values=_ENTRY_VALUES)
+
+# The search vector: title and pseudonyms weigh most (A), then the themes' labels, the type and
+# the partnerships' names (B), then the summary and improvements (C), then the chairs'
+# statements (D).
+_VECTOR = """
+    setweight(to_tsvector(%(config)s::regconfig,
+        concat_ws(' ', e.title, array_to_string(e.pseudonyms, ' '))), 'A')
+    || setweight(to_tsvector(%(config)s::regconfig, concat_ws(' ',
+        (SELECT string_agg(coalesce(t.label, replace(s.slug, '-', ' ')), ' ' ORDER BY s.n)
+            FROM unnest(e.themes) WITH ORDINALITY AS s(slug, n)
+            LEFT JOIN library_theme AS t ON t.slug = s.slug),
+        e.review_type_label,
+        (SELECT string_agg(p.item ->> 'name', ' ' ORDER BY p.n)
+            FROM jsonb_array_elements(e.partnerships) WITH ORDINALITY AS p(item, n)))), 'B')
+    || setweight(to_tsvector(%(config)s::regconfig,
+        concat_ws(' ', e.summary, e.improvements)), 'C')
+    || setweight(to_tsvector(%(config)s::regconfig, coalesce(
+        (SELECT string_agg(c.item ->> 'text', ' ' ORDER BY c.n)
+            FROM jsonb_array_elements(e.chair_statements) WITH ORDINALITY AS c(item, n)), '')), 'D')
+"""
+
+_CARDS = """
+INSERT INTO library_indexcard AS card (
+    entry_id, published_on, search_vector, filter_values, year, type_value,
+    lead_partnership_value, other_partnership_values, theme_bits, more_theme_values, age_bits
+)
+SELECT e.id, e.published_on, {vector}, c.filter_values, e.year, c.type_value,
+    c.lead_partnership_value, c.other_partnership_values, c.theme_bits, c.more_theme_values,
+    c.age_bits
+FROM library_entry AS e
+JOIN (
+    SELECT v.entry_id,
+        array_agg(DISTINCT f.id ORDER BY f.id) AS filter_values,
+        min(f.id) FILTER (WHERE v.filter = 'type') AS type_value,
+        min(f.id) FILTER (WHERE v.filter = 'partnership' AND v.n = 1) AS lead_partnership_value,
+        array_agg(f.id ORDER BY v.n)
+            FILTER (WHERE v.filter = 'partnership' AND v.n > 1)
+            AS other_partnership_values,
+        coalesce(bit_or(1::bigint << f.position)
+            FILTER (WHERE v.filter = 'theme' AND f.position < {theme_bits}), 0) AS theme_bits,
+        array_agg(DISTINCT f.id ORDER BY f.id)
+            FILTER (WHERE v.filter = 'theme' AND f.position >= {theme_bits})
+            AS more_theme_values,
+        coalesce(bit_or(1::bigint << f.position) FILTER (WHERE v.filter = 'age_band'), 0)
+            AS age_bits
+    FROM ({entry_values}) AS v
+    JOIN library_filtervalue AS f ON f.filter = v.filter AND f.value = v.value
+    GROUP BY v.entry_id
+) AS c ON c.entry_id = e.id
+ON CONFLICT (entry_id) DO UPDATE SET
+    published_on = EXCLUDED.published_on,
+    search_vector = EXCLUDED.search_vector,
+    filter_values = EXCLUDED.filter_values,
+    year = EXCLUDED.year,
+    type_value = EXCLUDED.type_value,
+    lead_partnership_value = EXCLUDED.lead_partnership_value,
+    other_partnership_values = EXCLUDED.other_partnership_values,
+    theme_bits = EXCLUDED.theme_bits,
+    more_theme_values = EXCLUDED.more_theme_values,
+    age_bits = EXCLUDED.age_bits
+-- A card that would not change is not written again (going on request changes no card).
+WHERE (card.published_on, card.search_vector, card.filter_values, card.year, card.type_value,
+        card.lead_partnership_value, card.other_partnership_values, card.theme_bits,
+        card.more_theme_values, card.age_bits)
+    IS DISTINCT FROM (EXCLUDED.published_on, EXCLUDED.search_vector, EXCLUDED.filter_values,
+        EXCLUDED.year, EXCLUDED.type_value, EXCLUDED.lead_partnership_value,
+        EXCLUDED.other_partnership_values, EXCLUDED.theme_bits, EXCLUDED.more_theme_values,
+        EXCLUDED.age_bits)
+RETURNING card.filter_values
+"""
+_CARDS = _sql(_CARDS, vector=_VECTOR, entry_values=_ENTRY_VALUES, theme_bits=str(THEME_BITS))
+
+
+def _index(*, entry_ids: list[int] | None) -> list[int] | None:
+    """Write the index cards of the entries named (all of them for None) from their rows, with
+    any filter value not seen before; the codes of the last card written (None if none
+    changed)."""
+    entries = "e.id = ANY(%(ids)s)" if entry_ids is not None else "TRUE"
+    params = {"ids": entry_ids, "config": SEARCH_CONFIG}
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(_NEW_VALUES, entries=entries), params)
+        cursor.execute(_sql(_CARDS, entries=entries), params)
+        written = cursor.fetchall() if entry_ids is not None else []
+    return written[-1][0] if written else None
+
+
+def _edition_locked() -> LibraryEdition:
+    """The edition's row, locked until the transaction ends: one writer to the library at a
+    time."""
+    edition = LibraryEdition.objects.select_for_update().filter(pk=1).first()
+    if edition is None:
+        LibraryEdition.objects.get_or_create(
+            pk=1, defaults={"token": uuid_module.uuid4(), "entries": Entry.objects.count()}
+        )
+        edition = LibraryEdition.objects.select_for_update().get(pk=1)
+    return edition
+
+
+def _recount(*, edition: LibraryEdition, added=(), removed=(), entries: int = 0) -> None:
+    """Bring the counts in step with a change, and start a new edition."""
+    if added:
+        FilterValue.objects.filter(id__in=added).update(entries=F("entries") + 1)
+    if removed:
+        FilterValue.objects.filter(id__in=removed).update(entries=F("entries") - 1)
+    edition.token = uuid_module.uuid4()
+    edition.entries += entries
+    edition.save(update_fields=["token", "entries"])
 
 
 def entry_save(*, data: EntryData) -> Entry:
-    """Put a publication's public record in the library, or bring it up to date, with its
-    full-text search vector (title and pseudonyms weigh most, then themes, type and
-    partnerships, then the summary and improvements, then the chair's statements)."""
+    """Put a publication's public record in the library, or bring it up to date, with its index
+    card (the full-text search vector, see ``_VECTOR``, and its filter values) and the counts
+    of each filter value, in one transaction."""
     if data.availability not in Availability.values:
         raise ValueError(f"Unknown availability {data.availability!r}")
+    unknown = set(data.age_bands) - set(AgeBand.values)
+    if unknown:
+        raise ValueError(f"Unknown age bands {sorted(unknown)!r}")
     values = asdict(data)
     entry_uuid = values.pop("uuid")
     values["lead_partnership_key"] = data.partnerships[0]["key"]
     values["partnership_keys"] = [p["key"] for p in data.partnerships]
     values["year"] = data.published_on.year if data.published_on else None
-    labels = dict(Theme.objects.filter(slug__in=data.themes).values_list("slug", "label"))
     with transaction.atomic():
-        entry, _ = Entry.objects.update_or_create(
+        edition = _edition_locked()
+        entry, created = Entry.objects.update_or_create(
             uuid=entry_uuid, defaults={**values, "indexed_at": Now()}
         )
-        Entry.objects.filter(pk=entry.pk).update(
-            search_vector=SearchVector(
-                _text(data.title, *data.pseudonyms), weight="A", config=SEARCH_CONFIG
-            )
-            + SearchVector(
-                _text(
-                    *(labels.get(slug, slug.replace("-", " ")) for slug in data.themes),
-                    data.review_type_label,
-                    *(p["name"] for p in data.partnerships),
-                ),
-                weight="B",
-                config=SEARCH_CONFIG,
-            )
-            + SearchVector(_text(data.summary, data.improvements), weight="C", config=SEARCH_CONFIG)
-            + SearchVector(
-                _text(*(s.get("text", "") for s in data.chair_statements)),
-                weight="D",
-                config=SEARCH_CONFIG,
-            )
+        before = set(
+            IndexCard.objects.filter(entry=entry).values_list("filter_values", flat=True).first()
+            or ()
         )
-        _new_edition()
+        written = _index(entry_ids=[entry.pk])
+        after = before if written is None else set(written)
+        _recount(
+            edition=edition, added=after - before, removed=before - after, entries=int(created)
+        )
     return entry
 
 
 def entry_remove(*, uuid) -> int:
-    """Take a publication out of the library (withdrawn). Safe to run twice."""
-    deleted, _ = Entry.objects.filter(uuid=uuid).delete()
-    if deleted:
-        _new_edition()
-    return deleted
+    """Take a publication out of the library (withdrawn), and its filter values out of the
+    counts. Safe to run twice."""
+    if not Entry.objects.filter(uuid=uuid).exists():
+        return 0
+    with transaction.atomic():
+        edition = _edition_locked()
+        entry = Entry.objects.filter(uuid=uuid).first()
+        if entry is None:
+            return 0
+        codes = IndexCard.objects.filter(entry=entry).values_list("filter_values", flat=True)
+        removed = set(codes.first() or ())
+        entry.delete()
+        _recount(edition=edition, removed=removed, entries=-1)
+    return 1
+
+
+def library_index_rebuild() -> int:
+    """Write every entry's index card again from its row, and count every filter value afresh:
+    for entries loaded in bulk, or after a change to the vector. Returns the number of
+    entries."""
+    with transaction.atomic():
+        edition = _edition_locked()
+        IndexCard.objects.exclude(entry__in=Entry.objects.all()).delete()
+        _index(entry_ids=None)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE library_filtervalue AS f SET entries = ("
+                " SELECT count(*) FROM library_indexcard AS c WHERE c.filter_values @> ARRAY[f.id])"
+            )
+        edition.token = uuid_module.uuid4()
+        edition.entries = Entry.objects.count()
+        edition.save(update_fields=["token", "entries"])
+    return edition.entries
 
 
 # --- The themes vocabulary (the platform's) ----------------------------------------------------
