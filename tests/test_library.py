@@ -444,3 +444,17 @@ def test_a_title_match_ranks_first_then_the_most_mentions_then_the_newest(world)
     assert [e.pk for e in library_page(query=LibraryQuery(q="drowning", year=2015))] == [
         once_old.pk
     ]
+
+
+def test_a_renamed_theme_is_found_by_its_new_name(world):
+    theme = library_services.theme_add(label="Sibling carers")
+    rng = random.Random(9)
+    tagged = save(rng, 1, [], themes=[theme.slug], summary="neglect")
+    save(rng, 2, [], themes=[], summary="neglect")
+    before = LibraryEdition.objects.get(pk=1).token
+    assert [e.pk for e in library_page(query=LibraryQuery(q="carers"))] == [tagged.pk]
+    library_services.theme_rename(slug=theme.slug, label="Young caregivers")
+    assert [e.pk for e in library_page(query=LibraryQuery(q="caregivers"))] == [tagged.pk]
+    assert library_page(query=LibraryQuery(q="carers")) == []
+    assert LibraryEdition.objects.get(pk=1).token != before
+    assert_in_step()

@@ -286,7 +286,8 @@ def theme_add(*, label: str, description: str = "") -> Theme:
 
 
 def theme_rename(*, slug: str, label: str) -> Theme:
-    """A new name for a theme; its slug (what publications are tagged with) stays."""
+    """A new name for a theme; its slug (what publications are tagged with) stays. The entries
+    tagged with it are indexed again, so that a search finds them by the new name."""
     theme = Theme.objects.filter(slug=slug).first()
     if theme is None:
         raise ValidationError({"slug": [f"There is no theme '{slug}'."]})
@@ -295,8 +296,16 @@ def theme_rename(*, slug: str, label: str) -> Theme:
         raise ValidationError({"label": ["Give the theme a name of up to 100 characters."]})
     if Theme.objects.filter(label__iexact=label).exclude(pk=theme.pk).exists():
         raise ValidationError({"label": [f"There is already a theme '{label}'."]})
-    theme.label = label
-    theme.save(update_fields=["label"])
+    with transaction.atomic():
+        edition = _edition_locked()
+        theme.label = label
+        theme.save(update_fields=["label"])
+        tagged = list(Entry.objects.filter(themes__contains=[slug]).values_list("id", flat=True))
+        if tagged:
+            _index(entry_ids=tagged)
+        # Answers cached for the old name are of another edition now.
+        edition.token = uuid_module.uuid4()
+        edition.save(update_fields=["token"])
     return theme
 
 
