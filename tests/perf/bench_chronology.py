@@ -22,7 +22,6 @@ Database connections persist between requests, as in production (``CONN_MAX_AGE`
 
 import argparse
 import datetime
-import math
 import os
 import platform
 import random
@@ -31,8 +30,7 @@ import subprocess
 import sys
 import time
 
-import django
-import psycopg
+from tests.perf.harness import percentile, signed_in_client, throwaway_database
 
 DB_NAME = "safeguard_bench_chronology"
 ENTRIES = 5_000
@@ -49,48 +47,20 @@ EVENTS = [
 ]
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
-    base_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    admin_url = base_url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
-    os.environ["DATABASE_URL"] = base_url.rsplit("/", 1)[0] + "/" + DB_NAME
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguard.settings.test")
-    django.setup()
-
-    from django.conf import settings
-    from django.db import connection
-
-    # The test overlay closes the connection after each request (for the live server's
-    # threads); production keeps it, and so does this benchmark.
-    for alias in (settings.DATABASES["default"], connection.settings_dict):
-        alias["CONN_MAX_AGE"] = 600
-
-    try:
+    with throwaway_database(DB_NAME, keep=args.keep):
         return run(args)
-    finally:
-        connection.close()
-        if not args.keep:
-            with psycopg.connect(admin_url, autocommit=True) as conn:
-                conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
 
 
 def build():
     """The partnership, its manager (signed in, second factor passed) and the review."""
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
     from django_otp.plugins.otp_totp.models import TOTPDevice
     from django_tenants.utils import tenant_context
 
@@ -98,7 +68,6 @@ def build():
     from casework.models import Action, ChronologyEntry
     from casework.services import today
     from tenants.actors import actor_for_member
-    from tenants.middleware import SESSION_PARTNERSHIP_KEY
     from tenants.models import Membership, Role, User
     from tenants.services import partnership_create
     from tenants.workspace.models import Agency
@@ -173,13 +142,7 @@ def build():
         agency_uuid = str(agencies[3].uuid)
     connection.set_schema_to_public()
 
-    client = Client(HTTP_HOST=partnership.domains.get(is_primary=True).domain)
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    session = client.session
-    session[SESSION_PARTNERSHIP_KEY] = partnership.schema_name
-    session["otp_device_id"] = device.persistent_id
-    session.save()
-    return client, reference, agency_uuid, day
+    return signed_in_client(partnership, user, device), reference, agency_uuid, day
 
 
 def timed(client, path: str, runs: int, *, stream: bool = False) -> tuple[list[float], bytes]:

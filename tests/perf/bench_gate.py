@@ -18,7 +18,6 @@ of rows.
 import argparse
 import datetime
 import io
-import math
 import os
 import platform
 import random
@@ -27,6 +26,8 @@ import string
 import subprocess
 import sys
 import time
+
+from tests.perf.harness import percentile
 
 PROSE = [
     "The health visitor saw the family at home and recorded that the baby was settled.",
@@ -38,11 +39,6 @@ PROSE = [
     "The review found that information was held by several agencies but not brought together.",
     "Recommendation: the partnership should audit how bruising in non-mobile babies is handled.",
 ]
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
 def _word(rng, length):

@@ -25,8 +25,7 @@ import subprocess
 import sys
 import time
 
-import django
-import psycopg
+from tests.perf.harness import signed_in_client, throwaway_database
 
 DB_NAME = "safeguard_bench_joint"
 AGENCIES = 6
@@ -49,41 +48,8 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
-    base_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    admin_url = base_url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
-    os.environ["DATABASE_URL"] = base_url.rsplit("/", 1)[0] + "/" + DB_NAME
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguard.settings.test")
-    django.setup()
-
-    from django.conf import settings
-    from django.db import connection
-
-    for alias in (settings.DATABASES["default"], connection.settings_dict):
-        alias["CONN_MAX_AGE"] = 600
-    try:
+    with throwaway_database(DB_NAME, keep=args.keep):
         return run(args)
-    finally:
-        connection.close()
-        if not args.keep:
-            with psycopg.connect(admin_url, autocommit=True) as conn:
-                conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-
-
-def _client(partnership, user, device):
-    from django.test import Client
-
-    from tenants.middleware import SESSION_PARTNERSHIP_KEY
-
-    client = Client(HTTP_HOST=partnership.domains.get(is_primary=True).domain)
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    session = client.session
-    session[SESSION_PARTNERSHIP_KEY] = partnership.schema_name
-    session["otp_device_id"] = device.persistent_id
-    session.save()
-    return client
 
 
 def build():
@@ -142,8 +108,8 @@ def build():
         joint_services.joint_review_accept(
             actor=actor_for_member(membership=part_membership), part=invited
         )
-    lead_client = _client(lead, lead_user, lead_device)
-    part_client = _client(part, part_user, part_device)
+    lead_client = signed_in_client(lead, lead_user, lead_device)
+    part_client = signed_in_client(part, part_user, part_device)
     assert part_client.get(f"/joint-reviews/{review.uuid}/").status_code == 200  # mirrors made
     connection.set_schema_to_public()
     with tenant_context(lead):

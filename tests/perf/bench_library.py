@@ -31,7 +31,6 @@ and prints the median, p95, min and max.
 
 import argparse
 import datetime
-import math
 import os
 import platform
 import random
@@ -41,8 +40,7 @@ import sys
 import time
 import uuid
 
-import django
-import psycopg
+from tests.perf.harness import percentile, throwaway_database
 
 DB_NAME = "safeguard_bench_library"
 PARTNERSHIPS = 150
@@ -57,11 +55,6 @@ WORDS = (  # noqa: SIM905 - a vocabulary, easier to read as prose
 ).split()
 TYPES = ["serious_case_review", "lcspr", "learning_review", "thematic", "near_miss"]
 AGE_BANDS = ["under_1", "1_4", "5_9", "10_14", "15_17", "18_25"]
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
 def vocabulary(rng) -> list[str]:
@@ -267,26 +260,8 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
-    base_url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    admin_url = base_url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
-    os.environ["DATABASE_URL"] = base_url.rsplit("/", 1)[0] + "/" + DB_NAME
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguard.settings.test")
-    django.setup()
-    from django.conf import settings
-    from django.db import connection
-
-    for alias in (settings.DATABASES["default"], connection.settings_dict):
-        alias["CONN_MAX_AGE"] = 600
-    try:
+    with throwaway_database(DB_NAME, keep=args.keep):
         return run(args)
-    finally:
-        connection.close()
-        if not args.keep:
-            with psycopg.connect(admin_url, autocommit=True) as conn:
-                conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
 
 
 if __name__ == "__main__":
