@@ -4,9 +4,11 @@ import threading
 import time
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import QuerySet
 
 from tenants.models import Domain, Membership, Partnership, User
+from tenants.workspace.models import Agency
 
 # host → (expires at, partnership). Hosts change rarely; a change made in this process clears
 # the cache at once (tenants.signals), one made elsewhere is seen within this many seconds.
@@ -50,14 +52,27 @@ def partnership_primary_host(*, partnership: Partnership) -> str:
 
 def membership_for(*, user: User, partnership: Partnership) -> Membership | None:
     """The user's membership of this partnership, or None: a membership elsewhere grants
-    nothing here."""
+    nothing here, and an agency user's membership grants nothing once the business manager has
+    deactivated their agency (the agency's access ends at once, for its people as for its API
+    keys). Every signed-in request passes here (``tenants.middleware.MembershipMiddleware``), and
+    so does signing in.
+
+    The agency lives in the partnership's own schema, so this is asked on the partnership's
+    host (its schema set); asked anywhere else about an agency user it answers None."""
     if not user.is_active:
         return None
-    return (
+    membership = (
         Membership.objects.select_related("partnership", "user")
         .filter(user=user, partnership=partnership)
         .first()
     )
+    if membership is None or membership.agency_uuid is None:
+        return membership
+    # Fail closed: the agency can only be looked up in its own partnership's schema.
+    if connection.schema_name != partnership.schema_name:
+        return None
+    active = Agency.objects.own().filter(uuid=membership.agency_uuid, is_active=True).exists()
+    return membership if active else None
 
 
 def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
