@@ -214,6 +214,30 @@ if REDIS_URL:
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
     }
 
+# --- Throttles and the client address (tenants/throttles.py) ---------------------------------
+# Throttles count in a store every process shares: Redis, else the database cache's table
+# (made by a migration), never one process's memory.
+CACHES["throttles"] = (
+    {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "safeguard",
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "safeguard_cache",
+    }
+)
+# How many proxies of the platform's own stand before it, each appending to X-Forwarded-For;
+# 0: the client is REMOTE_ADDR, whatever X-Forwarded-For says.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "tenants.throttles.client_address"
+# Failed API key attempts from one address before it is refused (429) for the period.
+API_KEY_FAILURE_LIMIT = int(env("API_KEY_FAILURE_LIMIT", "10"))
+API_KEY_FAILURE_MINUTES = int(env("API_KEY_FAILURE_MINUTES", "15"))
+# --- end of throttles ----------------------------------------------------------------------
+
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport under .data/broker,
 # so a development machine still runs a real worker and beat (never eager mode).
 DATA_DIR = Path(env("DATA_DIR", str(BASE_DIR / ".data")))
