@@ -177,7 +177,10 @@ class LibraryListApi(APIView):
                 description="Year published",
             ),
             OpenApiParameter(
-                "type", str, enum=sorted(REVIEW_TYPES), description="Review type, e.g. serious_case_review"
+                "type",
+                str,
+                enum=sorted(REVIEW_TYPES),
+                description="Review type, e.g. serious_case_review",
             ),
             OpenApiParameter(
                 "partnership",
