@@ -8,9 +8,12 @@ import subprocess
 import sys
 import textwrap
 
+import psycopg
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import connection
+from django.test import Client, RequestFactory
 
 from tests.conftest import host_of, signed_in_client
 
@@ -117,11 +120,12 @@ PRODUCTION_PROBE = textwrap.dedent(
     """
     from safeguard.settings import production as p
     print(p.SECURE_HSTS_SECONDS, p.SECURE_HSTS_INCLUDE_SUBDOMAINS, p.SECURE_HSTS_PRELOAD)
+    print(p.DATABASES["default"]["CONN_HEALTH_CHECKS"])
     """
 )
 
 
-def test_production_sends_hsts_for_a_year_with_preload():
+def test_production_sends_hsts_for_a_year_with_preload_and_checks_its_connections():
     env = {**os.environ, "SECRET_KEY": "probe"}
     env.pop("DATABASE_CONN_HEALTH_CHECKS", None)
     probe = subprocess.run(
@@ -133,4 +137,48 @@ def test_production_sends_hsts_for_a_year_with_preload():
         timeout=60,
     )
     assert probe.returncode == 0, probe.stderr
-    assert probe.stdout.strip() == f"{365 * 24 * 3600} True True"
+    hsts, health = probe.stdout.splitlines()
+    assert hsts == f"{365 * 24 * 3600} True True"
+    assert health == "True"
+
+
+def served(path: str) -> int:
+    """A request through Django's own WSGI handler: its request_started and request_finished
+    signals manage connections as in production (the test client turns that off)."""
+    statuses = []
+    environ = RequestFactory().get(path, HTTP_HOST="localhost").environ
+    body = WSGIHandler()(environ, lambda status, headers: statuses.append(status))
+    b"".join(body)
+    body.close()
+    return int(statuses[0].split()[0])
+
+
+@pytest.mark.committed
+def test_requests_succeed_after_the_database_drops_its_connections(
+    django_db_setup, django_db_blocker
+):
+    """PostgreSQL restarting (or an operator, or PgBouncer) ends the server side of a persistent
+    connection: the next request must reconnect (CONN_HEALTH_CHECKS), not answer a 500."""
+    with django_db_blocker.unblock():
+        saved = {key: connection.settings_dict[key] for key in ("CONN_MAX_AGE",)}
+        connection.close()
+        connection.settings_dict["CONN_MAX_AGE"] = 600  # persistent, as outside the tests
+        try:
+            assert served("/library/") == 200
+            assert connection.connection is not None, "the connection was not kept"
+            backend = connection.connection.info.backend_pid
+            db = connection.settings_dict
+            with psycopg.connect(
+                host=db["HOST"] or "127.0.0.1",
+                port=db["PORT"] or 5432,
+                user=db["USER"],
+                dbname=db["NAME"],
+                autocommit=True,
+            ) as other:
+                other.execute("SELECT pg_terminate_backend(%s)", [backend])
+            for _ in range(3):
+                assert served("/library/") == 200
+            assert connection.connection.info.backend_pid != backend
+        finally:
+            connection.close()
+            connection.settings_dict.update(saved)

@@ -94,9 +94,10 @@ DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/safeguard"),
         conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
-        # Off by default: a SELECT 1 before each request's first query. Turn it on where the
-        # database may restart under a running web server.
-        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", False),
+        # A persistent connection the database has dropped (a restart, a failover, PgBouncer)
+        # would answer the next request with a 500: check it first (a SELECT 1 before each
+        # request's first query) and reconnect.
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
     )
 }
 DATABASES["default"]["ENGINE"] = "safeguard.db_backend"
