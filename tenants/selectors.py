@@ -2,6 +2,7 @@
 
 import threading
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connection
@@ -15,11 +16,14 @@ from tenants.workspace.models import Agency
 HOST_CACHE_SECONDS = 30.0
 _host_cache: dict[str, tuple[float, Partnership]] = {}
 _host_cache_lock = threading.Lock()
+# The clock the expiry is read from. Tests stop it (tests/conftest.py), so that how long a
+# test takes on a loaded machine never changes how many queries a request makes.
+host_cache_clock: Callable[[], float] = time.monotonic
 
 
 def partnership_for_host(hostname: str) -> Partnership | None:
     """The partnership a host name serves, or None. Answered from memory when recently seen."""
-    now = time.monotonic()
+    now = host_cache_clock()
     hit = _host_cache.get(hostname)
     if hit is not None and hit[0] > now:
         return hit[1]
