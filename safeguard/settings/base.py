@@ -272,6 +272,8 @@ CACHES["throttles"] = (
     else {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "safeguard_cache",
+        # Culling past MAX_ENTRIES drops live rows too: room for a flood of addresses.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 )
 # How many proxies of the platform's own stand before it, each appending to X-Forwarded-For;
