@@ -4,7 +4,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from tenants.actors import Actor, actor_for_api_key
-from tenants.workspace.selectors import api_key_authenticate
+from tenants.throttles import client_address
+from tenants.workspace.selectors import ApiKeyAttemptsExceeded, api_key_authenticate
 
 KEYWORD = "Api-Key"
 
@@ -32,7 +33,12 @@ class AgencyApiKeyAuthentication(authentication.BaseAuthentication):
         partnership = getattr(request._request, "partnership", None)
         if partnership is None:
             raise exceptions.AuthenticationFailed("API keys work only on a partnership's host.")
-        api_key = api_key_authenticate(key=key.strip())
+        try:
+            api_key = api_key_authenticate(
+                key=key.strip(), client_address=client_address(request._request)
+            )
+        except ApiKeyAttemptsExceeded as error:
+            raise exceptions.Throttled(wait=error.seconds, detail=str(error)) from None
         if api_key is None:
             raise exceptions.AuthenticationFailed("This API key is not valid here.")
         actor = actor_for_api_key(

@@ -5,15 +5,22 @@ with the filters of DESIGN §4 (``q``, ``theme``, ``year``, ``type``, ``partners
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.openapi import INVALID
+from casework.review_types import REVIEW_TYPES
 from publishing.library.models import AgeBand
 from publishing.library.selectors import (
     PAGE_SIZE,
+    QUERY_MAX_LENGTH,
     library_query_parse,
     library_search,
     partnerships_by_key,
@@ -126,6 +133,7 @@ class LibraryListApi(APIView):
     authentication_classes = []
     permission_classes = []
 
+    @extend_schema_serializer(component_name="LibraryList")
     class OutputSerializer(serializers.Serializer):
         count = serializers.IntegerField()
         next = serializers.URLField(allow_null=True)
@@ -153,13 +161,34 @@ class LibraryListApi(APIView):
         ),
         auth=[],
         parameters=[
-            OpenApiParameter("q", str, description="Words to search for (up to 200 characters)"),
-            OpenApiParameter("theme", str, description="A theme's slug, e.g. neglect"),
-            OpenApiParameter("year", int, description="Year published"),
-            OpenApiParameter("type", str, description="Review type, e.g. serious_case_review"),
-            OpenApiParameter("partnership", str, description="A partnership's key, e.g. croydon"),
+            OpenApiParameter(
+                "q",
+                {"type": "string", "maxLength": QUERY_MAX_LENGTH},
+                description=f"Words to search for (up to {QUERY_MAX_LENGTH} characters)",
+            ),
+            OpenApiParameter(
+                "theme",
+                {"type": "string", "maxLength": 60},
+                description="A theme's slug, e.g. neglect",
+            ),
+            OpenApiParameter(
+                "year",
+                {"type": "integer", "minimum": 1900, "maximum": 2100},
+                description="Year published",
+            ),
+            OpenApiParameter(
+                "type",
+                str,
+                enum=sorted(REVIEW_TYPES),
+                description="Review type, e.g. serious_case_review",
+            ),
+            OpenApiParameter(
+                "partnership",
+                {"type": "string", "maxLength": 40},
+                description="A partnership's key, e.g. croydon",
+            ),
             OpenApiParameter("age_band", str, enum=AgeBand.values, description="Child's age"),
-            OpenApiParameter("page", int),
+            OpenApiParameter("page", {"type": "integer", "minimum": 1, "maximum": 10_000}),
         ],
         responses={200: OutputSerializer, **INVALID},
     )

@@ -31,7 +31,11 @@ def _problem(description: str, example: dict | None = None) -> OpenApiResponse:
 UNAUTHORISED = {
     (401, PROBLEM_CONTENT_TYPE): _problem(
         "No key, or a key that is not valid on this partnership's host."
-    )
+    ),
+    (429, PROBLEM_CONTENT_TYPE): _problem(
+        "Too many failed key attempts from this address: refused, whatever the key, until the "
+        "time in `Retry-After` (seconds) has passed."
+    ),
 }
 NOT_FOUND = {
     (404, PROBLEM_CONTENT_TYPE): _problem(

@@ -5,7 +5,12 @@ import base64
 import binascii
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -23,6 +28,7 @@ from casework.review_selectors import (
 )
 from casework.review_services import (
     ASKS,
+    DOCUMENT_MAX_BYTES,
     action_rag,
     action_update_add,
     information_response_submit,
@@ -117,9 +123,11 @@ class InformationRequestListApi(APIView):
 
 
 class InformationResponseCreateApi(APIView):
+    @extend_schema_serializer(component_name="InformationResponseCreateInput")
     class InputSerializer(serializers.Serializer):
         text = serializers.CharField(max_length=100_000)
 
+    @extend_schema_serializer(component_name="InformationResponseCreateOutput")
     class OutputSerializer(serializers.Serializer):
         id = serializers.UUIDField(source="uuid")
         request = serializers.UUIDField(source="request.uuid")
@@ -192,6 +200,7 @@ class ActionSerializer(serializers.Serializer):
 
 
 class ActionListApi(APIView):
+    @extend_schema_serializer(component_name="ActionListFilter")
     class FilterSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=ActionStatus.choices, required=False)
         rag = serializers.ChoiceField(choices=["red", "amber", "green"], required=False)
@@ -219,10 +228,13 @@ class ActionListApi(APIView):
 
 
 class ActionUpdateCreateApi(APIView):
+    @extend_schema_serializer(component_name="ActionUpdateCreateInput")
     class InputSerializer(serializers.Serializer):
+        @extend_schema_serializer(component_name="ActionUpdateEvidence")
         class EvidenceSerializer(serializers.Serializer):
             name = serializers.CharField(max_length=255)
-            content_base64 = serializers.CharField()
+            # A document of the largest size accepted, in base64 (4 characters per 3 bytes).
+            content_base64 = serializers.CharField(max_length=-(-DOCUMENT_MAX_BYTES // 3) * 4)
 
         status = serializers.ChoiceField(
             choices=[ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.COMPLETE]
@@ -237,6 +249,7 @@ class ActionUpdateCreateApi(APIView):
                 raise serializers.ValidationError("content_base64 is not base64.") from None
             return UploadedFile(value["name"], content)
 
+    @extend_schema_serializer(component_name="ActionUpdateCreateOutput")
     class OutputSerializer(serializers.Serializer):
         id = serializers.UUIDField(source="uuid")
         action = serializers.UUIDField(source="action.uuid")

@@ -1,9 +1,10 @@
 """The bare platform domain's API: the national library, its OpenAPI schema and docs."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.library import LibraryListApi
+from api.urls import DOCS_TEMPLATE
 
 urlpatterns = [
     path("api/v1/library/", LibraryListApi.as_view(), name="library-api"),
@@ -22,8 +23,11 @@ urlpatterns = [
     ),
     path(
         "api/v1/docs/",
-        SpectacularSwaggerView.as_view(
-            url_name="library-schema", authentication_classes=[], permission_classes=[]
+        SpectacularSwaggerSplitView.as_view(
+            template_name=DOCS_TEMPLATE,
+            url_name="library-schema",
+            authentication_classes=[],
+            permission_classes=[],
         ),
         name="library-docs",
     ),

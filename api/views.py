@@ -31,11 +31,21 @@ from api.problems import PROBLEM_CONTENT_TYPE
 from casework.clocks import REGIME_CHOICES, working_days_between
 from casework.models import AbuseOrNeglect, Circumstance, Harm, Outcome, ReferralStatus, Sex
 from casework.selectors import access_contribution_request, referral_for_page, referral_list
-from casework.services import ChildInput, contribution_submit, referral_create, today
+from casework.services import (
+    CONTRIBUTION_MAX_LENGTH,
+    MAX_AGENCIES_INVOLVED,
+    MAX_CHILDREN,
+    SUMMARY_MAX_LENGTH,
+    ChildInput,
+    contribution_submit,
+    referral_create,
+    today,
+)
 from tenants.workspace.selectors import agency_for_actor
 
 
 class WhoAmIApi(APIView):
+    @extend_schema_serializer(component_name="WhoAmIOutput")
     class OutputSerializer(serializers.Serializer):
         partnership = inline_serializer(
             "WhoAmIPartnership",
@@ -132,15 +142,25 @@ class ReferralCreateApi(APIView):
         harm = ServiceCheckedChoiceField(choices=Harm.choices)
         abuse_or_neglect = ServiceCheckedChoiceField(choices=AbuseOrNeglect.choices)
         circumstances = serializers.ListField(
-            child=ServiceCheckedChoiceField(choices=Circumstance.choices), default=list
+            child=ServiceCheckedChoiceField(choices=Circumstance.choices),
+            default=list,
+            max_length=len(Circumstance.choices),
         )
-        children = ChildSerializer(many=True, help_text="One to four children")
+        # A ListField, not many=True: its bounds are validated before any child is, and the
+        # schema states them (maxItems).
+        children = serializers.ListField(
+            child=ChildSerializer(),
+            min_length=1,
+            max_length=MAX_CHILDREN,
+            help_text="One to four children, as on the national notification form",
+        )
         agencies_involved = serializers.ListField(
             child=serializers.CharField(max_length=200),
             default=list,
+            max_length=MAX_AGENCIES_INVOLVED,
             help_text="Agencies' names; those the partnership has not registered are kept too",
         )
-        summary = serializers.CharField(allow_blank=True)
+        summary = serializers.CharField(allow_blank=True, max_length=SUMMARY_MAX_LENGTH)
         regime = ServiceCheckedChoiceField(
             choices=REGIME_CHOICES,
             default="wt2023",
@@ -331,9 +351,11 @@ class ReferralDetailApi(APIView):
 class ContributionSubmitApi(APIView):
     @extend_schema_serializer(component_name="ContributionSubmitInput")
     class InputSerializer(serializers.Serializer):
-        facts = serializers.CharField(allow_blank=True)
-        involvement = serializers.CharField(allow_blank=True)
-        immediate_safety_actions = serializers.CharField(allow_blank=True, default="")
+        facts = serializers.CharField(allow_blank=True, max_length=CONTRIBUTION_MAX_LENGTH)
+        involvement = serializers.CharField(allow_blank=True, max_length=CONTRIBUTION_MAX_LENGTH)
+        immediate_safety_actions = serializers.CharField(
+            allow_blank=True, default="", max_length=CONTRIBUTION_MAX_LENGTH
+        )
 
     @extend_schema_serializer(component_name="ContributionSubmitOutput")
     class OutputSerializer(serializers.Serializer):

@@ -2,9 +2,7 @@
 appointment on; the review group sees every review; agencies reach only the information requests
 and actions addressed to them. Missing and not-yours are the same 404."""
 
-import csv
 import datetime
-import io
 import uuid as uuid_module
 from collections.abc import Iterator
 
@@ -45,6 +43,7 @@ from casework.review_services import REVIEW_GROUP
 from casework.services import today
 from tenants.actors import Actor
 from tenants.models import Role
+from tenants.spreadsheets import csv_lines
 from tenants.workspace.models import Agency
 from tenants.workspace.selectors import agency_list
 from tenants.workspace.services import audit_event_record
@@ -227,30 +226,21 @@ def chronology_csv(*, actor: Actor, review: Review, **filters) -> Iterator[str]:
         "entered_by",
         "entered_at",
     )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def line(values) -> str:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(values)
-        return buffer.getvalue()
-
-    yield line(CSV_HEADER)
-    for on, at, agency, what, who, source, key, by, entered in rows.iterator(chunk_size=2000):
-        yield line(
-            [
-                on.isoformat(),
-                at.strftime("%H:%M") if at else "",
-                agency,
-                what,
-                who,
-                source,
-                "yes" if key else "",
-                by,
-                entered.isoformat(timespec="seconds"),
-            ]
-        )
+    yield from csv_lines([CSV_HEADER])
+    yield from csv_lines(
+        [
+            on.isoformat(),
+            at.strftime("%H:%M") if at else "",
+            agency,
+            what,
+            who,
+            source,
+            "yes" if key else "",
+            by,
+            entered.isoformat(timespec="seconds"),
+        ]
+        for on, at, agency, what, who, source, key, by, entered in rows.iterator(chunk_size=2000)
+    )
 
 
 # --- Findings, recommendations, actions --------------------------------------------------------

@@ -40,6 +40,12 @@ from tenants.workspace.models import Agency
 from tenants.workspace.services import audit_event_record
 
 MAX_CHILDREN = 4
+# Bounds on what one referral may carry, so that no request can make a page or a row huge
+# (100,000 agencies gave a 2.3 MB page): more agencies than any case involves, and a summary
+# of some 3,000 words; the full account belongs in attachments.
+MAX_AGENCIES_INVOLVED = 50
+SUMMARY_MAX_LENGTH = 20_000
+CONTRIBUTION_MAX_LENGTH = 20_000  # each of a rapid-review contribution's three answers
 CONTRIBUTION_WORKING_DAYS = 5
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 REVIEW_GROUP = (Role.BUSINESS_MANAGER, Role.CHAIR, Role.REVIEW_GROUP_MEMBER)
@@ -261,6 +267,14 @@ def referral_create(
         _add(errors, "regime", "Unknown regime.")
     if not (summary or "").strip():
         _add(errors, "summary", "Describe what happened.")
+    elif len(summary) > SUMMARY_MAX_LENGTH:
+        _add(errors, "summary", f"Keep the summary to {SUMMARY_MAX_LENGTH:,} characters.")
+    if len(agencies_involved) > MAX_AGENCIES_INVOLVED:
+        _add(
+            errors,
+            "agencies_involved",
+            f"Name at most {MAX_AGENCIES_INVOLVED} agencies involved.",
+        )
     if not children:
         _add(errors, "children", "Name at least one child.")
     elif len(children) > MAX_CHILDREN:
@@ -638,6 +652,13 @@ def contribution_submit(
         _add(errors, "facts", "Give the facts as your agency knows them.")
     if not (involvement or "").strip():
         _add(errors, "involvement", "Describe your agency's involvement with the child and family.")
+    for name, text in (
+        ("facts", facts),
+        ("involvement", involvement),
+        ("immediate_safety_actions", immediate_safety_actions),
+    ):
+        if len(text or "") > CONTRIBUTION_MAX_LENGTH:
+            _add(errors, name, f"Keep this to {CONTRIBUTION_MAX_LENGTH:,} characters.")
     _fail(errors)
     first = request.submitted_at is None
     with transaction.atomic():

@@ -17,7 +17,6 @@ import uuid
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
@@ -67,6 +66,7 @@ from publishing.selectors import (
 from tenants.actors import Actor
 from tenants.models import Membership, Partnership, Role, User
 from tenants.selectors import partnership_url
+from tenants.throttles import throttle_take
 from tenants.workspace.services import audit_event_record
 
 logger = logging.getLogger(__name__)
@@ -1550,18 +1550,6 @@ def public_document_download(
     return document, content
 
 
-def _throttle(key: str, limit: int, seconds: int) -> bool:
-    """Count one more against ``key``; False when the limit is passed."""
-    if cache.add(key, 1, seconds):
-        return True
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, seconds)
-        return True
-    return count <= limit
-
-
 def copy_request_create(
     *,
     actor: Actor,
@@ -1602,11 +1590,18 @@ def copy_request_create(
     elif len(reason) > 2000:
         _add(errors, "reason", "Keep the reason to 2,000 characters.")
     _fail(errors)
-    address = hashlib.sha256(client_address.encode()).hexdigest()[:32]
-    mailbox = hashlib.sha256(email.encode()).hexdigest()[:32]
-    if not _throttle(f"copy-requests:address:{address}", REQUESTS_PER_ADDRESS_PER_HOUR, 3600):
+    # Counted in the store every process shares (tenants.throttles), by the address as the
+    # platform's own proxies saw it.
+    if not throttle_take(
+        scope="copy-requests-address",
+        subject=client_address,
+        limit=REQUESTS_PER_ADDRESS_PER_HOUR,
+        seconds=3600,
+    ):
         raise CopyRequestThrottled("Too many requests from your address: try again in an hour.")
-    if not _throttle(f"copy-requests:email:{mailbox}", REQUESTS_PER_EMAIL_PER_DAY, 86400):
+    if not throttle_take(
+        scope="copy-requests-email", subject=email, limit=REQUESTS_PER_EMAIL_PER_DAY, seconds=86400
+    ):
         raise CopyRequestThrottled("Too many requests for this email address: try tomorrow.")
     with transaction.atomic():
         request = CopyRequest.objects.create(

@@ -10,6 +10,7 @@ import re
 import uuid
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.db import connection
 from django.http import Http404
 from django.urls import set_urlconf
@@ -65,7 +66,8 @@ class MembershipMiddleware:
 
     A session is bound to the partnership it was signed in on: the same cookie replayed on
     another partnership's host finds no actor there (``request.foreign_user`` is then True, and
-    casework views answer 404).
+    casework views answer 404). A session whose access has ended here (membership revoked,
+    agency deactivated: ``membership_for``) is signed out on its next request.
     """
 
     def __init__(self, get_response):
@@ -84,7 +86,11 @@ class MembershipMiddleware:
                 if bound_to == partnership.schema_name
                 else None
             )
-            if membership is None:
+            if membership is None and bound_to == partnership.schema_name:
+                # Signed in here, but access has ended since (the membership was revoked or
+                # the agency deactivated): the session ends now, not when it expires.
+                logout(request)
+            elif membership is None:
                 request.foreign_user = True
             else:
                 request.membership = membership

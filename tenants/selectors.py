@@ -2,22 +2,28 @@
 
 import threading
 import time
+from collections.abc import Callable
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import QuerySet
 
 from tenants.models import Domain, Membership, Partnership, User
+from tenants.workspace.models import Agency
 
 # host → (expires at, partnership). Hosts change rarely; a change made in this process clears
 # the cache at once (tenants.signals), one made elsewhere is seen within this many seconds.
 HOST_CACHE_SECONDS = 30.0
 _host_cache: dict[str, tuple[float, Partnership]] = {}
 _host_cache_lock = threading.Lock()
+# The clock the expiry is read from. Tests stop it (tests/conftest.py), so that how long a
+# test takes on a loaded machine never changes how many queries a request makes.
+host_cache_clock: Callable[[], float] = time.monotonic
 
 
 def partnership_for_host(hostname: str) -> Partnership | None:
     """The partnership a host name serves, or None. Answered from memory when recently seen."""
-    now = time.monotonic()
+    now = host_cache_clock()
     hit = _host_cache.get(hostname)
     if hit is not None and hit[0] > now:
         return hit[1]
@@ -50,14 +56,27 @@ def partnership_primary_host(*, partnership: Partnership) -> str:
 
 def membership_for(*, user: User, partnership: Partnership) -> Membership | None:
     """The user's membership of this partnership, or None: a membership elsewhere grants
-    nothing here."""
+    nothing here, and an agency user's membership grants nothing once the business manager has
+    deactivated their agency (the agency's access ends at once, for its people as for its API
+    keys). Every signed-in request passes here (``tenants.middleware.MembershipMiddleware``), and
+    so does signing in.
+
+    The agency lives in the partnership's own schema, so this is asked on the partnership's
+    host (its schema set); asked anywhere else about an agency user it answers None."""
     if not user.is_active:
         return None
-    return (
+    membership = (
         Membership.objects.select_related("partnership", "user")
         .filter(user=user, partnership=partnership)
         .first()
     )
+    if membership is None or membership.agency_uuid is None:
+        return membership
+    # Fail closed: the agency can only be looked up in its own partnership's schema.
+    if connection.schema_name != partnership.schema_name:
+        return None
+    active = Agency.objects.own().filter(uuid=membership.agency_uuid, is_active=True).exists()
+    return membership if active else None
 
 
 def membership_list_for_user(*, user: User) -> QuerySet[Membership]:

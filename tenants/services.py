@@ -32,7 +32,7 @@ from tenants.models import (
     schema_name_for,
     validate_partnership_key,
 )
-from tenants.selectors import partnership_url
+from tenants.selectors import membership_for, partnership_url
 from tenants.tasks import membership_invitation_send
 from tenants.workspace.models import Agency, AuditEvent
 from tenants.workspace.services import audit_event_record
@@ -211,7 +211,8 @@ def sign_in_check_password(
     user = authenticate(request, email=(email or "").strip().lower(), password=password)
     if user is None or not user.is_active:
         return None
-    if not Membership.objects.filter(user=user, partnership=partnership).exists():
+    # The same rule as every signed-in request: a deactivated agency's people have no access.
+    if membership_for(user=user, partnership=partnership) is None:
         return None
     return user
 
@@ -375,6 +376,7 @@ def invitation_user_for_token(*, partnership: Partnership, uidb64: str, token: s
     user = User.objects.filter(pk=pk, is_active=True).first()
     if user is None or not default_token_generator.check_token(user, token):
         return None
-    if not Membership.objects.filter(user=user, partnership=partnership).exists():
+    # The same rule as every signed-in request: a deactivated agency's people have no access.
+    if membership_for(user=user, partnership=partnership) is None:
         return None
     return user

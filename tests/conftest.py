@@ -18,18 +18,21 @@ from dataclasses import dataclass
 
 import pytest
 import pytest_django.fixtures
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django_otp.oath import hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import tenant_context
 
+import tenants.selectors
 from tenants.actors import actor_for_platform
 from tenants.middleware import SESSION_PARTNERSHIP_KEY
 from tenants.models import Membership, Partnership, Role, User
 from tenants.services import partnership_create
 from tenants.workspace.models import Agency, AgencyKind
 from tenants.workspace.services import api_key_issue
+from tests.clock import Clock, HostCacheClock
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -82,6 +85,24 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         for key in PARTNERSHIPS:
             ensure_partnership(key)
+
+
+@pytest.fixture(autouse=True)
+def host_cache_clock(monkeypatch) -> HostCacheClock:
+    """Every test starts with an empty cache and a host cache whose clock stands still
+    (tests/clock.py): what a test counts never depends on the machine's speed."""
+    stopped = HostCacheClock()
+    monkeypatch.setattr(tenants.selectors, "host_cache_clock", stopped)
+    caches["default"].clear()
+    return stopped
+
+
+@pytest.fixture
+def clock():
+    """The platform's clock, stopped: ``clock.today(date)``, ``clock.set(datetime)``."""
+    stopped = Clock()
+    yield stopped
+    stopped.stop()
 
 
 @pytest.fixture(autouse=True)

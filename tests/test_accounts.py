@@ -1,6 +1,7 @@
 """Signing in: one account per person, a role per partnership, the second factor, throttling."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
@@ -216,3 +217,31 @@ def test_passwords_are_hashed_with_argon2_outside_tests():
 
 def test_the_platform_domain_has_no_sign_in(db):
     assert Client(HTTP_HOST="localhost").get("/sign-in/").status_code == 404
+
+
+def test_a_next_address_with_several_parameters_survives_the_second_factor(world):
+    """Issue 10, part 3: an unencoded ``next`` was cut at its first ``&``."""
+    target = "/referrals/?status=received&agency=met&page=2"
+    client = croydon_browser()
+    response = sign_in(client, world.alice.email, next_url=target)
+    assert response.status_code == 302
+    step = response["Location"]
+    assert step == "/sign-in/two-factor/?" + urlencode({"next": target}, safe="/")
+    page = client.get(step).content.decode()
+    assert 'name="next" value="/referrals/?status=received&amp;agency=met&amp;page=2"' in page
+    device = TOTPDevice.objects.get(user=world.alice)
+    response = client.post(step, {"token": totp_code(device), "next": target})
+    assert response["Location"] == target
+
+
+def test_next_survives_the_first_set_up_of_an_authenticator(croydon):
+    user = make_member(croydon, "first.time@croydon.example", Role.CHAIR, second_factor=False)
+    target = "/actions/?rag=red&status=open"
+    client = croydon_browser()
+    step = sign_in(client, user.email, next_url=target)["Location"]
+    assert step == "/sign-in/two-factor/set-up/?" + urlencode({"next": target}, safe="/")
+    # Sent to the code page first, it is sent on to set-up with the whole address.
+    assert (
+        client.get("/sign-in/two-factor/?" + urlencode({"next": target}, safe="/"))["Location"]
+        == step
+    )

@@ -14,8 +14,6 @@ from django.utils import timezone
 
 import api.idempotency
 import api.views
-import casework.selectors
-import casework.services
 from api.urls import urlpatterns
 from casework.models import Child, Clock, ContributionRequest, Referral
 from casework.services import ChildInput, rapid_review_start, referral_create
@@ -64,15 +62,11 @@ CONTRACT_CLOCK = {
 
 
 @pytest.fixture
-def frozen_today(monkeypatch):
-    """Fix 'today in England' for the services, the selectors and the API's clock states."""
-
-    def freeze(day):
-        for module in (casework.services, casework.selectors, api.views):
-            monkeypatch.setattr(module, "today", lambda: day)
-
-    freeze(D(2026, 11, 3))
-    return freeze
+def frozen_today(clock):
+    """Today in England is 3 November 2026 for the whole platform (tests/clock.py);
+    ``frozen_today(day)`` moves it."""
+    clock.today(D(2026, 11, 3))
+    return clock.today
 
 
 @pytest.fixture

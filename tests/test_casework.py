@@ -51,15 +51,10 @@ def refer(world, who="bob", **overrides):
 
 
 @pytest.fixture
-def frozen_today(monkeypatch):
-    def freeze(day):
-        monkeypatch.setattr(services, "today", lambda: day)
-        import casework.selectors as selectors
-
-        monkeypatch.setattr(selectors, "today", lambda: day)
-
-    freeze(D(2026, 11, 3))
-    return freeze
+def frozen_today(clock):
+    """Today is 3 November 2026 (tests/clock.py); ``frozen_today(day)`` moves it."""
+    clock.today(D(2026, 11, 3))
+    return clock.today
 
 
 class TestReferral:

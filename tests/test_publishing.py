@@ -66,12 +66,9 @@ def _fresh_cache():
 
 
 @pytest.fixture
-def frozen(monkeypatch):
-    def freeze(day):
-        for module in (services, selectors):
-            monkeypatch.setattr(module, "today", lambda: day)
-
-    return freeze
+def frozen(clock):
+    """``frozen(day)`` makes ``day`` today for the whole platform (tests/clock.py)."""
+    return clock.today
 
 
 @pytest.fixture

@@ -32,13 +32,10 @@ def actor(world, who, partnership=None):
 
 
 @pytest.fixture
-def frozen(monkeypatch):
-    def freeze(day):
-        for module in (referral_services, services, selectors):
-            monkeypatch.setattr(module, "today", lambda: day)
-
-    freeze(D(2026, 11, 3))
-    return freeze
+def frozen(clock):
+    """Today is 3 November 2026 (tests/clock.py); ``frozen(day)`` moves it."""
+    clock.today(D(2026, 11, 3))
+    return clock.today
 
 
 @pytest.fixture

