@@ -5,32 +5,23 @@ and actions addressed to them. Missing and not-yours are the same 404."""
 import csv
 import datetime
 import io
-import uuid as uuid_module
 from collections.abc import Iterator
 
-from django.db.models import (
-    BooleanField,
-    Case,
-    CharField,
-    Count,
-    Exists,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from casework.clocks import add_working_days
+# The action plan's reads live in casework.action_selectors; callers find them here too.
+from casework.action_selectors import (  # noqa: F401
+    OPEN_STATUSES,
+    access_action,
+    access_action_evidence,
+    action_tracker,
+    action_updates,
+)
 from casework.joint import selectors as joint_selectors
 from casework.joint.models import ParticipantState
 from casework.models import (
     Action,
-    ActionStatus,
-    ActionUpdate,
     ChronologyEntry,
     Finding,
     InformationRequest,
@@ -41,41 +32,16 @@ from casework.models import (
     ReviewerAppointment,
     ReviewerProfile,
 )
+from casework.review_access import parse_uuid as _uuid
+from casework.review_access import visible_reviews as _visible_reviews
 from casework.review_services import REVIEW_GROUP
-from casework.services import today
+from casework.services import today  # noqa: F401 - the day, as the fixtures that freeze it know it
 from tenants.actors import Actor
-from tenants.models import Role
 from tenants.workspace.models import Agency
 from tenants.workspace.selectors import agency_list
 from tenants.workspace.services import audit_event_record
 
 CHRONOLOGY_PAGE_SIZE = 100
-OPEN_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.COMPLETE)
-
-
-def _uuid(value) -> uuid_module.UUID:
-    try:
-        return value if isinstance(value, uuid_module.UUID) else uuid_module.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        raise Http404("No such record.") from None
-
-
-def _visible_reviews(actor: Actor) -> QuerySet[Review]:
-    reviews = Review.objects.all()
-    if actor.is_joint:
-        # Through the joint-review door: the grant's review, nothing else of the lead's.
-        reviews = reviews.filter(uuid__in=list(actor.review_uuids))
-    if actor.has_role(*REVIEW_GROUP):
-        return reviews
-    if actor.has_role(Role.LEAD_REVIEWER):
-        live = ReviewerAppointment.objects.filter(
-            review=OuterRef("pk"),
-            profile__user_uuid=actor.user.uuid,
-            ended_on__isnull=True,
-            appointed_on__lte=today(),
-        )
-        return reviews.filter(Exists(live))
-    return reviews.none()
 
 
 def access_review(*, actor: Actor, reference: str) -> Review:
@@ -264,101 +230,6 @@ def recommendations_of_review(*, review: Review) -> QuerySet[Recommendation]:
     )
 
 
-def _rag_annotation(day: datetime.date):
-    """The same rule as ``review_services.action_rag``, in SQL, so the tracker filters and counts
-    by RAG without loading every action (a test holds the two to the same answers)."""
-    soon = add_working_days(day, 10)
-    less_than_half_left = RawSQL(
-        '("casework_action"."due" - %s::date) < '
-        '(%s::date - ("casework_action"."created_at" AT TIME ZONE \'Europe/London\')::date)',
-        (day, day),
-        output_field=BooleanField(),
-    )
-    return Case(
-        When(status__in=(ActionStatus.COMPLETE, ActionStatus.VERIFIED), then=Value("green")),
-        When(due__lt=day, then=Value("red")),
-        When(due__lte=soon, then=Value("amber")),
-        When(Q(status=ActionStatus.NOT_STARTED) & Q(less_than_half_left), then=Value("amber")),
-        default=Value("green"),
-        output_field=CharField(),
-    )
-
-
-def _visible_actions(actor: Actor) -> QuerySet[Action]:
-    """The review group sees every action; a lead reviewer those of their reviews; an agency
-    (users and system) the actions it owns. Through the joint-review door, only the actions of
-    the grant's review."""
-    actions = Action.objects.all()
-    if actor.is_joint:
-        actions = actions.filter(review__uuid__in=list(actor.review_uuids))
-    if actor.has_role(*REVIEW_GROUP):
-        return actions
-    if actor.has_role(Role.LEAD_REVIEWER):
-        return actions.filter(review__in=_visible_reviews(actor))
-    if actor.is_agency:
-        return actions.filter(owner_agency__uuid=actor.agency_uuid)
-    return actions.none()
-
-
-def action_tracker(
-    *,
-    actor: Actor,
-    agency_uuid=None,
-    review_reference: str = "",
-    status: str = "",
-    rag: str = "",
-    open_only: bool = True,
-    day: datetime.date | None = None,
-) -> dict:
-    """All actions across the partnership's reviews (open ones by default) with their RAG rating,
-    filterable by agency, review, status and RAG, with counts by RAG and by status. A fixed
-    number of queries, whatever the number of actions."""
-    day = day or today()
-    actions = _visible_actions(actor).annotate(rag=_rag_annotation(day))
-    if actor.is_joint:
-        # A participant tracks the actions it owns (the lead tracks them all at home).
-        key = actor.partnership.key
-        actions = actions.filter(
-            Q(owner_agency__home_partnership_key=key)
-            | Q(owner_agency__isnull=True, owner_partnership_key=key)
-        )
-    if open_only:
-        actions = actions.exclude(status=ActionStatus.VERIFIED)
-    if agency_uuid and actor.is_joint:
-        # The participant names its own agency; here it is that agency's mirror.
-        actions = actions.filter(owner_agency__home_agency_uuid=_uuid(agency_uuid))
-    elif agency_uuid:
-        actions = actions.filter(owner_agency__uuid=_uuid(agency_uuid))
-    if review_reference:
-        actions = actions.filter(review__reference=review_reference.upper())
-    counts_by_rag = dict(actions.values_list("rag").annotate(n=Count("id")).order_by())
-    counts_by_status = dict(actions.values_list("status").annotate(n=Count("id")).order_by())
-    if status:
-        actions = actions.filter(status=status)
-    if rag:
-        actions = actions.filter(rag=rag)
-    return {
-        "actions": actions.select_related("owner_agency", "review", "recommendation").order_by(
-            "due", "id"
-        ),
-        "counts_by_rag": {key: counts_by_rag.get(key, 0) for key in ("red", "amber", "green")},
-        "counts_by_status": {key: counts_by_status.get(key, 0) for key in ActionStatus.values},
-        "day": day,
-    }
-
-
-def access_action(*, actor: Actor, action_uuid) -> Action:
-    action = (
-        _visible_actions(actor)
-        .select_related("owner_agency", "review", "recommendation")
-        .filter(uuid=_uuid(action_uuid))
-        .first()
-    )
-    if action is None:
-        raise Http404("No such action.")
-    return action
-
-
 def information_requests_for_agency(*, actor: Actor) -> QuerySet[InformationRequest]:
     """The requests to the actor's agency, open ones first."""
     if not actor.is_agency:
@@ -432,27 +303,6 @@ def findings_of_review(*, review: Review) -> QuerySet[Finding]:
     return review.findings.prefetch_related(
         Prefetch("evidence", queryset=ChronologyEntry.objects.select_related("agency"))
     ).order_by("number")
-
-
-def action_updates(*, action: Action) -> QuerySet[ActionUpdate]:
-    return action.updates.order_by("written_at", "id")
-
-
-def access_action_evidence(*, actor: Actor, action_uuid, update_uuid) -> ActionUpdate:
-    """The evidence of an update on an action the actor may see (its owner agency, the review
-    group, the review's reviewer); the same 404 otherwise. The download is audited."""
-    action = access_action(actor=actor, action_uuid=action_uuid)
-    update = action.updates.filter(uuid=_uuid(update_uuid)).exclude(evidence="").first()
-    if update is None:
-        raise Http404("No such file.")
-    audit_event_record(
-        actor=actor,
-        action="evidence.downloaded",
-        object_type="review",
-        object_ref=action.review.reference,
-        detail={"action": str(action.uuid), "update": str(update.uuid)},
-    )
-    return update
 
 
 # --- Joint reviews -----------------------------------------------------------------------------
