@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from casework import lists
 from casework import review_selectors as selectors
 from casework import review_services as services
 from casework.joint import listings
@@ -54,11 +55,11 @@ def tracker(request):
         agencies=agency_list(actor=actor, include_inactive=True) if in_review_group else None,
         reviews=reviews,
     )
-    board = selectors.action_tracker(actor=actor, **form.filters())
     # Next to its own reviews' actions, those it owns in joint reviews other partnerships lead.
-    joint = listings.joint_action_boards(
+    tracked = lists.action_tracker_for_page(
         actor=actor, filters=form.filters(), purpose="action tracker"
     )
+    board, joint = tracked["board"], tracked["joint"]
     paginator = Paginator(board["actions"], TRACKER_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -19,7 +19,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from casework.joint import door, listings
+from casework import lists
+from casework.joint import door
 from casework.joint import selectors as joint_selectors
 from casework.joint import services as joint_services
 from casework.joint.models import ParticipantState
@@ -89,7 +90,7 @@ def joint_review_list(request):
         request,
         "joint/list.html",
         {
-            "reviews": listings.joint_reviews_taking_part(actor=actor, purpose="joint reviews"),
+            "reviews": lists.joint_reviews_for_page(actor=actor),
             "waiting": joint_selectors.live_part_count(actor=actor),
             "is_manager": actor.has_role(*joint_selectors.ANSWERING_ROLES),
         },
