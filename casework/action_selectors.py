@@ -1,7 +1,8 @@
 """Reads of action plans: the partnership-wide tracker (with RAG ratings counted in SQL), an
 action's page, its updates and their evidence. The review group sees every action; a lead
 reviewer those of their reviews; an agency (users and system) the actions it owns; through the
-joint-review door, only the grant's review's. Missing and not-yours are the same 404."""
+joint-review door, only the grant's review's. Missing and not-yours are the same 404; a page
+or a download is recorded in the audit trail, the ``access_*`` helpers are not."""
 
 import datetime
 
@@ -113,6 +114,20 @@ def access_action(*, actor: Actor, action_uuid) -> Action:
     )
     if action is None:
         raise Http404("No such action.")
+    return action
+
+
+def action_for_page(*, actor: Actor, action_uuid) -> Action:
+    """The action its page shows, to its owner agency, the review group and the review's
+    reviewer; the read is audited."""
+    action = access_action(actor=actor, action_uuid=action_uuid)
+    audit_event_record(
+        actor=actor,
+        action="action.viewed",
+        object_type="review",
+        object_ref=action.review.reference,
+        detail={"action": str(action.uuid)},
+    )
     return action
 
 

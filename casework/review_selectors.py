@@ -15,6 +15,7 @@ from casework.action_selectors import (  # noqa: F401
     OPEN_STATUSES,
     access_action,
     access_action_evidence,
+    action_for_page,
     action_tracker,
     action_updates,
 )
@@ -51,8 +52,8 @@ def access_review(*, actor: Actor, reference: str) -> Review:
     return review
 
 
-def review_for_page(*, actor: Actor, reference: str) -> Review:
-    """The review with what its overview shows; the read is audited."""
+def review_for_page(*, actor: Actor, reference: str, tab: str = "overview") -> Review:
+    """The review with what its workspace shows; the read of its ``tab`` is audited."""
     review = (
         _visible_reviews(actor)
         .select_related("referral")
@@ -74,7 +75,11 @@ def review_for_page(*, actor: Actor, reference: str) -> Review:
     if review is None:
         raise Http404("No such review.")
     audit_event_record(
-        actor=actor, action="review.viewed", object_type="review", object_ref=review.reference
+        actor=actor,
+        action="review.viewed",
+        object_type="review",
+        object_ref=review.reference,
+        detail={"tab": tab},
     )
     return review
 
@@ -88,6 +93,15 @@ def review_list(*, actor: Actor) -> QuerySet[Review]:
         )
         .order_by("-commissioned_on", "-id")
     )
+
+
+def review_list_for_page(*, actor: Actor) -> list[Review]:
+    """The list of reviews (``review_list``); the read is audited."""
+    reviews = list(review_list(actor=actor))
+    audit_event_record(
+        actor=actor, action="reviews.listed", object_type="review", detail={"count": len(reviews)}
+    )
+    return reviews
 
 
 def terms_versions(*, review: Review):
@@ -123,11 +137,26 @@ def chronology_entries(
     return entries.order_by("occurred_on", "occurred_at", "id")
 
 
+def _filters_read(filters: dict) -> dict:
+    """The chronology's filters as an audit row records them: identifiers and dates only."""
+    return {
+        key: value if isinstance(value, bool) else str(value)
+        for key, value in filters.items()
+        if value
+    }
+
+
 def chronology_page(
-    *, actor: Actor, review: Review, page: int = 1, page_size: int = CHRONOLOGY_PAGE_SIZE, **filters
+    *,
+    actor: Actor,
+    review: Review,
+    page: int = 1,
+    page_size: int = CHRONOLOGY_PAGE_SIZE,
+    printed: bool = False,
+    **filters,
 ) -> dict:
-    """One page of the chronology with each entry's outside-the-period flag; the read is
-    audited."""
+    """One page of the chronology with each entry's outside-the-period flag (``printed``: the
+    whole of it on the printable page); the read is audited with its filters."""
     entries = chronology_entries(review=review, **filters)
     total = entries.count()
     pages = max(1, -(-total // page_size))
@@ -139,7 +168,11 @@ def chronology_page(
             terms and not terms.period_start <= row.occurred_on <= terms.period_end
         )
     audit_event_record(
-        actor=actor, action="chronology.viewed", object_type="review", object_ref=review.reference
+        actor=actor,
+        action="chronology.printed" if printed else "chronology.viewed",
+        object_type="review",
+        object_ref=review.reference,
+        detail={**_filters_read(filters), **({} if printed else {"page": page})},
     )
     return {"entries": rows, "total": total, "page": page, "pages": pages, "terms": terms}
 
@@ -158,6 +191,20 @@ def access_chronology_entry(*, review: Review, entry_uuid) -> ChronologyEntry:
     entry = review.chronology.select_related("agency").filter(uuid=_uuid(entry_uuid)).first()
     if entry is None:
         raise Http404("No such entry.")
+    return entry
+
+
+def chronology_entry_for_page(*, actor: Actor, review: Review, entry_uuid) -> ChronologyEntry:
+    """An entry of the review's chronology, for its page, its row or the form correcting it;
+    the read is audited."""
+    entry = access_chronology_entry(review=review, entry_uuid=entry_uuid)
+    audit_event_record(
+        actor=actor,
+        action="chronology_entry.viewed",
+        object_type="review",
+        object_ref=review.reference,
+        detail={"entry": str(entry.uuid)},
+    )
     return entry
 
 
@@ -181,6 +228,7 @@ def chronology_csv(*, actor: Actor, review: Review, **filters) -> Iterator[str]:
         action="chronology.exported",
         object_type="review",
         object_ref=review.reference,
+        detail=_filters_read(filters),
     )
     rows = chronology_entries(review=review, **filters).values_list(
         "occurred_on",
@@ -261,6 +309,20 @@ def access_information_request(*, actor: Actor, request_uuid) -> InformationRequ
         return request
     if not _visible_reviews(actor).filter(pk=request.review_id).exists():
         raise Http404("No such request.")
+    return request
+
+
+def information_request_for_page(*, actor: Actor, request_uuid) -> InformationRequest:
+    """The request its page shows, to the agency asked or the review's workers; the read is
+    audited."""
+    request = access_information_request(actor=actor, request_uuid=request_uuid)
+    audit_event_record(
+        actor=actor,
+        action="information_request.viewed",
+        object_type="review",
+        object_ref=request.review.reference,
+        detail={"request": str(request.uuid)},
+    )
     return request
 
 

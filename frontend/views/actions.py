@@ -125,7 +125,10 @@ def _action_context(request, action, *, update_form=None, verify_form=None) -> d
 @require_http_methods(["GET", "POST"])
 def action_detail(request, action_uuid):
     actor = request.actor
-    action = selectors.access_action(actor=actor, action_uuid=action_uuid)
+    if request.method == "GET":
+        action = selectors.action_for_page(actor=actor, action_uuid=action_uuid)
+    else:
+        action = selectors.access_action(actor=actor, action_uuid=action_uuid)
     form = None
     if request.method == "POST":
         form = ActionUpdateForm(request.POST, request.FILES)
