@@ -125,9 +125,7 @@ def agency_information_requests_for_page(*, actor: Actor):
     requests = review_selectors.information_requests_for_agency(actor=actor)
     joint = listings.joint_information_requests(actor=actor, purpose="API information requests")
     if joint.items:
-        requests = sorted(
-            [*requests, *joint.items], key=lambda r: (r.status, r.due, str(r.uuid))
-        )
+        requests = sorted([*requests, *joint.items], key=lambda r: (r.status, r.due, str(r.uuid)))
     audit_event_record(
         actor=actor,
         action="information_requests.listed",

@@ -100,7 +100,8 @@ def joint_review_list(request):
 def _invitations_context(request, forms=None) -> dict:
     actor = request.actor
     forms = forms or {}
-    received = list(joint_selectors.invitations_received(actor=actor))
+    invitations = joint_selectors.invitations_for_page(actor=actor)
+    received = invitations["received"]
     for part in received:
         key = part.uuid.hex[:8]
         part.may_end = joint_services.may_end_part(actor, part) and part.state != "invited"
@@ -114,7 +115,7 @@ def _invitations_context(request, forms=None) -> dict:
             )
     return {
         "received": received,
-        "sent": list(joint_selectors.invitations_sent(actor=actor)),
+        "sent": invitations["sent"],
         "page_error": bool(forms),
     }
 
