@@ -135,7 +135,7 @@ def action_updates(*, action: Action) -> QuerySet[ActionUpdate]:
     return action.updates.order_by("written_at", "id")
 
 
-def access_action_evidence(*, actor: Actor, action_uuid, update_uuid) -> ActionUpdate:
+def action_evidence_for_download(*, actor: Actor, action_uuid, update_uuid) -> ActionUpdate:
     """The evidence of an update on an action the actor may see (its owner agency, the review
     group, the review's reviewer); the same 404 otherwise. The download is audited."""
     action = access_action(actor=actor, action_uuid=action_uuid)

@@ -14,7 +14,7 @@ from django.http import Http404
 from casework.action_selectors import (  # noqa: F401
     OPEN_STATUSES,
     access_action,
-    access_action_evidence,
+    action_evidence_for_download,
     action_for_page,
     action_tracker,
     action_updates,
@@ -330,7 +330,7 @@ def review_documents(*, review: Review) -> QuerySet[ReviewDocument]:
     return review.documents.order_by("title", "-version")
 
 
-def access_review_document(*, actor: Actor, review: Review, document_uuid) -> ReviewDocument:
+def review_document_for_download(*, actor: Actor, review: Review, document_uuid) -> ReviewDocument:
     """A document of a review the actor may open; the download is audited."""
     document = review.documents.filter(uuid=_uuid(document_uuid)).first()
     if document is None:

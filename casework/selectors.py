@@ -186,7 +186,7 @@ def referral_agency_choices() -> QuerySet[Agency]:
     return Agency.objects.own().filter(is_active=True).order_by("name")
 
 
-def access_attachment(*, actor: Actor, reference: str, attachment_uuid) -> Attachment:
+def attachment_for_download(*, actor: Actor, reference: str, attachment_uuid) -> Attachment:
     """A referral's file for someone who may see the referral; the download is audited."""
     referral = access_referral(actor=actor, reference=reference)
     attachment = referral.attachments.filter(uuid=attachment_uuid).first()

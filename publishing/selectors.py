@@ -347,7 +347,7 @@ def access_gate_hit(*, publication: Publication, hit_uuid) -> GateHit:
     return hit
 
 
-def access_publication_document(
+def publication_document_for_download(
     *, actor: Actor, publication: Publication, document_uuid
 ) -> PublicationDocument:
     """A document of a publication the actor may see; the download is audited."""

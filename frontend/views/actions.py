@@ -176,7 +176,7 @@ def action_verify(request, action_uuid):
 @require_GET
 def evidence_download(request, action_uuid, update_uuid):
     """An update's evidence, to those who may see the action; every download is audited."""
-    update = selectors.access_action_evidence(
+    update = selectors.action_evidence_for_download(
         actor=request.actor, action_uuid=action_uuid, update_uuid=update_uuid
     )
     return private_file(update.evidence, update.evidence_name, update.evidence_type)

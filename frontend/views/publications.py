@@ -396,7 +396,7 @@ def document_upload(request, publication_uuid):
 def document_download(request, publication_uuid, document_uuid):
     """A document of the publication, any version, to those who may open it; audited."""
     publication = _publication(request, publication_uuid)
-    document = selectors.access_publication_document(
+    document = selectors.publication_document_for_download(
         actor=request.actor, publication=publication, document_uuid=document_uuid
     )
     return private_file(document.file, document.original_name, document.content_type)

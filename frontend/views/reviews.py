@@ -964,7 +964,7 @@ def document_download(request, reference, document_uuid):
     """A review document, to those who may open the review; every download is audited. Files
     are never at a public or guessable address."""
     review = selectors.access_review(actor=request.actor, reference=reference)
-    document = selectors.access_review_document(
+    document = selectors.review_document_for_download(
         actor=request.actor, review=review, document_uuid=document_uuid
     )
     return private_file(document.file, document.original_name, document.content_type)
