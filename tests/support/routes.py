@@ -295,18 +295,26 @@ class Visit:
 
 @dataclass(frozen=True)
 class Read:
-    """A read of casework and who may read it. ``gathers_joint``: the page also lists what the
-    reader's partnership has in joint reviews other partnerships lead (read through the door,
-    one crossing per lead)."""
+    """A read of casework: who may read it (``visits``), and the ``action`` its row records.
+    ``gathers_joint``: the page also lists what the reader's partnership has in joint reviews
+    other partnerships lead (read through the door, one crossing per lead)."""
 
     visits: tuple[Visit, ...]
+    action: str
     gathers_joint: bool = False
 
 
-def read(*visits: str | Visit, gathers_joint: bool = False) -> Read:
+def read(*visits: str | Visit, action: str, gathers_joint: bool = False) -> Read:
     return Read(
-        tuple(v if isinstance(v, Visit) else Visit(v) for v in visits), gathers_joint=gathers_joint
+        tuple(v if isinstance(v, Visit) else Visit(v) for v in visits),
+        action=action,
+        gathers_joint=gathers_joint,
     )
+
+
+def htmx(reader: str) -> Visit:
+    """The page's htmx answer (a part of it), as the page asks for it."""
+    return Visit(reader, htmx=True)
 
 
 READS: dict[str, Read] = {
@@ -316,63 +324,119 @@ READS: dict[str, Read] = {
         "croydon.agency_user",
         "lewisham.review_group",
         "lewisham.agency_user",
+        action="dashboard.viewed",
         gathers_joint=True,
     ),
     # The trail itself: reading it is recorded too.
-    "frontend:audit-trail": read("croydon.business_manager", "croydon.chair"),
-    "frontend:referral-list": read("croydon.review_group", "croydon.agency_user"),
-    "frontend:referral": read("croydon.review_group", "croydon.agency_user"),
-    "frontend:referral-attachment": read("croydon.agency_user", "croydon.business_manager"),
+    "frontend:audit-trail": read(
+        "croydon.business_manager", "croydon.chair", action="audit_trail.viewed"
+    ),
+    "frontend:referral-list": read(
+        "croydon.review_group",
+        "croydon.agency_user",
+        htmx("croydon.review_group"),
+        action="referrals.listed",
+    ),
+    "frontend:referral": read(
+        "croydon.review_group", "croydon.agency_user", action="referral.viewed"
+    ),
+    "frontend:referral-attachment": read(
+        "croydon.agency_user", "croydon.business_manager", action="attachment.downloaded"
+    ),
     # The agency asked for a contribution, which is not the one that referred.
-    "frontend:contribution": read("croydon.other_agency_user"),
-    "frontend:clock-board": read("croydon.review_group"),
-    # /reviews/ is the review list for the partnership's signed-in people.
-    "frontend:review-list": read("croydon.review_group", "croydon.lead_reviewer"),
-    "frontend:review": read("croydon.review_group", "croydon.lead_reviewer"),
+    "frontend:contribution": read(
+        "croydon.other_agency_user", action="contribution_request.viewed"
+    ),
+    "frontend:clock-board": read("croydon.review_group", action="clocks.viewed"),
+    # /reviews/ is the review list for the partnership's signed-in people (the manager's has
+    # the commissioning form too).
+    "frontend:review-list": read(
+        "croydon.review_group",
+        "croydon.business_manager",
+        "croydon.lead_reviewer",
+        action="reviews.listed",
+    ),
     **{
-        f"frontend:{tab}": read("croydon.review_group", "croydon.lead_reviewer")
-        for tab in REVIEW_TABS[1:]
+        f"frontend:{tab}": read(
+            "croydon.review_group", "croydon.lead_reviewer", action="review.viewed"
+        )
+        for tab in REVIEW_TABS
+        if tab != "review-chronology"
     },
-    "frontend:review-chronology-print": read("croydon.review_group"),
-    "frontend:review-chronology-csv": read("croydon.review_group"),
+    "frontend:review-chronology": read(
+        "croydon.review_group",
+        "croydon.lead_reviewer",
+        htmx("croydon.review_group"),
+        action="chronology.viewed",
+    ),
+    "frontend:review-chronology-print": read("croydon.review_group", action="chronology.printed"),
+    "frontend:review-chronology-csv": read("croydon.review_group", action="chronology.exported"),
     "frontend:review-chronology-entry": read(
-        "croydon.review_group", Visit("croydon.review_group", htmx=True)
+        "croydon.review_group", htmx("croydon.review_group"), action="chronology_entry.viewed"
     ),
     # Its GET is the inline form (htmx) showing the entry to correct.
-    "frontend:review-chronology-correct": read(Visit("croydon.review_group", htmx=True)),
-    "frontend:review-document": read("croydon.review_group", "croydon.lead_reviewer"),
+    "frontend:review-chronology-correct": read(
+        htmx("croydon.review_group"), action="chronology_entry.viewed"
+    ),
+    "frontend:review-document": read(
+        "croydon.review_group", "croydon.lead_reviewer", action="document.downloaded"
+    ),
     "frontend:action-tracker": read(
         "croydon.review_group",
         "croydon.lead_reviewer",
         "croydon.agency_user",
+        htmx("croydon.review_group"),
         "lewisham.review_group",
         "lewisham.agency_user",
+        action="actions.listed",
         gathers_joint=True,
     ),
-    "frontend:action": read("croydon.agency_user", "croydon.review_group"),
-    "frontend:action-evidence": read("croydon.agency_user", "croydon.review_group"),
-    "frontend:information-request": read("croydon.agency_user", "croydon.review_group"),
-    "frontend:publication-list": read("croydon.business_manager", "croydon.lead_reviewer"),
-    "frontend:publication": read("croydon.business_manager", "croydon.lead_reviewer"),
-    "frontend:publication-document": read("croydon.business_manager"),
+    "frontend:action": read("croydon.agency_user", "croydon.review_group", action="action.viewed"),
+    "frontend:action-evidence": read(
+        "croydon.agency_user", "croydon.review_group", action="evidence.downloaded"
+    ),
+    "frontend:information-request": read(
+        "croydon.agency_user", "croydon.review_group", action="information_request.viewed"
+    ),
+    "frontend:publication-list": read(
+        "croydon.business_manager", "croydon.lead_reviewer", action="publications.listed"
+    ),
+    "frontend:publication": read(
+        "croydon.business_manager", "croydon.lead_reviewer", action="publication.viewed"
+    ),
+    "frontend:publication-document": read(
+        "croydon.business_manager", action="publication_document.downloaded"
+    ),
     # Polled by the publication's page while the gate works.
     "frontend:publication-gate-run": read(
-        "croydon.business_manager", Visit("croydon.business_manager", htmx=True)
+        "croydon.business_manager", htmx("croydon.business_manager"), action="gate_run.viewed"
     ),
-    "frontend:publication-log": read("croydon.chair", "croydon.lead_reviewer"),
-    "frontend:copy-requests": read("croydon.business_manager"),
-    "frontend:copy-request": read("croydon.business_manager"),
+    "frontend:publication-log": read(
+        "croydon.chair", "croydon.lead_reviewer", action="redaction_log.viewed"
+    ),
+    "frontend:copy-requests": read("croydon.business_manager", action="copy_requests.viewed"),
+    "frontend:copy-request": read("croydon.business_manager", action="copy_request.viewed"),
     "frontend:joint-review-list": read(
-        "lewisham.review_group", "croydon.review_group", gathers_joint=True
+        "lewisham.review_group",
+        "croydon.review_group",
+        action="joint_reviews.listed",
+        gathers_joint=True,
     ),
     # Invitations received and sent: the joint reviews' references and titles.
-    "frontend:joint-invitations": read("lewisham.business_manager", "croydon.business_manager"),
-    "api:referrals": read("croydon.agency_key"),
-    "api:referral-detail": read("croydon.agency_key"),
-    "api:information-requests": read(
-        "croydon.agency_key", "lewisham.agency_key", gathers_joint=True
+    "frontend:joint-invitations": read(
+        "lewisham.business_manager", "croydon.business_manager", action="joint_invitations.viewed"
     ),
-    "api:actions": read("croydon.agency_key", "lewisham.agency_key", gathers_joint=True),
+    "api:referrals": read("croydon.agency_key", action="referrals.listed"),
+    "api:referral-detail": read("croydon.agency_key", action="referral.viewed"),
+    "api:information-requests": read(
+        "croydon.agency_key",
+        "lewisham.agency_key",
+        action="information_requests.listed",
+        gathers_joint=True,
+    ),
+    "api:actions": read(
+        "croydon.agency_key", "lewisham.agency_key", action="actions.listed", gathers_joint=True
+    ),
 }
 
 
@@ -461,7 +525,7 @@ def what_it_is(pattern: Pattern) -> Read | NotCasework | None:
     page = READS.get(pattern.base)
     if page is not None:
         first = page.visits[0]
-        return Read((replace(first, reader=_on_the_participant(first.reader)),))
+        return replace(page, visits=(replace(first, reader=_on_the_participant(first.reader)),))
     other = NOT_CASEWORK.get(pattern.base)
     if other is not None:
         return replace(other, asker=_on_the_participant(other.asker))
