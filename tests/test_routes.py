@@ -24,6 +24,8 @@ from tests.support.routes import (
     ARGUMENTS,
     BLANK_FORM,
     NOT_CASEWORK,
+    PLATFORM_ROUTES,
+    PLATFORM_URLCONF,
     POST_ONLY,
     PUBLIC,
     PUBLIC_PAGE,
@@ -80,6 +82,12 @@ def test_the_tables_name_only_routes_that_exist_once():
     stale = sorted((set(READS) | set(NOT_CASEWORK) | set(ARGUMENTS)) - set(names))
     assert not stale, f"tests/support/routes.py names routes that do not exist: {stale}"
     assert not set(READS) & set(NOT_CASEWORK)
+
+
+def test_the_bare_platform_domain_serves_no_casework():
+    """Its routes are the public library's: a route added there is seen and must be declared."""
+    names = {p.name for p in partnership_routes(PLATFORM_URLCONF)}
+    assert names == PLATFORM_ROUTES, f"tests/support/routes.py: {names ^ PLATFORM_ROUTES}"
 
 
 def _asker(world, reader: str) -> Client:

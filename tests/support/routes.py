@@ -30,6 +30,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from tests.support.world import ReviewWork, RouteWorld, Side
 
 PARTNERSHIP_URLCONF = "safeguard.urls_partnership"
+PLATFORM_URLCONF = "safeguard.urls_public"
 JOINT_ROUTE = "joint-reviews/<uuid:review_uuid>/"
 PUBLIC = "public"  # the reader who is no one: not signed in, no key
 
@@ -52,8 +53,9 @@ class Pattern:
         return self.name
 
 
-def partnership_routes() -> list[Pattern]:
-    """Every URL pattern of a partnership's host, from the resolver."""
+def partnership_routes(urlconf: str = PARTNERSHIP_URLCONF) -> list[Pattern]:
+    """Every URL pattern of a partnership's host (or of another URL conf), from the
+    resolver."""
     found: list[Pattern] = []
 
     def walk(patterns, prefix: str, namespace: str) -> None:
@@ -63,11 +65,26 @@ def partnership_routes() -> list[Pattern]:
                 walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
             else:
                 route = prefix + str(pattern.pattern)
-                name = f"{namespace}:{pattern.name}" if pattern.name else f"(unnamed) {route}"
+                name = ":".join(filter(None, [namespace, pattern.name]))
+                if not pattern.name:
+                    name = f"(unnamed) {route}"
                 found.append(Pattern(name, route))
 
-    walk(get_resolver(PARTNERSHIP_URLCONF).url_patterns, "", "")
+    walk(get_resolver(urlconf).url_patterns, "", "")
     return found
+
+
+# The bare platform domain: the landing page and the national library (its pages, feed and API),
+# which hold the anonymised public records only. None of it is casework; none of it is audited.
+PLATFORM_ROUTES = {
+    "platform:landing",
+    "platform:library",
+    "platform:library-feed",
+    "platform:library-entry",
+    "library-api",
+    "library-schema",
+    "library-docs",
+}
 
 
 # --- Filling the URL's arguments ---------------------------------------------------------------
