@@ -7,7 +7,9 @@ through the joint-review door (a joint review's page, or a list that gathers wha
 partnership has in joint reviews others lead), exactly one row in that partnership's trail too;
 none anywhere else. Every other route is declared not casework, with the reason, in
 ``tests/support/routes.py``; a route in neither list fails here, by name, so a new route cannot
-be missed. The world (tests/support/world.py) is built once for the module and rolled back.
+be missed. The pages this walk first recorded are also asked by the other partnership (its
+person, their session replayed, signed out: tests/isolation.py): a 404, and nothing in the
+owner's trail. The world (tests/support/world.py) is built once for the module and rolled back.
 """
 
 import json
@@ -18,6 +20,7 @@ from django.test import Client
 
 from tenants.workspace.models import AuditEvent
 from tests.conftest import api_client, host_of, inside, signed_in_client
+from tests.isolation import assert_web_isolated
 from tests.support.routes import (
     ACCOUNT,
     API_ABOUT,
@@ -194,3 +197,39 @@ def test_a_route_that_is_not_a_casework_read_is_what_it_says(route_world, patter
         assert response.status_code < 500, (path, response.status_code)
         if entry.why in LEAVES_NO_ROW:
             assert not any(rows.values()), f"GET {path}: {_described(rows)}"
+
+
+OWN_OBJECT_PAGES = [
+    (pattern, what_it_is(pattern))
+    for pattern in PATTERNS
+    if pattern.name
+    in (
+        "frontend:action",
+        "frontend:information-request",
+        "frontend:review-chronology-entry",
+        "frontend:publication-log",
+        "frontend:publication-gate-run",
+        "frontend:copy-request",
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "entry"), OWN_OBJECT_PAGES, ids=[p.name for p, _ in OWN_OBJECT_PAGES]
+)
+def test_another_partnership_gets_a_404_and_leaves_nothing_in_the_owners_trail(
+    route_world, pattern, entry
+):
+    world = route_world
+    owner, outsider = world.croydon, world.lewisham
+    path = url(world, pattern, owner)
+    marks = _marks(world)
+    assert_web_isolated(
+        path=path,
+        owner=owner.partnership,
+        outsider=outsider.people[entry.visits[0].slot],
+        outsider_partnership=outsider.partnership,
+        markers=(owner.child.family_name,),
+        object_page=True,
+    )
+    assert not _rows_since(world, marks)[owner.key], f"GET {path} by another partnership"
