@@ -402,7 +402,12 @@ def copy_requests_list(*, actor: Actor, status: str = "") -> QuerySet[CopyReques
     requests = CopyRequest.objects.select_related("publication", "document")
     if status:
         requests = requests.filter(status=status)
-    audit_event_record(actor=actor, action="copy_requests.viewed", object_type="copy_request")
+    audit_event_record(
+        actor=actor,
+        action="copy_requests.viewed",
+        object_type="copy_request",
+        detail={"status": status} if status else {},
+    )
     waiting_first = Case(When(status=CopyRequestStatus.PENDING, then=Value(0)), default=Value(1))
     return requests.order_by(waiting_first, "-received_at", "-id")
 

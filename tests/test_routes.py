@@ -138,14 +138,17 @@ def _described(rows: dict[str, list[AuditEvent]]) -> str:
 @pytest.mark.parametrize(
     ("pattern", "entry", "visit"),
     READ_VISITS,
-    ids=[f"{p.name} as {v.reader}{' (htmx)' if v.htmx else ''}" for p, _, v in READ_VISITS],
+    ids=[
+        f"{p.name}{'?' + v.query if v.query else ''} as {v.reader}{' (htmx)' if v.htmx else ''}"
+        for p, _, v in READ_VISITS
+    ],
 )
 def test_one_get_of_a_casework_read_leaves_one_row_in_each_trail_it_read(
     route_world, pattern, entry, visit
 ):
     world = route_world
     side = world.side(visit.partnership_key)
-    path = url(world, pattern, side)
+    path = url(world, pattern, side) + (f"?{visit.query}" if visit.query else "")
     marks = _marks(world)
     response = _get(_asker(world, visit.reader), path, htmx=visit.htmx)
     assert response.status_code == visit.status, (path, response.status_code)
@@ -163,6 +166,9 @@ def test_one_get_of_a_casework_read_leaves_one_row_in_each_trail_it_read(
         assert rows[lead][0].action == entry.action
     else:
         assert rows[side.key][0].action == entry.action
+        # A list records the filters it was read with.
+        for pair in filter(None, visit.query.split("&")):
+            assert pair.split("=")[0] in rows[side.key][0].detail, pair
         if expected[lead] and side.key != lead:
             assert rows[lead][0].action == "joint_review.listed"
     person = side.people.get(visit.slot)

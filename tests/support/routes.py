@@ -295,11 +295,13 @@ def url(world: RouteWorld, pattern: Pattern, side: Side) -> str:
 @dataclass(frozen=True)
 class Visit:
     """One GET of a read: by ``reader`` (``"<partnership>.<slot>"``), on the reader's own host,
-    naming the reader's partnership's objects (through the door: the joint review's)."""
+    naming the reader's partnership's objects (through the door: the joint review's), with the
+    ``query`` string a list's filters put in the address."""
 
     reader: str
     htmx: bool = False
     status: int = 200
+    query: str = ""
 
     @property
     def partnership_key(self) -> str:
@@ -352,6 +354,7 @@ READS: dict[str, Read] = {
         "croydon.review_group",
         "croydon.agency_user",
         htmx("croydon.review_group"),
+        Visit("croydon.review_group", query="status=decided&overdue=on"),
         action="referrals.listed",
     ),
     "frontend:referral": read(
@@ -403,6 +406,7 @@ READS: dict[str, Read] = {
         "croydon.lead_reviewer",
         "croydon.agency_user",
         htmx("croydon.review_group"),
+        Visit("croydon.review_group", query="rag=amber&status=in_progress"),
         "lewisham.review_group",
         "lewisham.agency_user",
         action="actions.listed",
@@ -431,7 +435,11 @@ READS: dict[str, Read] = {
     "frontend:publication-log": read(
         "croydon.chair", "croydon.lead_reviewer", action="redaction_log.viewed"
     ),
-    "frontend:copy-requests": read("croydon.business_manager", action="copy_requests.viewed"),
+    "frontend:copy-requests": read(
+        "croydon.business_manager",
+        Visit("croydon.business_manager", query="status=pending"),
+        action="copy_requests.viewed",
+    ),
     "frontend:copy-request": read("croydon.business_manager", action="copy_request.viewed"),
     "frontend:joint-review-list": read(
         "lewisham.review_group",
@@ -452,7 +460,11 @@ READS: dict[str, Read] = {
         gathers_joint=True,
     ),
     "api:actions": read(
-        "croydon.agency_key", "lewisham.agency_key", action="actions.listed", gathers_joint=True
+        "croydon.agency_key",
+        Visit("croydon.agency_key", query="status=in_progress"),
+        "lewisham.agency_key",
+        action="actions.listed",
+        gathers_joint=True,
     ),
 }
 
