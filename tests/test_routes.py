@@ -6,7 +6,7 @@ partnership whose host was asked, by the reader; when it read another partnershi
 through the joint-review door (a joint review's page, or a list that gathers what the reader's
 partnership has in joint reviews others lead), exactly one row in that partnership's trail too;
 none anywhere else. Every other route is declared not casework, with the reason, in
-``tests/support/routes.py``; a route in neither list fails here, by name, so a new route cannot
+``tests/support/reads.py``; a route in neither list fails here, by name, so a new route cannot
 be missed. The pages this walk first recorded are also asked by the other partnership (its
 person, their session replayed, signed out: tests/isolation.py): a 404, and nothing in the
 owner's trail. The world (tests/support/world.py) is built once for the module and rolled back.
@@ -21,24 +21,26 @@ from django.test import Client
 from tenants.workspace.models import AuditEvent
 from tests.conftest import api_client, host_of, inside, signed_in_client
 from tests.isolation import assert_web_isolated
-from tests.support.routes import (
+from tests.support.reads import (
     ACCOUNT,
     API_ABOUT,
-    ARGUMENTS,
     BLANK_FORM,
     NOT_CASEWORK,
-    PLATFORM_ROUTES,
-    PLATFORM_URLCONF,
     POST_ONLY,
-    PUBLIC,
     PUBLIC_PAGE,
     READS,
     NotCasework,
     Read,
+    what_it_is,
+)
+from tests.support.routes import (
+    ARGUMENTS,
+    PLATFORM_ROUTES,
+    PLATFORM_URLCONF,
+    PUBLIC,
     arguments,
     partnership_routes,
     url,
-    what_it_is,
 )
 from tests.support.world import route_world_rolled_back
 
@@ -70,7 +72,7 @@ def test_every_route_is_a_casework_read_or_declared_not_to_be():
     unknown = [f"{p.name} ({p.route})" for p in PATTERNS if what_it_is(p) is None]
     assert not unknown, (
         "Routes neither read as casework (READS) nor declared not casework (NOT_CASEWORK) in "
-        "tests/support/routes.py: " + ", ".join(unknown)
+        "tests/support/reads.py: " + ", ".join(unknown)
     )
     unfilled = [p.name for p in PATTERNS if "<" in p.route and arguments(p) is None]
     assert not unfilled, (
@@ -83,7 +85,7 @@ def test_the_tables_name_only_routes_that_exist_once():
     names = [p.name for p in PATTERNS]
     assert len(names) == len(set(names)), "two patterns share a name"
     stale = sorted((set(READS) | set(NOT_CASEWORK) | set(ARGUMENTS)) - set(names))
-    assert not stale, f"tests/support/routes.py names routes that do not exist: {stale}"
+    assert not stale, f"tests/support/ names routes that do not exist: {stale}"
     assert not set(READS) & set(NOT_CASEWORK)
 
 
