@@ -17,15 +17,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.idempotency import idempotent
-from casework.joint import door, listings
+from casework.joint import door
 from casework.joint.selectors import review_partnerships_by_uuid
+from casework.lists import action_tracker_for_page, agency_information_requests_for_page
 from casework.models import ActionStatus
-from casework.review_selectors import (
-    access_action,
-    access_information_request,
-    action_tracker,
-    information_requests_for_agency,
-)
+from casework.review_selectors import access_action, access_information_request
 from casework.review_services import (
     ASKS,
     DOCUMENT_MAX_BYTES,
@@ -110,11 +106,8 @@ class InformationRequestListApi(APIView):
     )
     def get(self, request):
         actor = request.user.actor
-        requests = information_requests_for_agency(actor=actor)
-        joint = listings.joint_information_requests(actor=actor, purpose="API information requests")
-        if joint:
-            # The agency's requests in joint reviews other partnerships lead, with its own.
-            requests = sorted([*requests, *joint], key=lambda r: (r.status, r.due, str(r.uuid)))
+        # The agency's requests in joint reviews other partnerships lead, with its own.
+        requests = agency_information_requests_for_page(actor=actor)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(requests, request, view=self)
         context = _context(actor, page, lambda item: item.review)
@@ -215,8 +208,8 @@ class ActionListApi(APIView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         chosen = {"open_only": False, **filters.validated_data}
-        actions = action_tracker(actor=actor, **chosen)["actions"]
-        joint = listings.joint_action_boards(actor=actor, filters=chosen, purpose="API actions")
+        tracked = action_tracker_for_page(actor=actor, filters=chosen, purpose="API actions")
+        actions, joint = tracked["board"]["actions"], tracked["joint"]
         if joint["actions"]:
             # The actions it owns in joint reviews other partnerships lead, with its own.
             actions = sorted([*actions, *joint["actions"]], key=lambda a: (a.due, str(a.uuid)))

@@ -3,32 +3,24 @@ appointment on; the review group sees every review; agencies reach only the info
 and actions addressed to them. Missing and not-yours are the same 404."""
 
 import datetime
-import uuid as uuid_module
 from collections.abc import Iterator
 
-from django.db.models import (
-    BooleanField,
-    Case,
-    CharField,
-    Count,
-    Exists,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from casework.clocks import add_working_days
+# The action plan's reads live in casework.action_selectors; callers find them here too.
+from casework.action_selectors import (  # noqa: F401
+    OPEN_STATUSES,
+    access_action,
+    action_evidence_for_download,
+    action_for_page,
+    action_tracker,
+    action_updates,
+)
 from casework.joint import selectors as joint_selectors
 from casework.joint.models import ParticipantState
 from casework.models import (
     Action,
-    ActionStatus,
-    ActionUpdate,
     ChronologyEntry,
     Finding,
     InformationRequest,
@@ -39,42 +31,17 @@ from casework.models import (
     ReviewerAppointment,
     ReviewerProfile,
 )
+from casework.review_access import parse_uuid as _uuid
+from casework.review_access import visible_reviews as _visible_reviews
 from casework.review_services import REVIEW_GROUP
-from casework.services import today
+from casework.services import today  # noqa: F401 - the day, as the fixtures that freeze it know it
 from tenants.actors import Actor
-from tenants.models import Role
 from tenants.spreadsheets import csv_lines
 from tenants.workspace.models import Agency
 from tenants.workspace.selectors import agency_list
 from tenants.workspace.services import audit_event_record
 
 CHRONOLOGY_PAGE_SIZE = 100
-OPEN_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.COMPLETE)
-
-
-def _uuid(value) -> uuid_module.UUID:
-    try:
-        return value if isinstance(value, uuid_module.UUID) else uuid_module.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        raise Http404("No such record.") from None
-
-
-def _visible_reviews(actor: Actor) -> QuerySet[Review]:
-    reviews = Review.objects.all()
-    if actor.is_joint:
-        # Through the joint-review door: the grant's review, nothing else of the lead's.
-        reviews = reviews.filter(uuid__in=list(actor.review_uuids))
-    if actor.has_role(*REVIEW_GROUP):
-        return reviews
-    if actor.has_role(Role.LEAD_REVIEWER):
-        live = ReviewerAppointment.objects.filter(
-            review=OuterRef("pk"),
-            profile__user_uuid=actor.user.uuid,
-            ended_on__isnull=True,
-            appointed_on__lte=today(),
-        )
-        return reviews.filter(Exists(live))
-    return reviews.none()
 
 
 def access_review(*, actor: Actor, reference: str) -> Review:
@@ -84,8 +51,8 @@ def access_review(*, actor: Actor, reference: str) -> Review:
     return review
 
 
-def review_for_page(*, actor: Actor, reference: str) -> Review:
-    """The review with what its overview shows; the read is audited."""
+def review_for_page(*, actor: Actor, reference: str, tab: str = "overview") -> Review:
+    """The review with what its workspace shows; the read of its ``tab`` is audited."""
     review = (
         _visible_reviews(actor)
         .select_related("referral")
@@ -107,7 +74,11 @@ def review_for_page(*, actor: Actor, reference: str) -> Review:
     if review is None:
         raise Http404("No such review.")
     audit_event_record(
-        actor=actor, action="review.viewed", object_type="review", object_ref=review.reference
+        actor=actor,
+        action="review.viewed",
+        object_type="review",
+        object_ref=review.reference,
+        detail={"tab": tab},
     )
     return review
 
@@ -121,6 +92,15 @@ def review_list(*, actor: Actor) -> QuerySet[Review]:
         )
         .order_by("-commissioned_on", "-id")
     )
+
+
+def review_list_for_page(*, actor: Actor) -> list[Review]:
+    """The list of reviews (``review_list``); the read is audited."""
+    reviews = list(review_list(actor=actor))
+    audit_event_record(
+        actor=actor, action="reviews.listed", object_type="review", detail={"count": len(reviews)}
+    )
+    return reviews
 
 
 def terms_versions(*, review: Review):
@@ -156,11 +136,26 @@ def chronology_entries(
     return entries.order_by("occurred_on", "occurred_at", "id")
 
 
+def _filters_read(filters: dict) -> dict:
+    """The chronology's filters as an audit row records them: identifiers and dates only."""
+    return {
+        key: value if isinstance(value, bool) else str(value)
+        for key, value in filters.items()
+        if value
+    }
+
+
 def chronology_page(
-    *, actor: Actor, review: Review, page: int = 1, page_size: int = CHRONOLOGY_PAGE_SIZE, **filters
+    *,
+    actor: Actor,
+    review: Review,
+    page: int = 1,
+    page_size: int = CHRONOLOGY_PAGE_SIZE,
+    printed: bool = False,
+    **filters,
 ) -> dict:
-    """One page of the chronology with each entry's outside-the-period flag; the read is
-    audited."""
+    """One page of the chronology with each entry's outside-the-period flag (``printed``: the
+    whole of it on the printable page); the read is audited with its filters."""
     entries = chronology_entries(review=review, **filters)
     total = entries.count()
     pages = max(1, -(-total // page_size))
@@ -172,7 +167,11 @@ def chronology_page(
             terms and not terms.period_start <= row.occurred_on <= terms.period_end
         )
     audit_event_record(
-        actor=actor, action="chronology.viewed", object_type="review", object_ref=review.reference
+        actor=actor,
+        action="chronology.printed" if printed else "chronology.viewed",
+        object_type="review",
+        object_ref=review.reference,
+        detail={**_filters_read(filters), **({} if printed else {"page": page})},
     )
     return {"entries": rows, "total": total, "page": page, "pages": pages, "terms": terms}
 
@@ -191,6 +190,20 @@ def access_chronology_entry(*, review: Review, entry_uuid) -> ChronologyEntry:
     entry = review.chronology.select_related("agency").filter(uuid=_uuid(entry_uuid)).first()
     if entry is None:
         raise Http404("No such entry.")
+    return entry
+
+
+def chronology_entry_for_page(*, actor: Actor, review: Review, entry_uuid) -> ChronologyEntry:
+    """An entry of the review's chronology, for its page, its row or the form correcting it;
+    the read is audited."""
+    entry = access_chronology_entry(review=review, entry_uuid=entry_uuid)
+    audit_event_record(
+        actor=actor,
+        action="chronology_entry.viewed",
+        object_type="review",
+        object_ref=review.reference,
+        detail={"entry": str(entry.uuid)},
+    )
     return entry
 
 
@@ -214,6 +227,7 @@ def chronology_csv(*, actor: Actor, review: Review, **filters) -> Iterator[str]:
         action="chronology.exported",
         object_type="review",
         object_ref=review.reference,
+        detail=_filters_read(filters),
     )
     rows = chronology_entries(review=review, **filters).values_list(
         "occurred_on",
@@ -254,101 +268,6 @@ def recommendations_of_review(*, review: Review) -> QuerySet[Recommendation]:
     )
 
 
-def _rag_annotation(day: datetime.date):
-    """The same rule as ``review_services.action_rag``, in SQL, so the tracker filters and counts
-    by RAG without loading every action (a test holds the two to the same answers)."""
-    soon = add_working_days(day, 10)
-    less_than_half_left = RawSQL(
-        '("casework_action"."due" - %s::date) < '
-        '(%s::date - ("casework_action"."created_at" AT TIME ZONE \'Europe/London\')::date)',
-        (day, day),
-        output_field=BooleanField(),
-    )
-    return Case(
-        When(status__in=(ActionStatus.COMPLETE, ActionStatus.VERIFIED), then=Value("green")),
-        When(due__lt=day, then=Value("red")),
-        When(due__lte=soon, then=Value("amber")),
-        When(Q(status=ActionStatus.NOT_STARTED) & Q(less_than_half_left), then=Value("amber")),
-        default=Value("green"),
-        output_field=CharField(),
-    )
-
-
-def _visible_actions(actor: Actor) -> QuerySet[Action]:
-    """The review group sees every action; a lead reviewer those of their reviews; an agency
-    (users and system) the actions it owns. Through the joint-review door, only the actions of
-    the grant's review."""
-    actions = Action.objects.all()
-    if actor.is_joint:
-        actions = actions.filter(review__uuid__in=list(actor.review_uuids))
-    if actor.has_role(*REVIEW_GROUP):
-        return actions
-    if actor.has_role(Role.LEAD_REVIEWER):
-        return actions.filter(review__in=_visible_reviews(actor))
-    if actor.is_agency:
-        return actions.filter(owner_agency__uuid=actor.agency_uuid)
-    return actions.none()
-
-
-def action_tracker(
-    *,
-    actor: Actor,
-    agency_uuid=None,
-    review_reference: str = "",
-    status: str = "",
-    rag: str = "",
-    open_only: bool = True,
-    day: datetime.date | None = None,
-) -> dict:
-    """All actions across the partnership's reviews (open ones by default) with their RAG rating,
-    filterable by agency, review, status and RAG, with counts by RAG and by status. A fixed
-    number of queries, whatever the number of actions."""
-    day = day or today()
-    actions = _visible_actions(actor).annotate(rag=_rag_annotation(day))
-    if actor.is_joint:
-        # A participant tracks the actions it owns (the lead tracks them all at home).
-        key = actor.partnership.key
-        actions = actions.filter(
-            Q(owner_agency__home_partnership_key=key)
-            | Q(owner_agency__isnull=True, owner_partnership_key=key)
-        )
-    if open_only:
-        actions = actions.exclude(status=ActionStatus.VERIFIED)
-    if agency_uuid and actor.is_joint:
-        # The participant names its own agency; here it is that agency's mirror.
-        actions = actions.filter(owner_agency__home_agency_uuid=_uuid(agency_uuid))
-    elif agency_uuid:
-        actions = actions.filter(owner_agency__uuid=_uuid(agency_uuid))
-    if review_reference:
-        actions = actions.filter(review__reference=review_reference.upper())
-    counts_by_rag = dict(actions.values_list("rag").annotate(n=Count("id")).order_by())
-    counts_by_status = dict(actions.values_list("status").annotate(n=Count("id")).order_by())
-    if status:
-        actions = actions.filter(status=status)
-    if rag:
-        actions = actions.filter(rag=rag)
-    return {
-        "actions": actions.select_related("owner_agency", "review", "recommendation").order_by(
-            "due", "id"
-        ),
-        "counts_by_rag": {key: counts_by_rag.get(key, 0) for key in ("red", "amber", "green")},
-        "counts_by_status": {key: counts_by_status.get(key, 0) for key in ActionStatus.values},
-        "day": day,
-    }
-
-
-def access_action(*, actor: Actor, action_uuid) -> Action:
-    action = (
-        _visible_actions(actor)
-        .select_related("owner_agency", "review", "recommendation")
-        .filter(uuid=_uuid(action_uuid))
-        .first()
-    )
-    if action is None:
-        raise Http404("No such action.")
-    return action
-
-
 def information_requests_for_agency(*, actor: Actor) -> QuerySet[InformationRequest]:
     """The requests to the actor's agency, open ones first."""
     if not actor.is_agency:
@@ -383,11 +302,25 @@ def access_information_request(*, actor: Actor, request_uuid) -> InformationRequ
     return request
 
 
+def information_request_for_page(*, actor: Actor, request_uuid) -> InformationRequest:
+    """The request its page shows, to the agency asked or the review's workers; the read is
+    audited."""
+    request = access_information_request(actor=actor, request_uuid=request_uuid)
+    audit_event_record(
+        actor=actor,
+        action="information_request.viewed",
+        object_type="review",
+        object_ref=request.review.reference,
+        detail={"request": str(request.uuid)},
+    )
+    return request
+
+
 def review_documents(*, review: Review) -> QuerySet[ReviewDocument]:
     return review.documents.order_by("title", "-version")
 
 
-def access_review_document(*, actor: Actor, review: Review, document_uuid) -> ReviewDocument:
+def review_document_for_download(*, actor: Actor, review: Review, document_uuid) -> ReviewDocument:
     """A document of a review the actor may open; the download is audited."""
     document = review.documents.filter(uuid=_uuid(document_uuid)).first()
     if document is None:
@@ -422,27 +355,6 @@ def findings_of_review(*, review: Review) -> QuerySet[Finding]:
     return review.findings.prefetch_related(
         Prefetch("evidence", queryset=ChronologyEntry.objects.select_related("agency"))
     ).order_by("number")
-
-
-def action_updates(*, action: Action) -> QuerySet[ActionUpdate]:
-    return action.updates.order_by("written_at", "id")
-
-
-def access_action_evidence(*, actor: Actor, action_uuid, update_uuid) -> ActionUpdate:
-    """The evidence of an update on an action the actor may see (its owner agency, the review
-    group, the review's reviewer); the same 404 otherwise. The download is audited."""
-    action = access_action(actor=actor, action_uuid=action_uuid)
-    update = action.updates.filter(uuid=_uuid(update_uuid)).exclude(evidence="").first()
-    if update is None:
-        raise Http404("No such file.")
-    audit_event_record(
-        actor=actor,
-        action="evidence.downloaded",
-        object_type="review",
-        object_ref=action.review.reference,
-        detail={"action": str(action.uuid), "update": str(update.uuid)},
-    )
-    return update
 
 
 # --- Joint reviews -----------------------------------------------------------------------------

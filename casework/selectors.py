@@ -129,6 +129,18 @@ def clock_board(*, actor: Actor, day: datetime.date | None = None) -> dict[str, 
     return board
 
 
+def clock_board_for_page(*, actor: Actor, day: datetime.date | None = None) -> dict[str, list]:
+    """The clock board (``clock_board``); the read is audited."""
+    board = clock_board(actor=actor, day=day)
+    audit_event_record(
+        actor=actor,
+        action="clocks.viewed",
+        object_type="clock",
+        detail={key: len(clocks) for key, clocks in board.items()},
+    )
+    return board
+
+
 def contribution_requests_for_agency(*, actor: Actor) -> QuerySet[ContributionRequest]:
     """Rapid-review contributions asked of the actor's agency."""
     if not actor.is_agency:
@@ -174,7 +186,7 @@ def referral_agency_choices() -> QuerySet[Agency]:
     return Agency.objects.own().filter(is_active=True).order_by("name")
 
 
-def access_attachment(*, actor: Actor, reference: str, attachment_uuid) -> Attachment:
+def attachment_for_download(*, actor: Actor, reference: str, attachment_uuid) -> Attachment:
     """A referral's file for someone who may see the referral; the download is audited."""
     referral = access_referral(actor=actor, reference=reference)
     attachment = referral.attachments.filter(uuid=attachment_uuid).first()

@@ -100,6 +100,18 @@ def publication_list(*, actor: Actor) -> QuerySet[Publication]:
     return _visible(actor).select_related("review").order_by("-created_at", "-id")
 
 
+def publications_for_page(*, actor: Actor) -> list[Publication]:
+    """The list of publications (``publication_list``); the read is audited."""
+    publications = list(publication_list(actor=actor))
+    audit_event_record(
+        actor=actor,
+        action="publications.listed",
+        object_type="publication",
+        detail={"count": len(publications)},
+    )
+    return publications
+
+
 def reviews_ready_to_publish(*, actor: Actor) -> QuerySet[Review]:
     """Completed reviews with no publication yet: what the business manager can start from."""
     if not actor.has_role(Role.BUSINESS_MANAGER, Role.CHAIR):
@@ -284,6 +296,20 @@ def runs_for_page(*, publication: Publication) -> list[GateRun]:
     )
 
 
+def redaction_log_for_page(*, actor: Actor, publication: Publication) -> list[GateRun]:
+    """The redaction log (``runs_for_page``: every run and what it found, in context); the read
+    is audited."""
+    runs = runs_for_page(publication=publication)
+    audit_event_record(
+        actor=actor,
+        action="redaction_log.viewed",
+        object_type="publication",
+        object_ref=str(publication.uuid),
+        detail={"runs": len(runs)},
+    )
+    return runs
+
+
 def access_gate_run(*, publication: Publication, run_uuid) -> GateRun:
     run = (
         publication.runs.select_related("document")
@@ -293,6 +319,20 @@ def access_gate_run(*, publication: Publication, run_uuid) -> GateRun:
     )
     if run is None:
         raise Http404("No such check.")
+    return run
+
+
+def gate_run_for_page(*, actor: Actor, publication: Publication, run_uuid) -> GateRun:
+    """A run of the gate, as its progress shows it (polled while the gate works); each read is
+    audited."""
+    run = access_gate_run(publication=publication, run_uuid=run_uuid)
+    audit_event_record(
+        actor=actor,
+        action="gate_run.viewed",
+        object_type="publication",
+        object_ref=str(publication.uuid),
+        detail={"run": str(run.uuid)},
+    )
     return run
 
 
@@ -307,7 +347,7 @@ def access_gate_hit(*, publication: Publication, hit_uuid) -> GateHit:
     return hit
 
 
-def access_publication_document(
+def publication_document_for_download(
     *, actor: Actor, publication: Publication, document_uuid
 ) -> PublicationDocument:
     """A document of a publication the actor may see; the download is audited."""
@@ -362,7 +402,12 @@ def copy_requests_list(*, actor: Actor, status: str = "") -> QuerySet[CopyReques
     requests = CopyRequest.objects.select_related("publication", "document")
     if status:
         requests = requests.filter(status=status)
-    audit_event_record(actor=actor, action="copy_requests.viewed", object_type="copy_request")
+    audit_event_record(
+        actor=actor,
+        action="copy_requests.viewed",
+        object_type="copy_request",
+        detail={"status": status} if status else {},
+    )
     waiting_first = Case(When(status=CopyRequestStatus.PENDING, then=Value(0)), default=Value(1))
     return requests.order_by(waiting_first, "-received_at", "-id")
 
@@ -377,6 +422,19 @@ def access_copy_request(*, actor: Actor, request_uuid) -> CopyRequest:
     )
     if found is None:
         raise Http404("No such request.")
+    return found
+
+
+def copy_request_for_page(*, actor: Actor, request_uuid) -> CopyRequest:
+    """A request for a copy (who asked, why, and its downloads), for the business manager; the
+    read is audited."""
+    found = access_copy_request(actor=actor, request_uuid=request_uuid)
+    audit_event_record(
+        actor=actor,
+        action="copy_request.viewed",
+        object_type="copy_request",
+        object_ref=str(found.uuid),
+    )
     return found
 
 

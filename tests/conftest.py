@@ -182,8 +182,9 @@ class World:
     frank: User  # Croydon agency user for NHS Croydon Health Services
 
 
-@pytest.fixture
-def world(croydon, lewisham) -> World:
+def make_world(croydon: Partnership, lewisham: Partnership) -> World:
+    """The people and agencies above, in the partnerships' schemas (get-or-create, so a world
+    already made in the transaction is found again)."""
     met_croydon = make_agency(croydon, "Met Police", AgencyKind.POLICE)
     nhs_croydon = make_agency(croydon, "NHS Croydon Health Services", AgencyKind.HEALTH)
     met_lewisham = make_agency(lewisham, "Met Police", AgencyKind.POLICE)
@@ -201,6 +202,11 @@ def world(croydon, lewisham) -> World:
         erin=make_member(croydon, "erin@reviews.example", Role.LEAD_REVIEWER),
         frank=make_member(croydon, "frank@nhs.example", Role.AGENCY_USER, nhs_croydon),
     )
+
+
+@pytest.fixture
+def world(croydon, lewisham) -> World:
+    return make_world(croydon, lewisham)
 
 
 @pytest.fixture

@@ -320,6 +320,50 @@ def test_each_crossing_is_recorded_in_both_trails(joint):
     assert home.detail["lead"] == "croydon"
 
 
+def _trail_since(partnership, mark: int) -> list[str]:
+    with inside(partnership):
+        return list(AuditEvent.objects.filter(id__gt=mark).values_list("action", flat=True))
+
+
+def _trail_end(partnership) -> int:
+    with inside(partnership):
+        last = AuditEvent.objects.order_by("-id").first()
+        return last.id if last else 0
+
+
+def test_a_read_through_the_door_is_one_row_in_each_trail(joint):
+    """At home, that the person crossed; at the lead's, what they read there, by whom, from
+    which partnership: not a second row of the crossing."""
+    joint.joined()
+    joint.through("lena", lambda passage: None)  # the agencies' mirrors, made once
+    marks = {p.key: _trail_end(p) for p in (joint.croydon, joint.lewisham)}
+    joint.through(
+        "lena",
+        lambda passage: selectors.review_for_page(
+            actor=passage.actor, reference=passage.review_reference
+        ),
+    )
+    assert _trail_since(joint.lewisham, marks["lewisham"]) == ["joint_review.entered"]
+    assert _trail_since(joint.croydon, marks["croydon"]) == ["review.viewed"]
+    with inside(joint.croydon):
+        (row,) = AuditEvent.objects.filter(id__gt=marks["croydon"])
+    assert (row.partnership_key, row.actor_label) == ("lewisham", "lena@lewisham.example")
+
+
+def test_a_call_that_fails_inside_still_leaves_the_crossing_in_both_trails(joint):
+    joint.joined()
+    joint.through("lena", lambda passage: None)
+    marks = {p.key: _trail_end(p) for p in (joint.croydon, joint.lewisham)}
+
+    def missing(passage):
+        raise Http404("No such entry.")
+
+    with pytest.raises(Http404):
+        joint.through("lena", missing)
+    assert _trail_since(joint.lewisham, marks["lewisham"]) == ["joint_review.entered"]
+    assert _trail_since(joint.croydon, marks["croydon"]) == ["joint_review.entered"]
+
+
 @pytest.mark.parametrize(
     ("setup", "who", "partnership", "reason"),
     [

@@ -490,7 +490,7 @@ def test_documents_are_versioned_and_only_pdf_or_word(world, review):
                 kind="draft_report",
                 upload=UploadedFile("r.png", b"\x89PNG\r\n\x1a\n"),
             )
-        document = selectors.access_review_document(
+        document = selectors.review_document_for_download(
             actor=alice, review=review, document_uuid=second.uuid
         )
         assert document.sha256 != first.sha256

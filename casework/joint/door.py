@@ -8,12 +8,20 @@ A participant's person or agency system asks on their own host. The door
    its part is *active*, and the actor's role is one the grant admits (the review group and lead
    reviewers always; agency users and systems when the grant lets the participant's agencies in);
 2. writes an audit row in the actor's own partnership's trail;
-3. switches to the lead's schema for the duration of the call only, keeps the mirrors of the
-   participant's agencies current there, and writes an audit row in the lead's trail;
+3. switches to the lead's schema for the duration of the call only and keeps the mirrors of the
+   participant's agencies current there;
 4. runs the call with a ``JointReviewActor``: the same person, of their own partnership, bound to
    this review's UUID, so the review selectors and services (the same ones a single review uses)
    reach only this review's object graph;
-5. switches back, whether the call returns or raises (``tenant_context``'s ``finally``).
+5. makes sure the crossing is in the lead's trail: the call's own row (the page read, the change
+   made, written by the selector or service as the visitor) or, when the call recorded nothing
+   there (a form that did not validate, a 404 inside), a row of the crossing;
+6. switches back, whether the call returns or raises (``tenant_context``'s ``finally``).
+
+So one request through the door leaves one row in each trail: in the participant's, that its
+person or system crossed, and why (``purpose``); in the lead's, what they read or changed there.
+Lists that gather from every lead (``across``) leave one row in each lead's trail; the page's
+own row in the actor's trail is its selector's (``casework.lists``), naming the reviews read.
 
 A refused request (no such joint review, a partnership not taking part, an invitation not yet
 accepted, a declined or ended part, a role the grant does not admit) is a 404 — the same answer
@@ -25,9 +33,10 @@ import contextlib
 import uuid as uuid_module
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields, replace
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from django.db import connection
+from django.db.models import Max
 from django.http import Http404
 from django_tenants.utils import tenant_context
 
@@ -39,7 +48,7 @@ from casework.joint.models import (
 )
 from tenants.actors import Actor, JointReviewActor
 from tenants.models import Partnership, Role
-from tenants.workspace.models import Agency
+from tenants.workspace.models import Agency, AuditEvent
 from tenants.workspace.services import HomeAgency, agency_mirrors_sync, audit_event_record
 
 T = TypeVar("T")
@@ -210,15 +219,31 @@ def through(*, actor: Actor, review_uuid, purpose: str, work: Callable[[Passage]
         admitted = not actor.is_agency or (mirror is not None and mirror.is_active)
         if admitted:
             visitor = replace(visitor, agency_uuid=mirror.uuid if mirror else None)
-            audit_event_record(
-                actor=visitor,
-                action="joint_review.entered",
-                object_type="review",
-                object_ref=grant.review_reference,
-                detail={**detail, "from": actor.partnership.key},
-            )
-            return work(Passage(actor=visitor, grant=grant, participant=participant))
+            mark = _last_row_id()
+            try:
+                return work(Passage(actor=visitor, grant=grant, participant=participant))
+            finally:
+                # A transaction the call broke records nothing more: the call's error stands.
+                if not connection.needs_rollback and not _recorded_since(mark, visitor):
+                    audit_event_record(
+                        actor=visitor,
+                        action="joint_review.entered",
+                        object_type="review",
+                        object_ref=grant.review_reference,
+                        detail={**detail, "from": actor.partnership.key},
+                    )
     _refuse(actor, grant.review_uuid, grant, "agency_inactive", purpose)
+
+
+def _last_row_id() -> int:
+    """Where the trail of the schema we are in ends now."""
+    return AuditEvent.objects.aggregate(last=Max("id"))["last"] or 0
+
+
+def _recorded_since(mark: int, visitor: JointReviewActor) -> bool:
+    """Whether the call wrote its own row in this trail (the visitor's request's, after
+    ``mark``)."""
+    return AuditEvent.objects.filter(id__gt=mark, request_id=visitor.request_id).exists()
 
 
 def open_parts(*, actor: Actor) -> list[JointReviewParticipant]:
@@ -236,19 +261,28 @@ def open_parts(*, actor: Actor) -> list[JointReviewParticipant]:
     return [part for part in parts if _admits(actor, part)]
 
 
+@dataclass(frozen=True)
+class Gathered(Generic[T]):
+    """What ``across`` read: the items, and every joint review read, as ``lead:reference``."""
+
+    items: list[T]
+    reviews: list[str]
+
+
 def across(
     *,
     actor: Actor,
     purpose: str,
     work: Callable[[JointReviewActor, list[JointReviewParticipant]], list[T]],
     parts: list[JointReviewParticipant] | None = None,
-) -> list[T]:
+) -> Gathered[T]:
     """Run ``work`` once in each lead's schema where the actor's partnership has an active part
     that admits the actor — for lists (a dashboard, an action tracker, the agency API's lists):
     a fixed number of queries per lead partnership, whatever the number of reviews. ``work``
     gets a read-only actor bound to that lead's reviews (no permission to change anything) and
     the parts; it returns a list, and the lists are joined in the leads' order. One audit row
-    in each lead's trail names the reviews read there, and one in the actor's own trail all."""
+    in each lead's trail names the reviews read there; the list's one row in the actor's own
+    trail is the caller's (its page's selector), naming ``Gathered.reviews`` with its own."""
     if actor.is_joint or connection.schema_name != actor.schema_name:
         raise RuntimeError("The door is entered from the actor's own partnership only.")
     parts = open_parts(actor=actor) if parts is None else parts
@@ -287,14 +321,7 @@ def across(
             )
             results.extend(work(visitor, lead_parts))
             read.extend(f"{lead.key}:{reference}" for reference in references)
-    if read:
-        audit_event_record(
-            actor=actor,
-            action="joint_review.listed",
-            object_type="joint_review",
-            detail={"reviews": read, "purpose": purpose},
-        )
-    return results
+    return Gathered(results, read)
 
 
 def reach(*, actor: Actor, purpose: str, work: Callable[[JointReviewActor], T]) -> T:

@@ -2,10 +2,14 @@
 reviews it takes part in, its agency's information requests, the actions it owns. Each is read
 through the door with one crossing per lead partnership (``door.across``), whatever the number
 of reviews, and each object read comes back marked ``through_door`` with its review's
-``lead_partnership``, so that links and the API name the review the right way."""
+``lead_partnership``, so that links and the API name the review the right way.
+
+Each comes back ``Gathered``, with the joint reviews read: the page that shows the list records
+its one row in the actor's own trail, naming them (``casework.lists``)."""
 
 from casework import review_selectors
 from casework.joint import door
+from casework.joint.door import Gathered
 from tenants.actors import Actor
 
 
@@ -21,7 +25,7 @@ def _mark(reviews, parts):
     return reviews
 
 
-def joint_reviews_taking_part(*, actor: Actor, purpose: str) -> list:
+def joint_reviews_taking_part(*, actor: Actor, purpose: str) -> Gathered:
     """The reviews led by other partnerships that the actor's partnership takes part in (those
     the actor may open), with the open actions its partnership owns in each."""
     return door.across(
@@ -31,7 +35,7 @@ def joint_reviews_taking_part(*, actor: Actor, purpose: str) -> list:
     )
 
 
-def joint_information_requests(*, actor: Actor, purpose: str, limit: int | None = None) -> list:
+def joint_information_requests(*, actor: Actor, purpose: str, limit: int | None = None) -> Gathered:
     """The information requests to the actor's agency in joint reviews other partnerships lead
     (none when the grant does not let the participant's agencies in)."""
 
@@ -47,7 +51,7 @@ def joint_information_requests(*, actor: Actor, purpose: str, limit: int | None 
 def joint_action_boards(*, actor: Actor, filters: dict, purpose: str) -> dict:
     """The actions the actor's partnership (or agency) owns in joint reviews other partnerships
     lead, soonest due first, with counts by RAG and status, as ``action_tracker`` gives them for
-    the partnership's own reviews."""
+    the partnership's own reviews, and the joint reviews read (``reviews``)."""
 
     def work(visitor, parts):
         board = review_selectors.action_tracker(actor=visitor, **filters)
@@ -55,7 +59,8 @@ def joint_action_boards(*, actor: Actor, filters: dict, purpose: str) -> dict:
         _mark([action.review for action in actions], parts)
         return [{**board, "actions": actions}]
 
-    boards = door.across(actor=actor, purpose=purpose, work=work)
+    gathered = door.across(actor=actor, purpose=purpose, work=work)
+    boards = gathered.items
     actions = sorted(
         (action for board in boards for action in board["actions"]),
         key=lambda action: (action.due, str(action.uuid)),
@@ -71,6 +76,7 @@ def joint_action_boards(*, actor: Actor, filters: dict, purpose: str) -> dict:
         "actions": actions,
         "counts_by_rag": counts_by_rag,
         "counts_by_status": counts_by_status,
+        "reviews": gathered.reviews,
     }
 
 

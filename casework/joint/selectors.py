@@ -15,6 +15,7 @@ from casework.joint.models import (
 )
 from tenants.actors import Actor
 from tenants.models import Partnership, Role
+from tenants.workspace.services import audit_event_record
 
 # Who answers an invitation and manages their partnership's part (Working Together 2023: the
 # safeguarding partners, through the independent chair and the business unit).
@@ -121,6 +122,23 @@ def invitations_sent(*, actor: Actor) -> QuerySet[JointReviewGrant]:
         .filter(lead=actor.partnership)
         .order_by("-created_at", "-id")
     )
+
+
+def invitations_for_page(*, actor: Actor) -> dict[str, list]:
+    """The invitations page: those ``received`` and those ``sent`` (the joint reviews the
+    actor's partnership leads), each naming a review by reference and title; the read is
+    audited in the actor's trail."""
+    page = {
+        "received": list(invitations_received(actor=actor)),
+        "sent": list(invitations_sent(actor=actor)),
+    }
+    audit_event_record(
+        actor=actor,
+        action="joint_invitations.viewed",
+        object_type="joint_review",
+        detail={key: len(found) for key, found in page.items()},
+    )
+    return page
 
 
 def access_invitation(*, actor: Actor, participant_uuid) -> JointReviewParticipant:

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from casework import lists
 from casework import review_selectors as selectors
 from casework import review_services as services
 from casework.joint import listings
@@ -54,11 +55,11 @@ def tracker(request):
         agencies=agency_list(actor=actor, include_inactive=True) if in_review_group else None,
         reviews=reviews,
     )
-    board = selectors.action_tracker(actor=actor, **form.filters())
     # Next to its own reviews' actions, those it owns in joint reviews other partnerships lead.
-    joint = listings.joint_action_boards(
+    tracked = lists.action_tracker_for_page(
         actor=actor, filters=form.filters(), purpose="action tracker"
     )
+    board, joint = tracked["board"], tracked["joint"]
     paginator = Paginator(board["actions"], TRACKER_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -124,7 +125,10 @@ def _action_context(request, action, *, update_form=None, verify_form=None) -> d
 @require_http_methods(["GET", "POST"])
 def action_detail(request, action_uuid):
     actor = request.actor
-    action = selectors.access_action(actor=actor, action_uuid=action_uuid)
+    if request.method == "GET":
+        action = selectors.action_for_page(actor=actor, action_uuid=action_uuid)
+    else:
+        action = selectors.access_action(actor=actor, action_uuid=action_uuid)
     form = None
     if request.method == "POST":
         form = ActionUpdateForm(request.POST, request.FILES)
@@ -172,7 +176,7 @@ def action_verify(request, action_uuid):
 @require_GET
 def evidence_download(request, action_uuid, update_uuid):
     """An update's evidence, to those who may see the action; every download is audited."""
-    update = selectors.access_action_evidence(
+    update = selectors.action_evidence_for_download(
         actor=request.actor, action_uuid=action_uuid, update_uuid=update_uuid
     )
     return private_file(update.evidence, update.evidence_name, update.evidence_type)

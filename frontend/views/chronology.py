@@ -182,7 +182,7 @@ def entry_detail(request, reference, entry_uuid):
     inline correction)."""
     actor = request.actor
     review = selectors.access_review(actor=actor, reference=reference)
-    entry = selectors.access_chronology_entry(review=review, entry_uuid=entry_uuid)
+    entry = selectors.chronology_entry_for_page(actor=actor, review=review, entry_uuid=entry_uuid)
     if request.htmx:
         response = render(request, f"{PAGE}#entry_row", _row_context(request, review, entry))
     else:
@@ -198,13 +198,20 @@ def entry_correct(request, reference, entry_uuid):
     """Correct an entry: the correction supersedes it, and the original is kept."""
     actor = request.actor
     review = selectors.access_review(actor=actor, reference=reference)
-    entry = selectors.access_chronology_entry(review=review, entry_uuid=entry_uuid)
+    if request.method == "GET" and not request.htmx:
+        entry = selectors.access_chronology_entry(review=review, entry_uuid=entry_uuid)
+        return redirect(review_path(request, "review-chronology-entry", review, entry.uuid))
+    if request.method == "GET":
+        # The inline form shows the entry to correct: a read.
+        entry = selectors.chronology_entry_for_page(
+            actor=actor, review=review, entry_uuid=entry_uuid
+        )
+    else:
+        entry = selectors.access_chronology_entry(review=review, entry_uuid=entry_uuid)
     agencies = _agencies(request, review, include_inactive=False)
     if entry.agency not in agencies:
         agencies.append(entry.agency)  # an agency since made inactive keeps its entries
     if request.method == "GET":
-        if not request.htmx:
-            return redirect(review_path(request, "review-chronology-entry", review, entry.uuid))
         response = render(
             request,
             f"{PAGE}#entry_edit",
@@ -266,7 +273,12 @@ def chronology_print(request, reference):
     review = selectors.access_review(actor=actor, reference=reference)
     filter_form = ChronologyFilterForm(request.GET or None, agencies=_all_agencies(request, review))
     chronology = selectors.chronology_page(
-        actor=actor, review=review, page=1, page_size=PRINT_LIMIT, **filter_form.filters()
+        actor=actor,
+        review=review,
+        page=1,
+        page_size=PRINT_LIMIT,
+        printed=True,
+        **filter_form.filters(),
     )
     agency_uuid = filter_form.filters().get("agency_uuid")
     return render(

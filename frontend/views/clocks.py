@@ -19,7 +19,7 @@ GROUPS = (
 def clock_board(request):
     request.actor.require_role(*services.REVIEW_GROUP)
     day = services.today()
-    board = selectors.clock_board(actor=request.actor, day=day)
+    board = selectors.clock_board_for_page(actor=request.actor, day=day)
     groups = [
         {"key": key, "title": title, "rows": [clock_row(clock, day) for clock in board[key]]}
         for key, title in GROUPS

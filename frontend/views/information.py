@@ -21,9 +21,12 @@ from frontend.review_forms import InformationResponseForm
 @require_http_methods(["GET", "POST"])
 def information_request(request, request_uuid):
     actor = request.actor
-    information_request = selectors.access_information_request(
-        actor=actor, request_uuid=request_uuid
+    read = (
+        selectors.information_request_for_page
+        if request.method == "GET"
+        else selectors.access_information_request
     )
+    information_request = read(actor=actor, request_uuid=request_uuid)
     form = InformationResponseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

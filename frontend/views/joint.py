@@ -19,7 +19,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from casework.joint import door, listings
+from casework import lists
+from casework.joint import door
 from casework.joint import selectors as joint_selectors
 from casework.joint import services as joint_services
 from casework.joint.models import ParticipantState
@@ -89,7 +90,7 @@ def joint_review_list(request):
         request,
         "joint/list.html",
         {
-            "reviews": listings.joint_reviews_taking_part(actor=actor, purpose="joint reviews"),
+            "reviews": lists.joint_reviews_for_page(actor=actor),
             "waiting": joint_selectors.live_part_count(actor=actor),
             "is_manager": actor.has_role(*joint_selectors.ANSWERING_ROLES),
         },
@@ -99,7 +100,8 @@ def joint_review_list(request):
 def _invitations_context(request, forms=None) -> dict:
     actor = request.actor
     forms = forms or {}
-    received = list(joint_selectors.invitations_received(actor=actor))
+    invitations = joint_selectors.invitations_for_page(actor=actor)
+    received = invitations["received"]
     for part in received:
         key = part.uuid.hex[:8]
         part.may_end = joint_services.may_end_part(actor, part) and part.state != "invited"
@@ -113,7 +115,7 @@ def _invitations_context(request, forms=None) -> dict:
             )
     return {
         "received": received,
-        "sent": list(joint_selectors.invitations_sent(actor=actor)),
+        "sent": invitations["sent"],
         "page_error": bool(forms),
     }
 

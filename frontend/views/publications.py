@@ -60,7 +60,7 @@ def _list_context(request, forms=None) -> dict:
     actor = request.actor
     may_start = actor.has_role(*MANAGERS)
     context = {
-        "publications": list(selectors.publication_list(actor=actor)),
+        "publications": selectors.publications_for_page(actor=actor),
         "may_start": may_start,
         "waiting_requests": selectors.copy_requests_waiting(actor=actor),
     }
@@ -396,7 +396,7 @@ def document_upload(request, publication_uuid):
 def document_download(request, publication_uuid, document_uuid):
     """A document of the publication, any version, to those who may open it; audited."""
     publication = _publication(request, publication_uuid)
-    document = selectors.access_publication_document(
+    document = selectors.publication_document_for_download(
         actor=request.actor, publication=publication, document_uuid=document_uuid
     )
     return private_file(document.file, document.original_name, document.content_type)
@@ -408,7 +408,9 @@ def gate_run(request, publication_uuid, run_uuid):
     """One run's progress, polled by the page while the gate works; when it is done the page
     reloads to show what it found."""
     publication = _publication(request, publication_uuid)
-    run = selectors.access_gate_run(publication=publication, run_uuid=run_uuid)
+    run = selectors.gate_run_for_page(
+        actor=request.actor, publication=publication, run_uuid=run_uuid
+    )
     response = render(request, "publications/_gate_progress.html", {"run": run, "poll": True})
     if run.state == GateState.DONE and request.htmx:
         response["HX-Refresh"] = "true"
@@ -709,7 +711,10 @@ def redaction_log(request, publication_uuid):
     return render(
         request,
         "publications/redaction_log.html",
-        {"publication": publication, "runs": selectors.runs_for_page(publication=publication)},
+        {
+            "publication": publication,
+            "runs": selectors.redaction_log_for_page(actor=request.actor, publication=publication),
+        },
     )
 
 
@@ -729,7 +734,12 @@ def copy_requests(request):
 @member_required
 @require_http_methods(["GET", "POST"])
 def copy_request_decide(request, request_uuid):
-    copy_request = selectors.access_copy_request(actor=request.actor, request_uuid=request_uuid)
+    read = (
+        selectors.copy_request_for_page
+        if request.method == "GET"
+        else selectors.access_copy_request
+    )
+    copy_request = read(actor=request.actor, request_uuid=request_uuid)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -506,7 +506,7 @@ def attachment_add(request, reference):
 def attachment_download(request, reference, attachment_uuid):
     """A referral's file, to those who may see the referral; every download is audited. Files
     are never at a public or guessable address."""
-    attachment = selectors.access_attachment(
+    attachment = selectors.attachment_for_download(
         actor=request.actor, reference=reference, attachment_uuid=attachment_uuid
     )
     response = FileResponse(

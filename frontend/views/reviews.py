@@ -107,7 +107,7 @@ def answer(request, review, *, tab, template, build, section, forms=None, done="
     if not forms:
         messages.success(request, done)
         return redirect(tab_url(request, review, tab, section))
-    review = selectors.review_for_page(actor=request.actor, reference=review.reference)
+    review = selectors.review_for_page(actor=request.actor, reference=review.reference, tab=tab)
     return render(request, template, {**build(request, review, forms, None), "page_error": True})
 
 
@@ -141,7 +141,8 @@ def _require_review_reader(actor) -> None:
 def _commission_form(actor, data=None):
     return ReviewCommissionForm(
         data,
-        referrals=referral_selectors.referral_list(actor=actor),
+        # Choices for the form, not a read of the list: the page records its own.
+        referrals=referral_selectors.referral_list(actor=actor, audit=False),
         agencies=agency_list(actor=actor),
     )
 
@@ -165,7 +166,7 @@ def review_list(request):
                     title=data["title"],
                     commissioned_on=data["commissioned_on"],
                     referrals=list(
-                        referral_selectors.referral_list(actor=actor).filter(
+                        referral_selectors.referral_list(actor=actor, audit=False).filter(
                             reference__in=data["referrals"]
                         )
                     ),
@@ -181,7 +182,7 @@ def review_list(request):
         request,
         "reviews/list.html",
         {
-            "reviews": list(selectors.review_list(actor=actor)),
+            "reviews": selectors.review_list_for_page(actor=actor),
             "is_reviewer": actor.has_role(Role.LEAD_REVIEWER),
             "is_manager": may_commission,
             "form": form,
@@ -611,7 +612,7 @@ def _terms_context(request, review, forms, done) -> dict:
 @member_required
 @require_GET
 def terms(request, reference):
-    review = selectors.review_for_page(actor=request.actor, reference=reference)
+    review = selectors.review_for_page(actor=request.actor, reference=reference, tab="terms")
     return render(request, "reviews/terms.html", _terms_context(request, review, {}, None))
 
 
@@ -683,7 +684,7 @@ def _information_context(request, review, forms, done) -> dict:
 @member_required
 @require_GET
 def information(request, reference):
-    review = selectors.review_for_page(actor=request.actor, reference=reference)
+    review = selectors.review_for_page(actor=request.actor, reference=reference, tab="information")
     return render(
         request, "reviews/information.html", _information_context(request, review, {}, None)
     )
@@ -765,7 +766,7 @@ def _findings_context(request, review, forms, done) -> dict:
 @member_required
 @require_GET
 def findings(request, reference):
-    review = selectors.review_for_page(actor=request.actor, reference=reference)
+    review = selectors.review_for_page(actor=request.actor, reference=reference, tab="findings")
     return render(request, "reviews/findings.html", _findings_context(request, review, {}, None))
 
 
@@ -864,7 +865,7 @@ def _actions_context(request, review, forms, done) -> dict:
 @member_required
 @require_GET
 def action_plan(request, reference):
-    review = selectors.review_for_page(actor=request.actor, reference=reference)
+    review = selectors.review_for_page(actor=request.actor, reference=reference, tab="actions")
     return render(request, "reviews/actions.html", _actions_context(request, review, {}, None))
 
 
@@ -925,7 +926,7 @@ def _documents_context(request, review, forms, done) -> dict:
 @member_required
 @require_GET
 def documents(request, reference):
-    review = selectors.review_for_page(actor=request.actor, reference=reference)
+    review = selectors.review_for_page(actor=request.actor, reference=reference, tab="documents")
     return render(request, "reviews/documents.html", _documents_context(request, review, {}, None))
 
 
@@ -963,7 +964,7 @@ def document_download(request, reference, document_uuid):
     """A review document, to those who may open the review; every download is audited. Files
     are never at a public or guessable address."""
     review = selectors.access_review(actor=request.actor, reference=reference)
-    document = selectors.access_review_document(
+    document = selectors.review_document_for_download(
         actor=request.actor, review=review, document_uuid=document_uuid
     )
     return private_file(document.file, document.original_name, document.content_type)
