@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from tenants.actors import Actor
+from tenants.actors import Actor, request_id_or_new
 from tenants.models import Role
 from tenants.workspace.models import (
     ActorType,
@@ -32,7 +32,11 @@ def audit_event_record(
 ) -> AuditEvent:
     """Append one row to the partnership's audit trail (DESIGN §5: every read and every change
     of casework, who, what, when, from which host). ``detail`` must never hold a child's or a
-    family's identifiers: name objects by reference or UUID."""
+    family's identifiers: name objects by reference or UUID.
+
+    The database numbers, times and seals the row (its trigger, see ``AuditEvent``): the
+    returned event carries its ``position``, ``occurred_at`` and ``hash``. A request id that is
+    not of the safe form is replaced by a fresh one, whoever supplied it."""
     # A joint review's participant, working in the lead's schema through the door, is
     # recorded in the lead's trail under their own partnership's key (``partnership_key``).
     if connection.schema_name != actor.schema_name:
@@ -40,7 +44,7 @@ def audit_event_record(
             f"Audit row for {actor.schema_name!r} written on {connection.schema_name!r}."
         )
     return AuditEvent.objects.create(
-        request_id=actor.request_id,
+        request_id=request_id_or_new(actor.request_id),
         host=actor.host,
         partnership_key=actor.partnership.key,
         actor_type=ActorType(actor.kind),
