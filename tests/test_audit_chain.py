@@ -7,10 +7,13 @@ import datetime
 import io
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
+from safeguard.celery import app as celery_app
+from tenants import tasks as tenant_tasks
 from tenants.actors import actor_for_platform
 from tenants.models import AuditCheckpoint
 from tenants.services import partnership_create
@@ -22,6 +25,7 @@ from tests.conftest import host_of, inside, issue_key
 pytestmark = pytest.mark.django_db
 
 TABLE = "workspace_auditevent"
+DAILY_TASK = "tenants.workspace.tasks.audit_trail_check_task"
 
 
 def record(partnership, action="test.done", **kwargs):
@@ -344,3 +348,71 @@ def test_rows_written_before_the_chain_are_chained_by_its_migration(world):
     assert verify(world.lewisham).intact
     event = record(world.lewisham)
     assert event.position == len(chained) + 1
+
+
+# --- The daily job ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def daily(monkeypatch, settings):
+    """Run the daily fan-out as beat would, each partnership's task in-process."""
+    settings.PLATFORM_ALERT_EMAILS = ["operators@platform.example", "oncall@platform.example"]
+    celery_app.loader.import_default_modules()
+    monkeypatch.setattr(
+        celery_app, "send_task", lambda name, **kw: celery_app.tasks[name].delay().get()
+    )
+
+    def run():
+        mail.outbox.clear()
+        tenant_tasks.partnerships_fan_out.run(DAILY_TASK)
+
+    return run
+
+
+def test_the_daily_job_records_each_intact_head_once(world, daily):
+    event = record(world.croydon)
+    daily()
+    daily()
+    checkpoints = AuditCheckpoint.objects.filter(partnership=world.croydon)
+    assert list(checkpoints.values_list("position", "hash")) == [(event.position, event.hash)]
+    assert mail.outbox == []
+    later = record(world.croydon)
+    daily()
+    assert checkpoints.count() == 2 and checkpoints.last().position == later.position
+
+
+def test_the_daily_job_emails_the_operators_when_a_trail_breaks(world, daily):
+    events = [record(world.croydon, f"test.{n}") for n in range(3)]
+    record(world.lewisham)
+    tamper(
+        "croydon",
+        f"UPDATE croydon.{TABLE} SET actor_label = 'someone else' WHERE id = %s",
+        [events[1].id],
+    )
+    daily()
+    (alert,) = mail.outbox
+    assert alert.to == ["operators@platform.example", "oncall@platform.example"]
+    assert "croydon" in alert.subject
+    assert f"position {events[1].position} (row {events[1].id})" in alert.body
+    # The broken trail gets no new checkpoint; the intact one does.
+    assert not AuditCheckpoint.objects.filter(partnership=world.croydon).exists()
+    assert AuditCheckpoint.objects.filter(partnership=world.lewisham).exists()
+
+
+def test_the_daily_job_notices_a_deleted_row_and_a_rewritten_trail(world, daily):
+    events = [record(world.croydon, f"test.{n}") for n in range(3)]
+    daily()
+    assert mail.outbox == []
+    tamper("croydon", f"DELETE FROM croydon.{TABLE} WHERE id = %s", [events[0].id])
+    _reseal_everything("croydon")
+    # Renumbered too, the trail would verify on its own: only the checkpoint tells.
+    with triggers_off("croydon"), connection.cursor() as cursor:
+        for later in events[1:]:  # one by one, upwards: positions stay unique
+            cursor.execute(
+                f'UPDATE croydon.{TABLE} SET "position" = "position" - 1 WHERE id = %s',
+                [later.id],
+            )
+    _reseal_everything("croydon")
+    daily()
+    (alert,) = mail.outbox
+    assert "checkpoint" in alert.body

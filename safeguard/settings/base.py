@@ -318,4 +318,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=15),
         "args": ["tenants.workspace.tasks.api_keys_revoke_expired_task"],
     },
+    # Every partnership's audit trail is verified against its hash chain and checkpoints.
+    "verify-audit-trails": {
+        "task": "tenants.tasks.partnerships_fan_out",
+        "schedule": crontab(hour=4, minute=0),
+        "args": ["tenants.workspace.tasks.audit_trail_check_task"],
+    },
 }
+
+# Who is told when a partnership's audit trail no longer verifies (comma-separated emails).
+PLATFORM_ALERT_EMAILS = [
+    address.strip()
+    for address in (env("PLATFORM_ALERT_EMAILS", "") or "").split(",")
+    if address.strip()
+]
