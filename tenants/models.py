@@ -95,18 +95,24 @@ class Partnership(TenantMixin):
         """Clone the template schema with ``tenants.cloning`` rather than django-tenants'
         function, whose time grows with the number of partnerships. The migration records come
         with the copy; there is nothing to fake (faking would mark as applied a migration the
-        template lacked, where the next migrate_schemas will apply it for real)."""
+        template lacked, where the next migrate_schemas will apply it for real). Then the
+        runtime database role is given its privileges on it."""
         from django_tenants.utils import get_creation_fakes_migrations, schema_exists
 
         from tenants.cloning import clone_schema
+        from tenants.privileges import runtime_privileges_grant
 
         base = self.get_base_schema() if get_creation_fakes_migrations() else False
         if not (sync_schema and base and schema_exists(base)):
-            return super().create_schema(check_if_exists, sync_schema, verbosity)
-        if check_if_exists and schema_exists(self.schema_name):
+            created = super().create_schema(check_if_exists, sync_schema, verbosity)
+        elif check_if_exists and schema_exists(self.schema_name):
             return False
-        clone_schema(base, self.schema_name)
-        return True
+        else:
+            clone_schema(base, self.schema_name)
+            created = True
+        # The runtime database role may use the new schema, on its terms (tenants.privileges).
+        runtime_privileges_grant(schemas=[self.schema_name])
+        return created
 
 
 class Domain(DomainMixin):

@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 
+from safeguard import database
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -88,9 +90,17 @@ PUBLIC_SCHEMA_URLCONF = "safeguard.urls_public"
 ROOT_URLCONF = "safeguard.urls_partnership"
 
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+# Two roles (safeguard/database.py): DATABASE_URL the runtime role (web, workers, beat: owns
+# nothing, may only insert and read the audit trail), DATABASE_OWNER_URL the owner (migrations,
+# creating partnerships), chosen by manage.py for the commands that need it. One URL alone
+# serves both.
+DATABASE_URL = env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/safeguard")
+DATABASE_OWNER_URL = env("DATABASE_OWNER_URL") or DATABASE_URL
+# The role tenants.privileges grants the runtime's rights to (after migrations and each clone).
+DATABASE_RUNTIME_ROLE = dj_database_url.parse(DATABASE_URL)["USER"]
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/safeguard"),
+        DATABASE_OWNER_URL if database.connects_as_owner() else DATABASE_URL,
         conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
         # Off by default: a SELECT 1 before each request's first query. Turn it on where the
         # database may restart under a running web server.
