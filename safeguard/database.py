@@ -1,4 +1,4 @@
-"""Which PostgreSQL role a process connects as.
+"""Which PostgreSQL role a process connects as, and what ``make run`` recorded for later commands.
 
 Two roles (DESIGN §5, README "Least privilege"):
 
@@ -18,6 +18,7 @@ up.
 """
 
 import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -42,6 +43,8 @@ OWNER_COMMANDS = frozenset(
     }
 )
 
+RECORD_FILE = "database.json"
+
 
 def choose_role(argv: list[str]) -> None:
     """Before the settings load: connect as the owner when ``argv`` runs an owner command."""
@@ -51,6 +54,30 @@ def choose_role(argv: list[str]) -> None:
 
 def connects_as_owner() -> bool:
     return os.environ.get(ROLE_VARIABLE, "") == OWNER
+
+
+def record_write(
+    data_dir: Path, *, url: str, owner_url: str, embedded_pgdata: str | None = None
+) -> None:
+    """Remember the database ``make run`` used, for commands run later without ``DATABASE_URL``
+    (outside production settings only; see safeguard/settings/base.py)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / RECORD_FILE
+    path.write_text(
+        json.dumps(
+            {"url": url, "owner_url": owner_url, "embedded_pgdata": embedded_pgdata}, indent=2
+        )
+    )
+    path.chmod(0o600)
+
+
+def record_read(data_dir: Path) -> dict:
+    """What ``record_write`` wrote, or nothing."""
+    path = data_dir / RECORD_FILE
+    try:
+        return json.loads(path.read_text())
+    except (FileNotFoundError, ValueError):
+        return {}
 
 
 def database_name_for_tests(base_dir: Path) -> str:

@@ -2,12 +2,19 @@
 
     python -m safeguard.localdev run     # migrate, demo data, web + worker + beat
     python -m safeguard.localdev test    # the whole test suite
-    python -m safeguard.localdev database-url
+    python -m safeguard.localdev database-url   # the runtime role's URL, then the owner's
 
-The database is ``DATABASE_URL`` when set; else the PostgreSQL on 127.0.0.1:5432 when one answers
-(the database is created if missing); else an embedded PostgreSQL from the ``pgserver`` package,
-kept in ``.data/pgdata`` and running for as long as this process does. As root, pgserver creates a
+The database is ``DATABASE_URL`` (and ``DATABASE_OWNER_URL``) when set; else the PostgreSQL on
+127.0.0.1:5432 when one answers; else an embedded PostgreSQL from the ``pgserver`` package, kept
+in ``.data/pgdata`` and running for as long as this process does. As root, pgserver creates a
 system user for PostgreSQL and opens the permissions of the data directory's parents to it.
+
+On the local or embedded server, connecting as the superuser ``postgres`` only for this, it
+creates the two roles of safeguard/database.py (``safeguard_owner``, ``safeguard_app``) and the
+database, owned by the owner; a database an earlier ``make run`` made as ``postgres`` is
+adopted (its schemas and objects given to the owner). Then the owner migrates and loads the
+demo, and the web, worker and beat connect as the runtime role. ``make run`` records the
+secret key and database URLs in ``.data`` for the README's ``manage.py`` commands.
 """
 
 import os
@@ -155,23 +162,31 @@ def database_url() -> str:
     return database_urls()[0]
 
 
-def _secret_key_file() -> str:
-    path = DATA_DIR / "secret_key"
-    if not path.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return str(path)
+def record_for_commands(
+    data_dir: Path, *, url: str, owner_url: str, embedded_pgdata: str | None
+) -> Path:
+    """What ``make run`` leaves in ``data_dir`` for the README's ``manage.py`` commands, typed
+    later in another shell with nothing set (safeguard/settings/base.py reads it outside
+    production): a generated secret key, kept from one run to the next, and the database URLs
+    it used (and the embedded server's data directory, which a command starts if need be).
+    Returns the secret key's file."""
+    key = data_dir / "secret_key"
+    if not key.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        key.write_text(secrets.token_urlsafe(50))
+        key.chmod(0o600)
+    database.record_write(data_dir, url=url, owner_url=owner_url, embedded_pgdata=embedded_pgdata)
+    return key
 
 
-def _environment(*, settings: str) -> dict[str, str]:
+def _environment(*, settings: str) -> tuple[dict[str, str], str | None]:
     env = dict(os.environ)
-    env["DATABASE_URL"], env["DATABASE_OWNER_URL"], _ = database_urls()
+    env["DATABASE_URL"], env["DATABASE_OWNER_URL"], embedded = database_urls()
     # Set, not defaulted: importing this package (its Celery app) already put the base settings
     # in os.environ.
     env["DJANGO_SETTINGS_MODULE"] = settings
     env.setdefault("DATA_DIR", str(DATA_DIR))
-    return env
+    return env, embedded
 
 
 def _manage(env, *args: str) -> None:
@@ -180,9 +195,15 @@ def _manage(env, *args: str) -> None:
 
 def run() -> int:
     port = os.environ.get("PORT", "8000")
-    env = _environment(settings="safeguard.settings.base")
+    env, embedded = _environment(settings="safeguard.settings.base")
+    key = record_for_commands(
+        DATA_DIR,
+        url=env["DATABASE_URL"],
+        owner_url=env["DATABASE_OWNER_URL"],
+        embedded_pgdata=embedded,
+    )
     if not env.get("SECRET_KEY"):
-        env.setdefault("SECRET_KEY_FILE", _secret_key_file())
+        env.setdefault("SECRET_KEY_FILE", str(key))
     env.setdefault("PLATFORM_SCHEME", "http")
     env.setdefault("PLATFORM_PORT", port)
     _manage(env, "migrate_schemas", "--noinput", "-v", "0")
@@ -268,7 +289,7 @@ def _test_database_adopt(env: dict[str, str]) -> None:
 
 
 def test(args: list[str]) -> int:
-    env = _environment(settings="safeguard.settings.test")
+    env, _ = _environment(settings="safeguard.settings.test")
     _test_database_adopt(env)
     return subprocess.run(
         [sys.executable, "-m", "pytest", *args], cwd=BASE_DIR, env=env, check=False

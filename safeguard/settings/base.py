@@ -31,9 +31,27 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env("SECRET_KEY", "insecure-development-key-change-me" if DEBUG else None)
+DATA_DIR = Path(env("DATA_DIR", str(BASE_DIR / ".data")))
+# Outside production, what `make run` generated and recorded in DATA_DIR stands in for what is
+# not set, so the README's `manage.py` commands work as written in another shell.
+LOCAL_FALLBACKS = os.environ.get("DJANGO_SETTINGS_MODULE") != "safeguard.settings.production"
+
+
+def _local_secret_key() -> str | None:
+    path = DATA_DIR / "secret_key"
+    return path.read_text().strip() if LOCAL_FALLBACKS and path.is_file() else None
+
+
+SECRET_KEY = (
+    env("SECRET_KEY")
+    or _local_secret_key()
+    or ("insecure-development-key-change-me" if DEBUG else None)
+)
 if not SECRET_KEY:
-    raise RuntimeError("Set SECRET_KEY or SECRET_KEY_FILE (or DEBUG=1 for a development key).")
+    raise RuntimeError(
+        "Set SECRET_KEY or SECRET_KEY_FILE (or DEBUG=1 for a development key); `make run` "
+        "generates one in .data/secret_key."
+    )
 
 # Partnerships are served at <key>.<PLATFORM_DOMAIN>; the bare domain is the public site.
 PLATFORM_DOMAIN = env("PLATFORM_DOMAIN", "localhost").lower()
@@ -93,9 +111,16 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 # Two roles (safeguard/database.py): DATABASE_URL the runtime role (web, workers, beat: owns
 # nothing, may only insert and read the audit trail), DATABASE_OWNER_URL the owner (migrations,
 # creating partnerships), chosen by manage.py for the commands that need it. One URL alone
-# serves both.
-DATABASE_URL = env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/safeguard")
-DATABASE_OWNER_URL = env("DATABASE_OWNER_URL") or DATABASE_URL
+# serves both. Without DATABASE_URL, outside production: what `make run` recorded.
+_recorded = database.record_read(DATA_DIR) if LOCAL_FALLBACKS and not env("DATABASE_URL") else {}
+if _recorded.get("embedded_pgdata"):
+    from safeguard.localdev import embedded_server_start
+
+    embedded_server_start(Path(_recorded["embedded_pgdata"]))
+DATABASE_URL = (
+    env("DATABASE_URL") or _recorded.get("url") or "postgres://postgres@127.0.0.1:5432/safeguard"
+)
+DATABASE_OWNER_URL = env("DATABASE_OWNER_URL") or _recorded.get("owner_url") or DATABASE_URL
 # The role tenants.privileges grants the runtime's rights to (after migrations and each clone).
 DATABASE_RUNTIME_ROLE = dj_database_url.parse(DATABASE_URL)["USER"]
 DATABASES = {
@@ -226,7 +251,6 @@ if REDIS_URL:
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport under .data/broker,
 # so a development machine still runs a real worker and beat (never eager mode).
-DATA_DIR = Path(env("DATA_DIR", str(BASE_DIR / ".data")))
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {}
