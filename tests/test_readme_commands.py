@@ -13,6 +13,7 @@ import json
 import os
 import re
 import subprocess
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -33,9 +34,9 @@ pytestmark = pytest.mark.committed
 
 
 def shell_examples(text: str) -> list[str]:
-    """The ```sh blocks of the README that run manage.py."""
-    blocks = re.findall(r"^```sh\n(.*?)^```", text, flags=re.MULTILINE | re.DOTALL)
-    return [block for block in blocks if "manage.py" in block]
+    """The ```sh blocks of the README that run manage.py (in a list item too)."""
+    blocks = re.findall(r"^[ \t]*```sh\n(.*?)^[ \t]*```", text, flags=re.MULTILINE | re.DOTALL)
+    return [textwrap.dedent(block) for block in blocks if "manage.py" in block]
 
 
 def expectations(block: str) -> list[str]:
@@ -76,6 +77,7 @@ def test_the_readme_shows_its_manage_py_examples():
     examples = shell_examples(README.read_text())
     joined = "\n".join(examples)
     assert "manage.py create_agency_key croydon --agency 'Met Police' | tail -1" in joined
+    assert "manage.py audit_verify croydon" in joined
     assert all(expectations(block) for block in examples), "an example shows no output"
 
 
