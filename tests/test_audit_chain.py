@@ -381,19 +381,46 @@ def test_the_daily_job_records_each_intact_head_once(world, daily):
     assert checkpoints.count() == 2 and checkpoints.last().position == later.position
 
 
-def test_the_daily_job_emails_the_operators_when_a_trail_breaks(world, daily):
-    events = [record(world.croydon, f"test.{n}") for n in range(3)]
-    record(world.lewisham)
+def _change(events):
     tamper(
         "croydon",
         f"UPDATE croydon.{TABLE} SET actor_label = 'someone else' WHERE id = %s",
         [events[1].id],
     )
+    return events[1].position, events[1].id
+
+
+def _delete(events):
+    tamper("croydon", f"DELETE FROM croydon.{TABLE} WHERE id = %s", [events[1].id])
+    return events[1].position, events[2].id
+
+
+def _forge(events):
+    head = events[-1]
+    with triggers_off("croydon"), connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO croydon.{TABLE} ("position", occurred_at, previous_hash, hash, '
+            "request_id, host, partnership_key, actor_type, actor_label, actor_role, action, "
+            "object_type, object_ref, detail) VALUES (%s, '2001-01-01T00:00:00Z', %s, %s, "
+            "'', '', 'croydon', 'system', 'forger', '', 'referral.viewed', '', '', '{}') "
+            "RETURNING id",
+            [head.position + 1, head.hash, "e" * 64],
+        )
+        return head.position + 1, cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize(
+    "tampering", [_change, _delete, _forge], ids=["changed", "deleted", "forged"]
+)
+def test_the_daily_job_emails_the_operators_when_a_trail_breaks(world, daily, tampering):
+    events = [record(world.croydon, f"test.{n}") for n in range(3)]
+    record(world.lewisham)
+    position, row_id = tampering(events)
     daily()
     (alert,) = mail.outbox
     assert alert.to == ["operators@platform.example", "oncall@platform.example"]
     assert "croydon" in alert.subject
-    assert f"position {events[1].position} (row {events[1].id})" in alert.body
+    assert f"position {position} (row {row_id})" in alert.body
     # The broken trail gets no new checkpoint; the intact one does.
     assert not AuditCheckpoint.objects.filter(partnership=world.croydon).exists()
     assert AuditCheckpoint.objects.filter(partnership=world.lewisham).exists()
