@@ -13,8 +13,10 @@ import json
 import os
 import re
 import subprocess
+import sys
 import textwrap
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -209,4 +211,42 @@ def test_the_commands_use_what_make_run_recorded_not_a_default(after_make_run):
     assert result.stdout.strip().splitlines()[-1].split() == [
         settings.DATABASE_RUNTIME_ROLE,
         connection.settings_dict["NAME"],
+    ]
+
+
+def test_a_command_after_make_run_on_the_embedded_server_starts_it(tmp_path):
+    """When make run used the embedded PostgreSQL, a command run later starts it (pgserver
+    shares one server between processes and stops it when the last one ends): the settings ask
+    for it, with the data directory make run recorded. pgserver itself is stood in for here."""
+    data_dir = tmp_path / "data"
+    socket = quote(str(tmp_path / "pgdata"), safe="")
+    record_for_commands(
+        data_dir,
+        url=f"postgresql://safeguard_app@{socket}/safeguard",
+        owner_url=f"postgresql://safeguard_owner@{socket}/safeguard",
+        embedded_pgdata=str(tmp_path / "pgdata"),
+    )
+    probe = (
+        "import safeguard.localdev as localdev\n"
+        "started = []\n"
+        "localdev.embedded_server_start = started.append\n"
+        "from django.conf import settings\n"
+        "database = settings.DATABASES['default']\n"
+        "print(started[0], database['USER'], database['HOST'], bool(settings.SECRET_KEY))\n"
+    )
+    env = _clean_environment(data_dir) | {"DJANGO_SETTINGS_MODULE": "safeguard.settings.base"}
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        str(tmp_path / "pgdata"),
+        "safeguard_app",
+        str(tmp_path / "pgdata"),
+        "True",
     ]
