@@ -6,12 +6,24 @@ Only the joint-review door (``casework.joint.door``) makes the one variant, ``Jo
 the same person or system, still of their own partnership, working in the lead's schema.
 """
 
+import re
 import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 
 from tenants.models import Membership, Partnership, Role, User
+
+# What a request id may look like, wherever it comes from (a client's X-Request-ID included):
+# it goes into the audit trail and response headers, so nothing else is kept.
+REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
+
+def request_id_or_new(supplied: str | None) -> str:
+    """``supplied`` when it is a safe request id, else a fresh one."""
+    if supplied and REQUEST_ID_PATTERN.fullmatch(supplied):
+        return supplied
+    return uuid.uuid4().hex
 
 
 @dataclass(frozen=True)

@@ -6,19 +6,15 @@ cache (one query per host per ``HOST_CACHE_SECONDS``, not one per request), the 
 domain serves the public site, and an unknown host is a 404 page.
 """
 
-import re
-import uuid
-
 from django.conf import settings
 from django.contrib.auth import logout
 from django.db import connection
 from django.http import Http404
 from django.urls import set_urlconf
 
-from tenants.actors import actor_for_member
+from tenants.actors import actor_for_member, request_id_or_new
 from tenants.selectors import membership_for, partnership_for_host
 
-REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 SESSION_PARTNERSHIP_KEY = "safeguard_partnership"
 
 
@@ -54,8 +50,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        supplied = request.headers.get("X-Request-ID", "")
-        request.request_id = supplied if REQUEST_ID_PATTERN.match(supplied) else uuid.uuid4().hex
+        request.request_id = request_id_or_new(request.headers.get("X-Request-ID"))
         response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
         return response

@@ -7,10 +7,12 @@ Nothing confidential about casework lives here; that is in each partnership's ow
 import re
 import uuid
 
+import pgtrigger
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Now
 from django.utils import timezone
 from django_tenants.models import DomainMixin, TenantMixin
 
@@ -93,18 +95,24 @@ class Partnership(TenantMixin):
         """Clone the template schema with ``tenants.cloning`` rather than django-tenants'
         function, whose time grows with the number of partnerships. The migration records come
         with the copy; there is nothing to fake (faking would mark as applied a migration the
-        template lacked, where the next migrate_schemas will apply it for real)."""
+        template lacked, where the next migrate_schemas will apply it for real). Then the
+        runtime database role is given its privileges on it."""
         from django_tenants.utils import get_creation_fakes_migrations, schema_exists
 
         from tenants.cloning import clone_schema
+        from tenants.privileges import runtime_privileges_grant
 
         base = self.get_base_schema() if get_creation_fakes_migrations() else False
         if not (sync_schema and base and schema_exists(base)):
-            return super().create_schema(check_if_exists, sync_schema, verbosity)
-        if check_if_exists and schema_exists(self.schema_name):
+            created = super().create_schema(check_if_exists, sync_schema, verbosity)
+        elif check_if_exists and schema_exists(self.schema_name):
             return False
-        clone_schema(base, self.schema_name)
-        return True
+        else:
+            clone_schema(base, self.schema_name)
+            created = True
+        # The runtime database role may use the new schema, on its terms (tenants.privileges).
+        runtime_privileges_grant(schemas=[self.schema_name])
+        return created
 
 
 class Domain(DomainMixin):
@@ -209,3 +217,36 @@ class Membership(models.Model):
     @property
     def requires_second_factor(self) -> bool:
         return self.role not in ROLES_WITHOUT_SECOND_FACTOR
+
+
+class AuditCheckpoint(models.Model):
+    """The head of a partnership's audit trail (its last row's position and hash) as the daily
+    verification found it intact. Kept outside the partnership's schema, so that rewriting a
+    whole trail from a changed row onwards — possible for whoever can switch its trigger off —
+    still differs from what was recorded here (``tenants.workspace.chain``). The platform's
+    runtime database role may only insert and read these rows (``tenants.privileges``); the
+    database refuses to change one."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="audit_checkpoints"
+    )
+    position = models.BigIntegerField()
+    hash = models.CharField(max_length=64)
+    verified_on = models.DateField()
+    recorded_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "position"], name="one_checkpoint_per_position"
+            )
+        ]
+        ordering = ["partnership", "position"]
+        triggers = [
+            pgtrigger.Protect(
+                name="audit_checkpoints_are_never_changed", operation=pgtrigger.Update
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership.key} at {self.position} on {self.verified_on}"

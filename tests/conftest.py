@@ -15,9 +15,11 @@ import contextlib
 import json
 import time
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
 import pytest
 import pytest_django.fixtures
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.test import Client
@@ -77,6 +79,28 @@ def require_the_test_database() -> None:
         pytest.exit(
             f"Refusing to commit test data to {connection.settings_dict['NAME']!r}.", returncode=3
         )
+
+
+def database_url_for_tests(*, owner: bool = False) -> str:
+    """The test database's URL as the runtime role (``DATABASE_URL``) or the owner
+    (``DATABASE_OWNER_URL``), for another process (a worker, a command) to connect with."""
+    url = settings.DATABASE_OWNER_URL if owner else settings.DATABASE_URL
+    return urlparse(url)._replace(path="/" + connection.settings_dict["NAME"]).geturl()
+
+
+def runtime_process_environment(**extra: str) -> dict[str, str]:
+    """The environment of another process of the platform on the test database, connecting
+    as the runtime role as the web, workers and beat do (never the owner)."""
+    import os
+
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_OWNER_URL"}
+    env.update(
+        DATABASE_URL=database_url_for_tests(),
+        SAFEGUARD_DATABASE_ROLE="runtime",
+        DJANGO_SETTINGS_MODULE="safeguard.settings.test",
+        **extra,
+    )
+    return env
 
 
 @pytest.fixture(scope="session")

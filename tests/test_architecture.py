@@ -21,6 +21,7 @@ ALLOWED = {
     "safeguard/db_backend/base.py",  # the backend that implements set_tenant
     "tenants/middleware.py",
     "tenants/tasks.py",
+    "tenants/management/commands/audit_verify.py",
     "tenants/management/commands/create_agency_key.py",
     "tenants/management/commands/create_user.py",
     "tenants/management/commands/load_demo.py",

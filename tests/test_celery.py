@@ -7,7 +7,6 @@ import subprocess
 import sys
 import time
 import uuid
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -22,7 +21,7 @@ from tenants.models import Partnership
 from tenants.services import partnership_create
 from tenants.workspace.models import AgencyApiKey, AuditEvent
 from tenants.workspace.tasks import api_keys_revoke_expired_task
-from tests.conftest import inside, issue_key, make_agency
+from tests.conftest import inside, issue_key, make_agency, runtime_process_environment
 
 TASK = "tenants.workspace.tasks.api_keys_revoke_expired_task"
 
@@ -93,15 +92,6 @@ def test_a_task_is_sent_only_when_its_transaction_commits(
         assert not AuditEvent.objects.filter(action="invitation.sent").exists()
 
 
-def _test_database_url() -> str:
-    db = settings.DATABASES["default"]
-    host = db.get("HOST") or ""
-    host = quote(host, safe="") if host.startswith("/") else host
-    auth = db["USER"] + (f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else "")
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgresql://{auth}@{host}{port}/{db['NAME']}"
-
-
 @pytest.fixture
 def committed_partnership(django_db_setup, django_db_blocker):
     """A partnership whose rows are committed, so another process can see them; dropped after."""
@@ -127,12 +117,8 @@ def test_a_real_worker_runs_a_partnership_task_end_to_end(
     partnership, _key = committed_partnership
     monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
     queue = f"test-{uuid.uuid4().hex[:12]}"
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="safeguard.settings.test",
-        DATABASE_URL=_test_database_url(),
-        CELERY_QUEUE=queue,
-    )
+    # As the runtime role, as workers run: it must be able to do the task's work.
+    env = runtime_process_environment(CELERY_QUEUE=queue)
     worker = subprocess.Popen(
         [
             sys.executable,

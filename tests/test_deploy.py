@@ -6,6 +6,7 @@ No database: these only read deploy/docker-compose.yml.
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 import yaml
@@ -68,3 +69,36 @@ def test_compose_services_share_one_image_and_never_debug():
     for name in APP_SERVICES:
         settings = _environment(services[name]).get("DJANGO_SETTINGS_MODULE", "")
         assert "production" in settings, f"{name} does not default to the production settings"
+
+
+def test_only_the_migration_service_connects_as_the_owner():
+    """Least privilege (README): web, worker and beat connect as the runtime role, which owns
+    nothing; the owner's URL is given to the one-off migrate service alone."""
+    services = _compose()["services"]
+    for name in ("web", "worker", "beat"):
+        environment = _environment(services[name])
+        assert urlparse(environment["DATABASE_URL"]).username == "safeguard_app", name
+        assert "DATABASE_OWNER_URL" not in environment, f"{name} has the owner's URL"
+    migrate = _environment(services["migrate"])
+    assert urlparse(migrate["DATABASE_OWNER_URL"]).username == "safeguard_owner"
+    assert urlparse(migrate["DATABASE_URL"]).username == "safeguard_app"
+    assert migrate.get("SAFEGUARD_DATABASE_ROLE", "") == ""  # manage.py chooses the owner
+
+
+def test_the_database_container_creates_both_roles_and_gives_the_owner_the_database():
+    postgres = _compose()["services"]["postgres"]
+    assert "./postgres-init:/docker-entrypoint-initdb.d:ro" in postgres["volumes"]
+    environment = _environment(postgres)
+    assert environment["POSTGRES_USER"] == "postgres"
+    assert {"SAFEGUARD_OWNER_PASSWORD", "SAFEGUARD_APP_PASSWORD"} <= environment.keys()
+    roles = (COMPOSE_FILE.parent / "postgres-init" / "10-roles.sh").read_text()
+    assert "ALTER ROLE safeguard_owner WITH LOGIN CREATEDB NOSUPERUSER" in roles
+    assert "ALTER ROLE safeguard_app WITH LOGIN NOSUPERUSER NOCREATEDB" in roles
+    assert "OWNER TO safeguard_owner" in roles
+    assert (COMPOSE_FILE.parent / "postgres-init" / "20-adopt-objects.sql").is_file()
+    result = subprocess.run(
+        ["sh", "-n", str(COMPOSE_FILE.parent / "postgres-init" / "10-roles.sh")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr

@@ -11,6 +11,8 @@ import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
+from safeguard import database
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -30,9 +32,27 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env("SECRET_KEY", "insecure-development-key-change-me" if DEBUG else None)
+DATA_DIR = Path(env("DATA_DIR", str(BASE_DIR / ".data")))
+# Outside production, what `make run` generated and recorded in DATA_DIR stands in for what is
+# not set, so the README's `manage.py` commands work as written in another shell.
+LOCAL_FALLBACKS = os.environ.get("DJANGO_SETTINGS_MODULE") != "safeguard.settings.production"
+
+
+def _local_secret_key() -> str | None:
+    path = DATA_DIR / "secret_key"
+    return path.read_text().strip() if LOCAL_FALLBACKS and path.is_file() else None
+
+
+SECRET_KEY = (
+    env("SECRET_KEY")
+    or _local_secret_key()
+    or ("insecure-development-key-change-me" if DEBUG else None)
+)
 if not SECRET_KEY:
-    raise RuntimeError("Set SECRET_KEY or SECRET_KEY_FILE (or DEBUG=1 for a development key).")
+    raise RuntimeError(
+        "Set SECRET_KEY or SECRET_KEY_FILE (or DEBUG=1 for a development key); `make run` "
+        "generates one in .data/secret_key."
+    )
 
 # Partnerships are served at <key>.<PLATFORM_DOMAIN>; the bare domain is the public site.
 PLATFORM_DOMAIN = env("PLATFORM_DOMAIN", "localhost").lower()
@@ -90,9 +110,24 @@ PUBLIC_SCHEMA_URLCONF = "safeguard.urls_public"
 ROOT_URLCONF = "safeguard.urls_partnership"
 
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+# Two roles (safeguard/database.py): DATABASE_URL the runtime role (web, workers, beat: owns
+# nothing, may only insert and read the audit trail), DATABASE_OWNER_URL the owner (migrations,
+# creating partnerships), chosen by manage.py for the commands that need it. One URL alone
+# serves both. Without DATABASE_URL, outside production: what `make run` recorded.
+_recorded = database.record_read(DATA_DIR) if LOCAL_FALLBACKS and not env("DATABASE_URL") else {}
+if _recorded.get("embedded_pgdata"):
+    from safeguard.localdev import embedded_server_start
+
+    embedded_server_start(Path(_recorded["embedded_pgdata"]))
+DATABASE_URL = (
+    env("DATABASE_URL") or _recorded.get("url") or "postgres://postgres@127.0.0.1:5432/safeguard"
+)
+DATABASE_OWNER_URL = env("DATABASE_OWNER_URL") or _recorded.get("owner_url") or DATABASE_URL
+# The role tenants.privileges grants the runtime's rights to (after migrations and each clone).
+DATABASE_RUNTIME_ROLE = dj_database_url.parse(DATABASE_URL)["USER"]
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/safeguard"),
+        DATABASE_OWNER_URL if database.connects_as_owner() else DATABASE_URL,
         conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
         # A persistent connection the database has dropped (a restart, a failover, PgBouncer)
         # would answer the next request with a 500: check it first (a SELECT 1 before each
@@ -287,7 +322,6 @@ API_KEY_FAILURE_MINUTES = int(env("API_KEY_FAILURE_MINUTES", "15"))
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport under .data/broker,
 # so a development machine still runs a real worker and beat (never eager mode).
-DATA_DIR = Path(env("DATA_DIR", str(BASE_DIR / ".data")))
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {}
@@ -389,4 +423,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=15),
         "args": ["tenants.workspace.tasks.api_keys_revoke_expired_task"],
     },
+    # Every partnership's audit trail is verified against its hash chain and checkpoints.
+    "verify-audit-trails": {
+        "task": "tenants.tasks.partnerships_fan_out",
+        "schedule": crontab(hour=4, minute=0),
+        "args": ["tenants.workspace.tasks.audit_trail_check_task"],
+    },
 }
+
+# Who is told when a partnership's audit trail no longer verifies (comma-separated emails).
+PLATFORM_ALERT_EMAILS = [
+    address.strip()
+    for address in (env("PLATFORM_ALERT_EMAILS", "") or "").split(",")
+    if address.strip()
+]

@@ -1,6 +1,14 @@
-"""Production overlay: HTTPS everywhere, secrets from the environment or files."""
+"""Production overlay: HTTPS everywhere, secrets from the environment or files.
+
+Nothing falls back to what `make run` recorded in DATA_DIR (safeguard/settings/base.py): the
+secret key and the database URLs must be given.
+"""
 
 from safeguard.settings.base import *  # noqa: F403
+from safeguard.settings.base import env
+
+if not env("SECRET_KEY"):
+    raise RuntimeError("Set SECRET_KEY or SECRET_KEY_FILE: production has no development key.")
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

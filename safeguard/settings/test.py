@@ -1,11 +1,15 @@
 """Test overlay: fast hashing, local memory email and cache, one database per checkout."""
 
-import hashlib
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("PLATFORM_SCHEME", "http")
+# The suite creates its database, migrates it and creates partnerships as the owner role
+# (DATABASE_OWNER_URL), as `manage.py migrate_schemas` does: no superuser needed. Tests that
+# prove what the runtime role may do switch to it (tests/test_database_roles.py).
+os.environ.setdefault("SAFEGUARD_DATABASE_ROLE", "owner")
 
+from safeguard.database import database_name_for_tests
 from safeguard.settings.base import *  # noqa: F403
 from safeguard.settings.base import BASE_DIR, CACHES, DATA_DIR, DATABASES, LOGGING
 
@@ -21,12 +25,7 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 
 # One test database per checkout, so two clones can run their suites side by side.
-DATABASES["default"]["TEST"] = {
-    "NAME": os.environ.get(
-        "TEST_DATABASE_NAME",
-        "test_safeguard_" + hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8],
-    )
-}
+DATABASES["default"]["TEST"] = {"NAME": database_name_for_tests(BASE_DIR)}
 # Tests never share a cache with a running platform (REDIS_URL is for the worker test).
 CACHES["default"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -107,8 +107,17 @@ class ActorType(models.TextChoices):
 
 class AuditEvent(models.Model):
     """One read or change of casework: who, where, what, when. Append-only: the database
-    refuses UPDATE, DELETE and TRUNCATE on this table (DESIGN §5)."""
+    refuses UPDATE, DELETE and TRUNCATE on this table (DESIGN §5).
 
+    Tamper-evident (DESIGN §5): a trigger in each partnership's schema (migration
+    ``workspace.0004_audit_chain``) numbers every new row in its trail (``position``, in commit
+    order), sets ``occurred_at`` from the database's clock whatever the client sent, and seals
+    the row with ``hash``, SHA-256 over its canonical text, which includes the previous row's
+    hash. ``tenants.workspace.chain`` recomputes the chain; a changed, removed or forged row
+    breaks it."""
+
+    # Set by the trigger on insert; the database defaults only let Django read them back.
+    position = models.BigIntegerField(unique=True, db_default=0, editable=False)
     occurred_at = models.DateTimeField(db_default=Now(), db_index=True)
     request_id = models.CharField(max_length=64, blank=True)
     host = models.CharField(max_length=253, blank=True)
@@ -123,9 +132,11 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=64, blank=True)
     object_ref = models.CharField(max_length=64, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    previous_hash = models.CharField(max_length=64, db_default="", editable=False)
+    hash = models.CharField(max_length=64, db_default="", editable=False)
 
     class Meta:
-        ordering = ["-occurred_at", "-id"]
+        ordering = ["-position"]
         indexes = [models.Index(fields=["object_type", "object_ref"])]
         triggers = [
             pgtrigger.Protect(

@@ -4,7 +4,11 @@ from django.db import connection
 from safeguard.celery import PartnershipTask
 from tenants.actors import actor_for_platform
 from tenants.models import Partnership
-from tenants.workspace.services import api_keys_revoke_expired, idempotency_records_purge
+from tenants.workspace.services import (
+    api_keys_revoke_expired,
+    audit_trail_check,
+    idempotency_records_purge,
+)
 
 
 @shared_task(base=PartnershipTask, bind=True)
@@ -21,3 +25,11 @@ def api_keys_revoke_expired_task(self) -> int:
 def idempotency_records_purge_task(self) -> int:
     """Daily, per partnership: forget Idempotency-Keys past their retention period."""
     return idempotency_records_purge()
+
+
+@shared_task(base=PartnershipTask, bind=True)
+def audit_trail_check_task(self) -> bool:
+    """Daily, per partnership: verify the audit trail's hash chain, record its head as a
+    checkpoint, alert the platform's operators if it is broken. True when intact."""
+    partnership = Partnership.objects.get(schema_name=connection.schema_name)
+    return audit_trail_check(partnership=partnership).intact

@@ -27,6 +27,8 @@ def throwaway_database(name: str, *, keep: bool = False, settings: str = "safegu
         conn.execute(f"DROP DATABASE IF EXISTS {name}")
         conn.execute(f"CREATE DATABASE {name}")
     os.environ["DATABASE_URL"] = f"{server}/{name}"
+    # One role for everything here: an owner's URL from the environment names another database.
+    os.environ.pop("DATABASE_OWNER_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings)
     django.setup()
 

@@ -3,6 +3,9 @@
 New partnerships are cloned from the template (``TENANT_BASE_SCHEMA``), so it must carry every
 migration. It has no Partnership row, so it is never served and never in a loop over
 partnerships; this command is the one place that migrates it.
+
+Afterwards it gives the runtime database role its privileges on every schema again
+(``tenants.privileges``): the command runs as the owner (``safeguard/database.py``).
 """
 
 from django.conf import settings
@@ -13,6 +16,8 @@ from django_tenants.management.commands.migrate_schemas import (
     MigrateSchemasCommand,
 )
 from django_tenants.utils import quote_schema_name
+
+from tenants.privileges import runtime_privileges_grant
 
 
 class Command(MigrateSchemasCommand):
@@ -27,6 +32,9 @@ class Command(MigrateSchemasCommand):
         )
         if whole_tenant_run:
             migrate_template_schema(self.args, self.options)
+        # Migrations made tables the runtime role has no rights on yet (tenants.privileges).
+        connection.set_schema_to_public()
+        runtime_privileges_grant()
 
 
 def migrate_template_schema(args, options) -> None:
