@@ -120,6 +120,8 @@ def test_two_processes_share_one_count(django_db_setup, django_db_blocker):
                 **os.environ,
                 "DJANGO_SETTINGS_MODULE": "safeguard.settings.test",
                 "DATABASE_URL": f"{url}/{db['NAME']}",
+                # The test settings connect as the owner (DATABASE_OWNER_URL): to this database too.
+                "DATABASE_OWNER_URL": f"{url}/{db['NAME']}",
             }
             other = subprocess.run(
                 [sys.executable, "-c", SUBPROCESS],
