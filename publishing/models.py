@@ -267,6 +267,9 @@ class GateHit(models.Model):
     rule = models.CharField(max_length=40)
     label = models.CharField(max_length=200)
     location = models.CharField(max_length=100, blank=True)
+    # Words read by OCR: their box on the page, [left, top, right, bottom] in points from the
+    # page's top left.
+    box = models.JSONField(null=True, blank=True)
     before = models.TextField(blank=True)
     matched = models.TextField()
     after = models.TextField(blank=True)
@@ -284,6 +287,15 @@ class GateHit(models.Model):
     @property
     def accepted(self) -> bool:
         return self.accepted_at is not None
+
+    @property
+    def where(self) -> str:
+        """The location, and for words read by OCR where on the page (in millimetres from the
+        page's top left corner), so a person can find them in the picture."""
+        if not self.box:
+            return self.location
+        left, top = (round(value * 25.4 / 72) for value in self.box[:2])
+        return f"{self.location}, {left} mm from the left and {top} mm from the top"
 
 
 class BriefingNote(models.Model):

@@ -17,6 +17,7 @@ import uuid
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -500,7 +501,7 @@ def _document_type(upload: UploadedFile, errors: dict) -> tuple[str, int]:
         _add(errors, "file", message)
         return "", 0
     try:
-        pages = gate.inspect(upload.content, content_type)
+        pages = gate.inspect(upload.content, content_type, gate_limits())
     except gate.UnreadableDocument as error:
         _add(errors, "file", f"{upload.name} cannot be used: {error}.")
         return "", 0
@@ -721,6 +722,41 @@ def _accepted_before(run: GateRun) -> list[GateHit]:
 GATE_MAX_ATTEMPTS = 3
 
 
+def gate_limits() -> gate.Limits:
+    """What reading one document may cost (settings ``GATE_MAX_UNPACKED_MB``,
+    ``GATE_MAX_UNPACK_RATIO``, ``GATE_MEMORY_MB``, ``GATE_TIME_LIMIT_SECONDS``)."""
+    return gate.Limits(
+        unpacked_mb=settings.GATE_MAX_UNPACKED_MB,
+        unpack_ratio=settings.GATE_MAX_UNPACK_RATIO,
+        memory_mb=settings.GATE_MEMORY_MB,
+        seconds=settings.GATE_TIME_LIMIT_SECONDS,
+    )
+
+
+def gate_ocr_rule() -> gate.OcrRule:
+    """How pages without a text layer are read (settings ``GATE_OCR_DPI``,
+    ``GATE_OCR_MIN_CONFIDENCE``; the rule itself is in ``publishing.gate.ocr``)."""
+    return gate.OcrRule(dpi=settings.GATE_OCR_DPI, min_confidence=settings.GATE_OCR_MIN_CONFIDENCE)
+
+
+def unreadable_message(extraction: gate.Extraction) -> str:
+    """Why a document cannot be checked by machine, part by part (the same reason once, with
+    the parts it holds for), for the person who must read those parts."""
+    grouped: dict[str, list[str]] = {}
+    for location in extraction.unreadable:
+        reason = extraction.reasons.get(location, "no text can be read on it")
+        grouped.setdefault(reason, []).append(location)
+    parts = []
+    for reason, locations in grouped.items():
+        shown = ", ".join(locations[:10])
+        more = len(locations) - 10
+        parts.append(f"{shown}{f' and {more} more' if more > 0 else ''}: {reason}")
+    return (
+        "; ".join(parts)
+        + ". A person must read what the gate could not, or upload a version with real text."
+    )
+
+
 def gate_run_execute(*, run_uuid: str, actor: Actor, give_up: str = "") -> GateRun | None:
     """Run the anonymisation gate (the task's work): read the document's text, look for every
     identifier of the case record and every identifying pattern, and keep each hit in its
@@ -765,11 +801,13 @@ def gate_run_execute(*, run_uuid: str, actor: Actor, give_up: str = "") -> GateR
             outcome, message = GateOutcome.UNREADABLE, "the stored file is not the one uploaded."
         else:
             try:
-                extraction = gate.extract(
+                extraction = gate.extract_bounded(
                     content,
                     document.content_type,
                     progress=lambda done, total: _progress(run, done, total),
                     max_pages=DOCUMENT_MAX_PAGES,
+                    limits=gate_limits(),
+                    ocr=gate_ocr_rule(),
                 )
             except gate.UnreadableDocument as error:
                 outcome, message = GateOutcome.UNREADABLE, f"{error}."
@@ -778,14 +816,7 @@ def gate_run_execute(*, run_uuid: str, actor: Actor, give_up: str = "") -> GateR
                 hits = gate.check(extraction, matcher)
                 if extraction.unreadable:
                     outcome = GateOutcome.UNREADABLE
-                    shown = ", ".join(extraction.unreadable[:10])
-                    more = len(extraction.unreadable) - 10
-                    message = (
-                        "no text can be read on "
-                        + shown
-                        + (f" and {more} more" if more > 0 else "")
-                        + " (scanned images?). Upload a version with real text."
-                    )
+                    message = unreadable_message(extraction)
     if outcome == GateOutcome.CLEAR and hits:
         outcome = GateOutcome.HITS
     with transaction.atomic():
@@ -802,6 +833,7 @@ def gate_run_execute(*, run_uuid: str, actor: Actor, give_up: str = "") -> GateR
                 rule=hit.rule,
                 label=hit.label,
                 location=hit.location[:100],
+                box=list(hit.box) if hit.box else None,
                 before=hit.before,
                 matched=hit.matched,
                 after=hit.after,

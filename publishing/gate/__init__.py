@@ -15,13 +15,23 @@ Two kinds of check:
   National Insurance numbers, UK postcodes, phone numbers, email addresses and any full date
   written as someone's date of birth.
 
-Laid out by topic: ``reading`` (with ``reading_pdf`` and ``reading_word``) turns a file into an
-``Extraction``; ``matching`` folds text into words and matches identifiers on them;
-``patterns`` finds the identifying patterns; ``check`` puts both together as ``Hit``s.
+Laid out by topic: ``reading`` (with ``reading_pdf``, ``pdf_objects`` and ``reading_word``)
+turns a file into an ``Extraction``, with ``ocr`` for pages without a text layer and
+``limits`` bounding what reading may cost; ``matching`` folds text into words and matches
+identifiers on them; ``patterns`` finds the identifying patterns; ``check`` puts both together
+as ``Hit``s.
 """
 
 from publishing.gate.check import CONTEXT_CHARS, Hit, check, check_text
-from publishing.gate.extraction import DOCX, PDF, Extraction, UnreadableDocument
+from publishing.gate.extraction import (
+    DOCX,
+    PDF,
+    ActiveContent,
+    Box,
+    Extraction,
+    UnreadableDocument,
+)
+from publishing.gate.limits import ArchiveBudget, Limits, run_bounded
 from publishing.gate.matching import (
     MONTH_NUMBERS,
     MONTHS,
@@ -33,13 +43,15 @@ from publishing.gate.matching import (
     variants_of,
     words,
 )
+from publishing.gate.ocr import OcrRule
 from publishing.gate.patterns import (
     PATTERNS,
     nhs_number_is_valid,
     ni_number_is_valid,
     pattern_matches,
 )
-from publishing.gate.reading import extract, inspect
+from publishing.gate.pdf_objects import pdf_active_content
+from publishing.gate.reading import extract, extract_bounded, inspect
 
 __all__ = [
     "CONTEXT_CHARS",
@@ -48,20 +60,28 @@ __all__ = [
     "MONTH_NUMBERS",
     "PATTERNS",
     "PDF",
+    "ActiveContent",
+    "ArchiveBudget",
+    "Box",
     "Extraction",
     "Hit",
     "Identifier",
+    "Limits",
     "Matcher",
+    "OcrRule",
     "Token",
     "UnreadableDocument",
     "check",
     "check_text",
     "extract",
+    "extract_bounded",
     "fold",
     "inspect",
     "nhs_number_is_valid",
     "ni_number_is_valid",
     "pattern_matches",
+    "pdf_active_content",
+    "run_bounded",
     "tokens",
     "variants_of",
     "words",

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from publishing.gate.extraction import Extraction
+from publishing.gate.extraction import Box, Extraction
 from publishing.gate.matching import Matcher, fold, tokens
 from publishing.gate.patterns import pattern_matches
 
@@ -19,6 +19,9 @@ class Hit:
     after: str
     offset: int
     end: int
+    # Where on the page, for words read by OCR: (left, top, right, bottom) in points from the
+    # page's top left.
+    box: Box | None = None
 
 
 def _squash(text: str) -> str:
@@ -26,20 +29,27 @@ def _squash(text: str) -> str:
 
 
 def _hit(extraction: Extraction, start: int, end: int, rule: str, label: str) -> Hit:
+    """A hit with up to ``CONTEXT_CHARS`` either side, within the part (page, annotation,
+    properties…) it was found in."""
     text = extraction.text
+    first, _ = extraction.span_of(start)
+    _, last = extraction.span_of(max(start, end - 1))
+    before_from = max(first, start - CONTEXT_CHARS)
+    after_to = min(last, end + CONTEXT_CHARS)
     return Hit(
         rule=rule,
         label=label,
         location=extraction.location_of(start),
-        before=("…" if start > CONTEXT_CHARS else "")
-        + _squash(text[max(0, start - CONTEXT_CHARS) : start])
-        + (" " if start and text[start - 1].isspace() else ""),
+        before=("…" if before_from > first else "")
+        + _squash(text[before_from:start])
+        + (" " if start > first and text[start - 1].isspace() else ""),
         matched=_squash(text[start:end]),
-        after=(" " if end < len(text) and text[end].isspace() else "")
-        + _squash(text[end : end + CONTEXT_CHARS])
-        + ("…" if end + CONTEXT_CHARS < len(text) else ""),
+        after=(" " if end < after_to and text[end].isspace() else "")
+        + _squash(text[end:after_to])
+        + ("…" if after_to < last else ""),
         offset=start,
         end=end,
+        box=extraction.box_of(start, end),
     )
 
 

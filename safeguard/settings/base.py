@@ -290,6 +290,15 @@ LOGGING = {
     },
 }
 
+# The anonymisation gate (publishing.gate): what reading one document may cost, and how pages
+# without a text layer are read by OCR. Past a limit, a document "cannot be checked".
+GATE_MAX_UNPACKED_MB = int(env("GATE_MAX_UNPACKED_MB", "100"))
+GATE_MAX_UNPACK_RATIO = int(env("GATE_MAX_UNPACK_RATIO", "100"))
+GATE_MEMORY_MB = int(env("GATE_MEMORY_MB", "1536"))
+GATE_TIME_LIMIT_SECONDS = int(env("GATE_TIME_LIMIT_SECONDS", "900"))
+GATE_OCR_DPI = int(env("GATE_OCR_DPI", "300"))
+GATE_OCR_MIN_CONFIDENCE = int(env("GATE_OCR_MIN_CONFIDENCE", "75"))
+
 CELERY_BEAT_SCHEDULE = {
     "purge-idempotency-records": {
         "task": "tenants.tasks.partnerships_fan_out",
