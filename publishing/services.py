@@ -24,7 +24,7 @@ from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from casework.joint import selectors as joint_selectors
@@ -569,7 +569,7 @@ def _gate_request(
     actor: Actor, publication: Publication, document: PublicationDocument | None
 ) -> GateRun:
     """Queue a run of the gate; the task is sent when the transaction commits."""
-    from publishing.tasks import gate_run_task
+    from publishing.tasks import gate_run_send
 
     if document is None:
         snapshot = record_snapshot(publication)
@@ -587,7 +587,7 @@ def _gate_request(
             requested_by=actor.label,
         )
     run_uuid = str(run.uuid)
-    transaction.on_commit(lambda: gate_run_task.delay(run_uuid))
+    transaction.on_commit(lambda: gate_run_send(run_uuid))
     return run
 
 
@@ -866,6 +866,53 @@ def gate_run_execute(*, run_uuid: str, actor: Actor, give_up: str = "") -> GateR
         )
         _readiness_refresh(actor, Publication.objects.select_for_update().get(pk=publication.pk))
     return locked
+
+
+def gate_runs_sweep(*, actor: Actor, now: datetime.datetime | None = None) -> dict[str, int]:
+    """No run is ever lost (the periodic sweeper, per partnership). A run still queued or
+    running ``GATE_SWEEP_AFTER_SECONDS`` after it was queued or started has no live task: the
+    task's own time limit (``GATE_TIME_LIMIT_SECONDS`` and two minutes) would have finished it,
+    so its worker died (a filesystem broker loses the message with the worker). It is queued
+    and sent again; one started ``GATE_MAX_ATTEMPTS`` times already is finished as "cannot be
+    checked" instead. Safe to run twice: a run sent again is queued anew, so it is not stale
+    until the deadline passes once more."""
+    from publishing.tasks import gate_run_send
+
+    now = now or timezone.now()
+    deadline = now - datetime.timedelta(seconds=settings.GATE_SWEEP_AFTER_SECONDS)
+    stale = GateRun.objects.filter(
+        Q(state=GateState.QUEUED, queued_at__lt=deadline)
+        | Q(state=GateState.RUNNING, started_at__lt=deadline)
+        | Q(state=GateState.RUNNING, started_at__isnull=True, queued_at__lt=deadline)
+    )
+    counts = {"sent_again": 0, "given_up": 0}
+    for run_uuid in stale.values_list("uuid", flat=True):
+        with transaction.atomic():
+            run = GateRun.objects.select_for_update().get(uuid=run_uuid)
+            if run.state == GateState.DONE:
+                continue
+            if run.attempts >= GATE_MAX_ATTEMPTS:
+                given_up = True
+            else:
+                given_up = False
+                GateRun.objects.filter(pk=run.pk).update(
+                    state=GateState.QUEUED, queued_at=now, progress=0
+                )
+                _audit(actor, run.publication, "gate.sent_again", run=str(run.uuid))
+                transaction.on_commit(lambda run_uuid=str(run_uuid): gate_run_send(run_uuid))
+        if given_up:
+            gate_run_execute(
+                run_uuid=str(run_uuid),
+                actor=actor,
+                give_up=(
+                    f"its check was started {run.attempts} times and never finished (the "
+                    "worker stopped), so it cannot be checked. Upload it again, saved anew."
+                ),
+            )
+            counts["given_up"] += 1
+        else:
+            counts["sent_again"] += 1
+    return counts
 
 
 def gate_hit_accept(*, actor: Actor, hit: GateHit, reason: str) -> GateHit:

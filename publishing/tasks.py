@@ -4,7 +4,12 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
-from publishing.services import gate_run_execute, publications_daily, schema_partnership
+from publishing.services import (
+    gate_run_execute,
+    gate_runs_sweep,
+    publications_daily,
+    schema_partnership,
+)
 from safeguard.celery import PartnershipTask
 from tenants.actors import actor_for_platform
 
@@ -36,6 +41,22 @@ def gate_run_task(self, run_uuid: str) -> str:
             ),
         )
     return run.outcome if run is not None else "missing"
+
+
+def gate_run_send(run_uuid: str) -> None:
+    """Send a run to the workers, on the queue they consume (named in the settings, so a test's
+    own worker can be given its own)."""
+    gate_run_task.apply_async(args=[run_uuid], queue=settings.CELERY_TASK_DEFAULT_QUEUE)
+
+
+@shared_task(base=PartnershipTask, bind=True)
+def gate_runs_sweep_task(self) -> dict:
+    """Every few minutes, per partnership: send again the gate's runs whose worker died, or
+    give them up (``gate_runs_sweep``)."""
+    actor = actor_for_platform(
+        partnership=schema_partnership(), label="gate sweeper", request_id=self.request.id
+    )
+    return gate_runs_sweep(actor=actor)
 
 
 @shared_task(base=PartnershipTask, bind=True)

@@ -2,13 +2,15 @@
 refuses at upload, and what stops it reading a file that would exhaust the machine — in
 Croydon's schema."""
 
+import datetime
 import os
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from publishing import selectors, services
-from publishing.models import GateOutcome, GateRun, PublicationDocument
+from publishing.models import GateOutcome, GateRun, GateState, PublicationDocument
+from tenants.workspace.models import AuditEvent
 from tests.conftest import inside
 from tests.documents import (
     active_pdf,
@@ -24,6 +26,7 @@ from tests.test_publishing import (  # noqa: F401 - fixtures
     publication,
     review,
     run_tasks,
+    system,
     upload,
 )
 
@@ -94,3 +97,97 @@ def test_a_file_that_needs_more_memory_than_allowed_cannot_be_checked(
     run = latest(world, publication, document)
     assert run.outcome == GateOutcome.UNREADABLE
     assert run.message == "reading it needed more than 8 MB of memory."
+
+
+class TestTheSweeper:
+    """Runs whose worker died are sent again, then given up; the real worker's death is in
+    tests/test_celery.py."""
+
+    def stuck(self, world, publication, run_tasks, **fields):
+        from django.utils import timezone
+
+        document = upload(world, run_tasks, publication, annotated_pdf("A note"))
+        with inside(world.croydon):
+            run = selectors.latest_run(publication=publication, document=document)
+            long_ago = timezone.now() - datetime.timedelta(hours=2)
+            values = {
+                "state": GateState.RUNNING,
+                "outcome": GateOutcome.PENDING,
+                "started_at": long_ago,
+                "queued_at": long_ago,
+                "attempts": 1,
+                "progress": 40,
+            }
+            values.update(fields)
+            GateRun.objects.filter(pk=run.pk).update(**values)
+            run.hits.all().delete()
+        return run
+
+    def sweep(self, world, run_tasks):
+        with inside(world.croydon):
+            return run_tasks(services.gate_runs_sweep, actor=system(world.croydon))
+
+    def test_a_run_left_running_by_a_dead_worker_is_sent_again_and_finishes(
+        self, world, publication, run_tasks
+    ):
+        run = self.stuck(world, publication, run_tasks)
+        assert self.sweep(world, run_tasks) == {"sent_again": 1, "given_up": 0}
+        with inside(world.croydon):
+            run.refresh_from_db()
+            assert (run.state, run.outcome, run.attempts) == (
+                GateState.DONE,
+                GateOutcome.CLEAR,
+                2,
+            )
+            assert AuditEvent.objects.filter(action="gate.sent_again").count() == 1
+
+    def test_a_run_queued_and_never_started_is_sent_again(self, world, publication, run_tasks):
+        run = self.stuck(world, publication, run_tasks, state=GateState.QUEUED, attempts=0)
+        assert self.sweep(world, run_tasks)["sent_again"] == 1
+        with inside(world.croydon):
+            run.refresh_from_db()
+            assert run.state == GateState.DONE and run.attempts == 1
+
+    def test_a_run_still_within_its_time_is_left_alone(
+        self, world, publication, run_tasks, django_capture_on_commit_callbacks
+    ):
+        from django.utils import timezone
+
+        run = self.stuck(world, publication, run_tasks, started_at=timezone.now())
+        assert self.sweep(world, run_tasks) == {"sent_again": 0, "given_up": 0}
+        with inside(world.croydon):
+            run.refresh_from_db()
+            assert run.state == GateState.RUNNING
+
+    def test_a_run_started_three_times_is_given_up_as_cannot_be_checked(
+        self, world, publication, run_tasks, monkeypatch
+    ):
+        run = self.stuck(world, publication, run_tasks, attempts=3)
+        monkeypatch.setattr(services.gate, "extract_bounded", lambda *a, **k: pytest.fail("read"))
+        assert self.sweep(world, run_tasks) == {"sent_again": 0, "given_up": 1}
+        with inside(world.croydon):
+            run.refresh_from_db()
+            assert (run.state, run.outcome) == (GateState.DONE, GateOutcome.UNREADABLE)
+            assert "started 3 times and never finished" in run.message
+
+    def test_sweeping_twice_sends_a_run_once(
+        self, world, publication, run_tasks, django_capture_on_commit_callbacks
+    ):
+        run = self.stuck(world, publication, run_tasks)
+        with inside(world.croydon):
+            # The worker is still down: nothing runs what is sent.
+            with django_capture_on_commit_callbacks(execute=False) as sent:
+                first = services.gate_runs_sweep(actor=system(world.croydon))
+                second = services.gate_runs_sweep(actor=system(world.croydon))
+            assert (first["sent_again"], second["sent_again"]) == (1, 0)
+            assert len(sent) == 1
+            run.refresh_from_db()
+            assert run.state == GateState.QUEUED and run.attempts == 1
+
+    def test_the_sweeper_is_on_the_beat_schedule_for_every_partnership(self):
+        from django.conf import settings
+
+        entry = settings.CELERY_BEAT_SCHEDULE["gate-sweeper"]
+        assert entry["task"] == "tenants.tasks.partnerships_fan_out"
+        assert entry["args"] == ["publishing.tasks.gate_runs_sweep_task"]
+        assert settings.GATE_SWEEP_AFTER_SECONDS > settings.GATE_TIME_LIMIT_SECONDS + 120

@@ -298,6 +298,11 @@ GATE_MEMORY_MB = int(env("GATE_MEMORY_MB", "1536"))
 GATE_TIME_LIMIT_SECONDS = int(env("GATE_TIME_LIMIT_SECONDS", "900"))
 GATE_OCR_DPI = int(env("GATE_OCR_DPI", "300"))
 GATE_OCR_MIN_CONFIDENCE = int(env("GATE_OCR_MIN_CONFIDENCE", "75"))
+# A run queued or running this long has lost its task (its worker died): the sweeper sends it
+# again. Past the task's own limit (GATE_TIME_LIMIT_SECONDS + 2 minutes), so never a live one.
+GATE_SWEEP_AFTER_SECONDS = int(
+    env("GATE_SWEEP_AFTER_SECONDS", str(GATE_TIME_LIMIT_SECONDS + 300))
+)
 
 CELERY_BEAT_SCHEDULE = {
     "purge-idempotency-records": {
@@ -321,6 +326,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.tasks.partnerships_fan_out",
         "schedule": crontab(hour=0, minute=30),
         "args": ["publishing.tasks.publications_daily_task"],
+    },
+    # The gate's runs whose worker died are sent again (or given up), every ten minutes.
+    "gate-sweeper": {
+        "task": "tenants.tasks.partnerships_fan_out",
+        "schedule": crontab(minute="*/10"),
+        "args": ["publishing.tasks.gate_runs_sweep_task"],
     },
     "revoke-expired-api-keys": {
         "task": "tenants.tasks.partnerships_fan_out",
