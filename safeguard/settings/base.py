@@ -300,9 +300,7 @@ GATE_OCR_DPI = int(env("GATE_OCR_DPI", "300"))
 GATE_OCR_MIN_CONFIDENCE = int(env("GATE_OCR_MIN_CONFIDENCE", "75"))
 # A run queued or running this long has lost its task (its worker died): the sweeper sends it
 # again. Past the task's own limit (GATE_TIME_LIMIT_SECONDS + 2 minutes), so never a live one.
-GATE_SWEEP_AFTER_SECONDS = int(
-    env("GATE_SWEEP_AFTER_SECONDS", str(GATE_TIME_LIMIT_SECONDS + 300))
-)
+GATE_SWEEP_AFTER_SECONDS = int(env("GATE_SWEEP_AFTER_SECONDS", str(GATE_TIME_LIMIT_SECONDS + 300)))
 
 CELERY_BEAT_SCHEDULE = {
     "purge-idempotency-records": {
