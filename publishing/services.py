@@ -868,6 +868,57 @@ def gate_run_execute(*, run_uuid: str, actor: Actor, give_up: str = "") -> GateR
     return locked
 
 
+@dataclass
+class FileCheck:
+    """What the gate made of one file checked outside a publication (``gate_file_check``)."""
+
+    outcome: str  # a GateOutcome: clear, hits or unreadable
+    message: str
+    hits: list[gate.Hit]
+
+
+def gate_identifier_from_text(value: str) -> gate.Identifier:
+    """An identifier typed on the command line, read as what it looks like: an ISO date is a
+    date of birth; text with a digit or a comma is an address (matched whole and by its
+    parts); anything else a person's name (each part alone, and an initial with the surname)."""
+    value = value.strip()
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        pass
+    else:
+        return gate.Identifier(value, "date_of_birth", "A date of birth")
+    if any(char.isdigit() for char in value) or "," in value:
+        return gate.Identifier(value, "address", "An address")
+    return gate.Identifier(value, "person", "A name")
+
+
+def gate_file_check(*, name: str, content: bytes, identifiers: list[str]) -> FileCheck:
+    """The gate on a file, as on an upload, without a publication or the database (``manage.py
+    gate_check``, for a draft): refused as an upload would be (type, size, pages, active
+    content), then read in the bounded child, with OCR, and checked for ``identifiers`` and
+    every pattern."""
+    errors: dict[str, list[str]] = {}
+    content_type, _pages = _document_type(UploadedFile(name=name, content=content), errors)
+    if errors:
+        return FileCheck(GateOutcome.UNREADABLE, " ".join(errors["file"]), [])
+    matcher = gate.Matcher([gate_identifier_from_text(value) for value in identifiers])
+    try:
+        extraction = gate.extract_bounded(
+            content,
+            content_type,
+            max_pages=DOCUMENT_MAX_PAGES,
+            limits=gate_limits(),
+            ocr=gate_ocr_rule(),
+        )
+    except gate.UnreadableDocument as error:
+        return FileCheck(GateOutcome.UNREADABLE, f"{name} cannot be checked: {error}.", [])
+    hits = gate.check(extraction, matcher)
+    if extraction.unreadable:
+        return FileCheck(GateOutcome.UNREADABLE, unreadable_message(extraction), hits)
+    return FileCheck(GateOutcome.HITS if hits else GateOutcome.CLEAR, "", hits)
+
+
 def gate_runs_sweep(*, actor: Actor, now: datetime.datetime | None = None) -> dict[str, int]:
     """No run is ever lost (the periodic sweeper, per partnership). A run still queued or
     running ``GATE_SWEEP_AFTER_SECONDS`` after it was queued or started has no live task: the
