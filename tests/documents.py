@@ -163,7 +163,7 @@ def pdf_with(
 def active_pdf(what: str) -> bytes:
     """A PDF with active content: "javascript" (a document-level script), "open action" (a
     script run on opening), "launch" (a page's additional action that starts a program),
-    "annotation script" (a link that runs a script), or "attachment"."""
+    "annotation script" (a link that runs a script), "attachment", or "xfa" (an XFA form)."""
     from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
     writer = _writer()
@@ -204,6 +204,13 @@ def active_pdf(what: str) -> bytes:
         writer.add_annotation(0, link)
     elif what == "attachment":
         writer.add_attachment("notes.txt", b"notes")
+    elif what == "xfa":
+        writer._root_object[NameObject("/AcroForm")] = DictionaryObject(
+            {
+                NameObject("/Fields"): ArrayObject(),
+                NameObject("/XFA"): TextStringObject("<xdp:xdp/>"),
+            }
+        )
     else:
         raise ValueError(what)
     return _write(writer)

@@ -269,6 +269,7 @@ class TestActiveContent:
             ("annotation script", "JavaScript"),
             ("launch", "a Launch action"),
             ("attachment", "an embedded file"),
+            ("xfa", "an XFA form"),
         ],
     )
     def test_a_pdf_with_active_content_is_refused_naming_it(self, what, named):

@@ -8,7 +8,8 @@ anywhere it can run: the ``/JavaScript`` name tree, ``/OpenAction``, additional 
 of the document, pages, annotations and form fields, annotations' and bookmarks' ``/A``
 actions and the ``/Next`` actions they chain to), ``/Launch`` actions (which start a program or
 open a file), and embedded files (the ``/EmbeddedFiles`` name tree, file attachment
-annotations, any ``/EF`` file specification). The walk is bounded (``MAX_OBJECTS``): a file
+annotations, any ``/EF`` file specification), and XFA forms (whose XML can carry scripts).
+The walk is bounded (``MAX_OBJECTS``): a file
 whose structure is larger than that is refused too.
 """
 
@@ -123,6 +124,8 @@ def pdf_active_content(reader) -> list[str]:
             found["an embedded file"] = None
         if "/JavaScript" in item and _name(item.get("/Type")) != "/Action":
             found["JavaScript"] = None
+        if "/XFA" in item:
+            found["an XFA form (it can carry scripts)"] = None
         # Content streams and fonts cannot run anything: skip them; follow everything else.
         for key, value in item.items():
             if key in SKIPPED_KEYS:
