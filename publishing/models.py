@@ -243,6 +243,9 @@ class GateRun(models.Model):
     requested_by = models.CharField(max_length=254)
     queued_at = models.DateTimeField(db_default=Now())
     started_at = models.DateTimeField(null=True, blank=True)
+    # The last sign of life of the task reading the file (its progress): the sweeper sends
+    # again a run that has shown none for GATE_SWEEP_AFTER_SECONDS.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -25,6 +25,7 @@ from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import F, Max, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from casework.joint import selectors as joint_selectors
@@ -672,11 +673,19 @@ def _record_extraction(snapshot: dict) -> gate.Extraction:
     return extraction
 
 
+# The task shows it is alive at least this often while it reads (the sweeper's heartbeat).
+HEARTBEAT_SECONDS = 30
+
+
 def _progress(run: GateRun, done: int, total: int) -> None:
+    """The run's progress on the page, and its heartbeat for the sweeper."""
     percent = min(95, int(95 * done / total)) if total else 50
-    if percent > run.progress:
-        run.progress = percent
-        GateRun.objects.filter(pk=run.pk).update(progress=percent)
+    now = timezone.now()
+    beat = run.heartbeat_at is None or (now - run.heartbeat_at).total_seconds() >= HEARTBEAT_SECONDS
+    if percent > run.progress or beat:
+        run.progress = max(percent, run.progress)
+        run.heartbeat_at = now
+        GateRun.objects.filter(pk=run.pk).update(progress=run.progress, heartbeat_at=now)
 
 
 CONTEXT_WORDS = 3
@@ -769,13 +778,15 @@ def gate_run_execute(*, run_uuid: str, actor: Actor, give_up: str = "") -> GateR
         return run
     # Committed before the file is read: if reading it kills the worker, the task comes back
     # (acknowledged late) and finds the attempt counted.
+    started = timezone.now()
     GateRun.objects.filter(pk=run.pk).update(
         state=GateState.RUNNING,
-        started_at=timezone.now(),
+        started_at=started,
+        heartbeat_at=started,
         progress=0,
         attempts=F("attempts") + 1,
     )
-    run.progress = 0
+    run.progress, run.heartbeat_at = 0, started
     publication = run.publication
     identifiers = gate_identifiers(publication)
     matcher = gate.Matcher(identifiers)
@@ -920,21 +931,22 @@ def gate_file_check(*, name: str, content: bytes, identifiers: list[str]) -> Fil
 
 
 def gate_runs_sweep(*, actor: Actor, now: datetime.datetime | None = None) -> dict[str, int]:
-    """No run is ever lost (the periodic sweeper, per partnership). A run still queued or
-    running ``GATE_SWEEP_AFTER_SECONDS`` after it was queued or started has no live task: the
-    task's own time limit (``GATE_TIME_LIMIT_SECONDS`` and two minutes) would have finished it,
-    so its worker died (a filesystem broker loses the message with the worker). It is queued
-    and sent again; one started ``GATE_MAX_ATTEMPTS`` times already is finished as "cannot be
-    checked" instead. Safe to run twice: a run sent again is queued anew, so it is not stale
-    until the deadline passes once more."""
+    """No run is ever lost (the periodic sweeper, per partnership). A run queued, or running
+    with no sign of life (its progress, at least every ``HEARTBEAT_SECONDS`` while it reads),
+    for ``GATE_SWEEP_AFTER_SECONDS`` has lost its task: its worker died (a filesystem broker
+    loses the message with the worker). It is queued and sent again; one started
+    ``GATE_MAX_ATTEMPTS`` times already is finished as "cannot be checked" instead. Safe to run
+    twice: a run sent again is queued anew, so it is not stale until the deadline passes once
+    more."""
     from publishing.tasks import gate_run_send
 
     now = now or timezone.now()
     deadline = now - datetime.timedelta(seconds=settings.GATE_SWEEP_AFTER_SECONDS)
-    stale = GateRun.objects.filter(
+    stale = GateRun.objects.annotate(
+        alive_at=Coalesce("heartbeat_at", "started_at", "queued_at")
+    ).filter(
         Q(state=GateState.QUEUED, queued_at__lt=deadline)
-        | Q(state=GateState.RUNNING, started_at__lt=deadline)
-        | Q(state=GateState.RUNNING, started_at__isnull=True, queued_at__lt=deadline)
+        | Q(state=GateState.RUNNING, alive_at__lt=deadline)
     )
     counts = {"sent_again": 0, "given_up": 0}
     for run_uuid in stale.values_list("uuid", flat=True):
@@ -947,7 +959,7 @@ def gate_runs_sweep(*, actor: Actor, now: datetime.datetime | None = None) -> di
             else:
                 given_up = False
                 GateRun.objects.filter(pk=run.pk).update(
-                    state=GateState.QUEUED, queued_at=now, progress=0
+                    state=GateState.QUEUED, queued_at=now, progress=0, heartbeat_at=None
                 )
                 _audit(actor, run.publication, "gate.sent_again", run=str(run.uuid))
                 transaction.on_commit(lambda run_uuid=str(run_uuid): gate_run_send(run_uuid))

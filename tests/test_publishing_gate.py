@@ -114,6 +114,7 @@ class TestTheSweeper:
                 "state": GateState.RUNNING,
                 "outcome": GateOutcome.PENDING,
                 "started_at": long_ago,
+                "heartbeat_at": long_ago,
                 "queued_at": long_ago,
                 "attempts": 1,
                 "progress": 40,
@@ -141,6 +142,11 @@ class TestTheSweeper:
             )
             assert AuditEvent.objects.filter(action="gate.sent_again").count() == 1
 
+    def test_a_run_shows_it_is_alive_as_it_reads(self, world, publication, run_tasks):
+        document = upload(world, run_tasks, publication, annotated_pdf("A note"))
+        run = latest(world, publication, document)
+        assert run.started_at <= run.heartbeat_at <= run.finished_at
+
     def test_a_run_queued_and_never_started_is_sent_again(self, world, publication, run_tasks):
         run = self.stuck(world, publication, run_tasks, state=GateState.QUEUED, attempts=0)
         assert self.sweep(world, run_tasks)["sent_again"] == 1
@@ -148,12 +154,18 @@ class TestTheSweeper:
             run.refresh_from_db()
             assert run.state == GateState.DONE and run.attempts == 1
 
-    def test_a_run_still_within_its_time_is_left_alone(
+    def test_a_long_run_that_still_shows_progress_is_left_alone(
         self, world, publication, run_tasks, django_capture_on_commit_callbacks
     ):
         from django.utils import timezone
 
-        run = self.stuck(world, publication, run_tasks, started_at=timezone.now())
+        # Started two hours ago (a long scan under OCR), its last page read a minute ago.
+        run = self.stuck(
+            world,
+            publication,
+            run_tasks,
+            heartbeat_at=timezone.now() - datetime.timedelta(minutes=1),
+        )
         assert self.sweep(world, run_tasks) == {"sent_again": 0, "given_up": 0}
         with inside(world.croydon):
             run.refresh_from_db()
@@ -190,4 +202,5 @@ class TestTheSweeper:
         entry = settings.CELERY_BEAT_SCHEDULE["gate-sweeper"]
         assert entry["task"] == "tenants.tasks.partnerships_fan_out"
         assert entry["args"] == ["publishing.tasks.gate_runs_sweep_task"]
-        assert settings.GATE_SWEEP_AFTER_SECONDS > settings.GATE_TIME_LIMIT_SECONDS + 120
+        # Far longer than a live task goes without showing progress.
+        assert settings.GATE_SWEEP_AFTER_SECONDS >= 20 * services.HEARTBEAT_SECONDS

@@ -41,7 +41,7 @@ class Limits:
     unpacked_mb: int = 100
     unpack_ratio: int = 100
     memory_mb: int = 1536
-    seconds: int = 900
+    seconds: int = 3600
 
 
 class ArchiveBudget:

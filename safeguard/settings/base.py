@@ -295,12 +295,12 @@ LOGGING = {
 GATE_MAX_UNPACKED_MB = int(env("GATE_MAX_UNPACKED_MB", "100"))
 GATE_MAX_UNPACK_RATIO = int(env("GATE_MAX_UNPACK_RATIO", "100"))
 GATE_MEMORY_MB = int(env("GATE_MEMORY_MB", "1536"))
-GATE_TIME_LIMIT_SECONDS = int(env("GATE_TIME_LIMIT_SECONDS", "900"))
+GATE_TIME_LIMIT_SECONDS = int(env("GATE_TIME_LIMIT_SECONDS", "3600"))
 GATE_OCR_DPI = int(env("GATE_OCR_DPI", "300"))
 GATE_OCR_MIN_CONFIDENCE = int(env("GATE_OCR_MIN_CONFIDENCE", "75"))
-# A run queued or running this long has lost its task (its worker died): the sweeper sends it
-# again. Past the task's own limit (GATE_TIME_LIMIT_SECONDS + 2 minutes), so never a live one.
-GATE_SWEEP_AFTER_SECONDS = int(env("GATE_SWEEP_AFTER_SECONDS", str(GATE_TIME_LIMIT_SECONDS + 300)))
+# A run queued, or running with no progress, this long has lost its task (its worker died): the
+# sweeper sends it again. A live task shows progress at least every 30 seconds.
+GATE_SWEEP_AFTER_SECONDS = int(env("GATE_SWEEP_AFTER_SECONDS", "1200"))
 
 CELERY_BEAT_SCHEDULE = {
     "purge-idempotency-records": {
