@@ -19,3 +19,7 @@ def take_time(progress):
 
 def crash(progress):
     os.kill(os.getpid(), signal.SIGSEGV)
+
+
+def fail(progress):
+    raise KeyError("a reader's bug")

@@ -255,6 +255,10 @@ class TestBoundedReading:
         assert time.monotonic() - started < 10
         assert seen == [1]
 
+    def test_a_reader_s_unforeseen_failure_is_cannot_be_checked_not_a_failed_task(self):
+        with pytest.raises(gate.UnreadableDocument, match=r"reading it failed \(KeyError\)"):
+            gate.run_bounded(gate_hogs.fail, bounds=gate.Limits())
+
     def test_a_child_that_crashes_is_reported_not_fatal(self):
         with pytest.raises(gate.UnreadableDocument, match="stopped by signal 11"):
             gate.run_bounded(gate_hogs.crash, bounds=gate.Limits())

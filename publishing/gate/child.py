@@ -10,8 +10,10 @@ import pickle
 import resource
 import struct
 import sys
+import traceback
 
 from publishing.gate import reading  # noqa: F401 - loaded before the cap: PDFium, pypdf
+from publishing.gate.extraction import UnreadableDocument
 from publishing.gate.limits import MB, address_space_in_use, send
 
 
@@ -51,11 +53,14 @@ def main() -> int:
         send(out, ("result", result))
     except MemoryError:
         send(out, ("memory",))
-    except BaseException as error:  # sent whole to the parent, which raises it
-        try:
-            send(out, ("error", error))
-        except Exception:
-            send(out, ("error", RuntimeError(f"reading it failed ({type(error).__name__})")))
+    except UnreadableDocument as error:  # the readers' own refusal, sent whole
+        send(out, ("error", error))
+    except BaseException as error:
+        # A reader that fails in a way nobody foresaw: the document cannot be checked (the
+        # traceback goes to the worker's log), rather than the task failing on every retry.
+        traceback.print_exc()
+        reason = f"reading it failed ({type(error).__name__})"
+        send(out, ("error", UnreadableDocument(reason)))
     return 0
 
 
