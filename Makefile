@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint browsers vendor-govuk clean
+.PHONY: install run test lint system-packages vendor-govuk clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,18 +17,22 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-# Browser tests drive Debian's Chromium; the compose check uses Debian's docker-compose.
-browsers:
-	@if ! command -v chromium >/dev/null || ! command -v docker-compose >/dev/null; then \
+# Debian packages the platform and its tests use: Tesseract reads pages without a text layer for
+# the anonymisation gate (run and test); browser tests drive Chromium; the compose check uses
+# docker-compose.
+SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-eng chromium docker-compose
+system-packages:
+	@if ! command -v tesseract >/dev/null || [ ! -e /usr/share/tesseract-ocr/5/tessdata/eng.traineddata ] \
+	  || ! command -v chromium >/dev/null || ! command -v docker-compose >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium docker-compose >/dev/null; \
-	  else echo "Install chromium and docker-compose (Debian packages) to run every test."; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	  else echo "Install $(SYSTEM_PACKAGES) (Debian packages) to run the gate's OCR and every test."; fi; \
 	fi
 
-run: install
+run: install system-packages
 	$(PY) -m safeguard.localdev run
 
-test: install browsers
+test: install system-packages
 	$(PY) -m safeguard.localdev test
 
 lint: install

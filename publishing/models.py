@@ -243,6 +243,9 @@ class GateRun(models.Model):
     requested_by = models.CharField(max_length=254)
     queued_at = models.DateTimeField(db_default=Now())
     started_at = models.DateTimeField(null=True, blank=True)
+    # The last sign of life of the task reading the file (its progress): the sweeper sends
+    # again a run that has shown none for GATE_SWEEP_AFTER_SECONDS.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -267,6 +270,9 @@ class GateHit(models.Model):
     rule = models.CharField(max_length=40)
     label = models.CharField(max_length=200)
     location = models.CharField(max_length=100, blank=True)
+    # Words read by OCR: their box on the page, [left, top, right, bottom] in points from the
+    # page's top left.
+    box = models.JSONField(null=True, blank=True)
     before = models.TextField(blank=True)
     matched = models.TextField()
     after = models.TextField(blank=True)
@@ -284,6 +290,15 @@ class GateHit(models.Model):
     @property
     def accepted(self) -> bool:
         return self.accepted_at is not None
+
+    @property
+    def where(self) -> str:
+        """The location, and for words read by OCR where on the page (in millimetres from the
+        page's top left corner), so a person can find them in the picture."""
+        if not self.box:
+            return self.location
+        left, top = (round(value * 25.4 / 72) for value in self.box[:2])
+        return f"{self.location}, {left} mm from the left and {top} mm from the top"
 
 
 class BriefingNote(models.Model):

@@ -17,12 +17,14 @@ import uuid
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from casework.joint import selectors as joint_selectors
@@ -500,7 +502,7 @@ def _document_type(upload: UploadedFile, errors: dict) -> tuple[str, int]:
         _add(errors, "file", message)
         return "", 0
     try:
-        pages = gate.inspect(upload.content, content_type)
+        pages = gate.inspect(upload.content, content_type, gate_limits())
     except gate.UnreadableDocument as error:
         _add(errors, "file", f"{upload.name} cannot be used: {error}.")
         return "", 0
@@ -568,7 +570,7 @@ def _gate_request(
     actor: Actor, publication: Publication, document: PublicationDocument | None
 ) -> GateRun:
     """Queue a run of the gate; the task is sent when the transaction commits."""
-    from publishing.tasks import gate_run_task
+    from publishing.tasks import gate_run_send
 
     if document is None:
         snapshot = record_snapshot(publication)
@@ -586,7 +588,7 @@ def _gate_request(
             requested_by=actor.label,
         )
     run_uuid = str(run.uuid)
-    transaction.on_commit(lambda: gate_run_task.delay(run_uuid))
+    transaction.on_commit(lambda: gate_run_send(run_uuid))
     return run
 
 
@@ -671,11 +673,19 @@ def _record_extraction(snapshot: dict) -> gate.Extraction:
     return extraction
 
 
+# The task shows it is alive at least this often while it reads (the sweeper's heartbeat).
+HEARTBEAT_SECONDS = 30
+
+
 def _progress(run: GateRun, done: int, total: int) -> None:
+    """The run's progress on the page, and its heartbeat for the sweeper."""
     percent = min(95, int(95 * done / total)) if total else 50
-    if percent > run.progress:
-        run.progress = percent
-        GateRun.objects.filter(pk=run.pk).update(progress=percent)
+    now = timezone.now()
+    beat = run.heartbeat_at is None or (now - run.heartbeat_at).total_seconds() >= HEARTBEAT_SECONDS
+    if percent > run.progress or beat:
+        run.progress = max(percent, run.progress)
+        run.heartbeat_at = now
+        GateRun.objects.filter(pk=run.pk).update(progress=run.progress, heartbeat_at=now)
 
 
 CONTEXT_WORDS = 3
@@ -721,6 +731,41 @@ def _accepted_before(run: GateRun) -> list[GateHit]:
 GATE_MAX_ATTEMPTS = 3
 
 
+def gate_limits() -> gate.Limits:
+    """What reading one document may cost (settings ``GATE_MAX_UNPACKED_MB``,
+    ``GATE_MAX_UNPACK_RATIO``, ``GATE_MEMORY_MB``, ``GATE_TIME_LIMIT_SECONDS``)."""
+    return gate.Limits(
+        unpacked_mb=settings.GATE_MAX_UNPACKED_MB,
+        unpack_ratio=settings.GATE_MAX_UNPACK_RATIO,
+        memory_mb=settings.GATE_MEMORY_MB,
+        seconds=settings.GATE_TIME_LIMIT_SECONDS,
+    )
+
+
+def gate_ocr_rule() -> gate.OcrRule:
+    """How pages without a text layer are read (settings ``GATE_OCR_DPI``,
+    ``GATE_OCR_MIN_CONFIDENCE``; the rule itself is in ``publishing.gate.ocr``)."""
+    return gate.OcrRule(dpi=settings.GATE_OCR_DPI, min_confidence=settings.GATE_OCR_MIN_CONFIDENCE)
+
+
+def unreadable_message(extraction: gate.Extraction) -> str:
+    """Why a document cannot be checked by machine, part by part (the same reason once, with
+    the parts it holds for), for the person who must read those parts."""
+    grouped: dict[str, list[str]] = {}
+    for location in extraction.unreadable:
+        reason = extraction.reasons.get(location, "no text can be read on it")
+        grouped.setdefault(reason, []).append(location)
+    parts = []
+    for reason, locations in grouped.items():
+        shown = ", ".join(locations[:10])
+        more = len(locations) - 10
+        parts.append(f"{shown}{f' and {more} more' if more > 0 else ''}: {reason}")
+    return (
+        "; ".join(parts)
+        + ". A person must read what the gate could not, or upload a version with real text."
+    )
+
+
 def gate_run_execute(*, run_uuid: str, actor: Actor, give_up: str = "") -> GateRun | None:
     """Run the anonymisation gate (the task's work): read the document's text, look for every
     identifier of the case record and every identifying pattern, and keep each hit in its
@@ -733,13 +778,15 @@ def gate_run_execute(*, run_uuid: str, actor: Actor, give_up: str = "") -> GateR
         return run
     # Committed before the file is read: if reading it kills the worker, the task comes back
     # (acknowledged late) and finds the attempt counted.
+    started = timezone.now()
     GateRun.objects.filter(pk=run.pk).update(
         state=GateState.RUNNING,
-        started_at=timezone.now(),
+        started_at=started,
+        heartbeat_at=started,
         progress=0,
         attempts=F("attempts") + 1,
     )
-    run.progress = 0
+    run.progress, run.heartbeat_at = 0, started
     publication = run.publication
     identifiers = gate_identifiers(publication)
     matcher = gate.Matcher(identifiers)
@@ -765,11 +812,13 @@ def gate_run_execute(*, run_uuid: str, actor: Actor, give_up: str = "") -> GateR
             outcome, message = GateOutcome.UNREADABLE, "the stored file is not the one uploaded."
         else:
             try:
-                extraction = gate.extract(
+                extraction = gate.extract_bounded(
                     content,
                     document.content_type,
                     progress=lambda done, total: _progress(run, done, total),
                     max_pages=DOCUMENT_MAX_PAGES,
+                    limits=gate_limits(),
+                    ocr=gate_ocr_rule(),
                 )
             except gate.UnreadableDocument as error:
                 outcome, message = GateOutcome.UNREADABLE, f"{error}."
@@ -778,14 +827,7 @@ def gate_run_execute(*, run_uuid: str, actor: Actor, give_up: str = "") -> GateR
                 hits = gate.check(extraction, matcher)
                 if extraction.unreadable:
                     outcome = GateOutcome.UNREADABLE
-                    shown = ", ".join(extraction.unreadable[:10])
-                    more = len(extraction.unreadable) - 10
-                    message = (
-                        "no text can be read on "
-                        + shown
-                        + (f" and {more} more" if more > 0 else "")
-                        + " (scanned images?). Upload a version with real text."
-                    )
+                    message = unreadable_message(extraction)
     if outcome == GateOutcome.CLEAR and hits:
         outcome = GateOutcome.HITS
     with transaction.atomic():
@@ -802,6 +844,7 @@ def gate_run_execute(*, run_uuid: str, actor: Actor, give_up: str = "") -> GateR
                 rule=hit.rule,
                 label=hit.label,
                 location=hit.location[:100],
+                box=list(hit.box) if hit.box else None,
                 before=hit.before,
                 matched=hit.matched,
                 after=hit.after,
@@ -834,6 +877,105 @@ def gate_run_execute(*, run_uuid: str, actor: Actor, give_up: str = "") -> GateR
         )
         _readiness_refresh(actor, Publication.objects.select_for_update().get(pk=publication.pk))
     return locked
+
+
+@dataclass
+class FileCheck:
+    """What the gate made of one file checked outside a publication (``gate_file_check``)."""
+
+    outcome: str  # a GateOutcome: clear, hits or unreadable
+    message: str
+    hits: list[gate.Hit]
+
+
+def gate_identifier_from_text(value: str) -> gate.Identifier:
+    """An identifier typed on the command line, read as what it looks like: an ISO date is a
+    date of birth; text with a digit or a comma is an address (matched whole and by its
+    parts); anything else a person's name (each part alone, and an initial with the surname)."""
+    value = value.strip()
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        pass
+    else:
+        return gate.Identifier(value, "date_of_birth", "A date of birth")
+    if any(char.isdigit() for char in value) or "," in value:
+        return gate.Identifier(value, "address", "An address")
+    return gate.Identifier(value, "person", "A name")
+
+
+def gate_file_check(*, name: str, content: bytes, identifiers: list[str]) -> FileCheck:
+    """The gate on a file, as on an upload, without a publication or the database (``manage.py
+    gate_check``, for a draft): refused as an upload would be (type, size, pages, active
+    content), then read in the bounded child, with OCR, and checked for ``identifiers`` and
+    every pattern."""
+    errors: dict[str, list[str]] = {}
+    content_type, _pages = _document_type(UploadedFile(name=name, content=content), errors)
+    if errors:
+        return FileCheck(GateOutcome.UNREADABLE, " ".join(errors["file"]), [])
+    matcher = gate.Matcher([gate_identifier_from_text(value) for value in identifiers])
+    try:
+        extraction = gate.extract_bounded(
+            content,
+            content_type,
+            max_pages=DOCUMENT_MAX_PAGES,
+            limits=gate_limits(),
+            ocr=gate_ocr_rule(),
+        )
+    except gate.UnreadableDocument as error:
+        return FileCheck(GateOutcome.UNREADABLE, f"{name} cannot be checked: {error}.", [])
+    hits = gate.check(extraction, matcher)
+    if extraction.unreadable:
+        return FileCheck(GateOutcome.UNREADABLE, unreadable_message(extraction), hits)
+    return FileCheck(GateOutcome.HITS if hits else GateOutcome.CLEAR, "", hits)
+
+
+def gate_runs_sweep(*, actor: Actor, now: datetime.datetime | None = None) -> dict[str, int]:
+    """No run is ever lost (the periodic sweeper, per partnership). A run queued, or running
+    with no sign of life (its progress, at least every ``HEARTBEAT_SECONDS`` while it reads),
+    for ``GATE_SWEEP_AFTER_SECONDS`` has lost its task: its worker died (a filesystem broker
+    loses the message with the worker). It is queued and sent again; one started
+    ``GATE_MAX_ATTEMPTS`` times already is finished as "cannot be checked" instead. Safe to run
+    twice: a run sent again is queued anew, so it is not stale until the deadline passes once
+    more."""
+    from publishing.tasks import gate_run_send
+
+    now = now or timezone.now()
+    deadline = now - datetime.timedelta(seconds=settings.GATE_SWEEP_AFTER_SECONDS)
+    stale = GateRun.objects.annotate(
+        alive_at=Coalesce("heartbeat_at", "started_at", "queued_at")
+    ).filter(
+        Q(state=GateState.QUEUED, queued_at__lt=deadline)
+        | Q(state=GateState.RUNNING, alive_at__lt=deadline)
+    )
+    counts = {"sent_again": 0, "given_up": 0}
+    for run_uuid in stale.values_list("uuid", flat=True):
+        with transaction.atomic():
+            run = GateRun.objects.select_for_update().get(uuid=run_uuid)
+            if run.state == GateState.DONE:
+                continue
+            if run.attempts >= GATE_MAX_ATTEMPTS:
+                given_up = True
+            else:
+                given_up = False
+                GateRun.objects.filter(pk=run.pk).update(
+                    state=GateState.QUEUED, queued_at=now, progress=0, heartbeat_at=None
+                )
+                _audit(actor, run.publication, "gate.sent_again", run=str(run.uuid))
+                transaction.on_commit(lambda run_uuid=str(run_uuid): gate_run_send(run_uuid))
+        if given_up:
+            gate_run_execute(
+                run_uuid=str(run_uuid),
+                actor=actor,
+                give_up=(
+                    f"its check was started {run.attempts} times and never finished (the "
+                    "worker stopped), so it cannot be checked. Upload it again, saved anew."
+                ),
+            )
+            counts["given_up"] += 1
+        else:
+            counts["sent_again"] += 1
+    return counts
 
 
 def gate_hit_accept(*, actor: Actor, hit: GateHit, reason: str) -> GateHit:

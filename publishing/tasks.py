@@ -2,13 +2,20 @@
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 
-from publishing.services import gate_run_execute, publications_daily, schema_partnership
+from publishing.services import (
+    gate_run_execute,
+    gate_runs_sweep,
+    publications_daily,
+    schema_partnership,
+)
 from safeguard.celery import PartnershipTask
 from tenants.actors import actor_for_platform
 
-# A 2,000-page document reads in well under a minute; ten is a file the reader cannot finish.
-GATE_SOFT_TIME_LIMIT = 600
+# The reading child is stopped at GATE_TIME_LIMIT_SECONDS (and the run "cannot be checked"); the
+# task's own limit, two minutes later, catches whatever else hangs.
+GATE_SOFT_TIME_LIMIT = settings.GATE_TIME_LIMIT_SECONDS + 120
 
 
 @shared_task(
@@ -28,9 +35,28 @@ def gate_run_task(self, run_uuid: str) -> str:
         run = gate_run_execute(
             run_uuid=run_uuid,
             actor=actor,
-            give_up="reading this file took more than ten minutes, so it cannot be checked.",
+            give_up=(
+                f"checking this file took more than {GATE_SOFT_TIME_LIMIT // 60} minutes, "
+                "so it cannot be checked."
+            ),
         )
     return run.outcome if run is not None else "missing"
+
+
+def gate_run_send(run_uuid: str) -> None:
+    """Send a run to the workers, on the queue they consume (named in the settings, so a test's
+    own worker can be given its own)."""
+    gate_run_task.apply_async(args=[run_uuid], queue=settings.CELERY_TASK_DEFAULT_QUEUE)
+
+
+@shared_task(base=PartnershipTask, bind=True)
+def gate_runs_sweep_task(self) -> dict:
+    """Every few minutes, per partnership: send again the gate's runs whose worker died, or
+    give them up (``gate_runs_sweep``)."""
+    actor = actor_for_platform(
+        partnership=schema_partnership(), label="gate sweeper", request_id=self.request.id
+    )
+    return gate_runs_sweep(actor=actor)
 
 
 @shared_task(base=PartnershipTask, bind=True)

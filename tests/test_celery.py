@@ -3,6 +3,7 @@ partnerships, are sent after commit, and run in a real worker process."""
 
 import datetime
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -17,6 +18,7 @@ from django_tenants.utils import tenant_context
 from safeguard.celery import PartnershipMissing
 from safeguard.celery import app as celery_app
 from tenants import tasks as tenant_tasks
+from tenants.actors import actor_for_platform
 from tenants.models import Partnership
 from tenants.services import partnership_create
 from tenants.workspace.models import AgencyApiKey, AuditEvent
@@ -167,3 +169,154 @@ def test_a_real_worker_runs_a_partnership_task_end_to_end(
     assert f"transport:   {broker}" in output or broker in output.split("results:")[0], output[
         :1500
     ]
+
+
+def _worker(queue: str) -> subprocess.Popen:
+    """A real Celery worker process on ``queue``, against the test database and broker."""
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="safeguard.settings.test",
+        DATABASE_URL=_test_database_url(),
+        CELERY_QUEUE=queue,
+    )
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "safeguard",
+            "worker",
+            "--pool",
+            "solo",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel",
+            "INFO",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _slow_report() -> bytes:
+    """A scanned report of eight small pages: OCR keeps a worker busy on it for seconds."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    from tests.documents import scanned_text_pdf
+
+    writer = PdfWriter()
+    for n in range(8):
+        writer.append(PdfReader(io.BytesIO(scanned_text_pdf(f"Page {n + 1}: the review."))))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def committed_gate_run(django_db_setup, django_db_blocker, monkeypatch):
+    """A partnership with a publication and a scanned report whose gate run is queued, not
+    sent, all committed so worker processes can see them; dropped after."""
+    from publishing import services as publishing_services
+    from publishing import tasks as publishing_tasks
+    from publishing.models import GateRun
+    from publishing.services import UploadedFile
+
+    monkeypatch.setattr(publishing_tasks, "gate_run_send", lambda run_uuid: None)
+    with django_db_blocker.unblock():
+        partnership = partnership_create(key="gate-e2e", name="Gate End-to-End Partnership")
+        with inside(partnership):
+            actor = actor_for_platform(partnership=partnership, label="test")
+            publication = publishing_services.publication_enter_directly(
+                actor=actor,
+                title='Child "J"',
+                review_type="lcspr",
+                published_on=datetime.date(2020, 1, 6),
+            )
+            document = publishing_services.document_upload(
+                actor=actor,
+                publication=publication,
+                kind="full_report",
+                upload=UploadedFile(name="report.pdf", content=_slow_report()),
+            )
+            run = GateRun.objects.get(document=document)
+    monkeypatch.undo()
+    yield partnership, run
+    with django_db_blocker.unblock():
+        partnership.delete(force_drop=True)
+        connection.set_schema_to_public()
+
+
+def _wait_for(check, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.1)
+    raise AssertionError(f"{what} did not happen in {seconds} s")
+
+
+@pytest.mark.worker
+def test_a_gate_run_whose_worker_is_killed_is_swept_and_finished_by_another(
+    committed_gate_run, django_db_blocker, monkeypatch, settings
+):
+    """The worker dies (SIGKILL) mid-check: the run stays 'running'. The sweeper, past its
+    deadline, sends it again, and the next worker finishes it."""
+    from publishing import services as publishing_services
+    from publishing.models import GateOutcome, GateRun, GateState
+    from publishing.tasks import gate_run_send
+
+    partnership, run = committed_gate_run
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue
+
+    def state():
+        with inside(partnership):
+            return GateRun.objects.values("state", "attempts", "outcome").get(pk=run.pk)
+
+    worker = _worker(queue)
+    try:
+        with django_db_blocker.unblock():
+            with inside(partnership):
+                gate_run_send(str(run.uuid))
+            _wait_for(lambda: state()["state"] == GateState.RUNNING, 90, "the check starting")
+            os.kill(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=30)
+            time.sleep(2)
+            assert state() == {
+                "state": GateState.RUNNING,
+                "attempts": 1,
+                "outcome": GateOutcome.PENDING,
+            }
+            with inside(partnership):
+                actor = actor_for_platform(partnership=partnership, label="test")
+                # Now: nothing is stale yet. Past the deadline: the report's run is sent again,
+                # and the public record's, queued by the fixture and never sent.
+                assert publishing_services.gate_runs_sweep(actor=actor)["sent_again"] == 0
+                later = timezone.now() + datetime.timedelta(
+                    seconds=settings.GATE_SWEEP_AFTER_SECONDS + 60
+                )
+                swept = publishing_services.gate_runs_sweep(actor=actor, now=later)
+                assert swept == {"sent_again": 2, "given_up": 0}
+                assert publishing_services.gate_runs_sweep(actor=actor, now=later) == {
+                    "sent_again": 0,
+                    "given_up": 0,
+                }
+            connection.set_schema_to_public()
+            worker = _worker(queue)
+            finished = _wait_for(
+                lambda: (found := state())["state"] == GateState.DONE and found, 120, "the finish"
+            )
+            assert finished["attempts"] == 2
+            assert finished["outcome"] in (GateOutcome.CLEAR, GateOutcome.HITS)
+    finally:
+        if worker.poll() is None:
+            worker.terminate()
+            worker.wait(timeout=30)

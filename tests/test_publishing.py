@@ -308,7 +308,7 @@ class TestTheGate:
         with inside(world.croydon):
             run = selectors.latest_run(publication=publication, document=document)
             assert run.outcome == GateOutcome.UNREADABLE
-            assert "no text can be read on page 1" in run.message
+            assert "page 1: no text can be read on it, by OCR either" in run.message
             missing = selectors.publication_readiness(publication=refreshed(publication)).missing
             assert any("cannot be checked" in m for m in missing)
 
@@ -392,7 +392,7 @@ class TestTheGate:
                 state=GateState.RUNNING, outcome=GateOutcome.PENDING, attempts=3
             )
             monkeypatch.setattr(
-                services.gate, "extract", lambda *a, **k: pytest.fail("read a fourth time")
+                services.gate, "extract_bounded", lambda *a, **k: pytest.fail("read a fourth time")
             )
             given_up = services.gate_run_execute(
                 run_uuid=str(run.uuid), actor=system(world.croydon)
@@ -410,12 +410,15 @@ class TestTheGate:
         def too_slow(*args, **kwargs):
             raise SoftTimeLimitExceeded()
 
-        monkeypatch.setattr(services.gate, "extract", too_slow)
+        monkeypatch.setattr(services.gate, "extract_bounded", too_slow)
         document = upload(world, run_tasks, publication, pdf(CLEAN_REPORT))
         with inside(world.croydon):
             run = selectors.latest_run(publication=publication, document=document)
             assert (run.state, run.outcome) == (GateState.DONE, GateOutcome.UNREADABLE)
-            assert "more than ten minutes" in run.message
+            from publishing.tasks import GATE_SOFT_TIME_LIMIT
+
+            minutes = GATE_SOFT_TIME_LIMIT // 60
+            assert f"took more than {minutes} minutes, so it cannot be checked" in run.message
 
     def test_the_audit_trail_names_no_identifier(self, world, publication, run_tasks):
         upload(world, run_tasks, publication, pdf(DIRTY_REPORT))

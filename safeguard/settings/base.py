@@ -395,6 +395,18 @@ LOGGING = {
     },
 }
 
+# The anonymisation gate (publishing.gate): what reading one document may cost, and how pages
+# without a text layer are read by OCR. Past a limit, a document "cannot be checked".
+GATE_MAX_UNPACKED_MB = int(env("GATE_MAX_UNPACKED_MB", "100"))
+GATE_MAX_UNPACK_RATIO = int(env("GATE_MAX_UNPACK_RATIO", "100"))
+GATE_MEMORY_MB = int(env("GATE_MEMORY_MB", "1536"))
+GATE_TIME_LIMIT_SECONDS = int(env("GATE_TIME_LIMIT_SECONDS", "3600"))
+GATE_OCR_DPI = int(env("GATE_OCR_DPI", "300"))
+GATE_OCR_MIN_CONFIDENCE = int(env("GATE_OCR_MIN_CONFIDENCE", "75"))
+# A run queued, or running with no progress, this long has lost its task (its worker died): the
+# sweeper sends it again. A live task shows progress at least every 30 seconds.
+GATE_SWEEP_AFTER_SECONDS = int(env("GATE_SWEEP_AFTER_SECONDS", "1200"))
+
 CELERY_BEAT_SCHEDULE = {
     "purge-idempotency-records": {
         "task": "tenants.tasks.partnerships_fan_out",
@@ -417,6 +429,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.tasks.partnerships_fan_out",
         "schedule": crontab(hour=0, minute=30),
         "args": ["publishing.tasks.publications_daily_task"],
+    },
+    # The gate's runs whose worker died are sent again (or given up), every ten minutes.
+    "gate-sweeper": {
+        "task": "tenants.tasks.partnerships_fan_out",
+        "schedule": crontab(minute="*/10"),
+        "args": ["publishing.tasks.gate_runs_sweep_task"],
     },
     "revoke-expired-api-keys": {
         "task": "tenants.tasks.partnerships_fan_out",

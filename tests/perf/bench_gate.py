@@ -1,7 +1,8 @@
-"""Benchmark: the anonymisation gate on a 100-page report with 200 known identifiers. Not a test;
-run it by hand:
+"""Benchmark: the anonymisation gate on a 100-page report with 200 known identifiers, and on a
+scanned report read by OCR. Not a test; run it by hand:
 
     .venv/bin/python -m tests.perf.bench_gate [--runs 5] [--pages 100] [--identifiers 200]
+        [--scanned-pages 20] [--scanned-runs 1]
 
 It makes the report twice, as partnerships would upload it: a PDF typeset by WeasyPrint (A4,
 embedded fonts, justified paragraphs, a heading per page) and a Word document of the same text
@@ -13,6 +14,12 @@ own work — ``gate.extract`` (PDFium page by page, or the Word file part by par
 ``gate.check`` (every identifier and every pattern) — and prints the median, p95, min and max,
 and how many hits it found. No database: the gate's reads and writes around this are a handful
 of rows.
+
+Then, as the gate's task runs it, the same PDF through ``gate.extract_bounded`` (a child Python
+process with its memory and time limits: the start of that process is part of the figure), and
+a scanned report of ``--scanned-pages`` A4 pages (the first pages of the same report, typeset,
+rendered at 300 dpi in grey and put back in a PDF as one picture a page, as a scanner makes
+them), which every page of is read by OCR: the seconds per page are the figure.
 """
 
 import argparse
@@ -126,11 +133,40 @@ def word_report(pages_text) -> bytes:
     return buffer.getvalue()
 
 
+def scanned_report(pdf: bytes, pages: int, dpi: int = 300) -> bytes:
+    """The first ``pages`` pages of ``pdf`` as a scanner would give them back: pictures only."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        images = [
+            document[n].render(scale=dpi / 72, grayscale=True).to_pil()
+            for n in range(min(pages, len(document)))
+        ]
+    finally:
+        document.close()
+    buffer = io.BytesIO()
+    images[0].save(buffer, format="PDF", resolution=dpi, save_all=True, append_images=images[1:])
+    return buffer.getvalue()
+
+
+def timed(function, runs: int, warm_up: bool = True) -> tuple[list[float], object]:
+    timings, result = [], None
+    for run in range(runs + warm_up):
+        started = time.perf_counter()
+        result = function()
+        if run or not warm_up:
+            timings.append(time.perf_counter() - started)
+    return timings, result
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--pages", type=int, default=100)
     parser.add_argument("--identifiers", type=int, default=200)
+    parser.add_argument("--scanned-pages", type=int, default=20)
+    parser.add_argument("--scanned-runs", type=int, default=1)
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguard.settings.test")
     import django
@@ -178,6 +214,33 @@ def main() -> int:
             f"{min(timings):>9.2f}s{max(timings):>9.2f}s   "
             f"{statistics.median(extracts):.2f}s / {statistics.median(checks):.2f}s"
         )
+    pdf_content = reports[0][1]
+
+    def bounded(content, matcher_identifiers):
+        matcher = gate.Matcher(matcher_identifiers)
+        extraction = gate.extract_bounded(content, gate.PDF, limits=gate.Limits())
+        return extraction, gate.check(extraction, matcher)
+
+    timings, (_, hits) = timed(lambda: bounded(pdf_content, found), args.runs)
+    print(
+        f"{'PDF, in the bounded child':<27}{len(hits):>5} hits  median "
+        f"{statistics.median(timings):.2f}s  p95 {percentile(timings, 0.95):.2f}s  "
+        f"min {min(timings):.2f}s  max {max(timings):.2f}s"
+    )
+    if not args.scanned_pages:
+        return 0
+    scan = scanned_report(pdf_content, args.scanned_pages)
+    # No warm-up: every run starts a new reading process and Tesseract anew.
+    timings, (extraction, hits) = timed(
+        lambda: bounded(scan, found), args.scanned_runs, warm_up=False
+    )
+    pages = extraction.pages
+    ocr_pages = len({loc for _, loc in extraction.locations if loc.endswith("(read by OCR)")})
+    print(
+        f"{'scanned PDF, OCR':<27}{len(hits):>5} hits  {pages} pages ({ocr_pages} read by OCR, "
+        f"{len(extraction.unreadable)} cannot be checked), {len(scan) / 1024:.0f} kB: median "
+        f"{statistics.median(timings):.1f}s, {statistics.median(timings) / pages:.2f} s a page"
+    )
     return 0
 
 
