@@ -173,12 +173,8 @@ def test_a_real_worker_runs_a_partnership_task_end_to_end(
 
 def _worker(queue: str) -> subprocess.Popen:
     """A real Celery worker process on ``queue``, against the test database and broker."""
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="safeguard.settings.test",
-        DATABASE_URL=_test_database_url(),
-        CELERY_QUEUE=queue,
-    )
+    # As the runtime role, as workers run.
+    env = runtime_process_environment(CELERY_QUEUE=queue)
     return subprocess.Popen(
         [
             sys.executable,
