@@ -14,9 +14,9 @@ from casework import services as casework_services
 from casework.clocks import add_working_days
 from casework.models import Action, ActionStatus, ActionUpdate
 from casework.review_access import parse_uuid, visible_reviews
-from casework.review_services import REVIEW_GROUP
 from tenants.actors import Actor
 from tenants.models import Role
+from tenants.roles import REVIEW_GROUP
 from tenants.workspace.services import audit_event_record
 
 OPEN_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.COMPLETE)

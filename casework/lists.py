@@ -14,9 +14,9 @@ from casework import review_selectors
 from casework import selectors as referral_selectors
 from casework.joint import listings
 from casework.joint.door import Gathered
-from casework.services import REVIEW_GROUP
 from tenants.actors import Actor
 from tenants.models import Role
+from tenants.roles import REVIEW_GROUP
 from tenants.workspace.services import audit_event_record
 
 DASHBOARD_CLOCKS = 5

@@ -9,9 +9,9 @@ from django.http import Http404
 
 from casework import services as casework_services
 from casework.models import Review, ReviewerAppointment
-from casework.review_services import REVIEW_GROUP
 from tenants.actors import Actor
 from tenants.models import Role
+from tenants.roles import REVIEW_GROUP
 
 
 def parse_uuid(value) -> uuid_module.UUID:

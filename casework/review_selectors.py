@@ -33,9 +33,9 @@ from casework.models import (
 )
 from casework.review_access import parse_uuid as _uuid
 from casework.review_access import visible_reviews as _visible_reviews
-from casework.review_services import REVIEW_GROUP
 from casework.services import today  # noqa: F401 - the day, as the fixtures that freeze it know it
 from tenants.actors import Actor
+from tenants.roles import REVIEW_GROUP
 from tenants.spreadsheets import csv_lines
 from tenants.workspace.models import Agency
 from tenants.workspace.selectors import agency_list

@@ -39,13 +39,12 @@ from casework.review_types import INFORMATION_REQUEST_WORKING_DAYS, REVIEW_TYPES
 from casework.services import UploadedFile, _add, _fail, _next_reference, _sniff, today
 from tenants.actors import Actor
 from tenants.models import Membership, Role
+from tenants.roles import MANAGERS, REVIEW_GROUP
 from tenants.selectors import partnership_get, partnership_url
 from tenants.workspace.models import Agency
 from tenants.workspace.services import audit_event_record
 
-MANAGERS = (Role.BUSINESS_MANAGER, Role.CHAIR)
 OVERRIDE_HINT = "The chair can appoint them anyway with a written reason."
-REVIEW_GROUP = (Role.BUSINESS_MANAGER, Role.CHAIR, Role.REVIEW_GROUP_MEMBER)
 INDEPENDENCE_LOOKBACK_YEARS = 5
 DOCUMENT_MAX_BYTES = 25 * 1024 * 1024
 ASKS = {

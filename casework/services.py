@@ -35,6 +35,7 @@ from casework.models import (
 )
 from tenants.actors import Actor
 from tenants.models import Membership, Role
+from tenants.roles import MANAGERS, REVIEW_GROUP
 from tenants.selectors import partnership_url
 from tenants.workspace.models import Agency
 from tenants.workspace.services import audit_event_record
@@ -48,7 +49,6 @@ SUMMARY_MAX_LENGTH = 20_000
 CONTRIBUTION_MAX_LENGTH = 20_000  # each of a rapid-review contribution's three answers
 CONTRIBUTION_WORKING_DAYS = 5
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
-REVIEW_GROUP = (Role.BUSINESS_MANAGER, Role.CHAIR, Role.REVIEW_GROUP_MEMBER)
 
 
 def today() -> datetime.date:
@@ -713,7 +713,7 @@ def rapid_review_send(
 ) -> RapidReview:
     """Record that the completed rapid review went to the Panel. It needs every part written and
     a recommended next step; that stops the rapid review's clock."""
-    actor.require_role(Role.BUSINESS_MANAGER, Role.CHAIR)
+    actor.require_role(*MANAGERS)
     rapid_review = _rapid_review_of(referral)
     errors: dict[str, list[str]] = {}
     for field, what in (
@@ -870,7 +870,7 @@ def decision_notices_record(
     ofsted_told_on: datetime.date | None,
 ) -> Decision:
     """Record, after the decision, when the family, the Panel and Ofsted were told."""
-    actor.require_role(Role.CHAIR, Role.BUSINESS_MANAGER)
+    actor.require_role(*MANAGERS)
     decision = _decision_of(referral)
     errors: dict[str, list[str]] = {}
     for field, day in (

@@ -32,9 +32,8 @@ from publishing.models import (
 )
 from tenants.actors import Actor
 from tenants.models import Role
+from tenants.roles import MANAGERS, REVIEW_GROUP, REVIEW_GROUP_AND_REVIEWERS
 from tenants.workspace.services import audit_event_record
-
-REVIEW_GROUP = (Role.BUSINESS_MANAGER, Role.CHAIR, Role.REVIEW_GROUP_MEMBER)
 
 
 def today() -> datetime.date:
@@ -68,7 +67,7 @@ def _visible(actor: Actor) -> QuerySet[Publication]:
 
 
 def may_see_publications(actor: Actor) -> bool:
-    return actor.has_role(*REVIEW_GROUP, Role.LEAD_REVIEWER)
+    return actor.has_role(*REVIEW_GROUP_AND_REVIEWERS)
 
 
 def access_publication(*, actor: Actor, publication_uuid) -> Publication:
@@ -114,7 +113,7 @@ def publications_for_page(*, actor: Actor) -> list[Publication]:
 
 def reviews_ready_to_publish(*, actor: Actor) -> QuerySet[Review]:
     """Completed reviews with no publication yet: what the business manager can start from."""
-    if not actor.has_role(Role.BUSINESS_MANAGER, Role.CHAIR):
+    if not actor.has_role(*MANAGERS):
         return Review.objects.none()
     return Review.objects.filter(stage="completed", publication__isnull=True).order_by(
         "-commissioned_on", "-id"

@@ -67,13 +67,13 @@ from publishing.selectors import (
 )
 from tenants.actors import Actor
 from tenants.models import Membership, Partnership, Role, User
+from tenants.roles import MANAGERS
 from tenants.selectors import partnership_url
 from tenants.throttles import throttle_take
 from tenants.workspace.services import audit_event_record
 
 logger = logging.getLogger(__name__)
 
-MANAGERS = (Role.BUSINESS_MANAGER, Role.CHAIR)
 # Local rule (DESIGN §2 step 7): the Panel, the Secretary of State and Ofsted have the report at
 # least 7 working days before it is published.
 NOTICE_WORKING_DAYS = 7

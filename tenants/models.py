@@ -16,6 +16,9 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django_tenants.models import DomainMixin, TenantMixin
 
+# Declared in tenants.roles; imported here too, where the models that hold them live.
+from tenants.roles import ROLES_WITHOUT_SECOND_FACTOR, Role
+
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$")
 # Host labels a partnership may not take: they name parts of the platform itself.
 RESERVED_KEYS = frozenset(
@@ -166,20 +169,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
-
-
-class Role(models.TextChoices):
-    """The roles of DESIGN §1, held per partnership."""
-
-    BUSINESS_MANAGER = "business_manager", "Business manager"
-    CHAIR = "chair", "Independent chair / safeguarding partner lead"
-    REVIEW_GROUP_MEMBER = "review_group_member", "Review group member"
-    LEAD_REVIEWER = "lead_reviewer", "Lead reviewer"
-    AGENCY_USER = "agency_user", "Agency user"
-
-
-# Every role but agency users signs in with a second factor (the foundation issue, item 3).
-ROLES_WITHOUT_SECOND_FACTOR = frozenset({Role.AGENCY_USER})
 
 
 class Membership(models.Model):

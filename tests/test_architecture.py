@@ -82,3 +82,36 @@ def test_no_template_loads_anything_from_another_site():
     for path in (ROOT / "frontend" / "templates").rglob("*.html"):
         text = path.read_text()
         assert not [marker for marker in external if marker in text], path
+
+
+def _role_members(node) -> int:
+    """How many ``Role.X`` a literal names."""
+    return sum(
+        1
+        for item in node
+        if isinstance(item, ast.Attribute)
+        and isinstance(item.value, ast.Name)
+        and item.value.id == "Role"
+    )
+
+
+def test_groups_of_roles_are_declared_once_in_tenants_roles():
+    """A group of roles (a tuple, list or set of ``Role.X``, or ``has_role``/``require_role``
+    given more than one) is written in ``tenants/roles.py`` and named everywhere else, so that
+    who "the review group" is cannot differ between two modules."""
+    offenders = []
+    for path in _python_files():
+        relative = path.relative_to(ROOT).as_posix()
+        if relative == "tenants/roles.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Tuple | ast.List | ast.Set) and _role_members(node.elts) > 1:
+                offenders.append(f"{relative}:{node.lineno} a group of roles")
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("has_role", "require_role")
+                and len(node.args) > 1
+            ):
+                offenders.append(f"{relative}:{node.lineno} {node.func.attr} with several roles")
+    assert not offenders, "roles grouped outside tenants/roles.py:\n" + "\n".join(offenders)

@@ -47,19 +47,15 @@ from casework.joint.models import (
     ParticipantState,
 )
 from tenants.actors import Actor, JointReviewActor
-from tenants.models import Partnership, Role
+from tenants.models import Partnership
+from tenants.roles import REVIEW_GROUP_AND_REVIEWERS
 from tenants.workspace.models import Agency, AuditEvent
 from tenants.workspace.services import HomeAgency, agency_mirrors_sync, audit_event_record
 
 T = TypeVar("T")
 
 # Who of a participant may come through at all; what each may do there is the review services'.
-PEOPLE_ADMITTED = (
-    Role.BUSINESS_MANAGER,
-    Role.CHAIR,
-    Role.REVIEW_GROUP_MEMBER,
-    Role.LEAD_REVIEWER,
-)
+PEOPLE_ADMITTED = REVIEW_GROUP_AND_REVIEWERS
 NOT_FOUND = "No such joint review."
 
 

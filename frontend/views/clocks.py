@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 from casework import selectors, services
 from frontend.decorators import member_required
 from frontend.views.referrals import clock_row
+from tenants.roles import REVIEW_GROUP
 
 GROUPS = (
     ("overdue", "Overdue"),
@@ -17,7 +18,7 @@ GROUPS = (
 @member_required
 @require_GET
 def clock_board(request):
-    request.actor.require_role(*services.REVIEW_GROUP)
+    request.actor.require_role(*REVIEW_GROUP)
     day = services.today()
     board = selectors.clock_board_for_page(actor=request.actor, day=day)
     groups = [

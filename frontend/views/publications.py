@@ -43,9 +43,7 @@ from publishing.models import (
     GateState,
     PublicationState,
 )
-from tenants.models import Role
-
-MANAGERS = (Role.BUSINESS_MANAGER, Role.CHAIR)
+from tenants.roles import MANAGERS, Role
 
 
 def _require_reader(actor) -> None:

@@ -33,7 +33,7 @@ from frontend.referral_forms import (
     SosOfstedNotificationForm,
     TriageFilterForm,
 )
-from tenants.models import Role
+from tenants.roles import MANAGERS, REVIEW_GROUP, Role
 from tenants.workspace.selectors import access_agency, agency_list
 
 PAGE = "referrals/referral.html"
@@ -43,7 +43,7 @@ ALWAYS_REFRESHED = ("status", "clocks", "timeline")
 
 def _require_referral_reader(actor) -> None:
     """The triage list is the review group's; an agency sees its own referrals there."""
-    if not (actor.is_agency or actor.has_role(*services.REVIEW_GROUP)):
+    if not (actor.is_agency or actor.has_role(*REVIEW_GROUP)):
         raise PermissionDenied("Referrals are for the review group and the referring agencies.")
 
 
@@ -221,7 +221,7 @@ def _section_forms(referral, agencies) -> dict:
 def _page_context(request, referral, forms=None, done=None) -> dict:
     actor = request.actor
     day = services.today()
-    in_review_group = actor.has_role(*services.REVIEW_GROUP)
+    in_review_group = actor.has_role(*REVIEW_GROUP)
     agencies = list(agency_list(actor=actor)) if in_review_group else []
     rapid_review = getattr(referral, "rapid_review", None)
     criteria_met, reasons = selectors.referral_screening_rules(referral)
@@ -248,7 +248,7 @@ def _page_context(request, referral, forms=None, done=None) -> dict:
         "in_review_group": in_review_group,
         "is_manager": actor.has_role(Role.BUSINESS_MANAGER),
         "is_chair": actor.has_role(Role.CHAIR),
-        "may_send": actor.has_role(Role.BUSINESS_MANAGER, Role.CHAIR),
+        "may_send": actor.has_role(*MANAGERS),
         "may_add_files": in_review_group
         or (actor.is_agency and referral.referring_agency.uuid == actor.agency_uuid),
         "timeline": _timeline(referral) if in_review_group else [],

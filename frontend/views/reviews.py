@@ -44,7 +44,7 @@ from frontend.review_forms import (
     TermsSignOffForm,
 )
 from frontend.views.referrals import clock_row
-from tenants.models import Role
+from tenants.roles import MANAGERS, REVIEW_GROUP, REVIEW_GROUP_AND_REVIEWERS, Role
 from tenants.selectors import membership_list_for_partnership
 from tenants.workspace.selectors import agency_list
 
@@ -76,8 +76,8 @@ def workspace_context(request, review, tab: str) -> dict:
             for key, label, name in TABS
         ],
         "today": today(),
-        "in_review_group": actor.has_role(*services.REVIEW_GROUP),
-        "is_manager": actor.has_role(*services.MANAGERS) and not actor.is_joint,
+        "in_review_group": actor.has_role(*REVIEW_GROUP),
+        "is_manager": actor.has_role(*MANAGERS) and not actor.is_joint,
         "is_chair": actor.has_role(Role.CHAIR),
         "is_participant": actor.is_joint,
         "lead_partnership": passage.lead if passage else None,
@@ -134,7 +134,7 @@ def _review_agencies(request, review, *, include_inactive: bool = False):
 
 
 def _require_review_reader(actor) -> None:
-    if not (actor.has_role(*services.REVIEW_GROUP) or actor.has_role(Role.LEAD_REVIEWER)):
+    if not (actor.has_role(*REVIEW_GROUP_AND_REVIEWERS)):
         raise PermissionDenied("Reviews are for the review group and the appointed reviewers.")
 
 
@@ -152,7 +152,7 @@ def _commission_form(actor, data=None):
 def review_list(request):
     actor = request.actor
     _require_review_reader(actor)
-    may_commission = actor.has_role(*services.MANAGERS)
+    may_commission = actor.has_role(*MANAGERS)
     form = _commission_form(actor) if may_commission else None
     if request.method == "POST":
         if not may_commission:
@@ -353,7 +353,7 @@ def _overview_answer(request, review, section, *, forms=None, done="", check=Non
 def overview(request, reference):
     review = selectors.review_for_page(actor=request.actor, reference=reference)
     check = None
-    if request.GET.get("reviewer") and request.actor.has_role(*services.MANAGERS):
+    if request.GET.get("reviewer") and request.actor.has_role(*MANAGERS):
         check = _check(request.actor, review, request.GET["reviewer"])
     return render(
         request, "reviews/overview.html", _overview_context(request, review, {}, None, check)
@@ -386,7 +386,7 @@ def stage_move(request, reference):
 @require_POST
 def reviewer_check(request, reference):
     actor = request.actor
-    actor.require_role(*services.MANAGERS)
+    actor.require_role(*MANAGERS)
     review = selectors.access_review(actor=actor, reference=reference)
     form = ReviewerChoiceForm(request.POST, reviewers=_lead_reviewers(actor))
     if not form.is_valid():
@@ -400,7 +400,7 @@ def reviewer_check(request, reference):
 @require_POST
 def reviewer_appoint(request, reference):
     actor = request.actor
-    actor.require_role(*services.MANAGERS)
+    actor.require_role(*MANAGERS)
     review = selectors.access_review(actor=actor, reference=reference)
     check = _check(actor, review, request.POST.get("appoint-reviewer", ""))
     if check["profile"] is None:
@@ -430,7 +430,7 @@ def reviewer_appoint(request, reference):
 @require_POST
 def reviewer_profile(request, reference):
     actor = request.actor
-    actor.require_role(*services.MANAGERS)
+    actor.require_role(*MANAGERS)
     review = selectors.access_review(actor=actor, reference=reference)
     reviewers = _lead_reviewers(actor)
     entry = ReviewerProfileEntry(request.POST, reviewers=reviewers)

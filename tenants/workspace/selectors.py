@@ -8,13 +8,10 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from tenants.actors import Actor
-from tenants.models import Role
+from tenants.roles import AUDIT_TRAIL_READERS, WORKSPACE_MANAGERS
 from tenants.throttles import throttle_full, throttle_take
 from tenants.workspace.models import Agency, AgencyApiKey, AuditEvent, IdempotencyRecord
 from tenants.workspace.services import audit_event_record
-
-WORKSPACE_ROLES = (Role.BUSINESS_MANAGER,)
-TRAIL_ROLES = (Role.BUSINESS_MANAGER, Role.CHAIR)
 
 
 def _parse_uuid(value) -> uuid.UUID:
@@ -61,7 +58,7 @@ def agency_for_actor(*, actor: Actor) -> Agency | None:
 
 def api_key_list(*, actor: Actor) -> QuerySet[AgencyApiKey]:
     """Every key (its prefix and state, never the key) for the business manager."""
-    if not actor.has_role(*WORKSPACE_ROLES):
+    if not actor.has_role(*WORKSPACE_MANAGERS):
         raise Http404("No such page.")
     audit_event_record(actor=actor, action="api_keys.viewed", object_type="api_key")
     return AgencyApiKey.objects.select_related("agency").order_by("-created")
@@ -69,7 +66,7 @@ def api_key_list(*, actor: Actor) -> QuerySet[AgencyApiKey]:
 
 def access_api_key(*, actor: Actor, key_uuid) -> AgencyApiKey:
     key_uuid = _parse_uuid(key_uuid)
-    if not actor.has_role(*WORKSPACE_ROLES):
+    if not actor.has_role(*WORKSPACE_MANAGERS):
         raise Http404("No such key.")
     api_key = AgencyApiKey.objects.select_related("agency").filter(uuid=key_uuid).first()
     if api_key is None:
@@ -86,7 +83,7 @@ def audit_event_list(
 ) -> QuerySet[AuditEvent]:
     """The audit trail, newest first, for the business manager and the chair. Reading the
     trail is itself recorded."""
-    if not actor.has_role(*TRAIL_ROLES):
+    if not actor.has_role(*AUDIT_TRAIL_READERS):
         raise Http404("No such page.")
     audit_event_record(
         actor=actor,
