@@ -29,7 +29,8 @@ from casework.review_services import (
     action_update_add,
     information_response_submit,
 )
-from casework.services import UploadedFile, today
+from casework.services import UploadedFile
+from tenants.clock import today
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     "Idempotency-Key",

@@ -10,11 +10,11 @@ from django.db.models import BooleanField, Case, CharField, Count, Q, QuerySet, 
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
-from casework import services as casework_services
 from casework.clocks import add_working_days
 from casework.models import Action, ActionStatus, ActionUpdate
 from casework.review_access import parse_uuid, visible_reviews
 from tenants.actors import Actor
+from tenants.clock import today
 from tenants.models import Role
 from tenants.roles import REVIEW_GROUP
 from tenants.workspace.services import audit_event_record
@@ -71,7 +71,7 @@ def action_tracker(
     """All actions across the partnership's reviews (open ones by default) with their RAG rating,
     filterable by agency, review, status and RAG, with counts by RAG and by status. A fixed
     number of queries, whatever the number of actions."""
-    day = day or casework_services.today()
+    day = day or today()
     actions = _visible_actions(actor).annotate(rag=_rag_annotation(day))
     if actor.is_joint:
         # A participant tracks the actions it owns (the lead tracks them all at home).

@@ -7,9 +7,9 @@ import uuid as uuid_module
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from casework import services as casework_services
 from casework.models import Review, ReviewerAppointment
 from tenants.actors import Actor
+from tenants.clock import today
 from tenants.models import Role
 from tenants.roles import REVIEW_GROUP
 
@@ -34,7 +34,7 @@ def visible_reviews(actor: Actor) -> QuerySet[Review]:
             review=OuterRef("pk"),
             profile__user_uuid=actor.user.uuid,
             ended_on__isnull=True,
-            appointed_on__lte=casework_services.today(),
+            appointed_on__lte=today(),
         )
         return reviews.filter(Exists(live))
     return reviews.none()

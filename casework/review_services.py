@@ -36,8 +36,9 @@ from casework.models import (
     TermsOfReference,
 )
 from casework.review_types import INFORMATION_REQUEST_WORKING_DAYS, REVIEW_TYPES
-from casework.services import UploadedFile, _add, _fail, _next_reference, _sniff, today
+from casework.services import UploadedFile, _add, _fail, _next_reference, _sniff
 from tenants.actors import Actor
+from tenants.clock import now, today
 from tenants.models import Membership, Role
 from tenants.roles import MANAGERS, REVIEW_GROUP
 from tenants.selectors import partnership_get, partnership_url
@@ -281,7 +282,7 @@ def review_chair_sign_off(*, actor: Actor, review: Review, statement: str = "") 
         return review
     with transaction.atomic():
         review.chair_signed_off_by = actor.label
-        review.chair_signed_off_at = timezone.now()
+        review.chair_signed_off_at = now()
         review.save(update_fields=["chair_signed_off_by", "chair_signed_off_at"])
         _audit(actor, review, "review.signed_off")
     return review
@@ -593,7 +594,7 @@ def terms_sign_off(*, actor: Actor, terms: TermsOfReference) -> TermsOfReference
         raise ValidationError(["This version is already signed off."])
     with transaction.atomic():
         terms.signed_off_by = actor.label
-        terms.signed_off_at = timezone.now()
+        terms.signed_off_at = now()
         terms.save(update_fields=["signed_off_by", "signed_off_at"])
         _audit(actor, terms.review, "terms.signed_off", version=terms.version)
     return terms
@@ -1063,17 +1064,17 @@ def action_verify(*, actor: Actor, action: Action) -> Action:
     actor.require_role(*REVIEW_GROUP)
     if not may_verify_action(actor, action):
         raise PermissionDenied("Each partnership verifies its own actions.")
-    now = timezone.now()
+    moment = now()
     with transaction.atomic():
         # Decided in the database: the action must be complete now, not when it was read.
         if not Action.objects.filter(pk=action.pk, status=ActionStatus.COMPLETE).update(
-            status=ActionStatus.VERIFIED, verified_by=actor.label, verified_at=now
+            status=ActionStatus.VERIFIED, verified_by=actor.label, verified_at=moment
         ):
             raise ValidationError(["Only a completed action can be verified."])
         action.status, action.verified_by, action.verified_at = (
             ActionStatus.VERIFIED,
             actor.label,
-            now,
+            moment,
         )
         _audit(actor, action.review, "action.verified", action=str(action.uuid))
     return action

@@ -8,8 +8,9 @@ from django.http import Http404
 
 from casework.clocks import add_working_days
 from casework.models import Attachment, Clock, ContributionRequest, Referral
-from casework.services import screening_criteria, today
+from casework.services import screening_criteria
 from tenants.actors import Actor
+from tenants.clock import today
 from tenants.roles import REVIEW_GROUP
 from tenants.workspace.models import Agency, AuditEvent
 from tenants.workspace.services import audit_event_record

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
 from casework.clocks import PROCESSES, add_working_days, is_due_soon, plan_clocks
 from casework.models import (
@@ -34,6 +33,7 @@ from casework.models import (
     Sex,
 )
 from tenants.actors import Actor
+from tenants.clock import now, today
 from tenants.models import Membership, Role
 from tenants.roles import MANAGERS, REVIEW_GROUP
 from tenants.selectors import partnership_url
@@ -49,11 +49,6 @@ SUMMARY_MAX_LENGTH = 20_000
 CONTRIBUTION_MAX_LENGTH = 20_000  # each of a rapid-review contribution's three answers
 CONTRIBUTION_WORKING_DAYS = 5
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
-
-
-def today() -> datetime.date:
-    """Today in England (dates are shown and counted in Europe/London)."""
-    return timezone.localdate()
 
 
 def _fail(errors: dict[str, list[str]]) -> None:
@@ -666,7 +661,7 @@ def contribution_submit(
         request.involvement = involvement.strip()
         request.immediate_safety_actions = (immediate_safety_actions or "").strip()
         request.submitted_by = actor.label
-        request.submitted_at = timezone.now()
+        request.submitted_at = now()
         request.save()
         audit_event_record(
             actor=actor,

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
-from django.utils import timezone
 
 from casework.models import Review, ReviewerAppointment
 from publishing.models import (
@@ -31,13 +30,10 @@ from publishing.models import (
     PublicationState,
 )
 from tenants.actors import Actor
+from tenants.clock import now, today
 from tenants.models import Role
 from tenants.roles import MANAGERS, REVIEW_GROUP, REVIEW_GROUP_AND_REVIEWERS
 from tenants.workspace.services import audit_event_record
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
 
 
 def _uuid(value) -> uuid_module.UUID:
@@ -464,7 +460,7 @@ def copy_link_state(*, token: str) -> CopyLink:
         return CopyLink("unknown")
     if found.link_used_at is not None:
         return CopyLink("used", found)
-    if found.link_expires_at is None or found.link_expires_at <= timezone.now():
+    if found.link_expires_at is None or found.link_expires_at <= now():
         return CopyLink("expired", found)
     return CopyLink("valid", found)
 

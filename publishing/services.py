@@ -65,6 +65,7 @@ from publishing.selectors import (
     run_passed,
     snapshot_sha256,
 )
+from tenants import clock
 from tenants.actors import Actor
 from tenants.models import Membership, Partnership, Role, User
 from tenants.roles import MANAGERS
@@ -107,11 +108,6 @@ class CopyRequestThrottled(Exception):
     """Too many requests from one address or for one email address."""
 
 
-def today() -> datetime.date:
-    """Today in England (dates are shown and counted in Europe/London)."""
-    return timezone.localdate()
-
-
 def _fail(errors: dict[str, list[str]]) -> None:
     if errors:
         raise ValidationError(errors)
@@ -145,7 +141,7 @@ def is_appointed_reviewer(actor: Actor, publication: Publication) -> bool:
     if not actor.has_role(Role.LEAD_REVIEWER) or publication.review_id is None:
         return False
     return publication.review.appointments.filter(
-        profile__user_uuid=actor.user.uuid, ended_on__isnull=True, appointed_on__lte=today()
+        profile__user_uuid=actor.user.uuid, ended_on__isnull=True, appointed_on__lte=clock.today()
     ).exists()
 
 
@@ -308,7 +304,7 @@ def publication_enter_directly(
         _add(errors, "published_on", "Say how precise the publication date is.")
     if published_precision != "unknown" and published_on is None:
         _add(errors, "published_on", "Enter the date it was published.")
-    elif published_on and published_on > today():
+    elif published_on and published_on > clock.today():
         _add(errors, "published_on", "A review entered directly was published in the past.")
     if summary_only and published_on and published_on.year >= 2013:
         _add(errors, "summary_only", "Only reviews published before 2013 have a summary alone.")
@@ -398,7 +394,7 @@ def publication_record_update(
         _add(errors, "age_bands", "Choose age bands from the list.")
     for name in ("commissioned_month", "incident_month"):
         value = getattr(data, name)
-        if value and value > today():
+        if value and value > clock.today():
             _add(errors, name, "The month cannot be in the future.")
     _fail(errors)
     values = {
@@ -680,7 +676,7 @@ HEARTBEAT_SECONDS = 30
 def _progress(run: GateRun, done: int, total: int) -> None:
     """The run's progress on the page, and its heartbeat for the sweeper."""
     percent = min(95, int(95 * done / total)) if total else 50
-    now = timezone.now()
+    now = clock.now()
     beat = run.heartbeat_at is None or (now - run.heartbeat_at).total_seconds() >= HEARTBEAT_SECONDS
     if percent > run.progress or beat:
         run.progress = max(percent, run.progress)
@@ -778,7 +774,7 @@ def gate_run_execute(*, run_uuid: str, actor: Actor, give_up: str = "") -> GateR
         return run
     # Committed before the file is read: if reading it kills the worker, the task comes back
     # (acknowledged late) and finds the attempt counted.
-    started = timezone.now()
+    started = clock.now()
     GateRun.objects.filter(pk=run.pk).update(
         state=GateState.RUNNING,
         started_at=started,
@@ -853,7 +849,7 @@ def gate_run_execute(*, run_uuid: str, actor: Actor, give_up: str = "") -> GateR
             if earlier is not None:
                 row.accepted_reason = earlier.accepted_reason
                 row.accepted_by = earlier.accepted_by
-                row.accepted_at = timezone.now()
+                row.accepted_at = clock.now()
             rows.append(row)
         GateHit.objects.bulk_create(rows)
         locked.state = GateState.DONE
@@ -862,7 +858,7 @@ def gate_run_execute(*, run_uuid: str, actor: Actor, give_up: str = "") -> GateR
         locked.pages = pages
         locked.progress = 100
         locked.identifiers_checked = matcher.count
-        locked.finished_at = timezone.now()
+        locked.finished_at = clock.now()
         locked.save()
         carried_count = sum(1 for row in rows if row.accepted_at)
         _audit(
@@ -940,7 +936,7 @@ def gate_runs_sweep(*, actor: Actor, now: datetime.datetime | None = None) -> di
     more."""
     from publishing.tasks import gate_run_send
 
-    now = now or timezone.now()
+    now = now or clock.now()
     deadline = now - datetime.timedelta(seconds=settings.GATE_SWEEP_AFTER_SECONDS)
     stale = GateRun.objects.annotate(
         alive_at=Coalesce("heartbeat_at", "started_at", "queued_at")
@@ -994,7 +990,7 @@ def gate_hit_accept(*, actor: Actor, hit: GateHit, reason: str) -> GateHit:
         raise ValidationError({"reason": ["A newer check has replaced this one."]})
     with transaction.atomic():
         if not GateHit.objects.filter(pk=hit.pk, accepted_at__isnull=True).update(
-            accepted_reason=reason, accepted_by=actor.label, accepted_at=timezone.now()
+            accepted_reason=reason, accepted_by=actor.label, accepted_at=clock.now()
         ):
             raise ValidationError({"reason": ["This has already been accepted."]})
         hit.refresh_from_db()
@@ -1045,7 +1041,7 @@ def notice_record(
         "ofsted_sent_on": ofsted_sent_on,
     }
     for name, value in values.items():
-        if value and value > today():
+        if value and value > clock.today():
             _add(errors, name, "The date it was sent cannot be in the future.")
     _fail(errors)
     with transaction.atomic():
@@ -1092,7 +1088,7 @@ def publication_schedule(
     errors: list[str] = []
     if on is None:
         raise ValidationError({"scheduled_for": ["Enter the date to publish on."]})
-    if on < today():
+    if on < clock.today():
         raise ValidationError({"scheduled_for": ["The date cannot be in the past."]})
     if publication.state not in (PublicationState.READY, PublicationState.SCHEDULED):
         errors += publication_readiness(publication=publication).missing or [
@@ -1169,7 +1165,7 @@ def _go_public(actor: Actor, publication: Publication, *, state: str) -> None:
                     "checked: upload it again."
                 ]
             ) from None
-    now = timezone.now()
+    now = clock.now()
     publication.documents.filter(is_public=True).update(is_public=False)
     PublicationDocument.objects.filter(pk__in=[d.pk for d in documents]).update(
         is_public=True, published_at=now
@@ -1199,7 +1195,7 @@ def publication_publish(
     not delayed. The report stays online for the partnership's retention period (at least 12
     months), then is available on request."""
     _require_manager(actor)
-    day = day or today()
+    day = day or clock.today()
     problems = _publish_problems(publication, day)
     if problems:
         raise ValidationError({"publish": problems})
@@ -1254,7 +1250,7 @@ def publication_delay(
         _add(errors, "reason", "Only a publication not yet out can be delayed.")
     if not reason:
         _add(errors, "reason", "Say why publication is delayed.")
-    if review_on is None or review_on <= today():
+    if review_on is None or review_on <= clock.today():
         _add(errors, "review_on", "Enter a date in the future to review the delay.")
     _fail(errors)
     with transaction.atomic():
@@ -1304,7 +1300,7 @@ def publication_not_publish(*, actor: Actor, publication: Publication, reason: s
         publication.not_published_reason = reason
         publication.state = PublicationState.NOT_PUBLISHED
         publication.scheduled_for = None
-        publication.published_on = today()
+        publication.published_on = clock.today()
         publication.published_precision = "day"
         publication.public_record_run = record.run
         publication.documents.filter(is_public=True).update(is_public=False)
@@ -1373,7 +1369,7 @@ def publication_keep_online(
             floor = publication.published_on + relativedelta(
                 months=actor.partnership.publication_months_online
             )
-        if until <= today() or (floor and until < floor):
+        if until <= clock.today() or (floor and until < floor):
             raise ValidationError(
                 {
                     "online_until": [
@@ -1402,7 +1398,7 @@ def publications_daily(*, actor: Actor, day: datetime.date | None = None) -> dic
     request what has been online for the partnership's retention period (its page stays, its
     documents are no longer served), and remind the business managers of delays due for review
     today. Safe to run twice (a second run the same day repeats only the reminders)."""
-    day = day or today()
+    day = day or clock.today()
     published = blocked = moved = 0
     due = Publication.objects.filter(state=PublicationState.SCHEDULED, scheduled_for__lte=day)
     for publication in due:
@@ -1595,7 +1591,7 @@ def chair_statement_save(
                 "chair_role": chair_role,
                 "text": text,
                 "written_by": actor.label,
-                "written_at": timezone.now(),
+                "written_at": clock.now(),
             },
         )
         _audit(actor, publication, "chair_statement.saved", created=created)
@@ -1623,7 +1619,7 @@ def briefing_save(*, actor: Actor, publication: Publication, sections: dict) -> 
     with transaction.atomic():
         note, _ = BriefingNote.objects.update_or_create(
             publication=publication,
-            defaults={**values, "edited_by": actor.label, "edited_at": timezone.now()},
+            defaults={**values, "edited_by": actor.label, "edited_at": clock.now()},
         )
         _audit(actor, publication, "briefing.saved")
     return note
@@ -1792,7 +1788,7 @@ def copy_request_decide(
         else publication.title
     )
     token = secrets.token_urlsafe(32) if approve else ""
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         claimed = CopyRequest.objects.filter(
             pk=copy_request.pk, status=CopyRequestStatus.PENDING
@@ -1846,8 +1842,8 @@ def copy_link_download(*, actor: Actor, token: str) -> tuple[PublicationDocument
     with transaction.atomic():
         content = _read_verified(request.document)
         claimed = CopyRequest.objects.filter(
-            pk=request.pk, link_used_at__isnull=True, link_expires_at__gt=timezone.now()
-        ).update(link_used_at=timezone.now())
+            pk=request.pk, link_used_at__isnull=True, link_expires_at__gt=clock.now()
+        ).update(link_used_at=clock.now())
         if not claimed:
             raise ValidationError(["used"])
         PublicDownload.objects.create(

@@ -20,8 +20,8 @@ from casework.services import (
     SUMMARY_MAX_LENGTH,
     ChildInput,
     referral_create,
-    today,
 )
+from tenants.clock import today
 from tenants.workspace.models import AuditEvent, IdempotencyRecord
 from tests.conftest import api_client, inside, issue_key, problem
 from tests.test_api_referrals import (  # noqa: F401 - fixtures

@@ -1,6 +1,7 @@
 """The house rules that keep the wall standing, checked on the code itself."""
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -115,3 +116,34 @@ def test_groups_of_roles_are_declared_once_in_tenants_roles():
             ):
                 offenders.append(f"{relative}:{node.lineno} {node.func.attr} with several roles")
     assert not offenders, "roles grouped outside tenants/roles.py:\n" + "\n".join(offenders)
+
+
+CLOCK_PATCH = re.compile(r"setattr\([^)]*[\"'](today|now)[\"']")
+
+
+def test_the_platform_reads_the_time_from_one_clock():
+    """``tenants.clock`` is the one ``today()`` and ``now()``: no other module asks Django or
+    Python for the time or defines a clock of its own, and no test patches one (they stop the
+    clock with the ``clock`` fixture, tests/clock.py)."""
+    reads = {("timezone", "now"), ("timezone", "localdate"), ("date", "today"), ("datetime", "now")}
+    offenders = []
+    for path in _python_files():
+        relative = path.relative_to(ROOT).as_posix()
+        if relative == "tenants/clock.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name | ast.Attribute)
+                and (getattr(node.func.value, "id", None) or node.func.value.attr, node.func.attr)
+                in reads
+                and not node.args  # timezone.localdate(moment) converts; it does not read
+            ):
+                offenders.append(f"{relative}:{node.lineno} reads the time itself")
+            elif isinstance(node, ast.FunctionDef) and node.name in ("today", "now"):
+                offenders.append(f"{relative}:{node.lineno} defines {node.name}()")
+    for path in (ROOT / "tests").rglob("*.py"):
+        if CLOCK_PATCH.search(path.read_text()):
+            offenders.append(f"{path.relative_to(ROOT).as_posix()} patches the clock")
+    assert not offenders, "time read outside tenants.clock:\n" + "\n".join(offenders)

@@ -16,8 +16,8 @@ from django.db import connection
 from casework import review_services
 from casework.joint import services as joint_services
 from casework.joint.models import JointReviewGrant, JointReviewParticipant, ParticipantState
-from casework.services import today
 from tenants.actors import actor_for_member
+from tenants.clock import today
 from tenants.models import Membership, Partnership, Role, User
 from tenants.selectors import host_cache_clear
 from tenants.services import partnership_create

@@ -8,7 +8,6 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from casework.joint import door
 from casework.joint.models import (
@@ -20,6 +19,7 @@ from casework.joint.models import (
 )
 from casework.models import Review
 from tenants.actors import Actor
+from tenants.clock import now
 from tenants.models import Partnership, Role
 from tenants.roles import JOINT_REVIEW_ANSWERERS
 from tenants.workspace.services import audit_event_record
@@ -166,13 +166,13 @@ def joint_review_accept(*, actor: Actor, part: JointReviewParticipant) -> JointR
     _require(actor, *JOINT_REVIEW_ANSWERERS)
     if part.partnership_id != actor.partnership.pk:
         raise PermissionDenied("This invitation is for another partnership.")
-    now = timezone.now()
+    moment = now()
     with transaction.atomic():
         grant = _locked(part.grant)
-        changes = {"answered_at": now, "answered_by": actor.label}
+        changes = {"answered_at": moment, "answered_by": actor.label}
         if part.open_on_acceptance:
             changes.update(
-                state=ParticipantState.ACTIVE, activated_at=now, activated_by=actor.label
+                state=ParticipantState.ACTIVE, activated_at=moment, activated_by=actor.label
             )
         else:
             changes["state"] = ParticipantState.ACCEPTED
@@ -195,7 +195,7 @@ def joint_review_decline(
             part,
             from_states=[ParticipantState.INVITED],
             state=ParticipantState.DECLINED,
-            answered_at=timezone.now(),
+            answered_at=now(),
             answered_by=actor.label,
             end_reason=(reason or "").strip(),
         ):
@@ -216,7 +216,7 @@ def joint_review_open(*, actor: Actor, part: JointReviewParticipant) -> JointRev
             part,
             from_states=[ParticipantState.ACCEPTED],
             state=ParticipantState.ACTIVE,
-            activated_at=timezone.now(),
+            activated_at=now(),
             activated_by=actor.label,
         ):
             raise ValidationError(["Only a partnership that has accepted can be let in."])
@@ -247,7 +247,7 @@ def joint_review_part_end(
             part,
             from_states=LIVE_STATES,
             state=ParticipantState.ENDED,
-            ended_at=timezone.now(),
+            ended_at=now(),
             ended_by=actor.label,
             ended_by_partnership_key=actor.partnership.key,
             end_reason=(reason or "").strip(),
@@ -267,7 +267,7 @@ def joint_review_end(*, actor: Actor, review: Review, reason: str) -> JointRevie
     grant = JointReviewGrant.objects.filter(review_uuid=review.uuid).first()
     if grant is None or grant.lead_id != actor.partnership.pk:
         raise ValidationError(["This review is not held jointly."])
-    now = timezone.now()
+    moment = now()
     with transaction.atomic():
         grant = _locked(grant)
         if grant.ended_at is not None:
@@ -277,15 +277,15 @@ def joint_review_end(*, actor: Actor, review: Review, reason: str) -> JointRevie
         )
         JointReviewParticipant.objects.filter(grant=grant, state__in=list(LIVE_STATES)).update(
             state=ParticipantState.ENDED,
-            ended_at=now,
+            ended_at=moment,
             ended_by=actor.label,
             ended_by_partnership_key=actor.partnership.key,
             end_reason=reason.strip(),
         )
         JointReviewGrant.objects.filter(pk=grant.pk).update(
-            ended_at=now, ended_by=actor.label, end_reason=reason.strip()
+            ended_at=moment, ended_by=actor.label, end_reason=reason.strip()
         )
-        grant.ended_at, grant.ended_by, grant.end_reason = now, actor.label, reason.strip()
+        grant.ended_at, grant.ended_by, grant.end_reason = moment, actor.label, reason.strip()
         audit_event_record(
             actor=actor,
             action="joint_review.ended",

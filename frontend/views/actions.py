@@ -15,12 +15,12 @@ from casework import review_selectors as selectors
 from casework import review_services as services
 from casework.joint import listings
 from casework.models import ActionStatus
-from casework.services import today
 from frontend.decorators import member_required
 from frontend.links import review_path
 from frontend.review_forms import ActionTrackerFilterForm, ActionUpdateForm, ButtonForm
 from frontend.views.chronology import pagination
 from frontend.views.reviews import private_file
+from tenants.clock import today
 from tenants.roles import REVIEW_GROUP, REVIEW_GROUP_AND_REVIEWERS
 from tenants.workspace.selectors import agency_list
 

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,6 +18,7 @@ from frontend.decorators import member_required
 from frontend.links import review_path
 from frontend.review_forms import ChronologyEntryForm, ChronologyFilterForm
 from frontend.views.reviews import workspace_context
+from tenants.clock import now
 
 PAGE = "reviews/chronology.html"
 # The printable page holds the whole (filtered) chronology up to this many entries; beyond it,
@@ -295,7 +295,7 @@ def chronology_print(request, reference):
             else "",
             "query": filter_form.query(),
             "printed_by": actor.label,
-            "printed_at": timezone.now(),
+            "printed_at": now(),
             "limit": PRINT_LIMIT,
         },
     )

@@ -2,10 +2,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from casework import lists
-from casework import services as casework_services
 from casework.joint import selectors as joint_selectors
 from frontend.decorators import member_required
 from frontend.views.referrals import clock_row
+from tenants.clock import today
 from tenants.roles import REVIEW_GROUP
 from tenants.selectors import membership_list_for_user, partnership_url
 from tenants.workspace.selectors import agency_for_actor
@@ -23,7 +23,7 @@ def home(request):
 @require_GET
 def dashboard(request):
     actor = request.actor
-    day = casework_services.today()
+    day = today()
     in_review_group = actor.has_role(*REVIEW_GROUP)
     # Its casework, the joint reviews' included, read and recorded once.
     casework = lists.dashboard_for_page(actor=actor)

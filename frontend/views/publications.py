@@ -43,6 +43,7 @@ from publishing.models import (
     GateState,
     PublicationState,
 )
+from tenants.clock import today
 from tenants.roles import MANAGERS, Role
 
 
@@ -188,7 +189,7 @@ def _page_context(request, publication, forms=None) -> dict:
         else "",
         "case_identifiers": len(services.gate_identifiers(publication))
         - publication.identifiers.count(),
-        "today": services.today(),
+        "today": today(),
     }
     if is_manager and publication.state != PublicationState.WITHDRAWN:
         context["record_form"] = RecordForm(

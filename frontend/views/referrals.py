@@ -33,6 +33,7 @@ from frontend.referral_forms import (
     SosOfstedNotificationForm,
     TriageFilterForm,
 )
+from tenants.clock import today
 from tenants.roles import MANAGERS, REVIEW_GROUP, Role
 from tenants.workspace.selectors import access_agency, agency_list
 
@@ -220,7 +221,7 @@ def _section_forms(referral, agencies) -> dict:
 
 def _page_context(request, referral, forms=None, done=None) -> dict:
     actor = request.actor
-    day = services.today()
+    day = today()
     in_review_group = actor.has_role(*REVIEW_GROUP)
     agencies = list(agency_list(actor=actor)) if in_review_group else []
     rapid_review = getattr(referral, "rapid_review", None)
@@ -574,7 +575,7 @@ def referral_list(request):
     _require_referral_reader(actor)
     agencies = None if actor.is_agency else agency_list(actor=actor, include_inactive=True)
     form = TriageFilterForm(request.GET or None, agencies=agencies)
-    day = services.today()
+    day = today()
     rows = []
     for referral in selectors.referral_list(actor=actor, **form.filters()):
         clock = _next_open_clock(referral)

@@ -24,7 +24,6 @@ from casework.joint import services as joint_services
 from casework.joint.models import ParticipantPermission, ParticipantState
 from casework.models import InformationRequest
 from casework.review_services import ASKS, DOCUMENT_KINDS
-from casework.services import today
 from frontend.decorators import member_required
 from frontend.joint_forms import JointInviteForm, ParticipantSignOffForm, ReasonForm
 from frontend.links import review_path
@@ -44,6 +43,7 @@ from frontend.review_forms import (
     TermsSignOffForm,
 )
 from frontend.views.referrals import clock_row
+from tenants.clock import today
 from tenants.roles import MANAGERS, REVIEW_GROUP, REVIEW_GROUP_AND_REVIEWERS, Role
 from tenants.selectors import membership_list_for_partnership
 from tenants.workspace.selectors import agency_list

@@ -13,6 +13,7 @@ from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
+from tenants import clock
 from tenants.actors import Actor, request_id_or_new
 from tenants.models import AuditCheckpoint, Partnership, Role
 from tenants.workspace.chain import ChainReport, audit_chain_verify
@@ -86,7 +87,7 @@ def audit_trail_check(*, partnership: Partnership) -> ChainReport:
                         partnership=partnership,
                         position=report.head_position,
                         hash=report.head_hash,
-                        verified_on=timezone.localdate(),
+                        verified_on=clock.today(),
                     )
                 ],
                 ignore_conflicts=True,
@@ -252,7 +253,7 @@ def api_key_issue(
         errors["name"] = ["Name the system this key is for, e.g. 'Niche RMS referrals'."]
     if not agency.is_active:
         errors["agency"] = ["This agency is no longer active."]
-    if expires_on is not None and expires_on <= timezone.localdate():
+    if expires_on is not None and expires_on <= clock.today():
         errors["expires_on"] = ["The expiry date must be in the future."]
     if errors:
         raise ValidationError(errors)
@@ -282,7 +283,7 @@ def api_key_revoke(*, actor: Actor, api_key: AgencyApiKey, reason: str = "") -> 
         return api_key
     with transaction.atomic():
         api_key.revoked = True
-        api_key.revoked_at = timezone.now()
+        api_key.revoked_at = clock.now()
         api_key.save(update_fields=["revoked", "revoked_at"])
         audit_event_record(
             actor=actor,
@@ -298,7 +299,7 @@ def api_keys_revoke_expired(*, actor: Actor) -> int:
     """Mark every key past its expiry date as revoked, with an audit row each. Expired keys are
     already refused at sign-in; this makes the state plain on the keys page. Safe to run twice:
     a revoked key is not revoked again."""
-    now = timezone.now()
+    now = clock.now()
     count = 0
     expired = AgencyApiKey.objects.select_related("agency").filter(
         revoked=False, expiry_date__lt=now
@@ -388,7 +389,7 @@ def idempotency_record_create(
 
 def idempotency_records_purge(*, now: datetime.datetime | None = None) -> int:
     """Forget keys older than the retention period. Safe to run twice."""
-    cutoff = (now or timezone.now()) - IDEMPOTENCY_RETENTION
+    cutoff = (now or clock.now()) - IDEMPOTENCY_RETENTION
     deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
     return deleted
 

@@ -85,7 +85,7 @@ CHILDREN = {
 
 
 def today() -> datetime.date:
-    return casework_services.today()
+    return today()
 
 
 def days(n: int) -> datetime.date:
