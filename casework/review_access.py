@@ -2,24 +2,13 @@
 reviewer sees only the reviews they are appointed to, from their appointment on; the review
 group sees every review; through the joint-review door, only the grant's review."""
 
-import uuid as uuid_module
-
 from django.db.models import Exists, OuterRef, QuerySet
-from django.http import Http404
 
 from casework.models import Review, ReviewerAppointment
 from tenants.actors import Actor
 from tenants.clock import today
 from tenants.models import Role
 from tenants.roles import REVIEW_GROUP
-
-
-def parse_uuid(value) -> uuid_module.UUID:
-    """A UUID from a URL or a form; anything else is the same 404 as a missing record."""
-    try:
-        return value if isinstance(value, uuid_module.UUID) else uuid_module.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        raise Http404("No such record.") from None
 
 
 def visible_reviews(actor: Actor) -> QuerySet[Review]:

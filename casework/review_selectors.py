@@ -31,12 +31,12 @@ from casework.models import (
     ReviewerAppointment,
     ReviewerProfile,
 )
-from casework.review_access import parse_uuid as _uuid
 from casework.review_access import visible_reviews as _visible_reviews
 from casework.services import today  # noqa: F401 - the day, as the fixtures that freeze it know it
 from tenants.actors import Actor
 from tenants.roles import REVIEW_GROUP
 from tenants.spreadsheets import csv_lines
+from tenants.validation import reference_parse, uuid_or_404
 from tenants.workspace.models import Agency
 from tenants.workspace.selectors import agency_list
 from tenants.workspace.services import audit_event_record
@@ -45,7 +45,7 @@ CHRONOLOGY_PAGE_SIZE = 100
 
 
 def access_review(*, actor: Actor, reference: str) -> Review:
-    review = _visible_reviews(actor).filter(reference=str(reference).upper()).first()
+    review = _visible_reviews(actor).filter(reference=reference_parse(reference)).first()
     if review is None:
         raise Http404("No such review.")
     return review
@@ -68,7 +68,7 @@ def review_for_page(*, actor: Actor, reference: str, tab: str = "overview") -> R
                 to_attr="live_appointments",
             ),
         )
-        .filter(reference=str(reference).upper())
+        .filter(reference=reference_parse(reference))
         .first()
     )
     if review is None:
@@ -126,7 +126,7 @@ def chronology_entries(
     replace what they correct; the originals stay, see ``chronology_history``)."""
     entries = review.chronology.filter(is_current=True).select_related("agency", "supersedes")
     if agency_uuid:
-        entries = entries.filter(agency__uuid=_uuid(agency_uuid))
+        entries = entries.filter(agency__uuid=uuid_or_404(agency_uuid))
     if start:
         entries = entries.filter(occurred_on__gte=start)
     if end:
@@ -187,7 +187,7 @@ def chronology_history(*, entry: ChronologyEntry) -> list[ChronologyEntry]:
 
 
 def access_chronology_entry(*, review: Review, entry_uuid) -> ChronologyEntry:
-    entry = review.chronology.select_related("agency").filter(uuid=_uuid(entry_uuid)).first()
+    entry = review.chronology.select_related("agency").filter(uuid=uuid_or_404(entry_uuid)).first()
     if entry is None:
         raise Http404("No such entry.")
     return entry
@@ -286,7 +286,7 @@ def access_information_request(*, actor: Actor, request_uuid) -> InformationRequ
     """For the agency asked, or the review's workers; the same 404 otherwise."""
     request = (
         InformationRequest.objects.select_related("agency", "review")
-        .filter(uuid=_uuid(request_uuid))
+        .filter(uuid=uuid_or_404(request_uuid))
         .first()
     )
     if request is None:
@@ -322,7 +322,7 @@ def review_documents(*, review: Review) -> QuerySet[ReviewDocument]:
 
 def review_document_for_download(*, actor: Actor, review: Review, document_uuid) -> ReviewDocument:
     """A document of a review the actor may open; the download is audited."""
-    document = review.documents.filter(uuid=_uuid(document_uuid)).first()
+    document = review.documents.filter(uuid=uuid_or_404(document_uuid)).first()
     if document is None:
         raise Http404("No such document.")
     audit_event_record(
@@ -345,7 +345,7 @@ def reviewer_profile_for(*, actor: Actor, user_uuid) -> ReviewerProfile | None:
         raise Http404("No such reviewer.")
     return (
         ReviewerProfile.objects.prefetch_related("affiliations")
-        .filter(user_uuid=_uuid(user_uuid))
+        .filter(user_uuid=uuid_or_404(user_uuid))
         .first()
     )
 
@@ -381,7 +381,7 @@ def review_agency_choices(*, actor: Actor, review: Review, include_inactive: boo
 def access_review_agency(*, actor: Actor, review: Review, agency_uuid) -> Agency:
     agency = (
         review_agency_choices(actor=actor, review=review, include_inactive=True)
-        .filter(uuid=_uuid(agency_uuid))
+        .filter(uuid=uuid_or_404(agency_uuid))
         .first()
     )
     if agency is None:

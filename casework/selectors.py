@@ -12,6 +12,7 @@ from casework.services import screening_criteria
 from tenants.actors import Actor
 from tenants.clock import today
 from tenants.roles import REVIEW_GROUP
+from tenants.validation import reference_parse, uuid_or_404
 from tenants.workspace.models import Agency, AuditEvent
 from tenants.workspace.services import audit_event_record
 
@@ -34,7 +35,7 @@ def access_referral(*, actor: Actor, reference: str) -> Referral:
     referral = (
         _visible_referrals(actor)
         .select_related("referring_agency")
-        .filter(reference=str(reference).upper())
+        .filter(reference=reference_parse(reference))
         .first()
     )
     if referral is None:
@@ -57,7 +58,7 @@ def referral_for_page(*, actor: Actor, reference: str) -> Referral:
                 queryset=ContributionRequest.objects.select_related("agency"),
             ),
         )
-        .filter(reference=str(reference).upper())
+        .filter(reference=reference_parse(reference))
         .first()
     )
     if referral is None:
@@ -159,7 +160,7 @@ def access_contribution_request(*, actor: Actor, reference: str) -> Contribution
     for a contribution need not be the one that referred."""
     request = (
         contribution_requests_for_agency(actor=actor)
-        .filter(rapid_review__referral__reference=str(reference).upper())
+        .filter(rapid_review__referral__reference=reference_parse(reference))
         .first()
     )
     if request is None:
@@ -191,7 +192,9 @@ def referral_agency_choices() -> QuerySet[Agency]:
 def attachment_for_download(*, actor: Actor, reference: str, attachment_uuid) -> Attachment:
     """A referral's file for someone who may see the referral; the download is audited."""
     referral = access_referral(actor=actor, reference=reference)
-    attachment = referral.attachments.filter(uuid=attachment_uuid).first()
+    attachment = referral.attachments.filter(
+        uuid=uuid_or_404(attachment_uuid, "No such file.")
+    ).first()
     if attachment is None:
         raise Http404("No such file.")
     audit_event_record(

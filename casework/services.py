@@ -37,6 +37,7 @@ from tenants.clock import now, today
 from tenants.models import Membership, Role
 from tenants.roles import MANAGERS, REVIEW_GROUP
 from tenants.selectors import partnership_url
+from tenants.validation import error_add, errors_raise
 from tenants.workspace.models import Agency
 from tenants.workspace.services import audit_event_record
 
@@ -49,15 +50,6 @@ SUMMARY_MAX_LENGTH = 20_000
 CONTRIBUTION_MAX_LENGTH = 20_000  # each of a rapid-review contribution's three answers
 CONTRIBUTION_WORKING_DAYS = 5
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
-
-
-def _fail(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
-def _add(errors: dict, field: str, message: str) -> None:
-    errors.setdefault(field, []).append(message)
 
 
 # --- Clocks ------------------------------------------------------------------------------------
@@ -188,14 +180,14 @@ def _validate_attachments(files, errors) -> list[tuple[UploadedFile, str]]:
     for index, upload in enumerate(files):
         field = f"attachments.{index}"
         if len(upload.content) > ATTACHMENT_MAX_BYTES:
-            _add(errors, field, f"{upload.name} is larger than 20 MB.")
+            error_add(errors, field, f"{upload.name} is larger than 20 MB.")
             continue
         if not upload.content:
-            _add(errors, field, f"{upload.name} is empty.")
+            error_add(errors, field, f"{upload.name} is empty.")
             continue
         content_type = _sniff(upload.content, upload.name)
         if content_type is None:
-            _add(
+            error_add(
                 errors,
                 field,
                 f"{upload.name} is not a PDF, Word document (.docx) or image (PNG, JPEG), "
@@ -242,62 +234,64 @@ def referral_create(
     now = today()
     errors: dict[str, list[str]] = {}
     if incident_date is None:
-        _add(errors, "incident_date", "Enter the date of the incident.")
+        error_add(errors, "incident_date", "Enter the date of the incident.")
     elif incident_date > now:
-        _add(errors, "incident_date", "The date of the incident cannot be in the future.")
+        error_add(errors, "incident_date", "The date of the incident cannot be in the future.")
     if aware_date is None:
-        _add(errors, "aware_date", "Enter the date the partnership became aware.")
+        error_add(errors, "aware_date", "Enter the date the partnership became aware.")
     elif aware_date > now:
-        _add(errors, "aware_date", "The date you became aware cannot be in the future.")
+        error_add(errors, "aware_date", "The date you became aware cannot be in the future.")
     elif incident_date is not None and aware_date < incident_date:
-        _add(errors, "aware_date", "The date you became aware cannot be before the incident.")
+        error_add(errors, "aware_date", "The date you became aware cannot be before the incident.")
     if harm not in Harm.values:
-        _add(errors, "harm", "Say whether the child died or was seriously harmed.")
+        error_add(errors, "harm", "Say whether the child died or was seriously harmed.")
     if abuse_or_neglect not in AbuseOrNeglect.values:
-        _add(errors, "abuse_or_neglect", "Say whether abuse or neglect is known or suspected.")
+        error_add(errors, "abuse_or_neglect", "Say whether abuse or neglect is known or suspected.")
     unknown = [c for c in circumstances if c not in Circumstance.values]
     if unknown:
-        _add(errors, "circumstances", f"Unknown circumstances: {', '.join(unknown)}.")
+        error_add(errors, "circumstances", f"Unknown circumstances: {', '.join(unknown)}.")
     if regime not in PROCESSES:
-        _add(errors, "regime", "Unknown regime.")
+        error_add(errors, "regime", "Unknown regime.")
     if not (summary or "").strip():
-        _add(errors, "summary", "Describe what happened.")
+        error_add(errors, "summary", "Describe what happened.")
     elif len(summary) > SUMMARY_MAX_LENGTH:
-        _add(errors, "summary", f"Keep the summary to {SUMMARY_MAX_LENGTH:,} characters.")
+        error_add(errors, "summary", f"Keep the summary to {SUMMARY_MAX_LENGTH:,} characters.")
     if len(agencies_involved) > MAX_AGENCIES_INVOLVED:
-        _add(
+        error_add(
             errors,
             "agencies_involved",
             f"Name at most {MAX_AGENCIES_INVOLVED} agencies involved.",
         )
     if not children:
-        _add(errors, "children", "Name at least one child.")
+        error_add(errors, "children", "Name at least one child.")
     elif len(children) > MAX_CHILDREN:
-        _add(errors, "children", f"One referral covers at most {MAX_CHILDREN} children.")
+        error_add(errors, "children", f"One referral covers at most {MAX_CHILDREN} children.")
     for index, child in enumerate(children):
         prefix = f"children.{index}"
         for field, label in (("given_name", "given name"), ("family_name", "family name")):
             value = getattr(child, field).strip()
             if not value:
-                _add(errors, f"{prefix}.{field}", f"Enter child {index + 1}'s {label}.")
+                error_add(errors, f"{prefix}.{field}", f"Enter child {index + 1}'s {label}.")
             elif len(value) > 100:
-                _add(errors, f"{prefix}.{field}", f"Child {index + 1}'s {label} is too long.")
+                error_add(errors, f"{prefix}.{field}", f"Child {index + 1}'s {label} is too long.")
         if len(child.ethnicity.strip()) > 100:
-            _add(errors, f"{prefix}.ethnicity", "Describe the ethnicity in 100 characters.")
+            error_add(errors, f"{prefix}.ethnicity", "Describe the ethnicity in 100 characters.")
         if child.sex not in Sex.values:
-            _add(errors, f"{prefix}.sex", f"Choose child {index + 1}'s sex.")
+            error_add(errors, f"{prefix}.sex", f"Choose child {index + 1}'s sex.")
         if child.date_of_birth is None:
-            _add(errors, f"{prefix}.date_of_birth", f"Enter child {index + 1}'s date of birth.")
+            error_add(
+                errors, f"{prefix}.date_of_birth", f"Enter child {index + 1}'s date of birth."
+            )
         elif child.date_of_birth > now:
-            _add(errors, f"{prefix}.date_of_birth", "A date of birth cannot be in the future.")
+            error_add(errors, f"{prefix}.date_of_birth", "A date of birth cannot be in the future.")
         elif incident_date is not None and child.date_of_birth > incident_date:
-            _add(
+            error_add(
                 errors,
                 f"{prefix}.date_of_birth",
                 f"Child {index + 1} was born after the incident: check both dates.",
             )
     accepted = _validate_attachments(attachments, errors)
-    _fail(errors)
+    errors_raise(errors)
 
     known = {agency.name.lower(): agency for agency in active}
     involved, others = [], []
@@ -457,14 +451,14 @@ def screening_record(
     criteria_met, _ = screening_criteria(referral)
     errors: dict[str, list[str]] = {}
     if not (rationale or "").strip():
-        _add(errors, "rationale", "Give the rationale for the group's view.")
+        error_add(errors, "rationale", "Give the rationale for the group's view.")
     if view_met != criteria_met and not (override_reason or "").strip():
-        _add(
+        error_add(
             errors,
             "override_reason",
             "The group's view differs from the criteria: give the reason for overriding them.",
         )
-    _fail(errors)
+    errors_raise(errors)
     with transaction.atomic():
         screening, created = Screening.objects.update_or_create(
             referral=referral,
@@ -502,11 +496,11 @@ def _check_event_date(
     errors, field: str, day: datetime.date | None, after: datetime.date, what: str
 ):
     if day is None:
-        _add(errors, field, f"Enter the date {what}.")
+        error_add(errors, field, f"Enter the date {what}.")
     elif day > today():
-        _add(errors, field, "The date cannot be in the future.")
+        error_add(errors, field, "The date cannot be in the future.")
     elif day < after:
-        _add(errors, field, f"The date cannot be before {after.isoformat()}.")
+        error_add(errors, field, f"The date cannot be before {after.isoformat()}.")
 
 
 def panel_notification_record(
@@ -518,8 +512,8 @@ def panel_notification_record(
     errors: dict[str, list[str]] = {}
     _check_event_date(errors, "submitted_on", submitted_on, referral.aware_date, "it was submitted")
     if not (panel_reference or "").strip():
-        _add(errors, "panel_reference", "Enter the reference the Panel's service gave.")
-    _fail(errors)
+        error_add(errors, "panel_reference", "Enter the reference the Panel's service gave.")
+    errors_raise(errors)
     with transaction.atomic():
         referral.panel_notified_on = submitted_on
         referral.panel_reference = panel_reference.strip()
@@ -541,7 +535,7 @@ def sos_ofsted_notification_record(
     actor.require_role(Role.BUSINESS_MANAGER)
     errors: dict[str, list[str]] = {}
     _check_event_date(errors, "notified_on", notified_on, referral.aware_date, "they were told")
-    _fail(errors)
+    errors_raise(errors)
     with transaction.atomic():
         referral.sos_ofsted_notified_on = notified_on
         referral.save(update_fields=["sos_ofsted_notified_on"])
@@ -644,17 +638,19 @@ def contribution_submit(
         raise ValidationError(["The rapid review has already been sent to the Panel."])
     errors: dict[str, list[str]] = {}
     if not (facts or "").strip():
-        _add(errors, "facts", "Give the facts as your agency knows them.")
+        error_add(errors, "facts", "Give the facts as your agency knows them.")
     if not (involvement or "").strip():
-        _add(errors, "involvement", "Describe your agency's involvement with the child and family.")
+        error_add(
+            errors, "involvement", "Describe your agency's involvement with the child and family."
+        )
     for name, text in (
         ("facts", facts),
         ("involvement", involvement),
         ("immediate_safety_actions", immediate_safety_actions),
     ):
         if len(text or "") > CONTRIBUTION_MAX_LENGTH:
-            _add(errors, name, f"Keep this to {CONTRIBUTION_MAX_LENGTH:,} characters.")
-    _fail(errors)
+            error_add(errors, name, f"Keep this to {CONTRIBUTION_MAX_LENGTH:,} characters.")
+    errors_raise(errors)
     first = request.submitted_at is None
     with transaction.atomic():
         request.facts = facts.strip()
@@ -718,11 +714,11 @@ def rapid_review_send(
         ("recommended_next_step", "the recommended next step"),
     ):
         if not getattr(rapid_review, field):
-            _add(errors, field, f"Record {what} before sending the rapid review.")
+            error_add(errors, field, f"Record {what} before sending the rapid review.")
     # It may have begun before it was recorded here, so the floor is the notification.
     floor = referral.panel_notified_on or referral.aware_date
     _check_event_date(errors, "sent_on", sent_on, floor, "it was sent")
-    _fail(errors)
+    errors_raise(errors)
     with transaction.atomic():
         rapid_review.sent_to_panel_on = sent_on
         rapid_review.save(update_fields=["sent_to_panel_on"])
@@ -747,7 +743,7 @@ def panel_response_record(
     rapid_review = _rapid_review_of(referral)
     errors: dict[str, list[str]] = {}
     if not rapid_review.sent_to_panel_on:
-        _add(errors, "response", "The rapid review has not been sent to the Panel yet.")
+        error_add(errors, "response", "The rapid review has not been sent to the Panel yet.")
     else:
         _check_event_date(
             errors,
@@ -757,8 +753,8 @@ def panel_response_record(
             "the Panel answered",
         )
     if not (response or "").strip():
-        _add(errors, "response", "Record what the Panel said.")
-    _fail(errors)
+        error_add(errors, "response", "Record what the Panel said.")
+    errors_raise(errors)
     with transaction.atomic():
         rapid_review.panel_response = response.strip()
         rapid_review.panel_responded_on = responded_on
@@ -795,9 +791,9 @@ def decision_record(
         raise ValidationError({"outcome": ["A decision has already been recorded."]})
     errors: dict[str, list[str]] = {}
     if outcome not in Outcome.values:
-        _add(errors, "outcome", "Choose the decision.")
+        error_add(errors, "outcome", "Choose the decision.")
     if not (rationale or "").strip():
-        _add(
+        error_add(
             errors, "rationale", "Give the rationale: it is communicated, including to the family."
         )
     _check_event_date(errors, "decided_on", decided_on, referral.aware_date, "of the decision")
@@ -807,10 +803,12 @@ def decision_record(
         ("ofsted_told_on", ofsted_told_on),
     ):
         if day is not None and decided_on is not None and (day < decided_on or day > today()):
-            _add(errors, field, "The date must be on or after the decision, and not in the future.")
+            error_add(
+                errors, field, "The date must be on or after the decision, and not in the future."
+            )
     if family_informed_on and not (family_informed_how or "").strip():
-        _add(errors, "family_informed_how", "Say how the family was told.")
-    _fail(errors)
+        error_add(errors, "family_informed_how", "Say how the family was told.")
+    errors_raise(errors)
     with transaction.atomic():
         decision = Decision.objects.create(
             referral=referral,
@@ -874,10 +872,12 @@ def decision_notices_record(
         ("ofsted_told_on", ofsted_told_on),
     ):
         if day is not None and (day < decision.decided_on or day > today()):
-            _add(errors, field, "The date must be on or after the decision, and not in the future.")
+            error_add(
+                errors, field, "The date must be on or after the decision, and not in the future."
+            )
     if family_informed_on and not (family_informed_how or "").strip():
-        _add(errors, "family_informed_how", "Say how the family was told.")
-    _fail(errors)
+        error_add(errors, "family_informed_how", "Say how the family was told.")
+    errors_raise(errors)
     with transaction.atomic():
         decision.family_informed_on = family_informed_on
         decision.family_informed_how = (family_informed_how or "").strip()

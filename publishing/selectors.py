@@ -7,7 +7,6 @@ The public's pages read the national library (``publishing.library.selectors``),
 
 import datetime
 import hashlib
-import uuid as uuid_module
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
@@ -33,14 +32,8 @@ from tenants.actors import Actor
 from tenants.clock import now, today
 from tenants.models import Role
 from tenants.roles import MANAGERS, REVIEW_GROUP, REVIEW_GROUP_AND_REVIEWERS
+from tenants.validation import uuid_or_404, uuid_parse
 from tenants.workspace.services import audit_event_record
-
-
-def _uuid(value) -> uuid_module.UUID:
-    try:
-        return value if isinstance(value, uuid_module.UUID) else uuid_module.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        raise Http404("No such record.") from None
 
 
 def _appointed_reviews(actor: Actor) -> QuerySet[Review]:
@@ -70,7 +63,7 @@ def access_publication(*, actor: Actor, publication_uuid) -> Publication:
     publication = (
         _visible(actor)
         .select_related("review", "public_record_run")
-        .filter(uuid=_uuid(publication_uuid))
+        .filter(uuid=uuid_or_404(publication_uuid))
         .first()
     )
     if publication is None:
@@ -309,7 +302,7 @@ def access_gate_run(*, publication: Publication, run_uuid) -> GateRun:
     run = (
         publication.runs.select_related("document")
         .annotate(open_hits=Count("hits", filter=Q(hits__accepted_at__isnull=True)))
-        .filter(uuid=_uuid(run_uuid))
+        .filter(uuid=uuid_or_404(run_uuid))
         .first()
     )
     if run is None:
@@ -334,7 +327,7 @@ def gate_run_for_page(*, actor: Actor, publication: Publication, run_uuid) -> Ga
 def access_gate_hit(*, publication: Publication, hit_uuid) -> GateHit:
     hit = (
         GateHit.objects.select_related("run", "run__document")
-        .filter(run__publication=publication, uuid=_uuid(hit_uuid))
+        .filter(run__publication=publication, uuid=uuid_or_404(hit_uuid))
         .first()
     )
     if hit is None:
@@ -346,7 +339,7 @@ def publication_document_for_download(
     *, actor: Actor, publication: Publication, document_uuid
 ) -> PublicationDocument:
     """A document of a publication the actor may see; the download is audited."""
-    document = publication.documents.filter(uuid=_uuid(document_uuid)).first()
+    document = publication.documents.filter(uuid=uuid_or_404(document_uuid)).first()
     if document is None:
         raise Http404("No such document.")
     audit_event_record(
@@ -412,7 +405,7 @@ def access_copy_request(*, actor: Actor, request_uuid) -> CopyRequest:
         raise Http404("No such request.")
     found = (
         CopyRequest.objects.select_related("publication", "document")
-        .filter(uuid=_uuid(request_uuid))
+        .filter(uuid=uuid_or_404(request_uuid))
         .first()
     )
     if found is None:
@@ -470,9 +463,8 @@ def copy_link_state(*, token: str) -> CopyLink:
 
 def public_publication(*, publication_uuid) -> Publication | None:
     """A publication of this partnership that the public may see, or None."""
-    try:
-        value = _uuid(publication_uuid)
-    except Http404:
+    value = uuid_parse(publication_uuid)
+    if value is None:
         return None
     return Publication.objects.filter(uuid=value, state__in=PUBLIC_STATES).first()
 

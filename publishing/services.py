@@ -13,7 +13,6 @@ import datetime
 import hashlib
 import logging
 import secrets
-import uuid
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
@@ -71,6 +70,7 @@ from tenants.models import Membership, Partnership, Role, User
 from tenants.roles import MANAGERS
 from tenants.selectors import partnership_url
 from tenants.throttles import throttle_take
+from tenants.validation import error_add, errors_raise, uuid_parse
 from tenants.workspace.services import audit_event_record
 
 logger = logging.getLogger(__name__)
@@ -106,15 +106,6 @@ class DocumentAltered(Exception):
 
 class CopyRequestThrottled(Exception):
     """Too many requests from one address or for one email address."""
-
-
-def _fail(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
-def _add(errors: dict, field: str, message: str) -> None:
-    errors.setdefault(field, []).append(message)
 
 
 def _audit(actor: Actor, publication: Publication, action: str, **detail) -> None:
@@ -295,20 +286,22 @@ def publication_enter_directly(
     errors: dict[str, list[str]] = {}
     title = " ".join((title or "").split())
     if not title:
-        _add(errors, "title", "Give the publication its public title.")
+        error_add(errors, "title", "Give the publication its public title.")
     elif len(title) > TEXT_LIMITS["title"]:
-        _add(errors, "title", "Keep the title to 200 characters.")
+        error_add(errors, "title", "Keep the title to 200 characters.")
     if review_type not in REVIEW_TYPES:
-        _add(errors, "review_type", "Choose the kind of review.")
+        error_add(errors, "review_type", "Choose the kind of review.")
     if published_precision not in ("day", "year", "unknown"):
-        _add(errors, "published_on", "Say how precise the publication date is.")
+        error_add(errors, "published_on", "Say how precise the publication date is.")
     if published_precision != "unknown" and published_on is None:
-        _add(errors, "published_on", "Enter the date it was published.")
+        error_add(errors, "published_on", "Enter the date it was published.")
     elif published_on and published_on > clock.today():
-        _add(errors, "published_on", "A review entered directly was published in the past.")
+        error_add(errors, "published_on", "A review entered directly was published in the past.")
     if summary_only and published_on and published_on.year >= 2013:
-        _add(errors, "summary_only", "Only reviews published before 2013 have a summary alone.")
-    _fail(errors)
+        error_add(
+            errors, "summary_only", "Only reviews published before 2013 have a summary alone."
+        )
+    errors_raise(errors)
     if (partnerships or publication_uuid) and not _is_system(actor):
         raise PermissionDenied("Only the platform names the partnerships of a joint review.")
     named = _check_partnerships(
@@ -370,33 +363,33 @@ def publication_record_update(
     errors: dict[str, list[str]] = {}
     title = " ".join((data.title or "").split())
     if not title:
-        _add(errors, "title", 'Give the publication its public title, e.g. Child "Joe".')
+        error_add(errors, "title", 'Give the publication its public title, e.g. Child "Joe".')
     elif len(title) > TEXT_LIMITS["title"]:
-        _add(errors, "title", "Keep the title to 200 characters.")
+        error_add(errors, "title", "Keep the title to 200 characters.")
     summary = (data.summary or "").strip()
     if len(summary) > TEXT_LIMITS["summary"]:
-        _add(errors, "summary", "Keep the summary to 6,000 characters.")
+        error_add(errors, "summary", "Keep the summary to 6,000 characters.")
     improvements = (data.improvements or "").strip()
     if len(improvements) > TEXT_LIMITS["improvements"]:
-        _add(errors, "improvements", "Keep the improvements to 6,000 characters.")
+        error_add(errors, "improvements", "Keep the improvements to 6,000 characters.")
     pseudonyms = [" ".join(p.split()) for p in (data.pseudonyms or []) if p.strip()]
     if len(pseudonyms) > 12 or any(len(p) > 100 for p in pseudonyms):
-        _add(errors, "pseudonyms", "Give at most 12 pseudonyms of up to 100 characters each.")
+        error_add(errors, "pseudonyms", "Give at most 12 pseudonyms of up to 100 characters each.")
     themes = list(dict.fromkeys(data.themes or []))
     known = set(Theme.objects.filter(slug__in=themes).values_list("slug", flat=True))
     active = set(Theme.objects.filter(is_active=True).values_list("slug", flat=True))
     # A retired theme a publication already has may stay; it cannot be added.
     allowed = known & (active | set(publication.themes))
     if set(themes) - allowed:
-        _add(errors, "themes", "Choose themes from the list.")
+        error_add(errors, "themes", "Choose themes from the list.")
     bands = [band for band in AgeBand.values if band in set(data.age_bands or [])]
     if set(data.age_bands or []) - set(bands):
-        _add(errors, "age_bands", "Choose age bands from the list.")
+        error_add(errors, "age_bands", "Choose age bands from the list.")
     for name in ("commissioned_month", "incident_month"):
         value = getattr(data, name)
         if value and value > clock.today():
-            _add(errors, name, "The month cannot be in the future.")
-    _fail(errors)
+            error_add(errors, name, "The month cannot be in the future.")
+    errors_raise(errors)
     values = {
         "title": title,
         "summary": summary,
@@ -432,19 +425,21 @@ def identifier_add(
     errors: dict[str, list[str]] = {}
     value = " ".join((value or "").split())
     if kind not in IdentifierKind.values:
-        _add(errors, "kind", "Choose what kind of identifier it is.")
+        error_add(errors, "kind", "Choose what kind of identifier it is.")
     if not value:
-        _add(errors, "value", "Enter the identifier to look for.")
+        error_add(errors, "value", "Enter the identifier to look for.")
     elif len(value) > 300:
-        _add(errors, "value", "Keep it to 300 characters.")
+        error_add(errors, "value", "Keep it to 300 characters.")
     elif len(gate.words(value)) == 0:
-        _add(errors, "value", "Enter letters or digits to look for.")
+        error_add(errors, "value", "Enter letters or digits to look for.")
     if kind == IdentifierKind.DATE_OF_BIRTH and value:
         try:
             datetime.date.fromisoformat(value)
         except ValueError:
-            _add(errors, "value", "Enter the date of birth as year-month-day, e.g. 2012-03-14.")
-    _fail(errors)
+            error_add(
+                errors, "value", "Enter the date of birth as year-month-day, e.g. 2012-03-14."
+            )
+    errors_raise(errors)
     if publication.identifiers.filter(kind=kind, value__iexact=value).exists():
         raise ValidationError({"value": ["That identifier is already on the list."]})
     with transaction.atomic():
@@ -478,10 +473,10 @@ def identifier_remove(
 
 def _document_type(upload: UploadedFile, errors: dict) -> tuple[str, int]:
     if not upload.content:
-        _add(errors, "file", f"{upload.name} is empty.")
+        error_add(errors, "file", f"{upload.name} is empty.")
         return "", 0
     if len(upload.content) > DOCUMENT_MAX_BYTES:
-        _add(errors, "file", f"{upload.name} is larger than 25 MB.")
+        error_add(errors, "file", f"{upload.name} is larger than 25 MB.")
         return "", 0
     content_type = _sniff(upload.content, upload.name)
     if content_type not in (gate.PDF, gate.DOCX):
@@ -495,15 +490,15 @@ def _document_type(upload: UploadedFile, errors: dict) -> tuple[str, int]:
                 f"{upload.name} is not a PDF or Word (.docx) document, or its contents do not "
                 "match its name."
             )
-        _add(errors, "file", message)
+        error_add(errors, "file", message)
         return "", 0
     try:
         pages = gate.inspect(upload.content, content_type, gate_limits())
     except gate.UnreadableDocument as error:
-        _add(errors, "file", f"{upload.name} cannot be used: {error}.")
+        error_add(errors, "file", f"{upload.name} cannot be used: {error}.")
         return "", 0
     if pages > DOCUMENT_MAX_PAGES:
-        _add(errors, "file", f"{upload.name} has more than {DOCUMENT_MAX_PAGES} pages.")
+        error_add(errors, "file", f"{upload.name} has more than {DOCUMENT_MAX_PAGES} pages.")
     return content_type, pages
 
 
@@ -525,11 +520,11 @@ def document_upload(
         )
     errors: dict[str, list[str]] = {}
     if kind not in DocumentKind.values:
-        _add(errors, "kind", "Choose which document this is.")
+        error_add(errors, "kind", "Choose which document this is.")
     elif publication.summary_only and kind != DocumentKind.EXECUTIVE_SUMMARY:
-        _add(errors, "kind", "Only an executive summary was published for this review.")
+        error_add(errors, "kind", "Only an executive summary was published for this review.")
     content_type, pages = _document_type(upload, errors)
-    _fail(errors)
+    errors_raise(errors)
     with transaction.atomic():
         version = (
             publication.documents.filter(kind=kind).aggregate(last=Max("version"))["last"] or 0
@@ -1042,8 +1037,8 @@ def notice_record(
     }
     for name, value in values.items():
         if value and value > clock.today():
-            _add(errors, name, "The date it was sent cannot be in the future.")
-    _fail(errors)
+            error_add(errors, name, "The date it was sent cannot be in the future.")
+    errors_raise(errors)
     with transaction.atomic():
         for name, value in values.items():
             setattr(publication, name, value)
@@ -1247,12 +1242,12 @@ def publication_delay(
     errors: dict[str, list[str]] = {}
     reason = (reason or "").strip()
     if publication.state not in PREPARING_STATES:
-        _add(errors, "reason", "Only a publication not yet out can be delayed.")
+        error_add(errors, "reason", "Only a publication not yet out can be delayed.")
     if not reason:
-        _add(errors, "reason", "Say why publication is delayed.")
+        error_add(errors, "reason", "Say why publication is delayed.")
     if review_on is None or review_on <= clock.today():
-        _add(errors, "review_on", "Enter a date in the future to review the delay.")
-    _fail(errors)
+        error_add(errors, "review_on", "Enter a date in the future to review the delay.")
+    errors_raise(errors)
     with transaction.atomic():
         publication.delay_reason = reason
         publication.delay_review_on = review_on
@@ -1573,14 +1568,14 @@ def chair_statement_save(
     chair_role = " ".join((chair_role or "").split())
     text = (text or "").strip()
     if not chair_name:
-        _add(errors, "chair_name", "Enter the chair's name as it is to be published.")
+        error_add(errors, "chair_name", "Enter the chair's name as it is to be published.")
     if len(chair_name) > 200 or len(chair_role) > 200:
-        _add(errors, "chair_role", "Keep the name and role to 200 characters each.")
+        error_add(errors, "chair_role", "Keep the name and role to 200 characters each.")
     if not text and not _is_system(actor):
-        _add(errors, "text", "Write the statement.")
+        error_add(errors, "text", "Write the statement.")
     if len(text) > TEXT_LIMITS["statement"]:
-        _add(errors, "text", "Keep the statement to 4,000 characters.")
-    _fail(errors)
+        error_add(errors, "text", "Keep the statement to 4,000 characters.")
+    errors_raise(errors)
     with transaction.atomic():
         statement, created = ChairStatement.objects.update_or_create(
             publication=publication,
@@ -1611,11 +1606,11 @@ def briefing_save(*, actor: Actor, publication: Publication, sections: dict) -> 
     for name, label in BRIEFING_SECTIONS.items():
         value = (sections.get(name) or "").strip()
         if len(value) > BRIEFING_SECTION_LIMIT:
-            _add(errors, name, f"Keep '{label}' to {BRIEFING_SECTION_LIMIT} characters.")
+            error_add(errors, name, f"Keep '{label}' to {BRIEFING_SECTION_LIMIT} characters.")
         values[name] = value
     if not any(values.values()):
-        _add(errors, "background", "Write the briefing before saving it.")
-    _fail(errors)
+        error_add(errors, "background", "Write the briefing before saving it.")
+    errors_raise(errors)
     with transaction.atomic():
         note, _ = BriefingNote.objects.update_or_create(
             publication=publication,
@@ -1662,9 +1657,8 @@ def briefing_generate(*, actor: Actor, publication: Publication) -> PublicationD
 
 
 def _public_document(publication: Publication, document_uuid) -> PublicationDocument | None:
-    try:
-        value = uuid.UUID(str(document_uuid))
-    except (TypeError, ValueError, AttributeError):
+    value = uuid_parse(document_uuid)
+    if value is None:
         return None
     return publication.documents.filter(uuid=value, is_public=True).first()
 
@@ -1712,22 +1706,22 @@ def copy_request_create(
     reason = (reason or "").strip()
     document = _public_document(publication, document_uuid)
     if document is None:
-        _add(errors, "document", "Choose the document you would like a copy of.")
+        error_add(errors, "document", "Choose the document you would like a copy of.")
     if not name:
-        _add(errors, "name", "Enter your name.")
+        error_add(errors, "name", "Enter your name.")
     elif len(name) > 200:
-        _add(errors, "name", "Keep your name to 200 characters.")
+        error_add(errors, "name", "Keep your name to 200 characters.")
     try:
         validate_email(email)
     except ValidationError:
-        _add(errors, "email", "Enter your email address, like name@example.com.")
+        error_add(errors, "email", "Enter your email address, like name@example.com.")
     if len(organisation) > 200:
-        _add(errors, "organisation", "Keep the organisation to 200 characters.")
+        error_add(errors, "organisation", "Keep the organisation to 200 characters.")
     if not reason:
-        _add(errors, "reason", "Say why you would like a copy.")
+        error_add(errors, "reason", "Say why you would like a copy.")
     elif len(reason) > 2000:
-        _add(errors, "reason", "Keep the reason to 2,000 characters.")
-    _fail(errors)
+        error_add(errors, "reason", "Keep the reason to 2,000 characters.")
+    errors_raise(errors)
     # Counted in the store every process shares (tenants.throttles), by the address as the
     # platform's own proxies saw it.
     if not throttle_take(

@@ -147,3 +147,22 @@ def test_the_platform_reads_the_time_from_one_clock():
         if CLOCK_PATCH.search(path.read_text()):
             offenders.append(f"{path.relative_to(ROOT).as_posix()} patches the clock")
     assert not offenders, "time read outside tenants.clock:\n" + "\n".join(offenders)
+
+
+def test_identifiers_are_read_by_one_parser():
+    """A UUID from an address, a form or a body is read by ``tenants.validation`` only, so that a
+    malformed one is everywhere the same 404 as a missing one; only a literal may be made here."""
+    offenders = []
+    for path in _python_files():
+        relative = path.relative_to(ROOT).as_posix()
+        if relative == "tenants/validation.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "UUID"
+                and not all(isinstance(arg, ast.Constant) for arg in node.args)
+            ):
+                offenders.append(f"{relative}:{node.lineno} parses a UUID itself")
+    assert not offenders, "UUIDs parsed outside tenants.validation:\n" + "\n".join(offenders)

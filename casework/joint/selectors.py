@@ -16,14 +16,8 @@ from casework.joint.models import (
 from tenants.actors import Actor
 from tenants.models import Partnership
 from tenants.roles import JOINT_REVIEW_ANSWERERS
+from tenants.validation import uuid_or_404
 from tenants.workspace.services import audit_event_record
-
-
-def _uuid(value) -> uuid_module.UUID:
-    try:
-        return value if isinstance(value, uuid_module.UUID) else uuid_module.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        raise Http404("No such invitation.") from None
 
 
 def _participants():
@@ -144,7 +138,7 @@ def access_invitation(*, actor: Actor, participant_uuid) -> JointReviewParticipa
     part = (
         invitations_received(actor=actor)
         .select_related("grant__lead", "partnership")
-        .filter(uuid=_uuid(participant_uuid))
+        .filter(uuid=uuid_or_404(participant_uuid, "No such invitation."))
         .first()
     )
     if part is None:
@@ -160,7 +154,7 @@ def access_participant(*, actor: Actor, review, participant_uuid) -> JointReview
     part = (
         JointReviewParticipant.objects.select_related("grant__lead", "partnership")
         .filter(
-            uuid=_uuid(participant_uuid),
+            uuid=uuid_or_404(participant_uuid, "No such invitation."),
             grant__review_uuid=review.uuid,
             grant__lead=actor.partnership,
         )

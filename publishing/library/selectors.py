@@ -11,7 +11,6 @@ counting read the narrow index cards (``models.IndexCard``), not the entries.
 import hashlib
 import json
 import re
-import uuid as uuid_module
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -33,6 +32,7 @@ from publishing.library.models import (
     Theme,
 )
 from tenants.models import Partnership
+from tenants.validation import uuid_parse
 
 SEARCH_CONFIG = "english"
 QUERY_MAX_LENGTH = 200
@@ -504,9 +504,8 @@ def _library_search(*, query: LibraryQuery, page_size: int) -> SearchResult:
 
 
 def library_entry_get(*, entry_uuid) -> Entry | None:
-    try:
-        value = uuid_module.UUID(str(entry_uuid))
-    except (TypeError, ValueError, AttributeError):
+    value = uuid_parse(entry_uuid)
+    if value is None:
         return None
     return Entry.objects.filter(uuid=value).first()
 

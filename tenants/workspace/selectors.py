@@ -1,8 +1,6 @@
 """Reads in a partnership's own schema. Objects are reached through ``access_<thing>`` helpers,
 which give the same 404 for "missing" and "not yours"."""
 
-import uuid
-
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
@@ -10,15 +8,9 @@ from django.http import Http404
 from tenants.actors import Actor
 from tenants.roles import AUDIT_TRAIL_READERS, WORKSPACE_MANAGERS
 from tenants.throttles import throttle_full, throttle_take
+from tenants.validation import uuid_or_404
 from tenants.workspace.models import Agency, AgencyApiKey, AuditEvent, IdempotencyRecord
 from tenants.workspace.services import audit_event_record
-
-
-def _parse_uuid(value) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        raise Http404("No such record.") from None
 
 
 def agency_list(*, actor: Actor, include_inactive: bool = False) -> QuerySet[Agency]:
@@ -40,7 +32,7 @@ def agency_get_by_name(*, name: str) -> Agency | None:
 
 
 def access_agency(*, actor: Actor, agency_uuid) -> Agency:
-    agency_uuid = _parse_uuid(agency_uuid)
+    agency_uuid = uuid_or_404(agency_uuid)
     if actor.is_agency and agency_uuid != actor.agency_uuid:
         raise Http404("No such agency.")
     agency = agency_list(actor=actor, include_inactive=True).filter(uuid=agency_uuid).first()
@@ -65,7 +57,7 @@ def api_key_list(*, actor: Actor) -> QuerySet[AgencyApiKey]:
 
 
 def access_api_key(*, actor: Actor, key_uuid) -> AgencyApiKey:
-    key_uuid = _parse_uuid(key_uuid)
+    key_uuid = uuid_or_404(key_uuid)
     if not actor.has_role(*WORKSPACE_MANAGERS):
         raise Http404("No such key.")
     api_key = AgencyApiKey.objects.select_related("agency").filter(uuid=key_uuid).first()
