@@ -38,10 +38,11 @@ from casework.models import (
 from casework.review_types import INFORMATION_REQUEST_WORKING_DAYS, REVIEW_TYPES
 from casework.services import UploadedFile, _next_reference, _sniff
 from tenants.actors import Actor
+from tenants.addresses import partnership_url
 from tenants.clock import now, today
 from tenants.models import Membership, Role
 from tenants.roles import MANAGERS, REVIEW_GROUP
-from tenants.selectors import partnership_get, partnership_url
+from tenants.selectors import partnership_get
 from tenants.validation import error_add, errors_raise
 from tenants.workspace.models import Agency
 from tenants.workspace.services import audit_event_record

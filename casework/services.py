@@ -33,10 +33,10 @@ from casework.models import (
     Sex,
 )
 from tenants.actors import Actor
+from tenants.addresses import partnership_url
 from tenants.clock import now, today
 from tenants.models import Membership, Role
 from tenants.roles import MANAGERS, REVIEW_GROUP
-from tenants.selectors import partnership_url
 from tenants.validation import error_add, errors_raise
 from tenants.workspace.models import Agency
 from tenants.workspace.services import audit_event_record

@@ -66,9 +66,9 @@ from publishing.selectors import (
 )
 from tenants import clock
 from tenants.actors import Actor
+from tenants.addresses import partnership_url
 from tenants.models import Membership, Partnership, Role, User
 from tenants.roles import MANAGERS
-from tenants.selectors import partnership_url
 from tenants.throttles import throttle_take
 from tenants.validation import error_add, errors_raise, uuid_parse
 from tenants.workspace.services import audit_event_record

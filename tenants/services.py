@@ -22,6 +22,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tenants.actors import Actor
+from tenants.addresses import partnership_url
 from tenants.clock import now
 from tenants.models import (
     Domain,
@@ -32,7 +33,7 @@ from tenants.models import (
     schema_name_for,
     validate_partnership_key,
 )
-from tenants.selectors import membership_for, partnership_url
+from tenants.selectors import membership_for
 from tenants.tasks import membership_invitation_send
 from tenants.workspace.models import Agency, AuditEvent
 from tenants.workspace.services import audit_event_record

@@ -5,9 +5,10 @@ from casework import lists
 from casework.joint import selectors as joint_selectors
 from frontend.decorators import member_required
 from frontend.views.referrals import clock_row
+from tenants.addresses import partnership_url
 from tenants.clock import today
 from tenants.roles import REVIEW_GROUP
-from tenants.selectors import membership_list_for_user, partnership_url
+from tenants.selectors import membership_list_for_user
 from tenants.workspace.selectors import agency_for_actor
 
 

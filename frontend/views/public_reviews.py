@@ -25,12 +25,11 @@ from publishing.library.selectors import (
     library_entries_of_partnership,
     library_entry_get,
     partnerships_by_key,
-    platform_url,
     theme_labels,
 )
 from publishing.models import PublicationState
 from tenants.actors import actor_for_platform
-from tenants.selectors import partnership_url
+from tenants.addresses import partnership_url, platform_url
 from tenants.throttles import client_address
 
 logger = logging.getLogger(__name__)

@@ -14,7 +14,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -42,15 +41,6 @@ PARAMETERS = ("q", *FILTERS, "page")
 TREND_THEMES = 6
 SEARCH_CACHE_SECONDS = 600
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def platform_url(path: str = "/") -> str:
-    """An absolute address on the bare platform domain (the library, its feed)."""
-    scheme = settings.PLATFORM_SCHEME
-    port = settings.PLATFORM_PORT
-    default_port = {"http": "80", "https": "443"}.get(scheme)
-    suffix = f":{port}" if port and port != default_port else ""
-    return f"{scheme}://{settings.PLATFORM_DOMAIN}{suffix}{path}"
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from tenants.selectors import partnership_get, partnership_primary_host
+from tenants.addresses import partnership_primary_host
+from tenants.selectors import partnership_get
 from tenants.services import partnership_create
 from tenants.validation import error_text
 

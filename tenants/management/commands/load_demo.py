@@ -12,10 +12,10 @@ from django_tenants.utils import tenant_context
 from casework.demo import demo_referrals_load
 from casework.joint import demo as joint_demo
 from publishing.demo import demo_publications_load
-from publishing.library.selectors import platform_url
 from tenants.actors import actor_for_platform
+from tenants.addresses import partnership_url, platform_url
 from tenants.models import Role
-from tenants.selectors import partnership_get, partnership_url
+from tenants.selectors import partnership_get
 from tenants.workspace.models import AgencyKind
 from tenants.workspace.selectors import agency_get_by_name
 from tenants.workspace.services import agency_create
