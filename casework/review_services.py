@@ -5,11 +5,9 @@ checks who may do it and writes its audit row in the same transaction.
 """
 
 import datetime
-import hashlib
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max, Q
@@ -36,10 +34,18 @@ from casework.models import (
     TermsOfReference,
 )
 from casework.review_types import INFORMATION_REQUEST_WORKING_DAYS, REVIEW_TYPES
-from casework.services import UploadedFile, _next_reference, _sniff
+from casework.services import _next_reference
 from tenants.actors import Actor
 from tenants.addresses import partnership_url
 from tenants.clock import now, today
+from tenants.files import (
+    DOCUMENTS,
+    DOCUMENTS_AND_IMAGES,
+    UploadedFile,
+    stored_file_fields,
+    stored_file_save,
+    upload_problem,
+)
 from tenants.models import Membership, Role
 from tenants.roles import MANAGERS, REVIEW_GROUP
 from tenants.selectors import partnership_get
@@ -1025,16 +1031,14 @@ def action_update_add(
         error_add(errors, "note", "Describe the progress.")
     content_type = ""
     if evidence is not None:
-        content_type = _sniff(evidence.content, evidence.name) or ""
-        if not content_type:
-            error_add(
-                errors,
-                "evidence",
-                f"{evidence.name} is not a PDF, Word document or image, or "
-                "its contents do not match its name.",
-            )
-        elif len(evidence.content) > DOCUMENT_MAX_BYTES:
-            error_add(errors, "evidence", f"{evidence.name} is larger than 25 MB.")
+        content_type, problem = upload_problem(
+            evidence,
+            accepted=DOCUMENTS_AND_IMAGES,
+            described="PDF, Word document or image",
+            max_bytes=DOCUMENT_MAX_BYTES,
+        )
+        if problem:
+            error_add(errors, "evidence", problem)
     errors_raise(errors)
     with transaction.atomic():
         update = ActionUpdate(
@@ -1046,10 +1050,7 @@ def action_update_add(
             evidence_type=content_type,
         )
         if evidence is not None:
-            extension = evidence.name.rsplit(".", 1)[-1].lower()
-            update.evidence.save(
-                f"{update.uuid}.{extension}", ContentFile(evidence.content), save=False
-            )
+            stored_file_save(update.evidence, name=update.uuid, upload=evidence)
         update.save()
         Action.objects.filter(pk=action.pk).update(status=status)
         action.status = status
@@ -1148,19 +1149,14 @@ def review_document_upload(
         error_add(errors, "title", "Give the document a title.")
     if kind not in DOCUMENT_KINDS:
         error_add(errors, "kind", "Choose what kind of document it is.")
-    content_type = _sniff(upload.content, upload.name)
-    if content_type not in (
-        "application/pdf",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ):
-        error_add(
-            errors,
-            "file",
-            f"{upload.name} is not a PDF or Word (.docx) document, or its "
-            "contents do not match its name.",
-        )
-    elif len(upload.content) > DOCUMENT_MAX_BYTES:
-        error_add(errors, "file", f"{upload.name} is larger than 25 MB.")
+    content_type, problem = upload_problem(
+        upload,
+        accepted=DOCUMENTS,
+        described="PDF or Word (.docx) document",
+        max_bytes=DOCUMENT_MAX_BYTES,
+    )
+    if problem:
+        error_add(errors, "file", problem)
     errors_raise(errors)
     title = title.strip()
     with transaction.atomic():
@@ -1172,14 +1168,10 @@ def review_document_upload(
             title=title,
             kind=kind,
             version=version,
-            original_name=upload.name[:255],
-            content_type=content_type,
-            size=len(upload.content),
-            sha256=hashlib.sha256(upload.content).hexdigest(),
             uploaded_by=actor.label,
+            **stored_file_fields(upload, content_type),
         )
-        extension = upload.name.rsplit(".", 1)[-1].lower()
-        document.file.save(f"{document.uuid}.{extension}", ContentFile(upload.content), save=False)
+        stored_file_save(document.file, name=document.uuid, upload=upload)
         document.save()
         _audit(
             actor,

@@ -3,12 +3,10 @@ audit row in the same transaction (the audit details name objects by reference, 
 """
 
 import datetime
-import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 
@@ -35,6 +33,13 @@ from casework.models import (
 from tenants.actors import Actor
 from tenants.addresses import partnership_url
 from tenants.clock import now, today
+from tenants.files import (
+    DOCUMENTS_AND_IMAGES,
+    UploadedFile,
+    stored_file_fields,
+    stored_file_save,
+    upload_problem,
+)
 from tenants.models import Membership, Role
 from tenants.roles import MANAGERS, REVIEW_GROUP
 from tenants.validation import error_add, errors_raise
@@ -154,47 +159,19 @@ class ChildInput:
     child_protection_plan: bool = False
 
 
-@dataclass
-class UploadedFile:
-    name: str
-    content: bytes
-
-
-def _sniff(content: bytes, name: str) -> str | None:
-    """The file's real type from its first bytes, if it is one we accept and its extension
-    agrees; else None."""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if content.startswith(b"%PDF-") and extension == "pdf":
-        return "application/pdf"
-    if content.startswith(b"PK\x03\x04") and extension == "docx" and b"word/" in content[:4096]:
-        return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    if content.startswith(b"\x89PNG\r\n\x1a\n") and extension == "png":
-        return "image/png"
-    if content.startswith(b"\xff\xd8\xff") and extension in ("jpg", "jpeg"):
-        return "image/jpeg"
-    return None
-
-
 def _validate_attachments(files, errors) -> list[tuple[UploadedFile, str]]:
     accepted = []
     for index, upload in enumerate(files):
-        field = f"attachments.{index}"
-        if len(upload.content) > ATTACHMENT_MAX_BYTES:
-            error_add(errors, field, f"{upload.name} is larger than 20 MB.")
-            continue
-        if not upload.content:
-            error_add(errors, field, f"{upload.name} is empty.")
-            continue
-        content_type = _sniff(upload.content, upload.name)
-        if content_type is None:
-            error_add(
-                errors,
-                field,
-                f"{upload.name} is not a PDF, Word document (.docx) or image (PNG, JPEG), "
-                "or its contents do not match its name.",
-            )
-            continue
-        accepted.append((upload, content_type))
+        content_type, problem = upload_problem(
+            upload,
+            accepted=DOCUMENTS_AND_IMAGES,
+            described="PDF, Word document (.docx) or image (PNG, JPEG)",
+            max_bytes=ATTACHMENT_MAX_BYTES,
+        )
+        if problem:
+            error_add(errors, f"attachments.{index}", problem)
+        else:
+            accepted.append((upload, content_type))
     return accepted
 
 
@@ -365,16 +342,9 @@ def _next_reference(actor: Actor, sequence: str, day: datetime.date, infix: str 
 
 def _store_attachment(actor: Actor, referral: Referral, upload: UploadedFile, content_type: str):
     attachment = Attachment(
-        referral=referral,
-        original_name=upload.name[:255],
-        content_type=content_type,
-        size=len(upload.content),
-        sha256=hashlib.sha256(upload.content).hexdigest(),
-        uploaded_by=actor.label,
+        referral=referral, uploaded_by=actor.label, **stored_file_fields(upload, content_type)
     )
-    # A random name in the partnership's own folder: never guessable, never the original name.
-    extension = upload.name.rsplit(".", 1)[-1].lower()
-    attachment.file.save(f"{attachment.uuid}.{extension}", ContentFile(upload.content), save=False)
+    stored_file_save(attachment.file, name=attachment.uuid, upload=upload)
     attachment.save()
     return attachment
 

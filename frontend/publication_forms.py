@@ -18,7 +18,8 @@ from frontend.referral_forms import CaseworkForm, date_field
 from frontend.review_forms import ButtonForm, _helper
 from publishing.library.models import AgeBand
 from publishing.models import DocumentKind, IdentifierKind
-from publishing.services import BRIEFING_SECTIONS, UploadedFile
+from publishing.services import BRIEFING_SECTIONS
+from tenants.files import UploadedFile
 
 __all__ = ["ButtonForm"]  # the review pages' one-button form, used on publications' too
 

@@ -9,8 +9,9 @@ from django.utils.text import slugify
 
 from casework.clocks import REGIME_CHOICES
 from casework.models import AbuseOrNeglect, Circumstance, Harm, Outcome, ReferralStatus, Sex
-from casework.services import MAX_CHILDREN, ChildInput, UploadedFile
+from casework.services import MAX_CHILDREN, ChildInput
 from frontend.forms import FormWithRows, apply_service_errors
+from tenants.files import UploadedFile
 
 DATE_EXAMPLE = "2026-11-02"
 

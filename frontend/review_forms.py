@@ -17,9 +17,9 @@ from django.utils.text import slugify
 from casework.models import ActionStatus
 from casework.review_services import ASKS, DOCUMENT_KINDS, AffiliationInput, EntryInput
 from casework.review_types import REVIEW_TYPES
-from casework.services import UploadedFile
 from frontend.forms import FormWithRows
 from frontend.referral_forms import CaseworkForm, ErrorLinks, date_field
+from tenants.files import UploadedFile
 
 # Reviews no single referral's decision commissions (DESIGN §2: a thematic review, and the
 # adjacent types partnerships also run).

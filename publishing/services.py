@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import connection, transaction
@@ -29,7 +28,6 @@ from django.utils import timezone
 from casework.joint import selectors as joint_selectors
 from casework.models import ContributionRequest, InformationResponse, Review
 from casework.review_types import REVIEW_TYPES
-from casework.services import UploadedFile, _sniff
 from publishing import gate
 from publishing.library import services as library
 from publishing.library.models import AgeBand, Availability, Theme
@@ -67,6 +65,15 @@ from publishing.selectors import (
 from tenants import clock
 from tenants.actors import Actor
 from tenants.addresses import partnership_url
+from tenants.files import (
+    DOCUMENTS,
+    StoredFileAltered,
+    UploadedFile,
+    stored_file_fields,
+    stored_file_read,
+    stored_file_save,
+    upload_problem,
+)
 from tenants.models import Membership, Partnership, Role, User
 from tenants.roles import MANAGERS
 from tenants.throttles import throttle_take
@@ -98,10 +105,6 @@ BRIEFING_SECTIONS = {
 }
 BRIEFING_SECTION_LIMIT = 900
 SYSTEM = "system"
-
-
-class DocumentAltered(Exception):
-    """A stored file no longer has the SHA-256 the gate checked: it is never served."""
 
 
 class CopyRequestThrottled(Exception):
@@ -472,25 +475,20 @@ def identifier_remove(
 
 
 def _document_type(upload: UploadedFile, errors: dict) -> tuple[str, int]:
-    if not upload.content:
-        error_add(errors, "file", f"{upload.name} is empty.")
-        return "", 0
-    if len(upload.content) > DOCUMENT_MAX_BYTES:
-        error_add(errors, "file", f"{upload.name} is larger than 25 MB.")
-        return "", 0
-    content_type = _sniff(upload.content, upload.name)
-    if content_type not in (gate.PDF, gate.DOCX):
-        if upload.content.startswith(b"\xd0\xcf\x11\xe0"):
-            message = (
-                f"{upload.name} is a password-protected or old-style Word file: save it as an "
-                "unprotected .docx or PDF."
-            )
-        else:
-            message = (
-                f"{upload.name} is not a PDF or Word (.docx) document, or its contents do not "
-                "match its name."
-            )
-        error_add(errors, "file", message)
+    content_type, problem = upload_problem(
+        upload,
+        accepted=DOCUMENTS,
+        described="PDF or Word (.docx) document",
+        max_bytes=DOCUMENT_MAX_BYTES,
+    )
+    if problem and upload.content.startswith(b"\xd0\xcf\x11\xe0"):
+        # An OLE container: the old .doc format, or any Word file saved with a password.
+        problem = (
+            f"{upload.name} is a password-protected or old-style Word file: save it as an "
+            "unprotected .docx or PDF."
+        )
+    if problem:
+        error_add(errors, "file", problem)
         return "", 0
     try:
         pages = gate.inspect(upload.content, content_type, gate_limits())
@@ -533,16 +531,12 @@ def document_upload(
             publication=publication,
             kind=kind,
             version=version,
-            original_name=upload.name[:255],
-            content_type=content_type,
-            size=len(upload.content),
-            sha256=hashlib.sha256(upload.content).hexdigest(),
             pages=pages,
             generated=generated,
             uploaded_by=actor.label,
+            **stored_file_fields(upload, content_type),
         )
-        extension = "pdf" if content_type == gate.PDF else "docx"
-        document.file.save(f"{document.uuid}.{extension}", ContentFile(upload.content), save=False)
+        stored_file_save(document.file, name=document.uuid, upload=upload)
         document.save()
         _audit(
             actor,
@@ -797,9 +791,9 @@ def gate_run_execute(*, run_uuid: str, actor: Actor, give_up: str = "") -> GateR
         hits = gate.check(extraction, matcher)
     else:
         document = run.document
-        with document.file.open("rb") as handle:
-            content = handle.read()
-        if hashlib.sha256(content).hexdigest() != run.sha256:
+        try:
+            content = stored_file_read(document.file, sha256=run.sha256)
+        except StoredFileAltered:
             outcome, message = GateOutcome.UNREADABLE, "the stored file is not the one uploaded."
         else:
             try:
@@ -1117,19 +1111,6 @@ def publication_unschedule(*, actor: Actor, publication: Publication) -> Publica
     return publication
 
 
-def _read_verified(document: PublicationDocument) -> bytes:
-    """The document's bytes, if they are still the ones the gate checked; else DocumentAltered
-    (logged, never served)."""
-    with document.file.open("rb") as handle:
-        content = handle.read()
-    if hashlib.sha256(content).hexdigest() != document.sha256:
-        logger.error(
-            "Publication document %s differs from the file the gate checked", document.uuid
-        )
-        raise DocumentAltered(str(document.uuid))
-    return content
-
-
 def _publish_problems(publication: Publication, day: datetime.date) -> list[str]:
     problems = []
     if publication.state not in (PublicationState.READY, PublicationState.SCHEDULED):
@@ -1152,8 +1133,8 @@ def _go_public(actor: Actor, publication: Publication, *, state: str) -> None:
     documents = current_documents(publication=publication)
     for document in documents:
         try:
-            _read_verified(document)
-        except DocumentAltered:
+            stored_file_read(document.file, sha256=document.sha256)
+        except StoredFileAltered:
             raise ValidationError(
                 [
                     f"The stored {document.get_kind_display().lower()} is not the file the gate "
@@ -1671,11 +1652,11 @@ def public_document_download(
     document = _public_document(publication, document_uuid)
     if document is None or publication.state != PublicationState.PUBLISHED:
         raise PublicationDocument.DoesNotExist
-    content = _read_verified(document)
+    content = stored_file_read(document.file, sha256=document.sha256)
     run = latest_run(publication=publication, document=document)
     if not run_passed(run, document.sha256):
         logger.error("Publication document %s is public but its check is not", document.uuid)
-        raise DocumentAltered(str(document.uuid))
+        raise StoredFileAltered(str(document.uuid))
     PublicDownload.objects.create(
         publication=publication, document=document, via=DownloadVia.ONLINE
     )
@@ -1834,7 +1815,7 @@ def copy_link_download(*, actor: Actor, token: str) -> tuple[PublicationDocument
         raise ValidationError([link.state])
     request = link.request
     with transaction.atomic():
-        content = _read_verified(request.document)
+        content = stored_file_read(request.document.file, sha256=request.document.sha256)
         claimed = CopyRequest.objects.filter(
             pk=request.pk, link_used_at__isnull=True, link_expires_at__gt=clock.now()
         ).update(link_used_at=clock.now())

@@ -221,7 +221,7 @@ def committed_gate_run(django_db_setup, django_db_blocker, monkeypatch):
     from publishing import services as publishing_services
     from publishing import tasks as publishing_tasks
     from publishing.models import GateRun
-    from publishing.services import UploadedFile
+    from tenants.files import UploadedFile
 
     monkeypatch.setattr(publishing_tasks, "gate_run_send", lambda run_uuid: None)
     with django_db_blocker.unblock():

@@ -25,9 +25,9 @@ from casework.joint.models import (
 )
 from casework.models import Action, ChronologyEntry, PartnershipSignOff, Review
 from casework.review_services import EntryInput
-from casework.services import UploadedFile
 from publishing.services import publication_create
 from tenants.clock import today
+from tenants.files import UploadedFile
 from tenants.workspace.models import Agency, AuditEvent
 from tenants.workspace.selectors import agency_list
 from tests.conftest import inside

@@ -30,9 +30,10 @@ from publishing.models import (
     PublicationState,
     PublicDownload,
 )
-from publishing.services import RecordInput, UploadedFile
+from publishing.services import RecordInput
 from tenants.actors import actor_for_member, actor_for_platform
 from tenants.clock import today
+from tenants.files import StoredFileAltered, UploadedFile
 from tenants.models import Membership
 from tenants.workspace.models import AuditEvent
 from tests.conftest import inside
@@ -355,7 +356,7 @@ class TestTheGate:
 
     def test_a_document_over_the_cap_is_refused(self, world, publication, run_tasks, monkeypatch):
         monkeypatch.setattr(services, "DOCUMENT_MAX_BYTES", 100)
-        with inside(world.croydon), pytest.raises(ValidationError, match="larger than 25 MB"):
+        with inside(world.croydon), pytest.raises(ValidationError, match="larger than 100 bytes"):
             upload(world, run_tasks, publication, pdf("x" * 500))
 
     def test_the_appointed_lead_reviewer_uploads_a_corrected_report(
@@ -500,7 +501,7 @@ class TestPublishing:
             assert PublicDownload.objects.filter(document=document).count() == 1
             with document.file.open("wb") as handle:
                 handle.write(pdf("Amara Quillfeather, tampered with after the gate."))
-            with pytest.raises(services.DocumentAltered):
+            with pytest.raises(StoredFileAltered):
                 services.public_document_download(
                     publication=refreshed(ready), document_uuid=document.uuid
                 )

@@ -16,6 +16,7 @@ from publishing.library import services as library_services
 from publishing.library.models import Entry
 from publishing.models import CopyRequest, GateRun, Publication, PublicationDocument
 from tenants.clock import today
+from tenants.files import UploadedFile
 from tests.conftest import host_of, inside, signed_in_client
 from tests.documents import pdf
 from tests.isolation import assert_web_isolated
@@ -308,7 +309,7 @@ class TestThePublicArea:
                 actor=platform_actor,
                 publication=joint,
                 kind="full_report",
-                upload=services.UploadedFile("r.pdf", pdf(CLEAN_REPORT)),
+                upload=UploadedFile("r.pdf", pdf(CLEAN_REPORT)),
             )
             services.publication_record_as_published(
                 actor=platform_actor, publication=refreshed(joint), online=True

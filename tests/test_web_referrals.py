@@ -23,6 +23,7 @@ from casework.models import (
 )
 from tenants.actors import actor_for_member
 from tenants.clock import today
+from tenants.files import UploadedFile
 from tenants.models import Membership
 from tenants.workspace.models import AuditEvent
 from tests.conftest import inside, replay_on, signed_in_client
@@ -334,7 +335,7 @@ class TestWhoSeesAReferral:
 class TestAttachments:
     def test_a_download_is_audited_and_served_as_an_attachment(self, world):
         referral = make_referral(
-            world, attachments=[services.UploadedFile(name="strategy.pdf", content=PDF)]
+            world, attachments=[UploadedFile(name="strategy.pdf", content=PDF)]
         )
         with inside(world.croydon):
             attachment = Attachment.objects.get()
@@ -356,7 +357,7 @@ class TestAttachments:
 
     def test_another_agency_or_partnership_gets_a_404(self, world):
         referral = make_referral(
-            world, attachments=[services.UploadedFile(name="strategy.pdf", content=PDF)]
+            world, attachments=[UploadedFile(name="strategy.pdf", content=PDF)]
         )
         with inside(world.croydon):
             attachment = Attachment.objects.get()

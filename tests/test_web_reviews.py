@@ -28,9 +28,9 @@ from casework.models import (
     ReviewerAppointment,
 )
 from casework.review_services import AffiliationInput, EntryInput
-from casework.services import UploadedFile
 from tenants.actors import actor_for_member
 from tenants.clock import today
+from tenants.files import UploadedFile
 from tenants.models import Membership, Role
 from tenants.workspace.models import AuditEvent
 from tests.conftest import api_client, inside, make_member, replay_on, signed_in_client

@@ -30,6 +30,7 @@ from publishing.library.selectors import (
 from publishing.models import PublicationState
 from tenants.actors import actor_for_platform
 from tenants.addresses import partnership_url, platform_url
+from tenants.files import StoredFileAltered
 from tenants.throttles import client_address
 
 logger = logging.getLogger(__name__)
@@ -179,7 +180,7 @@ def public_document(request, publication_uuid, document_uuid):
         )
     except publication.documents.model.DoesNotExist:
         raise Http404("No such document.") from None
-    except services.DocumentAltered:
+    except StoredFileAltered:
         return _unavailable(request, entry, 503, "altered")
     return _file(document, content, inline=document.content_type == "application/pdf")
 
@@ -267,7 +268,7 @@ def copy_link(request, token):
             )
         except ValidationError:
             link = selectors.copy_link_state(token=token)
-        except services.DocumentAltered:
+        except StoredFileAltered:
             logger.error("A copy link's document differs from the file the gate checked")
             link.state = "altered"
         else:

@@ -19,6 +19,7 @@ from publishing.library.models import Entry
 from publishing.models import Publication
 from tenants.actors import actor_for_member, actor_for_platform
 from tenants.clock import today
+from tenants.files import UploadedFile
 from tenants.models import Membership, Role
 from tests.browser.conftest import check_accessibility, enter_code, sign_in
 from tests.conftest import inside, make_member, totp_code
@@ -78,7 +79,7 @@ def sutton_publishing(browser_world, django_db_blocker):
                 actor=platform,
                 publication=joint,
                 kind="full_report",
-                upload=publishing_services.UploadedFile("joint.pdf", pdf(CLEAN)),
+                upload=UploadedFile("joint.pdf", pdf(CLEAN)),
             )
             joint.refresh_from_db()
             publishing_services.publication_record_as_published(

@@ -55,7 +55,7 @@ from casework.models import (
     ReviewDocument,
 )
 from casework.review_services import EntryInput
-from casework.services import ChildInput, UploadedFile
+from casework.services import ChildInput
 from publishing import selectors as publishing_selectors
 from publishing import services as publishing_services
 from publishing.models import (
@@ -69,6 +69,7 @@ from publishing.models import (
 )
 from publishing.services import RecordInput
 from tenants.actors import Actor, actor_for_member, actor_for_platform
+from tenants.files import UploadedFile
 from tenants.models import Membership, Partnership, Role, User
 from tenants.workspace.models import Agency, AgencyApiKey
 from tenants.workspace.services import api_key_issue
