@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Max, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -1829,8 +1829,3 @@ def copy_link_download(*, actor: Actor, token: str) -> tuple[PublicationDocument
         )
         _audit(actor, request.publication, "copy.downloaded", request=str(request.uuid))
     return request.document, content
-
-
-def schema_partnership() -> Partnership:
-    """The partnership whose schema this connection is on (for tasks)."""
-    return Partnership.objects.get(schema_name=connection.schema_name)

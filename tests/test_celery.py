@@ -54,6 +54,26 @@ def test_a_partnership_task_runs_in_the_schema_it_was_sent_from(world):
 
 
 @pytest.mark.django_db
+def test_a_partnership_task_knows_its_partnership_and_acts_there_as_the_platform(world):
+    """``PartnershipTask.partnership`` is the partnership of the schema the task runs in, and
+    what it does is audited there as the platform, under the task's own id."""
+    issue_key(world.lewisham, world.met_lewisham)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE lewisham.workspace_agencyapikey SET expiry_date = now() - '1d'::interval"
+        )
+    with inside(world.lewisham):
+        assert api_keys_revoke_expired_task.partnership == world.lewisham
+        task_id = f"task-{uuid.uuid4().hex}"
+        assert api_keys_revoke_expired_task.apply(task_id=task_id, throw=True).get() == 1
+        row = AuditEvent.objects.get(action="api_key.revoked")
+        assert (row.actor_type, row.actor_label) == ("system", "daily API key expiry")
+        assert (row.partnership_key, row.request_id) == ("lewisham", task_id)
+    with inside(world.croydon):
+        assert api_keys_revoke_expired_task.partnership == world.croydon
+
+
+@pytest.mark.django_db
 def test_the_fan_out_sends_once_per_live_partnership_from_inside_its_schema(world, monkeypatch):
     sent = []
     monkeypatch.setattr(
