@@ -14,11 +14,11 @@ from casework.clocks import add_working_days
 from casework.models import Action, ActionStatus, ActionUpdate
 from casework.review_access import visible_reviews
 from tenants.actors import Actor
+from tenants.agencies.audit import audit_event_record
 from tenants.clock import today
 from tenants.models import Role
 from tenants.roles import REVIEW_GROUP
 from tenants.validation import reference_parse, uuid_or_404
-from tenants.workspace.services import audit_event_record
 
 OPEN_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.COMPLETE)
 

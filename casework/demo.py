@@ -10,9 +10,9 @@ from casework import services
 from casework.clocks import add_working_days
 from casework.models import Referral
 from tenants.actors import actor_for_member
+from tenants.agencies.models import Agency
 from tenants.clock import today
 from tenants.models import Membership, Partnership, Role
-from tenants.workspace.models import Agency
 
 DEMO_MARKER = "[demo]"
 

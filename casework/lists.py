@@ -15,9 +15,9 @@ from casework import selectors as referral_selectors
 from casework.joint import listings
 from casework.joint.door import Gathered
 from tenants.actors import Actor
+from tenants.agencies.audit import audit_event_record
 from tenants.models import Role
 from tenants.roles import REVIEW_GROUP
-from tenants.workspace.services import audit_event_record
 
 DASHBOARD_CLOCKS = 5
 DASHBOARD_CONTRIBUTIONS = 10

@@ -32,14 +32,13 @@ from casework.models import (
     ReviewerProfile,
 )
 from casework.review_access import visible_reviews as _visible_reviews
-from casework.services import today  # noqa: F401 - the day, as the fixtures that freeze it know it
 from tenants.actors import Actor
+from tenants.agencies.audit import audit_event_record
+from tenants.agencies.models import Agency
+from tenants.agencies.selectors import agency_list
 from tenants.roles import REVIEW_GROUP
 from tenants.spreadsheets import csv_lines
 from tenants.validation import reference_parse, uuid_or_404
-from tenants.workspace.models import Agency
-from tenants.workspace.selectors import agency_list
-from tenants.workspace.services import audit_event_record
 
 CHRONOLOGY_PAGE_SIZE = 100
 

@@ -37,6 +37,8 @@ from casework.review_types import INFORMATION_REQUEST_WORKING_DAYS, REVIEW_TYPES
 from casework.services import _next_reference
 from tenants.actors import Actor
 from tenants.addresses import partnership_url
+from tenants.agencies.audit import audit_event_record
+from tenants.agencies.models import Agency
 from tenants.clock import now, today
 from tenants.files import (
     DOCUMENTS,
@@ -50,8 +52,6 @@ from tenants.models import Membership, Role
 from tenants.roles import MANAGERS, REVIEW_GROUP
 from tenants.selectors import partnership_get
 from tenants.validation import error_add, errors_raise
-from tenants.workspace.models import Agency
-from tenants.workspace.services import audit_event_record
 
 OVERRIDE_HINT = "The chair can appoint them anyway with a written reason."
 INDEPENDENCE_LOOKBACK_YEARS = 5

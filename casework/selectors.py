@@ -7,14 +7,14 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from casework.clocks import add_working_days
+from casework.criteria import screening_criteria
 from casework.models import Attachment, Clock, ContributionRequest, Referral
-from casework.services import screening_criteria
 from tenants.actors import Actor
+from tenants.agencies.audit import audit_event_record
+from tenants.agencies.models import Agency, AuditEvent
 from tenants.clock import today
 from tenants.roles import REVIEW_GROUP
 from tenants.validation import reference_parse, uuid_or_404
-from tenants.workspace.models import Agency, AuditEvent
-from tenants.workspace.services import audit_event_record
 
 DUE_SOON_WORKING_DAYS = 2
 

@@ -11,6 +11,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 
 from casework.clocks import PROCESSES, add_working_days, is_due_soon, plan_clocks
+from casework.criteria import screening_criteria
 from casework.models import (
     REVIEW_OUTCOMES,
     AbuseOrNeglect,
@@ -32,6 +33,8 @@ from casework.models import (
 )
 from tenants.actors import Actor
 from tenants.addresses import partnership_url
+from tenants.agencies.audit import audit_event_record
+from tenants.agencies.models import Agency
 from tenants.clock import now, today
 from tenants.files import (
     DOCUMENTS_AND_IMAGES,
@@ -43,8 +46,6 @@ from tenants.files import (
 from tenants.models import Membership, Role
 from tenants.roles import MANAGERS, REVIEW_GROUP
 from tenants.validation import error_add, errors_raise
-from tenants.workspace.models import Agency
-from tenants.workspace.services import audit_event_record
 
 MAX_CHILDREN = 4
 # Bounds on what one referral may carry, so that no request can make a page or a row huge
@@ -373,43 +374,6 @@ def attachment_add(*, actor: Actor, referral: Referral, upload: UploadedFile) ->
 
 
 # --- Screening ---------------------------------------------------------------------------------
-
-CRITERIA_SOURCE = (
-    "Child Safeguarding Practice Review and Relevant Agency (England) Regulations 2018; "
-    "Working Together to Safeguard Children 2023, ch. 5"
-)
-
-
-def screening_criteria(referral: Referral) -> tuple[bool, list[str]]:
-    """DESIGN §2 step 2: abuse or neglect known or suspected AND the child died or was seriously
-    harmed; or a child is looked after; deaths in custody and suspected suicides always
-    qualify (Merton's procedure). Returns whether they are met and why, each with its source."""
-    reasons = []
-    if referral.abuse_or_neglect in (AbuseOrNeglect.KNOWN, AbuseOrNeglect.SUSPECTED):
-        harm = "died" if referral.harm == Harm.DIED else "was seriously harmed"
-        reasons.append(
-            f"Abuse or neglect is {referral.get_abuse_or_neglect_display().lower()} and the "
-            f"child {harm} ({CRITERIA_SOURCE})."
-        )
-    if any(child.looked_after for child in referral.children.all()):
-        reasons.append(f"A child is looked after ({CRITERIA_SOURCE}).")
-    if Circumstance.DEATH_IN_CUSTODY in referral.circumstances:
-        reasons.append(
-            "A death in custody always qualifies (Merton Safeguarding Children "
-            "Partnership's procedure)."
-        )
-    if Circumstance.SUSPECTED_SUICIDE in referral.circumstances:
-        reasons.append(
-            "A suspected suicide always qualifies (Merton Safeguarding Children "
-            "Partnership's procedure)."
-        )
-    if not reasons:
-        reasons.append(
-            "Abuse or neglect is not suspected, no child is looked after, and neither a death "
-            f"in custody nor a suspected suicide is recorded ({CRITERIA_SOURCE})."
-        )
-        return False, reasons
-    return True, reasons
 
 
 def screening_record(

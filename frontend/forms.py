@@ -5,8 +5,8 @@ from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
+from tenants.agencies.models import AgencyKind
 from tenants.models import Role
-from tenants.workspace.models import AgencyKind
 
 
 def _helper(*fields, submit: str, method: str = "post") -> FormHelper:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 
+from casework.clocks import add_working_days
 from casework.models import Review, ReviewerAppointment
 from publishing.models import (
     PUBLIC_STATES,
@@ -28,12 +29,13 @@ from publishing.models import (
     PublicationDocument,
     PublicationState,
 )
+from publishing.notice import NOTICE_WORKING_DAYS
 from tenants.actors import Actor
+from tenants.agencies.audit import audit_event_record
 from tenants.clock import now, today
 from tenants.models import Role
 from tenants.roles import MANAGERS, REVIEW_GROUP, REVIEW_GROUP_AND_REVIEWERS
 from tenants.validation import uuid_or_404, uuid_parse
-from tenants.workspace.services import audit_event_record
 
 
 def _appointed_reviews(actor: Actor) -> QuerySet[Review]:
@@ -367,9 +369,6 @@ def statements_of(*, publication: Publication) -> list[ChairStatement]:
 def earliest_publication_date(*, publication: Publication) -> datetime.date | None:
     """Seven working days after the last of the notices to the Panel, the Secretary of State
     and Ofsted; None until all three are recorded."""
-    from casework.clocks import add_working_days
-    from publishing.services import NOTICE_WORKING_DAYS
-
     sent = [
         publication.panel_sent_on,
         publication.secretary_of_state_sent_on,

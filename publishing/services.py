@@ -51,6 +51,7 @@ from publishing.models import (
     PublicationState,
     PublicDownload,
 )
+from publishing.notice import NOTICE_WORKING_DAYS
 from publishing.selectors import (
     copy_link_state,
     current_documents,
@@ -65,6 +66,7 @@ from publishing.selectors import (
 from tenants import clock
 from tenants.actors import Actor
 from tenants.addresses import partnership_url
+from tenants.agencies.audit import audit_event_record
 from tenants.files import (
     DOCUMENTS,
     StoredFileAltered,
@@ -78,17 +80,9 @@ from tenants.models import Membership, Partnership, Role, User
 from tenants.roles import MANAGERS
 from tenants.throttles import throttle_take
 from tenants.validation import error_add, errors_raise, uuid_parse
-from tenants.workspace.services import audit_event_record
 
 logger = logging.getLogger(__name__)
 
-# Local rule (DESIGN §2 step 7): the Panel, the Secretary of State and Ofsted have the report at
-# least 7 working days before it is published.
-NOTICE_WORKING_DAYS = 7
-NOTICE_SOURCE = (
-    "Working Together to Safeguard Children 2023, ch. 5: copies to the Panel and the Secretary "
-    "of State (and Ofsted) ahead of publication; 7 working days is the usual local rule."
-)
 DOCUMENT_MAX_BYTES = 25 * 1024 * 1024
 DOCUMENT_MAX_PAGES = 2000
 COPY_LINK_DAYS = 14

@@ -67,4 +67,4 @@ def _filesystem_broker_folders(sender, **kwargs):
             Path(folder).mkdir(parents=True, exist_ok=True)
 
 
-app.autodiscover_tasks(["tenants", "tenants.workspace", "casework", "publishing"])
+app.autodiscover_tasks(["tenants", "tenants.agencies", "casework", "publishing"])

@@ -1,7 +1,7 @@
 """The public schema: partnerships, their domains, people and their memberships.
 
 Nothing confidential about casework lives here; that is in each partnership's own schema
-(``tenants.workspace``, ``casework``, ``publishing``).
+(``tenants.agencies``, ``casework``, ``publishing``).
 """
 
 import re
@@ -212,7 +212,7 @@ class AuditCheckpoint(models.Model):
     """The head of a partnership's audit trail (its last row's position and hash) as the daily
     verification found it intact. Kept outside the partnership's schema, so that rewriting a
     whole trail from a changed row onwards — possible for whoever can switch its trigger off —
-    still differs from what was recorded here (``tenants.workspace.chain``). The platform's
+    still differs from what was recorded here (``tenants.agencies.chain``). The platform's
     runtime database role may only insert and read these rows (``tenants.privileges``); the
     database refuses to change one."""
 

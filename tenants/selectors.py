@@ -7,8 +7,8 @@ from collections.abc import Callable
 from django.db import connection
 from django.db.models import QuerySet
 
+from tenants.agencies.models import Agency
 from tenants.models import Domain, Membership, Partnership, User
-from tenants.workspace.models import Agency
 
 # host → (expires at, partnership). Hosts change rarely; a change made in this process clears
 # the cache at once (tenants.signals), one made elsewhere is seen within this many seconds.

@@ -23,6 +23,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tenants.actors import Actor
 from tenants.addresses import partnership_url
+from tenants.agencies.audit import audit_event_record
+from tenants.agencies.models import Agency, AuditEvent
 from tenants.clock import now
 from tenants.models import (
     Domain,
@@ -35,8 +37,6 @@ from tenants.models import (
 )
 from tenants.selectors import membership_for
 from tenants.tasks import membership_invitation_send
-from tenants.workspace.models import Agency, AuditEvent
-from tenants.workspace.services import audit_event_record
 
 RECOVERY_CODE_COUNT = 10
 RECOVERY_DEVICE_NAME = "recovery codes"

@@ -21,8 +21,8 @@ from casework.services import (
     ChildInput,
     referral_create,
 )
+from tenants.agencies.models import AuditEvent, IdempotencyRecord
 from tenants.clock import today
-from tenants.workspace.models import AuditEvent, IdempotencyRecord
 from tests.conftest import api_client, inside, issue_key, problem
 from tests.test_api_referrals import (  # noqa: F401 - fixtures
     CONTRACT_BODY,

@@ -7,12 +7,13 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from casework import services
+from casework.criteria import screening_criteria
 from casework.models import Child, Clock, Referral, Reminder, Review
 from casework.selectors import access_referral, clock_board, referral_list, referral_timeline
 from tenants.actors import actor_for_member, actor_for_platform
+from tenants.agencies.models import AuditEvent
 from tenants.files import UploadedFile
 from tenants.models import Membership
-from tenants.workspace.models import AuditEvent
 from tests.conftest import inside
 from tests.isolation import assert_row_only_in
 
@@ -180,7 +181,7 @@ class TestTheProcess:
     def test_from_referral_to_a_commissioned_review(self, world, frozen_today):
         with inside(world.croydon):
             referral = refer(world)
-            met, reasons = services.screening_criteria(referral)
+            met, reasons = screening_criteria(referral)
             assert met and "Regulations 2018" in reasons[0]
             with pytest.raises(ValidationError, match="override"):
                 services.screening_record(

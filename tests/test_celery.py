@@ -19,13 +19,13 @@ from safeguard.celery import PartnershipMissing
 from safeguard.celery import app as celery_app
 from tenants import tasks as tenant_tasks
 from tenants.actors import actor_for_platform
+from tenants.agencies.models import AgencyApiKey, AuditEvent
+from tenants.agencies.tasks import api_keys_revoke_expired_task
 from tenants.models import Partnership
 from tenants.services import partnership_create
-from tenants.workspace.models import AgencyApiKey, AuditEvent
-from tenants.workspace.tasks import api_keys_revoke_expired_task
 from tests.conftest import inside, issue_key, make_agency, runtime_process_environment
 
-TASK = "tenants.workspace.tasks.api_keys_revoke_expired_task"
+TASK = "tenants.agencies.tasks.api_keys_revoke_expired_task"
 
 
 @pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from tenants.agencies.models import Agency, AuditEvent
 from tenants.models import Domain, Membership, Partnership, Role, User
-from tenants.workspace.models import Agency, AuditEvent
 from tests.conftest import api_client, inside
 
 pytestmark = pytest.mark.django_db

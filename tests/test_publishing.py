@@ -32,10 +32,10 @@ from publishing.models import (
 )
 from publishing.services import RecordInput
 from tenants.actors import actor_for_member, actor_for_platform
+from tenants.agencies.models import AuditEvent
 from tenants.clock import today
 from tenants.files import StoredFileAltered, UploadedFile
 from tenants.models import Membership
-from tenants.workspace.models import AuditEvent
 from tests.conftest import inside
 from tests.documents import encrypted_pdf, pdf, scanned_pdf, word
 from tests.isolation import assert_row_only_in

@@ -22,10 +22,10 @@ from casework.models import (
     Screening,
 )
 from tenants.actors import actor_for_member
+from tenants.agencies.models import AuditEvent
 from tenants.clock import today
 from tenants.files import UploadedFile
 from tenants.models import Membership
-from tenants.workspace.models import AuditEvent
 from tests.conftest import inside, replay_on, signed_in_client
 from tests.isolation import assert_row_only_in, assert_web_isolated
 

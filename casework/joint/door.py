@@ -46,11 +46,12 @@ from casework.joint.models import (
     ParticipantState,
 )
 from tenants.actors import Actor, JointReviewActor
+from tenants.agencies.audit import audit_event_record
+from tenants.agencies.models import Agency, AuditEvent
+from tenants.agencies.services import HomeAgency, agency_mirrors_sync
 from tenants.models import Partnership
 from tenants.roles import REVIEW_GROUP_AND_REVIEWERS
 from tenants.validation import uuid_parse
-from tenants.workspace.models import Agency, AuditEvent
-from tenants.workspace.services import HomeAgency, agency_mirrors_sync, audit_event_record
 
 T = TypeVar("T")
 

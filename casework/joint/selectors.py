@@ -14,10 +14,10 @@ from casework.joint.models import (
     ParticipantState,
 )
 from tenants.actors import Actor
+from tenants.agencies.audit import audit_event_record
 from tenants.models import Partnership
 from tenants.roles import JOINT_REVIEW_ANSWERERS
 from tenants.validation import uuid_or_404
-from tenants.workspace.services import audit_event_record
 
 
 def _participants():

@@ -19,10 +19,10 @@ from casework.joint.models import (
 )
 from casework.models import Review
 from tenants.actors import Actor
+from tenants.agencies.audit import audit_event_record
 from tenants.clock import now
 from tenants.models import Partnership, Role
 from tenants.roles import JOINT_REVIEW_ANSWERERS
-from tenants.workspace.services import audit_event_record
 
 
 def _require(actor: Actor, *roles: str) -> None:

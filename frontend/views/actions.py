@@ -20,9 +20,9 @@ from frontend.links import review_path
 from frontend.review_forms import ActionTrackerFilterForm, ActionUpdateForm, ButtonForm
 from frontend.views.chronology import pagination
 from frontend.views.reviews import private_file
+from tenants.agencies.selectors import agency_list
 from tenants.clock import today
 from tenants.roles import REVIEW_GROUP, REVIEW_GROUP_AND_REVIEWERS
-from tenants.workspace.selectors import agency_list
 
 TRACKER_PAGE_SIZE = 100
 RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green"}

@@ -6,10 +6,10 @@ from casework.joint import selectors as joint_selectors
 from frontend.decorators import member_required
 from frontend.views.referrals import clock_row
 from tenants.addresses import partnership_url
+from tenants.agencies.selectors import agency_for_actor
 from tenants.clock import today
 from tenants.roles import REVIEW_GROUP
 from tenants.selectors import membership_list_for_user
-from tenants.workspace.selectors import agency_for_actor
 
 
 @require_GET

@@ -43,6 +43,7 @@ from publishing.models import (
     GateState,
     PublicationState,
 )
+from publishing.notice import NOTICE_SOURCE, NOTICE_WORKING_DAYS
 from tenants.clock import today
 from tenants.roles import MANAGERS, Role
 
@@ -177,8 +178,8 @@ def _page_context(request, publication, forms=None) -> dict:
         "documents": list(publication.documents.order_by("kind", "-version")),
         "public_documents": selectors.public_documents(publication=publication),
         "earliest": selectors.earliest_publication_date(publication=publication),
-        "notice_working_days": services.NOTICE_WORKING_DAYS,
-        "notice_source": services.NOTICE_SOURCE,
+        "notice_working_days": NOTICE_WORKING_DAYS,
+        "notice_source": NOTICE_SOURCE,
         "is_manager": is_manager,
         "is_chair": is_chair,
         "may_prepare": may_prepare,

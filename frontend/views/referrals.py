@@ -33,9 +33,9 @@ from frontend.referral_forms import (
     SosOfstedNotificationForm,
     TriageFilterForm,
 )
+from tenants.agencies.selectors import access_agency, agency_list
 from tenants.clock import today
 from tenants.roles import MANAGERS, REVIEW_GROUP, Role
-from tenants.workspace.selectors import access_agency, agency_list
 
 PAGE = "referrals/referral.html"
 # Parts of the referral page that any change may alter; an htmx answer sends them out of band.

@@ -43,10 +43,10 @@ from frontend.review_forms import (
     TermsSignOffForm,
 )
 from frontend.views.referrals import clock_row
+from tenants.agencies.selectors import agency_list
 from tenants.clock import today
 from tenants.roles import MANAGERS, REVIEW_GROUP, REVIEW_GROUP_AND_REVIEWERS, Role
 from tenants.selectors import membership_list_for_partnership
-from tenants.workspace.selectors import agency_list
 
 TABS = (
     ("overview", "Overview", "review"),

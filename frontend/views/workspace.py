@@ -17,9 +17,9 @@ from frontend.forms import (
     apply_service_errors,
 )
 from tenants import services as tenant_services
+from tenants.agencies import selectors, services
 from tenants.models import Role
 from tenants.selectors import membership_list_for_partnership
-from tenants.workspace import selectors, services
 
 AUDIT_PAGE_SIZE = 50
 

@@ -6,11 +6,11 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from tenants.actors import Actor
+from tenants.agencies.audit import audit_event_record
+from tenants.agencies.models import Agency, AgencyApiKey, AuditEvent, IdempotencyRecord
 from tenants.roles import AUDIT_TRAIL_READERS, WORKSPACE_MANAGERS
 from tenants.throttles import throttle_full, throttle_take
 from tenants.validation import uuid_or_404
-from tenants.workspace.models import Agency, AgencyApiKey, AuditEvent, IdempotencyRecord
-from tenants.workspace.services import audit_event_record
 
 
 def agency_list(*, actor: Actor, include_inactive: bool = False) -> QuerySet[Agency]:

@@ -3,10 +3,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import tenant_context
 
 from tenants.actors import actor_for_platform
+from tenants.agencies.selectors import agency_get_by_name
+from tenants.agencies.services import api_key_issue
 from tenants.selectors import partnership_get
 from tenants.validation import error_text
-from tenants.workspace.selectors import agency_get_by_name
-from tenants.workspace.services import api_key_issue
 
 
 class Command(BaseCommand):

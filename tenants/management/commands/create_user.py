@@ -4,11 +4,11 @@ from django.db import transaction
 from django_tenants.utils import tenant_context
 
 from tenants.actors import actor_for_platform
+from tenants.agencies.selectors import agency_get_by_name
 from tenants.models import Role, User
 from tenants.selectors import partnership_get
 from tenants.services import membership_grant, user_create, user_set_password
 from tenants.validation import error_text
-from tenants.workspace.selectors import agency_get_by_name
 
 
 class Command(BaseCommand):

@@ -14,11 +14,11 @@ from casework.joint import demo as joint_demo
 from publishing.demo import demo_publications_load
 from tenants.actors import actor_for_platform
 from tenants.addresses import partnership_url, platform_url
+from tenants.agencies.models import AgencyKind
+from tenants.agencies.selectors import agency_get_by_name
+from tenants.agencies.services import agency_create
 from tenants.models import Role
 from tenants.selectors import partnership_get
-from tenants.workspace.models import AgencyKind
-from tenants.workspace.selectors import agency_get_by_name
-from tenants.workspace.services import agency_create
 
 DEFAULT_SEEDS = settings.BASE_DIR.parent / "shared" / "seeds" / "published_reviews.json"
 DEFAULT_PASSWORD = "safeguard-demo-2026"
