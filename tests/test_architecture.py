@@ -25,7 +25,7 @@ ALLOWED = {
     "tenants/management/commands/audit_verify.py",
     "tenants/management/commands/create_agency_key.py",
     "tenants/management/commands/create_user.py",
-    "tenants/management/commands/load_demo.py",
+    "safeguard/demo/management/commands/load_demo.py",
     "tenants/management/commands/migrate_schemas.py",
     "casework/joint/door.py",  # the joint-review door (DESIGN §3), the only one between schemas
 }

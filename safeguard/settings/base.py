@@ -90,6 +90,8 @@ SHARED_APPS = [
     # The themes vocabulary and the national library index (public); the rest of publishing is
     # each partnership's (TENANT_APPS).
     "publishing.library",
+    # The demo data and load_demo: the only code importing every app.
+    "safeguard.demo",
 ]
 TENANT_APPS = [
     "tenants.agencies",

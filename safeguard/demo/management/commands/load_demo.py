@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import tenant_context
 
-from casework.demo import demo_referrals_load
-from casework.joint import demo as joint_demo
-from publishing.demo import demo_publications_load
+from safeguard.demo import joint_reviews as joint_demo
+from safeguard.demo.publications import demo_publications_load
+from safeguard.demo.referrals import demo_referrals_load
 from tenants.actors import actor_for_platform
 from tenants.addresses import partnership_url, platform_url
 from tenants.agencies.models import AgencyKind
