@@ -16,8 +16,9 @@ from casework import review_services as services
 from casework.joint import listings
 from casework.models import ActionStatus
 from frontend.decorators import member_required
+from frontend.forms.actions import ActionTrackerFilterForm, ActionUpdateForm
+from frontend.forms.base import ButtonForm
 from frontend.links import review_path
-from frontend.review_forms import ActionTrackerFilterForm, ActionUpdateForm, ButtonForm
 from frontend.views.chronology import pagination
 from frontend.views.reviews import private_file
 from tenants.agencies.selectors import agency_list

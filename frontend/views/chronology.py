@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from casework import review_selectors as selectors
 from casework import review_services as services
 from frontend.decorators import member_required
+from frontend.forms.chronology import ChronologyEntryForm, ChronologyFilterForm
 from frontend.links import review_path
-from frontend.review_forms import ChronologyEntryForm, ChronologyFilterForm
 from frontend.views.reviews import workspace_context
 from tenants.clock import now
 

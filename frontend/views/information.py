@@ -12,8 +12,8 @@ from casework import review_services as services
 from casework.models import InformationRequest
 from casework.review_services import ASKS
 from frontend.decorators import member_required
+from frontend.forms.reviews import InformationResponseForm
 from frontend.links import review_path
-from frontend.review_forms import InformationResponseForm
 from tenants.clock import today
 
 

@@ -25,7 +25,7 @@ from casework.joint import selectors as joint_selectors
 from casework.joint import services as joint_services
 from casework.joint.models import ParticipantState
 from frontend.decorators import member_required
-from frontend.joint_forms import ReasonForm
+from frontend.forms.joint import ReasonForm
 from tenants.roles import JOINT_REVIEW_ANSWERERS, REVIEW_GROUP_AND_REVIEWERS
 
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from frontend.publication_forms import CopyRequestForm
+from frontend.forms.publications import CopyRequestForm
 from frontend.views import reviews as workspace_reviews
 from publishing import selectors, services
 from publishing.library.models import AgeBand

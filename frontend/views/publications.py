@@ -16,10 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from casework import review_selectors
 from frontend.decorators import member_required
-from frontend.publication_forms import (
+from frontend.forms.base import ButtonForm
+from frontend.forms.publications import (
     AcceptForm,
     BriefingForm,
-    ButtonForm,
     DecisionForm,
     DelayForm,
     DocumentForm,

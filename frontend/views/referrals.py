@@ -18,7 +18,7 @@ from casework import selectors, services
 from casework.clocks import working_days_between
 from casework.models import Circumstance, Outcome
 from frontend.decorators import member_required
-from frontend.referral_forms import (
+from frontend.forms.referral_sections import (
     AgenciesToAskForm,
     AttachmentForm,
     ContributionForm,
@@ -28,11 +28,10 @@ from frontend.referral_forms import (
     PanelResponseForm,
     RapidReviewForm,
     RapidReviewSendForm,
-    ReferralEntry,
     ScreeningForm,
     SosOfstedNotificationForm,
-    TriageFilterForm,
 )
+from frontend.forms.referrals import ReferralEntry, TriageFilterForm
 from tenants.agencies.selectors import access_agency, agency_list
 from tenants.clock import today
 from tenants.roles import MANAGERS, REVIEW_GROUP, Role

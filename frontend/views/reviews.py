@@ -25,12 +25,11 @@ from casework.joint.models import ParticipantPermission, ParticipantState
 from casework.models import InformationRequest
 from casework.review_services import ASKS, DOCUMENT_KINDS
 from frontend.decorators import member_required
-from frontend.joint_forms import JointInviteForm, ParticipantSignOffForm, ReasonForm
-from frontend.links import review_path
-from frontend.review_forms import (
-    ActionForm,
+from frontend.forms.actions import ActionForm
+from frontend.forms.base import ButtonForm
+from frontend.forms.joint import JointInviteForm, ParticipantSignOffForm, ReasonForm
+from frontend.forms.reviews import (
     AppointForm,
-    ButtonForm,
     DocumentForm,
     FindingForm,
     InformationRequestForm,
@@ -42,6 +41,7 @@ from frontend.review_forms import (
     TermsForm,
     TermsSignOffForm,
 )
+from frontend.links import review_path
 from frontend.views.referrals import clock_row
 from tenants.agencies.selectors import agency_list
 from tenants.clock import today
