@@ -73,6 +73,11 @@ class FormWithRows:
             valid = row.is_valid() and valid
         return valid
 
+    @property
+    def cleaned_data(self) -> dict:
+        """The main form's data (the rows' are read with ``sent_rows``)."""
+        return self.form.cleaned_data
+
     def sent_rows(self) -> list:
         self._sent_rows = [row for row in self.rows if not row.is_empty]
         return self._sent_rows

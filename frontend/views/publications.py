@@ -33,6 +33,7 @@ from frontend.forms.publications import (
     StartForm,
     StatementForm,
 )
+from frontend.sections import section_answer
 from frontend.views.reviews import private_file
 from publishing import selectors, services
 from publishing.library.selectors import themes_offered
@@ -46,6 +47,8 @@ from publishing.models import (
 from publishing.notice import NOTICE_SOURCE, NOTICE_WORKING_DAYS
 from tenants.clock import today
 from tenants.roles import MANAGERS, Role
+
+PAGE = "publications/publication.html"
 
 
 def _require_reader(actor) -> None:
@@ -275,27 +278,41 @@ def _page(request, publication, forms=None, status=200):
     context = _page_context(request, publication, forms)
     if forms:
         context["page_error"] = True
-    return render(request, "publications/publication.html", context, status=status)
+    return render(request, PAGE, context, status=status)
 
 
 def _done(request, publication, message: str, section: str):
-    messages.success(request, message)
-    return redirect(reverse("frontend:publication", args=[publication.uuid]) + f"#{section}")
+    """A change made without a form to read (or with its own answer on errors): back to the
+    page at the section."""
+    return section_answer(
+        request=request,
+        page=PAGE,
+        section=section,
+        render_after=lambda after: _page_context(request, publication, after.forms),
+        done=message,
+        back_to=reverse("frontend:publication", args=[publication.uuid]),
+    )
 
 
 def _act(request, publication, form, key: str, action, message: str, section: str):
-    """Run ``action`` with the form's data when it reads; back to the page either way."""
-    if form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            return _done(request, publication, message, section)
-    publication = selectors.access_publication(
-        actor=request.actor, publication_uuid=publication.uuid
+    """Run ``action`` with the form's data when it reads (``frontend.sections``); back to the
+    page at ``section``, or the page with the form's errors."""
+
+    def render_after(after) -> dict:
+        shown = selectors.access_publication(actor=request.actor, publication_uuid=publication.uuid)
+        return _page_context(request, shown, after.forms)
+
+    return section_answer(
+        request=request,
+        page=PAGE,
+        section=section,
+        form=form,
+        form_key=key,
+        perform=action,
+        render_after=render_after,
+        done=message,
+        back_to=reverse("frontend:publication", args=[publication.uuid]),
     )
-    return _page(request, publication, {key: form})
 
 
 def _publication(request, publication_uuid):
@@ -440,7 +457,7 @@ def gate_hit_accept(request, publication_uuid, hit_uuid):
                 item["form"] = form
     context["page_error"] = True
     context["accept_errors"] = form.error_links()
-    return render(request, "publications/publication.html", context)
+    return render(request, PAGE, context)
 
 
 @member_required

@@ -6,10 +6,9 @@ rapid-review contributions. Every rule is the casework services'; these views pa
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -32,6 +31,7 @@ from frontend.forms.referral_sections import (
     SosOfstedNotificationForm,
 )
 from frontend.forms.referrals import ReferralEntry, TriageFilterForm
+from frontend.sections import section_answer
 from tenants.agencies.selectors import access_agency, agency_list
 from tenants.clock import today
 from tenants.roles import MANAGERS, REVIEW_GROUP, Role
@@ -260,46 +260,34 @@ def _page_context(request, referral, forms=None, done=None) -> dict:
     return context
 
 
-def _page_url(reference: str, section: str = "") -> str:
-    url = reverse("frontend:referral", args=[reference])
-    return f"{url}#{section}" if section else url
+def _after(request, reference: str):
+    """The referral page's context once a section is answered, the referral read afresh (for
+    the page, and so audited, when the whole page is shown)."""
 
+    def build(after) -> dict:
+        read = selectors.referral_for_page if after.whole_page else selectors.access_referral
+        referral = read(actor=request.actor, reference=reference)
+        return _page_context(request, referral, after.forms, after.done)
 
-def _answer(request, reference: str, section: str, *, done: str = "", forms=None, also=()):
-    """Answer a section's POST. htmx: the section, and out of band the parts a change may
-    alter. Otherwise: back to the page on success, or the page with the form's errors."""
-    actor = request.actor
-    if request.htmx:
-        referral = selectors.access_referral(actor=actor, reference=reference)
-        context = _page_context(
-            request, referral, forms, done={"section": section, "message": done} if done else None
-        )
-        html = render_to_string(f"{PAGE}#{section}", context, request)
-        for part in dict.fromkeys((*also, *ALWAYS_REFRESHED)):
-            if part != section:
-                html += render_to_string(f"{PAGE}#{part}", {**context, "oob": True}, request)
-        return HttpResponse(html)
-    if not forms:
-        messages.success(request, done)
-        return redirect(_page_url(reference, section))
-    referral = selectors.referral_for_page(actor=actor, reference=reference)
-    return render(request, PAGE, {**_page_context(request, referral, forms), "page_error": True})
+    return build
 
 
 def _act(request, reference, *, section, form_key, form, perform, done, also=()):
-    """Parse ``form``; when it reads, ``perform`` the service on the referral."""
+    """Answer a section's form: ``perform`` the service on the referral when the form reads.
+    Any change may alter the status, the clocks and the timeline: they are refreshed too."""
     referral = selectors.access_referral(actor=request.actor, reference=reference)
-    if form.is_valid():
-        try:
-            perform(referral, form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        except ObjectDoesNotExist:
-            # A step that needs an earlier one (the rapid review, the decision) not yet taken.
-            raise Http404("Nothing to change here yet.") from None
-        else:
-            return _answer(request, referral.reference, section, done=done, also=also)
-    return _answer(request, referral.reference, section, forms={form_key: form})
+    return section_answer(
+        request=request,
+        page=PAGE,
+        section=section,
+        form=form,
+        form_key=form_key,
+        perform=lambda data: perform(referral, data),
+        render_after=_after(request, referral.reference),
+        done=done,
+        refresh=(*also, *ALWAYS_REFRESHED),
+        back_to=reverse("frontend:referral", args=[referral.reference]),
+    )
 
 
 @member_required
