@@ -31,7 +31,7 @@ from casework.models import (
     ReviewerAppointment,
     ReviewerProfile,
 )
-from casework.review_access import visible_reviews as _visible_reviews
+from casework.review_access import visible_reviews
 from tenants.actors import Actor
 from tenants.agencies.audit import audit_event_record
 from tenants.agencies.models import Agency
@@ -44,7 +44,7 @@ CHRONOLOGY_PAGE_SIZE = 100
 
 
 def access_review(*, actor: Actor, reference: str) -> Review:
-    review = _visible_reviews(actor).filter(reference=reference_parse(reference)).first()
+    review = visible_reviews(actor).filter(reference=reference_parse(reference)).first()
     if review is None:
         raise Http404("No such review.")
     return review
@@ -53,7 +53,7 @@ def access_review(*, actor: Actor, reference: str) -> Review:
 def review_for_page(*, actor: Actor, reference: str, tab: str = "overview") -> Review:
     """The review with what its workspace shows; the read of its ``tab`` is audited."""
     review = (
-        _visible_reviews(actor)
+        visible_reviews(actor)
         .select_related("referral")
         .prefetch_related(
             "agencies",
@@ -85,7 +85,7 @@ def review_for_page(*, actor: Actor, reference: str, tab: str = "overview") -> R
 def review_list(*, actor: Actor) -> QuerySet[Review]:
     """Every review for the review group; a lead reviewer's own reviews."""
     return (
-        _visible_reviews(actor)
+        visible_reviews(actor)
         .annotate(
             open_actions=Count("actions", filter=Q(actions__status__in=OPEN_STATUSES[:2])),
         )
@@ -296,7 +296,7 @@ def access_information_request(*, actor: Actor, request_uuid) -> InformationRequ
         if actor.is_joint and request.review.uuid not in actor.review_uuids:
             raise Http404("No such request.")
         return request
-    if not _visible_reviews(actor).filter(pk=request.review_id).exists():
+    if not visible_reviews(actor).filter(pk=request.review_id).exists():
         raise Http404("No such request.")
     return request
 
@@ -396,7 +396,7 @@ def joint_review_list(*, actor: Actor) -> list[Review]:
         actions__owner_agency__isnull=True, actions__owner_partnership_key=key
     )
     return list(
-        _visible_reviews(actor)
+        visible_reviews(actor)
         .annotate(
             own_open_actions=Count(
                 "actions", filter=owned & Q(actions__status__in=OPEN_STATUSES[:2])

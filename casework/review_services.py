@@ -34,7 +34,7 @@ from casework.models import (
     TermsOfReference,
 )
 from casework.review_types import INFORMATION_REQUEST_WORKING_DAYS, REVIEW_TYPES
-from casework.services import _next_reference
+from casework.services import reference_next
 from tenants.actors import Actor
 from tenants.addresses import partnership_url
 from tenants.agencies.audit import audit_event_record
@@ -325,7 +325,7 @@ def thematic_review_commission(
     errors_raise(errors)
     with transaction.atomic():
         review = Review.objects.create(
-            reference=_next_reference(actor, "casework_review_number", commissioned_on, "R-"),
+            reference=reference_next(actor, "casework_review_number", commissioned_on, "R-"),
             review_type=review_type,
             title=title.strip(),
             commissioned_on=commissioned_on,

@@ -285,7 +285,7 @@ def referral_create(
     # back whole when this fails; two statements fewer per referral.
     with transaction.atomic(savepoint=False):
         referral = Referral.objects.create(
-            reference=_next_reference(actor, "casework_referral_number", now),
+            reference=reference_next(actor, "casework_referral_number", now),
             regime=regime,
             referring_agency=referring,
             referred_by=actor.label,
@@ -334,7 +334,9 @@ def referral_create(
     return referral
 
 
-def _next_reference(actor: Actor, sequence: str, day: datetime.date, infix: str = "") -> str:
+def reference_next(actor: Actor, sequence: str, day: datetime.date, infix: str = "") -> str:
+    """The next human reference from a partnership's sequence: its prefix, the year, the number
+    (``CRO-2026-0042``, with ``infix`` ``R-`` for reviews: ``CRO-R-2026-0001``); never reused."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(%s)", [sequence])
         number = cursor.fetchone()[0]
@@ -767,7 +769,7 @@ def decision_record(
         )
         if outcome in REVIEW_OUTCOMES:
             review = Review.objects.create(
-                reference=_next_reference(actor, "casework_review_number", decided_on, "R-"),
+                reference=reference_next(actor, "casework_review_number", decided_on, "R-"),
                 referral=referral,
                 review_type=outcome,
                 title=f"{Outcome(outcome).label} – referral {referral.reference}",

@@ -166,3 +166,17 @@ def test_identifiers_are_read_by_one_parser():
             ):
                 offenders.append(f"{relative}:{node.lineno} parses a UUID itself")
     assert not offenders, "UUIDs parsed outside tenants.validation:\n" + "\n".join(offenders)
+
+
+def test_no_private_name_is_imported_from_another_module():
+    """A name shared between modules is public (``form_layout``, ``content_type_sniff``,
+    ``reference_next``); a leading underscore means "this module's own"."""
+    offenders = []
+    for path in _python_files():
+        relative = path.relative_to(ROOT).as_posix()
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                for alias in node.names:
+                    if alias.name.startswith("_") and not alias.name.startswith("__"):
+                        offenders.append(f"{relative}:{node.lineno} {node.module}.{alias.name}")
+    assert not offenders, "private names imported:\n" + "\n".join(offenders)
