@@ -44,9 +44,10 @@ from tenants.files import (
     DOCUMENTS,
     DOCUMENTS_AND_IMAGES,
     UploadedFile,
-    stored_file_fields,
+    stored_file_keep,
     stored_file_save,
     upload_problem,
+    version_next,
 )
 from tenants.models import Membership, Role
 from tenants.roles import MANAGERS, REVIEW_GROUP
@@ -1160,19 +1161,14 @@ def review_document_upload(
     errors_raise(errors)
     title = title.strip()
     with transaction.atomic():
-        version = (
-            review.documents.filter(title=title).aggregate(last=Max("version"))["last"] or 0
-        ) + 1
-        document = ReviewDocument(
-            review=review,
-            title=title,
-            kind=kind,
-            version=version,
-            uploaded_by=actor.label,
-            **stored_file_fields(upload, content_type),
+        version = version_next(review.documents.filter(title=title))
+        document = stored_file_keep(
+            ReviewDocument(
+                review=review, title=title, kind=kind, version=version, uploaded_by=actor.label
+            ),
+            upload=upload,
+            content_type=content_type,
         )
-        stored_file_save(document.file, name=document.uuid, upload=upload)
-        document.save()
         _audit(
             actor,
             review,

@@ -39,8 +39,7 @@ from tenants.clock import now, today
 from tenants.files import (
     DOCUMENTS_AND_IMAGES,
     UploadedFile,
-    stored_file_fields,
-    stored_file_save,
+    stored_file_keep,
     upload_problem,
 )
 from tenants.models import Membership, Role
@@ -344,12 +343,11 @@ def reference_next(actor: Actor, sequence: str, day: datetime.date, infix: str =
 
 
 def _store_attachment(actor: Actor, referral: Referral, upload: UploadedFile, content_type: str):
-    attachment = Attachment(
-        referral=referral, uploaded_by=actor.label, **stored_file_fields(upload, content_type)
+    return stored_file_keep(
+        Attachment(referral=referral, uploaded_by=actor.label),
+        upload=upload,
+        content_type=content_type,
     )
-    stored_file_save(attachment.file, name=attachment.uuid, upload=upload)
-    attachment.save()
-    return attachment
 
 
 def attachment_add(*, actor: Actor, referral: Referral, upload: UploadedFile) -> Attachment:

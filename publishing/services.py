@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -71,10 +71,10 @@ from tenants.files import (
     DOCUMENTS,
     StoredFileAltered,
     UploadedFile,
-    stored_file_fields,
+    stored_file_keep,
     stored_file_read,
-    stored_file_save,
     upload_problem,
+    version_next,
 )
 from tenants.models import Membership, Partnership, Role, User
 from tenants.roles import MANAGERS
@@ -518,20 +518,19 @@ def document_upload(
     content_type, pages = _document_type(upload, errors)
     errors_raise(errors)
     with transaction.atomic():
-        version = (
-            publication.documents.filter(kind=kind).aggregate(last=Max("version"))["last"] or 0
-        ) + 1
-        document = PublicationDocument(
-            publication=publication,
-            kind=kind,
-            version=version,
-            pages=pages,
-            generated=generated,
-            uploaded_by=actor.label,
-            **stored_file_fields(upload, content_type),
+        version = version_next(publication.documents.filter(kind=kind))
+        document = stored_file_keep(
+            PublicationDocument(
+                publication=publication,
+                kind=kind,
+                version=version,
+                pages=pages,
+                generated=generated,
+                uploaded_by=actor.label,
+            ),
+            upload=upload,
+            content_type=content_type,
         )
-        stored_file_save(document.file, name=document.uuid, upload=upload)
-        document.save()
         _audit(
             actor,
             publication,

@@ -18,6 +18,8 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
+from django.db import models
+from django.db.models import Max
 from django.db.models.fields.files import FieldFile
 
 logger = logging.getLogger(__name__)
@@ -98,6 +100,22 @@ def stored_file_save(file: FieldFile, *, name: uuid.UUID, upload: UploadedFile) 
     """Write the upload's bytes to the record's file field under a random name (the record's
     UUID) in the partnership's own folder. The record itself is saved by the caller."""
     file.save(f"{name}.{upload.extension}", ContentFile(upload.content), save=False)
+
+
+def stored_file_keep(record: models.Model, *, upload: UploadedFile, content_type: str):
+    """Keep ``upload`` as ``record`` (an attachment, a document: a model with ``uuid``, ``file``
+    and the fields of ``stored_file_fields``): its fields filled, its bytes written under a
+    random name, the record saved. Returns the record."""
+    for name, value in stored_file_fields(upload, content_type).items():
+        setattr(record, name, value)
+    stored_file_save(record.file, name=record.uuid, upload=upload)
+    record.save()
+    return record
+
+
+def version_next(versions: models.QuerySet) -> int:
+    """The number of the next version of a document kept in versions (1 for the first)."""
+    return (versions.aggregate(last=Max("version"))["last"] or 0) + 1
 
 
 def stored_file_read(file: FieldFile, *, sha256: str) -> bytes:
