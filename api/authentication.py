@@ -4,8 +4,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from tenants.actors import Actor, actor_for_api_key
+from tenants.agencies.selectors import ApiKeyAttemptsExceeded, api_key_authenticate
 from tenants.throttles import client_address
-from tenants.workspace.selectors import ApiKeyAttemptsExceeded, api_key_authenticate
 
 KEYWORD = "Api-Key"
 

@@ -14,8 +14,8 @@ from django.http import HttpResponse
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
 
-from tenants.workspace.selectors import idempotency_record_find
-from tenants.workspace.services import (
+from tenants.agencies.selectors import idempotency_record_find
+from tenants.agencies.services import (
     IDEMPOTENCY_KEY_HEADER,
     IdempotencyKeyReused,
     idempotency_body_sha256,

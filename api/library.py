@@ -24,10 +24,9 @@ from publishing.library.selectors import (
     library_query_parse,
     library_search,
     partnerships_by_key,
-    platform_url,
     theme_labels,
 )
-from tenants.selectors import partnership_url
+from tenants.addresses import partnership_url, platform_url
 
 
 def _month(value):

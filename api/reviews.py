@@ -29,7 +29,8 @@ from casework.review_services import (
     action_update_add,
     information_response_submit,
 )
-from casework.services import UploadedFile, today
+from tenants.clock import today
+from tenants.files import UploadedFile
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     "Idempotency-Key",

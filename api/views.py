@@ -41,7 +41,7 @@ from casework.services import (
     referral_create,
     today,
 )
-from tenants.workspace.selectors import agency_for_actor
+from tenants.agencies.selectors import agency_for_actor
 
 
 class WhoAmIApi(APIView):

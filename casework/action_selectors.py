@@ -10,14 +10,15 @@ from django.db.models import BooleanField, Case, CharField, Count, Q, QuerySet, 
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
-from casework import services as casework_services
 from casework.clocks import add_working_days
 from casework.models import Action, ActionStatus, ActionUpdate
-from casework.review_access import parse_uuid, visible_reviews
-from casework.review_services import REVIEW_GROUP
+from casework.review_access import visible_reviews
 from tenants.actors import Actor
+from tenants.agencies.audit import audit_event_record
+from tenants.clock import today
 from tenants.models import Role
-from tenants.workspace.services import audit_event_record
+from tenants.roles import REVIEW_GROUP
+from tenants.validation import reference_parse, uuid_or_404
 
 OPEN_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.COMPLETE)
 
@@ -71,7 +72,7 @@ def action_tracker(
     """All actions across the partnership's reviews (open ones by default) with their RAG rating,
     filterable by agency, review, status and RAG, with counts by RAG and by status. A fixed
     number of queries, whatever the number of actions."""
-    day = day or casework_services.today()
+    day = day or today()
     actions = _visible_actions(actor).annotate(rag=_rag_annotation(day))
     if actor.is_joint:
         # A participant tracks the actions it owns (the lead tracks them all at home).
@@ -84,11 +85,11 @@ def action_tracker(
         actions = actions.exclude(status=ActionStatus.VERIFIED)
     if agency_uuid and actor.is_joint:
         # The participant names its own agency; here it is that agency's mirror.
-        actions = actions.filter(owner_agency__home_agency_uuid=parse_uuid(agency_uuid))
+        actions = actions.filter(owner_agency__home_agency_uuid=uuid_or_404(agency_uuid))
     elif agency_uuid:
-        actions = actions.filter(owner_agency__uuid=parse_uuid(agency_uuid))
+        actions = actions.filter(owner_agency__uuid=uuid_or_404(agency_uuid))
     if review_reference:
-        actions = actions.filter(review__reference=review_reference.upper())
+        actions = actions.filter(review__reference=reference_parse(review_reference))
     counts_by_rag = dict(actions.values_list("rag").annotate(n=Count("id")).order_by())
     counts_by_status = dict(actions.values_list("status").annotate(n=Count("id")).order_by())
     if status:
@@ -109,7 +110,7 @@ def access_action(*, actor: Actor, action_uuid) -> Action:
     action = (
         _visible_actions(actor)
         .select_related("owner_agency", "review", "recommendation")
-        .filter(uuid=parse_uuid(action_uuid))
+        .filter(uuid=uuid_or_404(action_uuid))
         .first()
     )
     if action is None:
@@ -139,7 +140,7 @@ def action_evidence_for_download(*, actor: Actor, action_uuid, update_uuid) -> A
     """The evidence of an update on an action the actor may see (its owner agency, the review
     group, the review's reviewer); the same 404 otherwise. The download is audited."""
     action = access_action(actor=actor, action_uuid=action_uuid)
-    update = action.updates.filter(uuid=parse_uuid(update_uuid)).exclude(evidence="").first()
+    update = action.updates.filter(uuid=uuid_or_404(update_uuid)).exclude(evidence="").first()
     if update is None:
         raise Http404("No such file.")
     audit_event_record(

@@ -14,10 +14,10 @@ from casework import review_selectors
 from casework import selectors as referral_selectors
 from casework.joint import listings
 from casework.joint.door import Gathered
-from casework.services import REVIEW_GROUP
 from tenants.actors import Actor
+from tenants.agencies.audit import audit_event_record
 from tenants.models import Role
-from tenants.workspace.services import audit_event_record
+from tenants.roles import REVIEW_GROUP
 
 DASHBOARD_CLOCKS = 5
 DASHBOARD_CONTRIBUTIONS = 10

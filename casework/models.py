@@ -14,7 +14,7 @@ from django.db.models.functions import Now
 
 from casework.clocks import REGIME_CHOICES, clock_state, describe_length, is_due_soon
 from casework.review_types import REVIEW_TYPE_CHOICES, REVIEW_TYPES
-from tenants.workspace.models import Agency
+from tenants.agencies.models import Agency
 
 
 class Harm(models.TextChoices):

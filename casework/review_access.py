@@ -2,24 +2,13 @@
 reviewer sees only the reviews they are appointed to, from their appointment on; the review
 group sees every review; through the joint-review door, only the grant's review."""
 
-import uuid as uuid_module
-
 from django.db.models import Exists, OuterRef, QuerySet
-from django.http import Http404
 
-from casework import services as casework_services
 from casework.models import Review, ReviewerAppointment
-from casework.review_services import REVIEW_GROUP
 from tenants.actors import Actor
+from tenants.clock import today
 from tenants.models import Role
-
-
-def parse_uuid(value) -> uuid_module.UUID:
-    """A UUID from a URL or a form; anything else is the same 404 as a missing record."""
-    try:
-        return value if isinstance(value, uuid_module.UUID) else uuid_module.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        raise Http404("No such record.") from None
+from tenants.roles import REVIEW_GROUP
 
 
 def visible_reviews(actor: Actor) -> QuerySet[Review]:
@@ -34,7 +23,7 @@ def visible_reviews(actor: Actor) -> QuerySet[Review]:
             review=OuterRef("pk"),
             profile__user_uuid=actor.user.uuid,
             ended_on__isnull=True,
-            appointed_on__lte=casework_services.today(),
+            appointed_on__lte=today(),
         )
         return reviews.filter(Exists(live))
     return reviews.none()

@@ -31,21 +31,20 @@ from casework.models import (
     ReviewerAppointment,
     ReviewerProfile,
 )
-from casework.review_access import parse_uuid as _uuid
-from casework.review_access import visible_reviews as _visible_reviews
-from casework.review_services import REVIEW_GROUP
-from casework.services import today  # noqa: F401 - the day, as the fixtures that freeze it know it
+from casework.review_access import visible_reviews
 from tenants.actors import Actor
+from tenants.agencies.audit import audit_event_record
+from tenants.agencies.models import Agency
+from tenants.agencies.selectors import agency_list
+from tenants.roles import REVIEW_GROUP
 from tenants.spreadsheets import csv_lines
-from tenants.workspace.models import Agency
-from tenants.workspace.selectors import agency_list
-from tenants.workspace.services import audit_event_record
+from tenants.validation import reference_parse, uuid_or_404
 
 CHRONOLOGY_PAGE_SIZE = 100
 
 
 def access_review(*, actor: Actor, reference: str) -> Review:
-    review = _visible_reviews(actor).filter(reference=str(reference).upper()).first()
+    review = visible_reviews(actor).filter(reference=reference_parse(reference)).first()
     if review is None:
         raise Http404("No such review.")
     return review
@@ -54,7 +53,7 @@ def access_review(*, actor: Actor, reference: str) -> Review:
 def review_for_page(*, actor: Actor, reference: str, tab: str = "overview") -> Review:
     """The review with what its workspace shows; the read of its ``tab`` is audited."""
     review = (
-        _visible_reviews(actor)
+        visible_reviews(actor)
         .select_related("referral")
         .prefetch_related(
             "agencies",
@@ -68,7 +67,7 @@ def review_for_page(*, actor: Actor, reference: str, tab: str = "overview") -> R
                 to_attr="live_appointments",
             ),
         )
-        .filter(reference=str(reference).upper())
+        .filter(reference=reference_parse(reference))
         .first()
     )
     if review is None:
@@ -86,7 +85,7 @@ def review_for_page(*, actor: Actor, reference: str, tab: str = "overview") -> R
 def review_list(*, actor: Actor) -> QuerySet[Review]:
     """Every review for the review group; a lead reviewer's own reviews."""
     return (
-        _visible_reviews(actor)
+        visible_reviews(actor)
         .annotate(
             open_actions=Count("actions", filter=Q(actions__status__in=OPEN_STATUSES[:2])),
         )
@@ -126,7 +125,7 @@ def chronology_entries(
     replace what they correct; the originals stay, see ``chronology_history``)."""
     entries = review.chronology.filter(is_current=True).select_related("agency", "supersedes")
     if agency_uuid:
-        entries = entries.filter(agency__uuid=_uuid(agency_uuid))
+        entries = entries.filter(agency__uuid=uuid_or_404(agency_uuid))
     if start:
         entries = entries.filter(occurred_on__gte=start)
     if end:
@@ -187,7 +186,7 @@ def chronology_history(*, entry: ChronologyEntry) -> list[ChronologyEntry]:
 
 
 def access_chronology_entry(*, review: Review, entry_uuid) -> ChronologyEntry:
-    entry = review.chronology.select_related("agency").filter(uuid=_uuid(entry_uuid)).first()
+    entry = review.chronology.select_related("agency").filter(uuid=uuid_or_404(entry_uuid)).first()
     if entry is None:
         raise Http404("No such entry.")
     return entry
@@ -286,7 +285,7 @@ def access_information_request(*, actor: Actor, request_uuid) -> InformationRequ
     """For the agency asked, or the review's workers; the same 404 otherwise."""
     request = (
         InformationRequest.objects.select_related("agency", "review")
-        .filter(uuid=_uuid(request_uuid))
+        .filter(uuid=uuid_or_404(request_uuid))
         .first()
     )
     if request is None:
@@ -297,7 +296,7 @@ def access_information_request(*, actor: Actor, request_uuid) -> InformationRequ
         if actor.is_joint and request.review.uuid not in actor.review_uuids:
             raise Http404("No such request.")
         return request
-    if not _visible_reviews(actor).filter(pk=request.review_id).exists():
+    if not visible_reviews(actor).filter(pk=request.review_id).exists():
         raise Http404("No such request.")
     return request
 
@@ -322,7 +321,7 @@ def review_documents(*, review: Review) -> QuerySet[ReviewDocument]:
 
 def review_document_for_download(*, actor: Actor, review: Review, document_uuid) -> ReviewDocument:
     """A document of a review the actor may open; the download is audited."""
-    document = review.documents.filter(uuid=_uuid(document_uuid)).first()
+    document = review.documents.filter(uuid=uuid_or_404(document_uuid)).first()
     if document is None:
         raise Http404("No such document.")
     audit_event_record(
@@ -345,7 +344,7 @@ def reviewer_profile_for(*, actor: Actor, user_uuid) -> ReviewerProfile | None:
         raise Http404("No such reviewer.")
     return (
         ReviewerProfile.objects.prefetch_related("affiliations")
-        .filter(user_uuid=_uuid(user_uuid))
+        .filter(user_uuid=uuid_or_404(user_uuid))
         .first()
     )
 
@@ -381,7 +380,7 @@ def review_agency_choices(*, actor: Actor, review: Review, include_inactive: boo
 def access_review_agency(*, actor: Actor, review: Review, agency_uuid) -> Agency:
     agency = (
         review_agency_choices(actor=actor, review=review, include_inactive=True)
-        .filter(uuid=_uuid(agency_uuid))
+        .filter(uuid=uuid_or_404(agency_uuid))
         .first()
     )
     if agency is None:
@@ -397,7 +396,7 @@ def joint_review_list(*, actor: Actor) -> list[Review]:
         actions__owner_agency__isnull=True, actions__owner_partnership_key=key
     )
     return list(
-        _visible_reviews(actor)
+        visible_reviews(actor)
         .annotate(
             own_open_actions=Count(
                 "actions", filter=owned & Q(actions__status__in=OPEN_STATUSES[:2])

@@ -5,11 +5,9 @@ checks who may do it and writes its audit row in the same transaction.
 """
 
 import datetime
-import hashlib
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max, Q
@@ -36,16 +34,27 @@ from casework.models import (
     TermsOfReference,
 )
 from casework.review_types import INFORMATION_REQUEST_WORKING_DAYS, REVIEW_TYPES
-from casework.services import UploadedFile, _add, _fail, _next_reference, _sniff, today
+from casework.services import reference_next
 from tenants.actors import Actor
+from tenants.addresses import partnership_url
+from tenants.agencies.audit import audit_event_record
+from tenants.agencies.models import Agency
+from tenants.clock import now, today
+from tenants.files import (
+    DOCUMENTS,
+    DOCUMENTS_AND_IMAGES,
+    UploadedFile,
+    stored_file_keep,
+    stored_file_save,
+    upload_problem,
+    version_next,
+)
 from tenants.models import Membership, Role
-from tenants.selectors import partnership_get, partnership_url
-from tenants.workspace.models import Agency
-from tenants.workspace.services import audit_event_record
+from tenants.roles import MANAGERS, REVIEW_GROUP
+from tenants.selectors import partnership_get
+from tenants.validation import error_add, errors_raise
 
-MANAGERS = (Role.BUSINESS_MANAGER, Role.CHAIR)
 OVERRIDE_HINT = "The chair can appoint them anyway with a written reason."
-REVIEW_GROUP = (Role.BUSINESS_MANAGER, Role.CHAIR, Role.REVIEW_GROUP_MEMBER)
 INDEPENDENCE_LOOKBACK_YEARS = 5
 DOCUMENT_MAX_BYTES = 25 * 1024 * 1024
 ASKS = {
@@ -125,7 +134,7 @@ def agency_in_reach(actor: Actor, review: Review, agency: Agency) -> bool:
 
 def _check_agency(actor: Actor, review: Review, agency, errors: dict, field: str) -> None:
     if agency is not None and not agency_in_reach(actor, review, agency):
-        _add(errors, field, "Choose one of your partnership's agencies.")
+        error_add(errors, field, "Choose one of your partnership's agencies.")
 
 
 def action_owner_key(action: Action) -> str:
@@ -282,7 +291,7 @@ def review_chair_sign_off(*, actor: Actor, review: Review, statement: str = "") 
         return review
     with transaction.atomic():
         review.chair_signed_off_by = actor.label
-        review.chair_signed_off_at = timezone.now()
+        review.chair_signed_off_at = now()
         review.save(update_fields=["chair_signed_off_by", "chair_signed_off_at"])
         _audit(actor, review, "review.signed_off")
     return review
@@ -307,15 +316,17 @@ def thematic_review_commission(
     actor.require_role(*MANAGERS)
     errors: dict[str, list[str]] = {}
     if review_type not in REVIEW_TYPES:
-        _add(errors, "review_type", "Choose the kind of review.")
+        error_add(errors, "review_type", "Choose the kind of review.")
     if not (title or "").strip():
-        _add(errors, "title", "Give the review a title.")
+        error_add(errors, "title", "Give the review a title.")
     if commissioned_on is None or commissioned_on > today():
-        _add(errors, "commissioned_on", "Enter the date it was commissioned (not in the future).")
-    _fail(errors)
+        error_add(
+            errors, "commissioned_on", "Enter the date it was commissioned (not in the future)."
+        )
+    errors_raise(errors)
     with transaction.atomic():
         review = Review.objects.create(
-            reference=_next_reference(actor, "casework_review_number", commissioned_on, "R-"),
+            reference=reference_next(actor, "casework_review_number", commissioned_on, "R-"),
             review_type=review_type,
             title=title.strip(),
             commissioned_on=commissioned_on,
@@ -359,17 +370,19 @@ def reviewer_profile_save(
     if not Membership.objects.filter(
         user__uuid=user_uuid, partnership=actor.partnership, role=Role.LEAD_REVIEWER
     ).exists():
-        _add(errors, "user", "Only someone with the lead reviewer role here can be a reviewer.")
+        error_add(
+            errors, "user", "Only someone with the lead reviewer role here can be a reviewer."
+        )
     if not (name or "").strip():
-        _add(errors, "name", "Enter the reviewer's name.")
+        error_add(errors, "name", "Enter the reviewer's name.")
     for index, item in enumerate(affiliations):
         if not item.organisation.strip():
-            _add(errors, f"affiliations.{index}.organisation", "Name the organisation.")
+            error_add(errors, f"affiliations.{index}.organisation", "Name the organisation.")
         if item.started_on is None:
-            _add(errors, f"affiliations.{index}.started_on", "Enter when it began.")
+            error_add(errors, f"affiliations.{index}.started_on", "Enter when it began.")
         elif item.ended_on and item.ended_on < item.started_on:
-            _add(errors, f"affiliations.{index}.ended_on", "It cannot end before it began.")
-    _fail(errors)
+            error_add(errors, f"affiliations.{index}.ended_on", "It cannot end before it began.")
+    errors_raise(errors)
     with transaction.atomic():
         profile, created = ReviewerProfile.objects.update_or_create(
             user_uuid=user_uuid,
@@ -558,16 +571,16 @@ def terms_write(
     require_review_worker(actor, review)
     errors: dict[str, list[str]] = {}
     if not (scope or "").strip():
-        _add(errors, "scope", "Describe the review's scope.")
+        error_add(errors, "scope", "Describe the review's scope.")
     if not [line for line in (lines_of_enquiry or "").splitlines() if line.strip()]:
-        _add(errors, "lines_of_enquiry", "Give at least one key line of enquiry.")
+        error_add(errors, "lines_of_enquiry", "Give at least one key line of enquiry.")
     if period_start is None:
-        _add(errors, "period_start", "Enter when the period under review starts.")
+        error_add(errors, "period_start", "Enter when the period under review starts.")
     if period_end is None:
-        _add(errors, "period_end", "Enter when the period under review ends.")
+        error_add(errors, "period_end", "Enter when the period under review ends.")
     elif period_start and period_end < period_start:
-        _add(errors, "period_end", "The period cannot end before it starts.")
-    _fail(errors)
+        error_add(errors, "period_end", "The period cannot end before it starts.")
+    errors_raise(errors)
     with transaction.atomic():
         version = (review.terms.aggregate(last=Max("version"))["last"] or 0) + 1
         terms = TermsOfReference.objects.create(
@@ -594,7 +607,7 @@ def terms_sign_off(*, actor: Actor, terms: TermsOfReference) -> TermsOfReference
         raise ValidationError(["This version is already signed off."])
     with transaction.atomic():
         terms.signed_off_by = actor.label
-        terms.signed_off_at = timezone.now()
+        terms.signed_off_at = now()
         terms.save(update_fields=["signed_off_by", "signed_off_at"])
         _audit(actor, terms.review, "terms.signed_off", version=terms.version)
     return terms
@@ -620,14 +633,14 @@ def information_request_create(
     _check_agency(actor, review, agency, errors, "agency")
     unknown = [ask for ask in asks if ask not in ASKS]
     if not asks or unknown:
-        _add(errors, "asks", "Choose what you are asking for.")
+        error_add(errors, "asks", "Choose what you are asking for.")
     now = today()
     due = due or add_working_days(now, INFORMATION_REQUEST_WORKING_DAYS)
     if due <= now:
-        _add(errors, "due", "The due date must be in the future.")
+        error_add(errors, "due", "The due date must be in the future.")
     if not agency.is_active:
-        _add(errors, "agency", "This agency is no longer active.")
-    _fail(errors)
+        error_add(errors, "agency", "This agency is no longer active.")
+    errors_raise(errors)
     with transaction.atomic():
         request = InformationRequest.objects.create(
             review=review,
@@ -776,16 +789,16 @@ def _check_entry(actor: Actor, review: Review, data: EntryInput) -> None:
     errors: dict[str, list[str]] = {}
     _check_agency(actor, review, data.agency, errors, "agency")
     if data.occurred_on is None:
-        _add(errors, "occurred_on", "Enter the date.")
+        error_add(errors, "occurred_on", "Enter the date.")
     elif data.occurred_on > today():
-        _add(errors, "occurred_on", "The date cannot be in the future.")
+        error_add(errors, "occurred_on", "The date cannot be in the future.")
     if data.agency is None:
-        _add(errors, "agency", "Choose the agency.")
+        error_add(errors, "agency", "Choose the agency.")
     if not (data.what_happened or "").strip():
-        _add(errors, "what_happened", "Say what happened.")
+        error_add(errors, "what_happened", "Say what happened.")
     if not (data.who or "").strip():
-        _add(errors, "who", "Say who, by role (for example 'health visitor').")
-    _fail(errors)
+        error_add(errors, "who", "Say who, by role (for example 'health visitor').")
+    errors_raise(errors)
 
 
 def entry_outside_period(review: Review, entry: ChronologyEntry) -> bool:
@@ -903,10 +916,10 @@ def recommendation_add(
     for agency in agencies:
         _check_agency(actor, review, agency, errors, "agencies")
     if not (text or "").strip():
-        _add(errors, "text", "Write the recommendation.")
+        error_add(errors, "text", "Write the recommendation.")
     if not to_partnership and not agencies:
-        _add(errors, "agencies", "Address it to the partnership or to one or more agencies.")
-    _fail(errors)
+        error_add(errors, "agencies", "Address it to the partnership or to one or more agencies.")
+    errors_raise(errors)
     with transaction.atomic():
         number = (review.recommendations.aggregate(last=Max("number"))["last"] or 0) + 1
         recommendation = Recommendation.objects.create(
@@ -955,12 +968,12 @@ def action_add(
     errors: dict[str, list[str]] = {}
     _check_agency(actor, review, owner_agency, errors, "owner")
     if not (description or "").strip():
-        _add(errors, "description", "Describe the action.")
+        error_add(errors, "description", "Describe the action.")
     if due is None:
-        _add(errors, "due", "Enter the due date.")
+        error_add(errors, "due", "Enter the due date.")
     elif due < today():
-        _add(errors, "due", "The due date cannot be in the past.")
-    _fail(errors)
+        error_add(errors, "due", "The due date cannot be in the past.")
+    errors_raise(errors)
     with transaction.atomic():
         action = Action.objects.create(
             recommendation=recommendation,
@@ -1014,22 +1027,20 @@ def action_update_add(
         raise ValidationError(["This action has been verified by the review group and is closed."])
     errors: dict[str, list[str]] = {}
     if status not in (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.COMPLETE):
-        _add(errors, "status", "Choose not started, in progress or complete.")
+        error_add(errors, "status", "Choose not started, in progress or complete.")
     if not (note or "").strip():
-        _add(errors, "note", "Describe the progress.")
+        error_add(errors, "note", "Describe the progress.")
     content_type = ""
     if evidence is not None:
-        content_type = _sniff(evidence.content, evidence.name) or ""
-        if not content_type:
-            _add(
-                errors,
-                "evidence",
-                f"{evidence.name} is not a PDF, Word document or image, or "
-                "its contents do not match its name.",
-            )
-        elif len(evidence.content) > DOCUMENT_MAX_BYTES:
-            _add(errors, "evidence", f"{evidence.name} is larger than 25 MB.")
-    _fail(errors)
+        content_type, problem = upload_problem(
+            evidence,
+            accepted=DOCUMENTS_AND_IMAGES,
+            described="PDF, Word document or image",
+            max_bytes=DOCUMENT_MAX_BYTES,
+        )
+        if problem:
+            error_add(errors, "evidence", problem)
+    errors_raise(errors)
     with transaction.atomic():
         update = ActionUpdate(
             action=action,
@@ -1040,10 +1051,7 @@ def action_update_add(
             evidence_type=content_type,
         )
         if evidence is not None:
-            extension = evidence.name.rsplit(".", 1)[-1].lower()
-            update.evidence.save(
-                f"{update.uuid}.{extension}", ContentFile(evidence.content), save=False
-            )
+            stored_file_save(update.evidence, name=update.uuid, upload=evidence)
         update.save()
         Action.objects.filter(pk=action.pk).update(status=status)
         action.status = status
@@ -1064,17 +1072,17 @@ def action_verify(*, actor: Actor, action: Action) -> Action:
     actor.require_role(*REVIEW_GROUP)
     if not may_verify_action(actor, action):
         raise PermissionDenied("Each partnership verifies its own actions.")
-    now = timezone.now()
+    moment = now()
     with transaction.atomic():
         # Decided in the database: the action must be complete now, not when it was read.
         if not Action.objects.filter(pk=action.pk, status=ActionStatus.COMPLETE).update(
-            status=ActionStatus.VERIFIED, verified_by=actor.label, verified_at=now
+            status=ActionStatus.VERIFIED, verified_by=actor.label, verified_at=moment
         ):
             raise ValidationError(["Only a completed action can be verified."])
         action.status, action.verified_by, action.verified_at = (
             ActionStatus.VERIFIED,
             actor.label,
-            now,
+            moment,
         )
         _audit(actor, action.review, "action.verified", action=str(action.uuid))
     return action
@@ -1139,42 +1147,28 @@ def review_document_upload(
     require_review_worker(actor, review)
     errors: dict[str, list[str]] = {}
     if not (title or "").strip():
-        _add(errors, "title", "Give the document a title.")
+        error_add(errors, "title", "Give the document a title.")
     if kind not in DOCUMENT_KINDS:
-        _add(errors, "kind", "Choose what kind of document it is.")
-    content_type = _sniff(upload.content, upload.name)
-    if content_type not in (
-        "application/pdf",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ):
-        _add(
-            errors,
-            "file",
-            f"{upload.name} is not a PDF or Word (.docx) document, or its "
-            "contents do not match its name.",
-        )
-    elif len(upload.content) > DOCUMENT_MAX_BYTES:
-        _add(errors, "file", f"{upload.name} is larger than 25 MB.")
-    _fail(errors)
+        error_add(errors, "kind", "Choose what kind of document it is.")
+    content_type, problem = upload_problem(
+        upload,
+        accepted=DOCUMENTS,
+        described="PDF or Word (.docx) document",
+        max_bytes=DOCUMENT_MAX_BYTES,
+    )
+    if problem:
+        error_add(errors, "file", problem)
+    errors_raise(errors)
     title = title.strip()
     with transaction.atomic():
-        version = (
-            review.documents.filter(title=title).aggregate(last=Max("version"))["last"] or 0
-        ) + 1
-        document = ReviewDocument(
-            review=review,
-            title=title,
-            kind=kind,
-            version=version,
-            original_name=upload.name[:255],
+        version = version_next(review.documents.filter(title=title))
+        document = stored_file_keep(
+            ReviewDocument(
+                review=review, title=title, kind=kind, version=version, uploaded_by=actor.label
+            ),
+            upload=upload,
             content_type=content_type,
-            size=len(upload.content),
-            sha256=hashlib.sha256(upload.content).hexdigest(),
-            uploaded_by=actor.label,
         )
-        extension = upload.name.rsplit(".", 1)[-1].lower()
-        document.file.save(f"{document.uuid}.{extension}", ContentFile(upload.content), save=False)
-        document.save()
         _audit(
             actor,
             review,

@@ -7,11 +7,14 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from casework.clocks import add_working_days
+from casework.criteria import screening_criteria
 from casework.models import Attachment, Clock, ContributionRequest, Referral
-from casework.services import REVIEW_GROUP, screening_criteria, today
 from tenants.actors import Actor
-from tenants.workspace.models import Agency, AuditEvent
-from tenants.workspace.services import audit_event_record
+from tenants.agencies.audit import audit_event_record
+from tenants.agencies.models import Agency, AuditEvent
+from tenants.clock import today
+from tenants.roles import REVIEW_GROUP
+from tenants.validation import reference_parse, uuid_or_404
 
 DUE_SOON_WORKING_DAYS = 2
 
@@ -32,7 +35,7 @@ def access_referral(*, actor: Actor, reference: str) -> Referral:
     referral = (
         _visible_referrals(actor)
         .select_related("referring_agency")
-        .filter(reference=str(reference).upper())
+        .filter(reference=reference_parse(reference))
         .first()
     )
     if referral is None:
@@ -55,7 +58,7 @@ def referral_for_page(*, actor: Actor, reference: str) -> Referral:
                 queryset=ContributionRequest.objects.select_related("agency"),
             ),
         )
-        .filter(reference=str(reference).upper())
+        .filter(reference=reference_parse(reference))
         .first()
     )
     if referral is None:
@@ -157,7 +160,7 @@ def access_contribution_request(*, actor: Actor, reference: str) -> Contribution
     for a contribution need not be the one that referred."""
     request = (
         contribution_requests_for_agency(actor=actor)
-        .filter(rapid_review__referral__reference=str(reference).upper())
+        .filter(rapid_review__referral__reference=reference_parse(reference))
         .first()
     )
     if request is None:
@@ -189,7 +192,9 @@ def referral_agency_choices() -> QuerySet[Agency]:
 def attachment_for_download(*, actor: Actor, reference: str, attachment_uuid) -> Attachment:
     """A referral's file for someone who may see the referral; the download is audited."""
     referral = access_referral(actor=actor, reference=reference)
-    attachment = referral.attachments.filter(uuid=attachment_uuid).first()
+    attachment = referral.attachments.filter(
+        uuid=uuid_or_404(attachment_uuid, "No such file.")
+    ).first()
     if attachment is None:
         raise Http404("No such file.")
     audit_event_record(

@@ -3,17 +3,15 @@ audit row in the same transaction (the audit details name objects by reference, 
 """
 
 import datetime
-import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
 from casework.clocks import PROCESSES, add_working_days, is_due_soon, plan_clocks
+from casework.criteria import screening_criteria
 from casework.models import (
     REVIEW_OUTCOMES,
     AbuseOrNeglect,
@@ -34,10 +32,19 @@ from casework.models import (
     Sex,
 )
 from tenants.actors import Actor
+from tenants.addresses import partnership_url
+from tenants.agencies.audit import audit_event_record
+from tenants.agencies.models import Agency
+from tenants.clock import now, today
+from tenants.files import (
+    DOCUMENTS_AND_IMAGES,
+    UploadedFile,
+    stored_file_keep,
+    upload_problem,
+)
 from tenants.models import Membership, Role
-from tenants.selectors import partnership_url
-from tenants.workspace.models import Agency
-from tenants.workspace.services import audit_event_record
+from tenants.roles import MANAGERS, REVIEW_GROUP
+from tenants.validation import error_add, errors_raise
 
 MAX_CHILDREN = 4
 # Bounds on what one referral may carry, so that no request can make a page or a row huge
@@ -48,21 +55,6 @@ SUMMARY_MAX_LENGTH = 20_000
 CONTRIBUTION_MAX_LENGTH = 20_000  # each of a rapid-review contribution's three answers
 CONTRIBUTION_WORKING_DAYS = 5
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
-REVIEW_GROUP = (Role.BUSINESS_MANAGER, Role.CHAIR, Role.REVIEW_GROUP_MEMBER)
-
-
-def today() -> datetime.date:
-    """Today in England (dates are shown and counted in Europe/London)."""
-    return timezone.localdate()
-
-
-def _fail(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
-def _add(errors: dict, field: str, message: str) -> None:
-    errors.setdefault(field, []).append(message)
 
 
 # --- Clocks ------------------------------------------------------------------------------------
@@ -167,47 +159,19 @@ class ChildInput:
     child_protection_plan: bool = False
 
 
-@dataclass
-class UploadedFile:
-    name: str
-    content: bytes
-
-
-def _sniff(content: bytes, name: str) -> str | None:
-    """The file's real type from its first bytes, if it is one we accept and its extension
-    agrees; else None."""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if content.startswith(b"%PDF-") and extension == "pdf":
-        return "application/pdf"
-    if content.startswith(b"PK\x03\x04") and extension == "docx" and b"word/" in content[:4096]:
-        return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    if content.startswith(b"\x89PNG\r\n\x1a\n") and extension == "png":
-        return "image/png"
-    if content.startswith(b"\xff\xd8\xff") and extension in ("jpg", "jpeg"):
-        return "image/jpeg"
-    return None
-
-
 def _validate_attachments(files, errors) -> list[tuple[UploadedFile, str]]:
     accepted = []
     for index, upload in enumerate(files):
-        field = f"attachments.{index}"
-        if len(upload.content) > ATTACHMENT_MAX_BYTES:
-            _add(errors, field, f"{upload.name} is larger than 20 MB.")
-            continue
-        if not upload.content:
-            _add(errors, field, f"{upload.name} is empty.")
-            continue
-        content_type = _sniff(upload.content, upload.name)
-        if content_type is None:
-            _add(
-                errors,
-                field,
-                f"{upload.name} is not a PDF, Word document (.docx) or image (PNG, JPEG), "
-                "or its contents do not match its name.",
-            )
-            continue
-        accepted.append((upload, content_type))
+        content_type, problem = upload_problem(
+            upload,
+            accepted=DOCUMENTS_AND_IMAGES,
+            described="PDF, Word document (.docx) or image (PNG, JPEG)",
+            max_bytes=ATTACHMENT_MAX_BYTES,
+        )
+        if problem:
+            error_add(errors, f"attachments.{index}", problem)
+        else:
+            accepted.append((upload, content_type))
     return accepted
 
 
@@ -247,62 +211,64 @@ def referral_create(
     now = today()
     errors: dict[str, list[str]] = {}
     if incident_date is None:
-        _add(errors, "incident_date", "Enter the date of the incident.")
+        error_add(errors, "incident_date", "Enter the date of the incident.")
     elif incident_date > now:
-        _add(errors, "incident_date", "The date of the incident cannot be in the future.")
+        error_add(errors, "incident_date", "The date of the incident cannot be in the future.")
     if aware_date is None:
-        _add(errors, "aware_date", "Enter the date the partnership became aware.")
+        error_add(errors, "aware_date", "Enter the date the partnership became aware.")
     elif aware_date > now:
-        _add(errors, "aware_date", "The date you became aware cannot be in the future.")
+        error_add(errors, "aware_date", "The date you became aware cannot be in the future.")
     elif incident_date is not None and aware_date < incident_date:
-        _add(errors, "aware_date", "The date you became aware cannot be before the incident.")
+        error_add(errors, "aware_date", "The date you became aware cannot be before the incident.")
     if harm not in Harm.values:
-        _add(errors, "harm", "Say whether the child died or was seriously harmed.")
+        error_add(errors, "harm", "Say whether the child died or was seriously harmed.")
     if abuse_or_neglect not in AbuseOrNeglect.values:
-        _add(errors, "abuse_or_neglect", "Say whether abuse or neglect is known or suspected.")
+        error_add(errors, "abuse_or_neglect", "Say whether abuse or neglect is known or suspected.")
     unknown = [c for c in circumstances if c not in Circumstance.values]
     if unknown:
-        _add(errors, "circumstances", f"Unknown circumstances: {', '.join(unknown)}.")
+        error_add(errors, "circumstances", f"Unknown circumstances: {', '.join(unknown)}.")
     if regime not in PROCESSES:
-        _add(errors, "regime", "Unknown regime.")
+        error_add(errors, "regime", "Unknown regime.")
     if not (summary or "").strip():
-        _add(errors, "summary", "Describe what happened.")
+        error_add(errors, "summary", "Describe what happened.")
     elif len(summary) > SUMMARY_MAX_LENGTH:
-        _add(errors, "summary", f"Keep the summary to {SUMMARY_MAX_LENGTH:,} characters.")
+        error_add(errors, "summary", f"Keep the summary to {SUMMARY_MAX_LENGTH:,} characters.")
     if len(agencies_involved) > MAX_AGENCIES_INVOLVED:
-        _add(
+        error_add(
             errors,
             "agencies_involved",
             f"Name at most {MAX_AGENCIES_INVOLVED} agencies involved.",
         )
     if not children:
-        _add(errors, "children", "Name at least one child.")
+        error_add(errors, "children", "Name at least one child.")
     elif len(children) > MAX_CHILDREN:
-        _add(errors, "children", f"One referral covers at most {MAX_CHILDREN} children.")
+        error_add(errors, "children", f"One referral covers at most {MAX_CHILDREN} children.")
     for index, child in enumerate(children):
         prefix = f"children.{index}"
         for field, label in (("given_name", "given name"), ("family_name", "family name")):
             value = getattr(child, field).strip()
             if not value:
-                _add(errors, f"{prefix}.{field}", f"Enter child {index + 1}'s {label}.")
+                error_add(errors, f"{prefix}.{field}", f"Enter child {index + 1}'s {label}.")
             elif len(value) > 100:
-                _add(errors, f"{prefix}.{field}", f"Child {index + 1}'s {label} is too long.")
+                error_add(errors, f"{prefix}.{field}", f"Child {index + 1}'s {label} is too long.")
         if len(child.ethnicity.strip()) > 100:
-            _add(errors, f"{prefix}.ethnicity", "Describe the ethnicity in 100 characters.")
+            error_add(errors, f"{prefix}.ethnicity", "Describe the ethnicity in 100 characters.")
         if child.sex not in Sex.values:
-            _add(errors, f"{prefix}.sex", f"Choose child {index + 1}'s sex.")
+            error_add(errors, f"{prefix}.sex", f"Choose child {index + 1}'s sex.")
         if child.date_of_birth is None:
-            _add(errors, f"{prefix}.date_of_birth", f"Enter child {index + 1}'s date of birth.")
+            error_add(
+                errors, f"{prefix}.date_of_birth", f"Enter child {index + 1}'s date of birth."
+            )
         elif child.date_of_birth > now:
-            _add(errors, f"{prefix}.date_of_birth", "A date of birth cannot be in the future.")
+            error_add(errors, f"{prefix}.date_of_birth", "A date of birth cannot be in the future.")
         elif incident_date is not None and child.date_of_birth > incident_date:
-            _add(
+            error_add(
                 errors,
                 f"{prefix}.date_of_birth",
                 f"Child {index + 1} was born after the incident: check both dates.",
             )
     accepted = _validate_attachments(attachments, errors)
-    _fail(errors)
+    errors_raise(errors)
 
     known = {agency.name.lower(): agency for agency in active}
     involved, others = [], []
@@ -318,7 +284,7 @@ def referral_create(
     # back whole when this fails; two statements fewer per referral.
     with transaction.atomic(savepoint=False):
         referral = Referral.objects.create(
-            reference=_next_reference(actor, "casework_referral_number", now),
+            reference=reference_next(actor, "casework_referral_number", now),
             regime=regime,
             referring_agency=referring,
             referred_by=actor.label,
@@ -367,7 +333,9 @@ def referral_create(
     return referral
 
 
-def _next_reference(actor: Actor, sequence: str, day: datetime.date, infix: str = "") -> str:
+def reference_next(actor: Actor, sequence: str, day: datetime.date, infix: str = "") -> str:
+    """The next human reference from a partnership's sequence: its prefix, the year, the number
+    (``CRO-2026-0042``, with ``infix`` ``R-`` for reviews: ``CRO-R-2026-0001``); never reused."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(%s)", [sequence])
         number = cursor.fetchone()[0]
@@ -375,19 +343,11 @@ def _next_reference(actor: Actor, sequence: str, day: datetime.date, infix: str 
 
 
 def _store_attachment(actor: Actor, referral: Referral, upload: UploadedFile, content_type: str):
-    attachment = Attachment(
-        referral=referral,
-        original_name=upload.name[:255],
+    return stored_file_keep(
+        Attachment(referral=referral, uploaded_by=actor.label),
+        upload=upload,
         content_type=content_type,
-        size=len(upload.content),
-        sha256=hashlib.sha256(upload.content).hexdigest(),
-        uploaded_by=actor.label,
     )
-    # A random name in the partnership's own folder: never guessable, never the original name.
-    extension = upload.name.rsplit(".", 1)[-1].lower()
-    attachment.file.save(f"{attachment.uuid}.{extension}", ContentFile(upload.content), save=False)
-    attachment.save()
-    return attachment
 
 
 def attachment_add(*, actor: Actor, referral: Referral, upload: UploadedFile) -> Attachment:
@@ -415,43 +375,6 @@ def attachment_add(*, actor: Actor, referral: Referral, upload: UploadedFile) ->
 
 # --- Screening ---------------------------------------------------------------------------------
 
-CRITERIA_SOURCE = (
-    "Child Safeguarding Practice Review and Relevant Agency (England) Regulations 2018; "
-    "Working Together to Safeguard Children 2023, ch. 5"
-)
-
-
-def screening_criteria(referral: Referral) -> tuple[bool, list[str]]:
-    """DESIGN §2 step 2: abuse or neglect known or suspected AND the child died or was seriously
-    harmed; or a child is looked after; deaths in custody and suspected suicides always
-    qualify (Merton's procedure). Returns whether they are met and why, each with its source."""
-    reasons = []
-    if referral.abuse_or_neglect in (AbuseOrNeglect.KNOWN, AbuseOrNeglect.SUSPECTED):
-        harm = "died" if referral.harm == Harm.DIED else "was seriously harmed"
-        reasons.append(
-            f"Abuse or neglect is {referral.get_abuse_or_neglect_display().lower()} and the "
-            f"child {harm} ({CRITERIA_SOURCE})."
-        )
-    if any(child.looked_after for child in referral.children.all()):
-        reasons.append(f"A child is looked after ({CRITERIA_SOURCE}).")
-    if Circumstance.DEATH_IN_CUSTODY in referral.circumstances:
-        reasons.append(
-            "A death in custody always qualifies (Merton Safeguarding Children "
-            "Partnership's procedure)."
-        )
-    if Circumstance.SUSPECTED_SUICIDE in referral.circumstances:
-        reasons.append(
-            "A suspected suicide always qualifies (Merton Safeguarding Children "
-            "Partnership's procedure)."
-        )
-    if not reasons:
-        reasons.append(
-            "Abuse or neglect is not suspected, no child is looked after, and neither a death "
-            f"in custody nor a suspected suicide is recorded ({CRITERIA_SOURCE})."
-        )
-        return False, reasons
-    return True, reasons
-
 
 def screening_record(
     *, actor: Actor, referral: Referral, view_met: bool, rationale: str, override_reason: str = ""
@@ -462,14 +385,14 @@ def screening_record(
     criteria_met, _ = screening_criteria(referral)
     errors: dict[str, list[str]] = {}
     if not (rationale or "").strip():
-        _add(errors, "rationale", "Give the rationale for the group's view.")
+        error_add(errors, "rationale", "Give the rationale for the group's view.")
     if view_met != criteria_met and not (override_reason or "").strip():
-        _add(
+        error_add(
             errors,
             "override_reason",
             "The group's view differs from the criteria: give the reason for overriding them.",
         )
-    _fail(errors)
+    errors_raise(errors)
     with transaction.atomic():
         screening, created = Screening.objects.update_or_create(
             referral=referral,
@@ -507,11 +430,11 @@ def _check_event_date(
     errors, field: str, day: datetime.date | None, after: datetime.date, what: str
 ):
     if day is None:
-        _add(errors, field, f"Enter the date {what}.")
+        error_add(errors, field, f"Enter the date {what}.")
     elif day > today():
-        _add(errors, field, "The date cannot be in the future.")
+        error_add(errors, field, "The date cannot be in the future.")
     elif day < after:
-        _add(errors, field, f"The date cannot be before {after.isoformat()}.")
+        error_add(errors, field, f"The date cannot be before {after.isoformat()}.")
 
 
 def panel_notification_record(
@@ -523,8 +446,8 @@ def panel_notification_record(
     errors: dict[str, list[str]] = {}
     _check_event_date(errors, "submitted_on", submitted_on, referral.aware_date, "it was submitted")
     if not (panel_reference or "").strip():
-        _add(errors, "panel_reference", "Enter the reference the Panel's service gave.")
-    _fail(errors)
+        error_add(errors, "panel_reference", "Enter the reference the Panel's service gave.")
+    errors_raise(errors)
     with transaction.atomic():
         referral.panel_notified_on = submitted_on
         referral.panel_reference = panel_reference.strip()
@@ -546,7 +469,7 @@ def sos_ofsted_notification_record(
     actor.require_role(Role.BUSINESS_MANAGER)
     errors: dict[str, list[str]] = {}
     _check_event_date(errors, "notified_on", notified_on, referral.aware_date, "they were told")
-    _fail(errors)
+    errors_raise(errors)
     with transaction.atomic():
         referral.sos_ofsted_notified_on = notified_on
         referral.save(update_fields=["sos_ofsted_notified_on"])
@@ -649,24 +572,26 @@ def contribution_submit(
         raise ValidationError(["The rapid review has already been sent to the Panel."])
     errors: dict[str, list[str]] = {}
     if not (facts or "").strip():
-        _add(errors, "facts", "Give the facts as your agency knows them.")
+        error_add(errors, "facts", "Give the facts as your agency knows them.")
     if not (involvement or "").strip():
-        _add(errors, "involvement", "Describe your agency's involvement with the child and family.")
+        error_add(
+            errors, "involvement", "Describe your agency's involvement with the child and family."
+        )
     for name, text in (
         ("facts", facts),
         ("involvement", involvement),
         ("immediate_safety_actions", immediate_safety_actions),
     ):
         if len(text or "") > CONTRIBUTION_MAX_LENGTH:
-            _add(errors, name, f"Keep this to {CONTRIBUTION_MAX_LENGTH:,} characters.")
-    _fail(errors)
+            error_add(errors, name, f"Keep this to {CONTRIBUTION_MAX_LENGTH:,} characters.")
+    errors_raise(errors)
     first = request.submitted_at is None
     with transaction.atomic():
         request.facts = facts.strip()
         request.involvement = involvement.strip()
         request.immediate_safety_actions = (immediate_safety_actions or "").strip()
         request.submitted_by = actor.label
-        request.submitted_at = timezone.now()
+        request.submitted_at = now()
         request.save()
         audit_event_record(
             actor=actor,
@@ -713,7 +638,7 @@ def rapid_review_send(
 ) -> RapidReview:
     """Record that the completed rapid review went to the Panel. It needs every part written and
     a recommended next step; that stops the rapid review's clock."""
-    actor.require_role(Role.BUSINESS_MANAGER, Role.CHAIR)
+    actor.require_role(*MANAGERS)
     rapid_review = _rapid_review_of(referral)
     errors: dict[str, list[str]] = {}
     for field, what in (
@@ -723,11 +648,11 @@ def rapid_review_send(
         ("recommended_next_step", "the recommended next step"),
     ):
         if not getattr(rapid_review, field):
-            _add(errors, field, f"Record {what} before sending the rapid review.")
+            error_add(errors, field, f"Record {what} before sending the rapid review.")
     # It may have begun before it was recorded here, so the floor is the notification.
     floor = referral.panel_notified_on or referral.aware_date
     _check_event_date(errors, "sent_on", sent_on, floor, "it was sent")
-    _fail(errors)
+    errors_raise(errors)
     with transaction.atomic():
         rapid_review.sent_to_panel_on = sent_on
         rapid_review.save(update_fields=["sent_to_panel_on"])
@@ -752,7 +677,7 @@ def panel_response_record(
     rapid_review = _rapid_review_of(referral)
     errors: dict[str, list[str]] = {}
     if not rapid_review.sent_to_panel_on:
-        _add(errors, "response", "The rapid review has not been sent to the Panel yet.")
+        error_add(errors, "response", "The rapid review has not been sent to the Panel yet.")
     else:
         _check_event_date(
             errors,
@@ -762,8 +687,8 @@ def panel_response_record(
             "the Panel answered",
         )
     if not (response or "").strip():
-        _add(errors, "response", "Record what the Panel said.")
-    _fail(errors)
+        error_add(errors, "response", "Record what the Panel said.")
+    errors_raise(errors)
     with transaction.atomic():
         rapid_review.panel_response = response.strip()
         rapid_review.panel_responded_on = responded_on
@@ -800,9 +725,9 @@ def decision_record(
         raise ValidationError({"outcome": ["A decision has already been recorded."]})
     errors: dict[str, list[str]] = {}
     if outcome not in Outcome.values:
-        _add(errors, "outcome", "Choose the decision.")
+        error_add(errors, "outcome", "Choose the decision.")
     if not (rationale or "").strip():
-        _add(
+        error_add(
             errors, "rationale", "Give the rationale: it is communicated, including to the family."
         )
     _check_event_date(errors, "decided_on", decided_on, referral.aware_date, "of the decision")
@@ -812,10 +737,12 @@ def decision_record(
         ("ofsted_told_on", ofsted_told_on),
     ):
         if day is not None and decided_on is not None and (day < decided_on or day > today()):
-            _add(errors, field, "The date must be on or after the decision, and not in the future.")
+            error_add(
+                errors, field, "The date must be on or after the decision, and not in the future."
+            )
     if family_informed_on and not (family_informed_how or "").strip():
-        _add(errors, "family_informed_how", "Say how the family was told.")
-    _fail(errors)
+        error_add(errors, "family_informed_how", "Say how the family was told.")
+    errors_raise(errors)
     with transaction.atomic():
         decision = Decision.objects.create(
             referral=referral,
@@ -840,7 +767,7 @@ def decision_record(
         )
         if outcome in REVIEW_OUTCOMES:
             review = Review.objects.create(
-                reference=_next_reference(actor, "casework_review_number", decided_on, "R-"),
+                reference=reference_next(actor, "casework_review_number", decided_on, "R-"),
                 referral=referral,
                 review_type=outcome,
                 title=f"{Outcome(outcome).label} – referral {referral.reference}",
@@ -870,7 +797,7 @@ def decision_notices_record(
     ofsted_told_on: datetime.date | None,
 ) -> Decision:
     """Record, after the decision, when the family, the Panel and Ofsted were told."""
-    actor.require_role(Role.CHAIR, Role.BUSINESS_MANAGER)
+    actor.require_role(*MANAGERS)
     decision = _decision_of(referral)
     errors: dict[str, list[str]] = {}
     for field, day in (
@@ -879,10 +806,12 @@ def decision_notices_record(
         ("ofsted_told_on", ofsted_told_on),
     ):
         if day is not None and (day < decision.decided_on or day > today()):
-            _add(errors, field, "The date must be on or after the decision, and not in the future.")
+            error_add(
+                errors, field, "The date must be on or after the decision, and not in the future."
+            )
     if family_informed_on and not (family_informed_how or "").strip():
-        _add(errors, "family_informed_how", "Say how the family was told.")
-    _fail(errors)
+        error_add(errors, "family_informed_how", "Say how the family was told.")
+    errors_raise(errors)
     with transaction.atomic():
         decision.family_informed_on = family_informed_on
         decision.family_informed_how = (family_informed_how or "").strip()

@@ -7,13 +7,12 @@ The public's pages read the national library (``publishing.library.selectors``),
 
 import datetime
 import hashlib
-import uuid as uuid_module
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
-from django.utils import timezone
 
+from casework.clocks import add_working_days
 from casework.models import Review, ReviewerAppointment
 from publishing.models import (
     PUBLIC_STATES,
@@ -30,22 +29,13 @@ from publishing.models import (
     PublicationDocument,
     PublicationState,
 )
+from publishing.notice import NOTICE_WORKING_DAYS
 from tenants.actors import Actor
+from tenants.agencies.audit import audit_event_record
+from tenants.clock import now, today
 from tenants.models import Role
-from tenants.workspace.services import audit_event_record
-
-REVIEW_GROUP = (Role.BUSINESS_MANAGER, Role.CHAIR, Role.REVIEW_GROUP_MEMBER)
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
-
-
-def _uuid(value) -> uuid_module.UUID:
-    try:
-        return value if isinstance(value, uuid_module.UUID) else uuid_module.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        raise Http404("No such record.") from None
+from tenants.roles import MANAGERS, REVIEW_GROUP, REVIEW_GROUP_AND_REVIEWERS
+from tenants.validation import uuid_or_404, uuid_parse
 
 
 def _appointed_reviews(actor: Actor) -> QuerySet[Review]:
@@ -68,14 +58,14 @@ def _visible(actor: Actor) -> QuerySet[Publication]:
 
 
 def may_see_publications(actor: Actor) -> bool:
-    return actor.has_role(*REVIEW_GROUP, Role.LEAD_REVIEWER)
+    return actor.has_role(*REVIEW_GROUP_AND_REVIEWERS)
 
 
 def access_publication(*, actor: Actor, publication_uuid) -> Publication:
     publication = (
         _visible(actor)
         .select_related("review", "public_record_run")
-        .filter(uuid=_uuid(publication_uuid))
+        .filter(uuid=uuid_or_404(publication_uuid))
         .first()
     )
     if publication is None:
@@ -114,7 +104,7 @@ def publications_for_page(*, actor: Actor) -> list[Publication]:
 
 def reviews_ready_to_publish(*, actor: Actor) -> QuerySet[Review]:
     """Completed reviews with no publication yet: what the business manager can start from."""
-    if not actor.has_role(Role.BUSINESS_MANAGER, Role.CHAIR):
+    if not actor.has_role(*MANAGERS):
         return Review.objects.none()
     return Review.objects.filter(stage="completed", publication__isnull=True).order_by(
         "-commissioned_on", "-id"
@@ -314,7 +304,7 @@ def access_gate_run(*, publication: Publication, run_uuid) -> GateRun:
     run = (
         publication.runs.select_related("document")
         .annotate(open_hits=Count("hits", filter=Q(hits__accepted_at__isnull=True)))
-        .filter(uuid=_uuid(run_uuid))
+        .filter(uuid=uuid_or_404(run_uuid))
         .first()
     )
     if run is None:
@@ -339,7 +329,7 @@ def gate_run_for_page(*, actor: Actor, publication: Publication, run_uuid) -> Ga
 def access_gate_hit(*, publication: Publication, hit_uuid) -> GateHit:
     hit = (
         GateHit.objects.select_related("run", "run__document")
-        .filter(run__publication=publication, uuid=_uuid(hit_uuid))
+        .filter(run__publication=publication, uuid=uuid_or_404(hit_uuid))
         .first()
     )
     if hit is None:
@@ -351,7 +341,7 @@ def publication_document_for_download(
     *, actor: Actor, publication: Publication, document_uuid
 ) -> PublicationDocument:
     """A document of a publication the actor may see; the download is audited."""
-    document = publication.documents.filter(uuid=_uuid(document_uuid)).first()
+    document = publication.documents.filter(uuid=uuid_or_404(document_uuid)).first()
     if document is None:
         raise Http404("No such document.")
     audit_event_record(
@@ -379,9 +369,6 @@ def statements_of(*, publication: Publication) -> list[ChairStatement]:
 def earliest_publication_date(*, publication: Publication) -> datetime.date | None:
     """Seven working days after the last of the notices to the Panel, the Secretary of State
     and Ofsted; None until all three are recorded."""
-    from casework.clocks import add_working_days
-    from publishing.services import NOTICE_WORKING_DAYS
-
     sent = [
         publication.panel_sent_on,
         publication.secretary_of_state_sent_on,
@@ -417,7 +404,7 @@ def access_copy_request(*, actor: Actor, request_uuid) -> CopyRequest:
         raise Http404("No such request.")
     found = (
         CopyRequest.objects.select_related("publication", "document")
-        .filter(uuid=_uuid(request_uuid))
+        .filter(uuid=uuid_or_404(request_uuid))
         .first()
     )
     if found is None:
@@ -465,7 +452,7 @@ def copy_link_state(*, token: str) -> CopyLink:
         return CopyLink("unknown")
     if found.link_used_at is not None:
         return CopyLink("used", found)
-    if found.link_expires_at is None or found.link_expires_at <= timezone.now():
+    if found.link_expires_at is None or found.link_expires_at <= now():
         return CopyLink("expired", found)
     return CopyLink("valid", found)
 
@@ -475,9 +462,8 @@ def copy_link_state(*, token: str) -> CopyLink:
 
 def public_publication(*, publication_uuid) -> Publication | None:
     """A publication of this partnership that the public may see, or None."""
-    try:
-        value = _uuid(publication_uuid)
-    except Http404:
+    value = uuid_parse(publication_uuid)
+    if value is None:
         return None
     return Publication.objects.filter(uuid=value, state__in=PUBLIC_STATES).first()
 

@@ -13,24 +13,21 @@ import datetime
 import hashlib
 import logging
 import secrets
-import uuid
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import connection, transaction
-from django.db.models import F, Max, Q
+from django.db import transaction
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from casework.joint import selectors as joint_selectors
 from casework.models import ContributionRequest, InformationResponse, Review
 from casework.review_types import REVIEW_TYPES
-from casework.services import UploadedFile, _sniff
 from publishing import gate
 from publishing.library import services as library
 from publishing.library.models import AgeBand, Availability, Theme
@@ -54,6 +51,7 @@ from publishing.models import (
     PublicationState,
     PublicDownload,
 )
+from publishing.notice import NOTICE_WORKING_DAYS
 from publishing.selectors import (
     copy_link_state,
     current_documents,
@@ -65,22 +63,26 @@ from publishing.selectors import (
     run_passed,
     snapshot_sha256,
 )
+from tenants import clock
 from tenants.actors import Actor
+from tenants.addresses import partnership_url
+from tenants.agencies.audit import audit_event_record
+from tenants.files import (
+    DOCUMENTS,
+    StoredFileAltered,
+    UploadedFile,
+    stored_file_keep,
+    stored_file_read,
+    upload_problem,
+    version_next,
+)
 from tenants.models import Membership, Partnership, Role, User
-from tenants.selectors import partnership_url
+from tenants.roles import MANAGERS
 from tenants.throttles import throttle_take
-from tenants.workspace.services import audit_event_record
+from tenants.validation import error_add, errors_raise, uuid_parse
 
 logger = logging.getLogger(__name__)
 
-MANAGERS = (Role.BUSINESS_MANAGER, Role.CHAIR)
-# Local rule (DESIGN §2 step 7): the Panel, the Secretary of State and Ofsted have the report at
-# least 7 working days before it is published.
-NOTICE_WORKING_DAYS = 7
-NOTICE_SOURCE = (
-    "Working Together to Safeguard Children 2023, ch. 5: copies to the Panel and the Secretary "
-    "of State (and Ofsted) ahead of publication; 7 working days is the usual local rule."
-)
 DOCUMENT_MAX_BYTES = 25 * 1024 * 1024
 DOCUMENT_MAX_PAGES = 2000
 COPY_LINK_DAYS = 14
@@ -99,26 +101,8 @@ BRIEFING_SECTION_LIMIT = 900
 SYSTEM = "system"
 
 
-class DocumentAltered(Exception):
-    """A stored file no longer has the SHA-256 the gate checked: it is never served."""
-
-
 class CopyRequestThrottled(Exception):
     """Too many requests from one address or for one email address."""
-
-
-def today() -> datetime.date:
-    """Today in England (dates are shown and counted in Europe/London)."""
-    return timezone.localdate()
-
-
-def _fail(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
-def _add(errors: dict, field: str, message: str) -> None:
-    errors.setdefault(field, []).append(message)
 
 
 def _audit(actor: Actor, publication: Publication, action: str, **detail) -> None:
@@ -145,7 +129,7 @@ def is_appointed_reviewer(actor: Actor, publication: Publication) -> bool:
     if not actor.has_role(Role.LEAD_REVIEWER) or publication.review_id is None:
         return False
     return publication.review.appointments.filter(
-        profile__user_uuid=actor.user.uuid, ended_on__isnull=True, appointed_on__lte=today()
+        profile__user_uuid=actor.user.uuid, ended_on__isnull=True, appointed_on__lte=clock.today()
     ).exists()
 
 
@@ -299,20 +283,22 @@ def publication_enter_directly(
     errors: dict[str, list[str]] = {}
     title = " ".join((title or "").split())
     if not title:
-        _add(errors, "title", "Give the publication its public title.")
+        error_add(errors, "title", "Give the publication its public title.")
     elif len(title) > TEXT_LIMITS["title"]:
-        _add(errors, "title", "Keep the title to 200 characters.")
+        error_add(errors, "title", "Keep the title to 200 characters.")
     if review_type not in REVIEW_TYPES:
-        _add(errors, "review_type", "Choose the kind of review.")
+        error_add(errors, "review_type", "Choose the kind of review.")
     if published_precision not in ("day", "year", "unknown"):
-        _add(errors, "published_on", "Say how precise the publication date is.")
+        error_add(errors, "published_on", "Say how precise the publication date is.")
     if published_precision != "unknown" and published_on is None:
-        _add(errors, "published_on", "Enter the date it was published.")
-    elif published_on and published_on > today():
-        _add(errors, "published_on", "A review entered directly was published in the past.")
+        error_add(errors, "published_on", "Enter the date it was published.")
+    elif published_on and published_on > clock.today():
+        error_add(errors, "published_on", "A review entered directly was published in the past.")
     if summary_only and published_on and published_on.year >= 2013:
-        _add(errors, "summary_only", "Only reviews published before 2013 have a summary alone.")
-    _fail(errors)
+        error_add(
+            errors, "summary_only", "Only reviews published before 2013 have a summary alone."
+        )
+    errors_raise(errors)
     if (partnerships or publication_uuid) and not _is_system(actor):
         raise PermissionDenied("Only the platform names the partnerships of a joint review.")
     named = _check_partnerships(
@@ -374,33 +360,33 @@ def publication_record_update(
     errors: dict[str, list[str]] = {}
     title = " ".join((data.title or "").split())
     if not title:
-        _add(errors, "title", 'Give the publication its public title, e.g. Child "Joe".')
+        error_add(errors, "title", 'Give the publication its public title, e.g. Child "Joe".')
     elif len(title) > TEXT_LIMITS["title"]:
-        _add(errors, "title", "Keep the title to 200 characters.")
+        error_add(errors, "title", "Keep the title to 200 characters.")
     summary = (data.summary or "").strip()
     if len(summary) > TEXT_LIMITS["summary"]:
-        _add(errors, "summary", "Keep the summary to 6,000 characters.")
+        error_add(errors, "summary", "Keep the summary to 6,000 characters.")
     improvements = (data.improvements or "").strip()
     if len(improvements) > TEXT_LIMITS["improvements"]:
-        _add(errors, "improvements", "Keep the improvements to 6,000 characters.")
+        error_add(errors, "improvements", "Keep the improvements to 6,000 characters.")
     pseudonyms = [" ".join(p.split()) for p in (data.pseudonyms or []) if p.strip()]
     if len(pseudonyms) > 12 or any(len(p) > 100 for p in pseudonyms):
-        _add(errors, "pseudonyms", "Give at most 12 pseudonyms of up to 100 characters each.")
+        error_add(errors, "pseudonyms", "Give at most 12 pseudonyms of up to 100 characters each.")
     themes = list(dict.fromkeys(data.themes or []))
     known = set(Theme.objects.filter(slug__in=themes).values_list("slug", flat=True))
     active = set(Theme.objects.filter(is_active=True).values_list("slug", flat=True))
     # A retired theme a publication already has may stay; it cannot be added.
     allowed = known & (active | set(publication.themes))
     if set(themes) - allowed:
-        _add(errors, "themes", "Choose themes from the list.")
+        error_add(errors, "themes", "Choose themes from the list.")
     bands = [band for band in AgeBand.values if band in set(data.age_bands or [])]
     if set(data.age_bands or []) - set(bands):
-        _add(errors, "age_bands", "Choose age bands from the list.")
+        error_add(errors, "age_bands", "Choose age bands from the list.")
     for name in ("commissioned_month", "incident_month"):
         value = getattr(data, name)
-        if value and value > today():
-            _add(errors, name, "The month cannot be in the future.")
-    _fail(errors)
+        if value and value > clock.today():
+            error_add(errors, name, "The month cannot be in the future.")
+    errors_raise(errors)
     values = {
         "title": title,
         "summary": summary,
@@ -436,19 +422,21 @@ def identifier_add(
     errors: dict[str, list[str]] = {}
     value = " ".join((value or "").split())
     if kind not in IdentifierKind.values:
-        _add(errors, "kind", "Choose what kind of identifier it is.")
+        error_add(errors, "kind", "Choose what kind of identifier it is.")
     if not value:
-        _add(errors, "value", "Enter the identifier to look for.")
+        error_add(errors, "value", "Enter the identifier to look for.")
     elif len(value) > 300:
-        _add(errors, "value", "Keep it to 300 characters.")
+        error_add(errors, "value", "Keep it to 300 characters.")
     elif len(gate.words(value)) == 0:
-        _add(errors, "value", "Enter letters or digits to look for.")
+        error_add(errors, "value", "Enter letters or digits to look for.")
     if kind == IdentifierKind.DATE_OF_BIRTH and value:
         try:
             datetime.date.fromisoformat(value)
         except ValueError:
-            _add(errors, "value", "Enter the date of birth as year-month-day, e.g. 2012-03-14.")
-    _fail(errors)
+            error_add(
+                errors, "value", "Enter the date of birth as year-month-day, e.g. 2012-03-14."
+            )
+    errors_raise(errors)
     if publication.identifiers.filter(kind=kind, value__iexact=value).exists():
         raise ValidationError({"value": ["That identifier is already on the list."]})
     with transaction.atomic():
@@ -481,33 +469,28 @@ def identifier_remove(
 
 
 def _document_type(upload: UploadedFile, errors: dict) -> tuple[str, int]:
-    if not upload.content:
-        _add(errors, "file", f"{upload.name} is empty.")
-        return "", 0
-    if len(upload.content) > DOCUMENT_MAX_BYTES:
-        _add(errors, "file", f"{upload.name} is larger than 25 MB.")
-        return "", 0
-    content_type = _sniff(upload.content, upload.name)
-    if content_type not in (gate.PDF, gate.DOCX):
-        if upload.content.startswith(b"\xd0\xcf\x11\xe0"):
-            message = (
-                f"{upload.name} is a password-protected or old-style Word file: save it as an "
-                "unprotected .docx or PDF."
-            )
-        else:
-            message = (
-                f"{upload.name} is not a PDF or Word (.docx) document, or its contents do not "
-                "match its name."
-            )
-        _add(errors, "file", message)
+    content_type, problem = upload_problem(
+        upload,
+        accepted=DOCUMENTS,
+        described="PDF or Word (.docx) document",
+        max_bytes=DOCUMENT_MAX_BYTES,
+    )
+    if problem and upload.content.startswith(b"\xd0\xcf\x11\xe0"):
+        # An OLE container: the old .doc format, or any Word file saved with a password.
+        problem = (
+            f"{upload.name} is a password-protected or old-style Word file: save it as an "
+            "unprotected .docx or PDF."
+        )
+    if problem:
+        error_add(errors, "file", problem)
         return "", 0
     try:
         pages = gate.inspect(upload.content, content_type, gate_limits())
     except gate.UnreadableDocument as error:
-        _add(errors, "file", f"{upload.name} cannot be used: {error}.")
+        error_add(errors, "file", f"{upload.name} cannot be used: {error}.")
         return "", 0
     if pages > DOCUMENT_MAX_PAGES:
-        _add(errors, "file", f"{upload.name} has more than {DOCUMENT_MAX_PAGES} pages.")
+        error_add(errors, "file", f"{upload.name} has more than {DOCUMENT_MAX_PAGES} pages.")
     return content_type, pages
 
 
@@ -529,30 +512,25 @@ def document_upload(
         )
     errors: dict[str, list[str]] = {}
     if kind not in DocumentKind.values:
-        _add(errors, "kind", "Choose which document this is.")
+        error_add(errors, "kind", "Choose which document this is.")
     elif publication.summary_only and kind != DocumentKind.EXECUTIVE_SUMMARY:
-        _add(errors, "kind", "Only an executive summary was published for this review.")
+        error_add(errors, "kind", "Only an executive summary was published for this review.")
     content_type, pages = _document_type(upload, errors)
-    _fail(errors)
+    errors_raise(errors)
     with transaction.atomic():
-        version = (
-            publication.documents.filter(kind=kind).aggregate(last=Max("version"))["last"] or 0
-        ) + 1
-        document = PublicationDocument(
-            publication=publication,
-            kind=kind,
-            version=version,
-            original_name=upload.name[:255],
+        version = version_next(publication.documents.filter(kind=kind))
+        document = stored_file_keep(
+            PublicationDocument(
+                publication=publication,
+                kind=kind,
+                version=version,
+                pages=pages,
+                generated=generated,
+                uploaded_by=actor.label,
+            ),
+            upload=upload,
             content_type=content_type,
-            size=len(upload.content),
-            sha256=hashlib.sha256(upload.content).hexdigest(),
-            pages=pages,
-            generated=generated,
-            uploaded_by=actor.label,
         )
-        extension = "pdf" if content_type == gate.PDF else "docx"
-        document.file.save(f"{document.uuid}.{extension}", ContentFile(upload.content), save=False)
-        document.save()
         _audit(
             actor,
             publication,
@@ -680,7 +658,7 @@ HEARTBEAT_SECONDS = 30
 def _progress(run: GateRun, done: int, total: int) -> None:
     """The run's progress on the page, and its heartbeat for the sweeper."""
     percent = min(95, int(95 * done / total)) if total else 50
-    now = timezone.now()
+    now = clock.now()
     beat = run.heartbeat_at is None or (now - run.heartbeat_at).total_seconds() >= HEARTBEAT_SECONDS
     if percent > run.progress or beat:
         run.progress = max(percent, run.progress)
@@ -778,7 +756,7 @@ def gate_run_execute(*, run_uuid: str, actor: Actor, give_up: str = "") -> GateR
         return run
     # Committed before the file is read: if reading it kills the worker, the task comes back
     # (acknowledged late) and finds the attempt counted.
-    started = timezone.now()
+    started = clock.now()
     GateRun.objects.filter(pk=run.pk).update(
         state=GateState.RUNNING,
         started_at=started,
@@ -806,9 +784,9 @@ def gate_run_execute(*, run_uuid: str, actor: Actor, give_up: str = "") -> GateR
         hits = gate.check(extraction, matcher)
     else:
         document = run.document
-        with document.file.open("rb") as handle:
-            content = handle.read()
-        if hashlib.sha256(content).hexdigest() != run.sha256:
+        try:
+            content = stored_file_read(document.file, sha256=run.sha256)
+        except StoredFileAltered:
             outcome, message = GateOutcome.UNREADABLE, "the stored file is not the one uploaded."
         else:
             try:
@@ -853,7 +831,7 @@ def gate_run_execute(*, run_uuid: str, actor: Actor, give_up: str = "") -> GateR
             if earlier is not None:
                 row.accepted_reason = earlier.accepted_reason
                 row.accepted_by = earlier.accepted_by
-                row.accepted_at = timezone.now()
+                row.accepted_at = clock.now()
             rows.append(row)
         GateHit.objects.bulk_create(rows)
         locked.state = GateState.DONE
@@ -862,7 +840,7 @@ def gate_run_execute(*, run_uuid: str, actor: Actor, give_up: str = "") -> GateR
         locked.pages = pages
         locked.progress = 100
         locked.identifiers_checked = matcher.count
-        locked.finished_at = timezone.now()
+        locked.finished_at = clock.now()
         locked.save()
         carried_count = sum(1 for row in rows if row.accepted_at)
         _audit(
@@ -940,7 +918,7 @@ def gate_runs_sweep(*, actor: Actor, now: datetime.datetime | None = None) -> di
     more."""
     from publishing.tasks import gate_run_send
 
-    now = now or timezone.now()
+    now = now or clock.now()
     deadline = now - datetime.timedelta(seconds=settings.GATE_SWEEP_AFTER_SECONDS)
     stale = GateRun.objects.annotate(
         alive_at=Coalesce("heartbeat_at", "started_at", "queued_at")
@@ -994,7 +972,7 @@ def gate_hit_accept(*, actor: Actor, hit: GateHit, reason: str) -> GateHit:
         raise ValidationError({"reason": ["A newer check has replaced this one."]})
     with transaction.atomic():
         if not GateHit.objects.filter(pk=hit.pk, accepted_at__isnull=True).update(
-            accepted_reason=reason, accepted_by=actor.label, accepted_at=timezone.now()
+            accepted_reason=reason, accepted_by=actor.label, accepted_at=clock.now()
         ):
             raise ValidationError({"reason": ["This has already been accepted."]})
         hit.refresh_from_db()
@@ -1045,9 +1023,9 @@ def notice_record(
         "ofsted_sent_on": ofsted_sent_on,
     }
     for name, value in values.items():
-        if value and value > today():
-            _add(errors, name, "The date it was sent cannot be in the future.")
-    _fail(errors)
+        if value and value > clock.today():
+            error_add(errors, name, "The date it was sent cannot be in the future.")
+    errors_raise(errors)
     with transaction.atomic():
         for name, value in values.items():
             setattr(publication, name, value)
@@ -1092,7 +1070,7 @@ def publication_schedule(
     errors: list[str] = []
     if on is None:
         raise ValidationError({"scheduled_for": ["Enter the date to publish on."]})
-    if on < today():
+    if on < clock.today():
         raise ValidationError({"scheduled_for": ["The date cannot be in the past."]})
     if publication.state not in (PublicationState.READY, PublicationState.SCHEDULED):
         errors += publication_readiness(publication=publication).missing or [
@@ -1126,19 +1104,6 @@ def publication_unschedule(*, actor: Actor, publication: Publication) -> Publica
     return publication
 
 
-def _read_verified(document: PublicationDocument) -> bytes:
-    """The document's bytes, if they are still the ones the gate checked; else DocumentAltered
-    (logged, never served)."""
-    with document.file.open("rb") as handle:
-        content = handle.read()
-    if hashlib.sha256(content).hexdigest() != document.sha256:
-        logger.error(
-            "Publication document %s differs from the file the gate checked", document.uuid
-        )
-        raise DocumentAltered(str(document.uuid))
-    return content
-
-
 def _publish_problems(publication: Publication, day: datetime.date) -> list[str]:
     problems = []
     if publication.state not in (PublicationState.READY, PublicationState.SCHEDULED):
@@ -1161,15 +1126,15 @@ def _go_public(actor: Actor, publication: Publication, *, state: str) -> None:
     documents = current_documents(publication=publication)
     for document in documents:
         try:
-            _read_verified(document)
-        except DocumentAltered:
+            stored_file_read(document.file, sha256=document.sha256)
+        except StoredFileAltered:
             raise ValidationError(
                 [
                     f"The stored {document.get_kind_display().lower()} is not the file the gate "
                     "checked: upload it again."
                 ]
             ) from None
-    now = timezone.now()
+    now = clock.now()
     publication.documents.filter(is_public=True).update(is_public=False)
     PublicationDocument.objects.filter(pk__in=[d.pk for d in documents]).update(
         is_public=True, published_at=now
@@ -1199,7 +1164,7 @@ def publication_publish(
     not delayed. The report stays online for the partnership's retention period (at least 12
     months), then is available on request."""
     _require_manager(actor)
-    day = day or today()
+    day = day or clock.today()
     problems = _publish_problems(publication, day)
     if problems:
         raise ValidationError({"publish": problems})
@@ -1251,12 +1216,12 @@ def publication_delay(
     errors: dict[str, list[str]] = {}
     reason = (reason or "").strip()
     if publication.state not in PREPARING_STATES:
-        _add(errors, "reason", "Only a publication not yet out can be delayed.")
+        error_add(errors, "reason", "Only a publication not yet out can be delayed.")
     if not reason:
-        _add(errors, "reason", "Say why publication is delayed.")
-    if review_on is None or review_on <= today():
-        _add(errors, "review_on", "Enter a date in the future to review the delay.")
-    _fail(errors)
+        error_add(errors, "reason", "Say why publication is delayed.")
+    if review_on is None or review_on <= clock.today():
+        error_add(errors, "review_on", "Enter a date in the future to review the delay.")
+    errors_raise(errors)
     with transaction.atomic():
         publication.delay_reason = reason
         publication.delay_review_on = review_on
@@ -1304,7 +1269,7 @@ def publication_not_publish(*, actor: Actor, publication: Publication, reason: s
         publication.not_published_reason = reason
         publication.state = PublicationState.NOT_PUBLISHED
         publication.scheduled_for = None
-        publication.published_on = today()
+        publication.published_on = clock.today()
         publication.published_precision = "day"
         publication.public_record_run = record.run
         publication.documents.filter(is_public=True).update(is_public=False)
@@ -1373,7 +1338,7 @@ def publication_keep_online(
             floor = publication.published_on + relativedelta(
                 months=actor.partnership.publication_months_online
             )
-        if until <= today() or (floor and until < floor):
+        if until <= clock.today() or (floor and until < floor):
             raise ValidationError(
                 {
                     "online_until": [
@@ -1402,7 +1367,7 @@ def publications_daily(*, actor: Actor, day: datetime.date | None = None) -> dic
     request what has been online for the partnership's retention period (its page stays, its
     documents are no longer served), and remind the business managers of delays due for review
     today. Safe to run twice (a second run the same day repeats only the reminders)."""
-    day = day or today()
+    day = day or clock.today()
     published = blocked = moved = 0
     due = Publication.objects.filter(state=PublicationState.SCHEDULED, scheduled_for__lte=day)
     for publication in due:
@@ -1577,14 +1542,14 @@ def chair_statement_save(
     chair_role = " ".join((chair_role or "").split())
     text = (text or "").strip()
     if not chair_name:
-        _add(errors, "chair_name", "Enter the chair's name as it is to be published.")
+        error_add(errors, "chair_name", "Enter the chair's name as it is to be published.")
     if len(chair_name) > 200 or len(chair_role) > 200:
-        _add(errors, "chair_role", "Keep the name and role to 200 characters each.")
+        error_add(errors, "chair_role", "Keep the name and role to 200 characters each.")
     if not text and not _is_system(actor):
-        _add(errors, "text", "Write the statement.")
+        error_add(errors, "text", "Write the statement.")
     if len(text) > TEXT_LIMITS["statement"]:
-        _add(errors, "text", "Keep the statement to 4,000 characters.")
-    _fail(errors)
+        error_add(errors, "text", "Keep the statement to 4,000 characters.")
+    errors_raise(errors)
     with transaction.atomic():
         statement, created = ChairStatement.objects.update_or_create(
             publication=publication,
@@ -1595,7 +1560,7 @@ def chair_statement_save(
                 "chair_role": chair_role,
                 "text": text,
                 "written_by": actor.label,
-                "written_at": timezone.now(),
+                "written_at": clock.now(),
             },
         )
         _audit(actor, publication, "chair_statement.saved", created=created)
@@ -1615,15 +1580,15 @@ def briefing_save(*, actor: Actor, publication: Publication, sections: dict) -> 
     for name, label in BRIEFING_SECTIONS.items():
         value = (sections.get(name) or "").strip()
         if len(value) > BRIEFING_SECTION_LIMIT:
-            _add(errors, name, f"Keep '{label}' to {BRIEFING_SECTION_LIMIT} characters.")
+            error_add(errors, name, f"Keep '{label}' to {BRIEFING_SECTION_LIMIT} characters.")
         values[name] = value
     if not any(values.values()):
-        _add(errors, "background", "Write the briefing before saving it.")
-    _fail(errors)
+        error_add(errors, "background", "Write the briefing before saving it.")
+    errors_raise(errors)
     with transaction.atomic():
         note, _ = BriefingNote.objects.update_or_create(
             publication=publication,
-            defaults={**values, "edited_by": actor.label, "edited_at": timezone.now()},
+            defaults={**values, "edited_by": actor.label, "edited_at": clock.now()},
         )
         _audit(actor, publication, "briefing.saved")
     return note
@@ -1666,9 +1631,8 @@ def briefing_generate(*, actor: Actor, publication: Publication) -> PublicationD
 
 
 def _public_document(publication: Publication, document_uuid) -> PublicationDocument | None:
-    try:
-        value = uuid.UUID(str(document_uuid))
-    except (TypeError, ValueError, AttributeError):
+    value = uuid_parse(document_uuid)
+    if value is None:
         return None
     return publication.documents.filter(uuid=value, is_public=True).first()
 
@@ -1681,11 +1645,11 @@ def public_document_download(
     document = _public_document(publication, document_uuid)
     if document is None or publication.state != PublicationState.PUBLISHED:
         raise PublicationDocument.DoesNotExist
-    content = _read_verified(document)
+    content = stored_file_read(document.file, sha256=document.sha256)
     run = latest_run(publication=publication, document=document)
     if not run_passed(run, document.sha256):
         logger.error("Publication document %s is public but its check is not", document.uuid)
-        raise DocumentAltered(str(document.uuid))
+        raise StoredFileAltered(str(document.uuid))
     PublicDownload.objects.create(
         publication=publication, document=document, via=DownloadVia.ONLINE
     )
@@ -1716,22 +1680,22 @@ def copy_request_create(
     reason = (reason or "").strip()
     document = _public_document(publication, document_uuid)
     if document is None:
-        _add(errors, "document", "Choose the document you would like a copy of.")
+        error_add(errors, "document", "Choose the document you would like a copy of.")
     if not name:
-        _add(errors, "name", "Enter your name.")
+        error_add(errors, "name", "Enter your name.")
     elif len(name) > 200:
-        _add(errors, "name", "Keep your name to 200 characters.")
+        error_add(errors, "name", "Keep your name to 200 characters.")
     try:
         validate_email(email)
     except ValidationError:
-        _add(errors, "email", "Enter your email address, like name@example.com.")
+        error_add(errors, "email", "Enter your email address, like name@example.com.")
     if len(organisation) > 200:
-        _add(errors, "organisation", "Keep the organisation to 200 characters.")
+        error_add(errors, "organisation", "Keep the organisation to 200 characters.")
     if not reason:
-        _add(errors, "reason", "Say why you would like a copy.")
+        error_add(errors, "reason", "Say why you would like a copy.")
     elif len(reason) > 2000:
-        _add(errors, "reason", "Keep the reason to 2,000 characters.")
-    _fail(errors)
+        error_add(errors, "reason", "Keep the reason to 2,000 characters.")
+    errors_raise(errors)
     # Counted in the store every process shares (tenants.throttles), by the address as the
     # platform's own proxies saw it.
     if not throttle_take(
@@ -1792,7 +1756,7 @@ def copy_request_decide(
         else publication.title
     )
     token = secrets.token_urlsafe(32) if approve else ""
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         claimed = CopyRequest.objects.filter(
             pk=copy_request.pk, status=CopyRequestStatus.PENDING
@@ -1844,10 +1808,10 @@ def copy_link_download(*, actor: Actor, token: str) -> tuple[PublicationDocument
         raise ValidationError([link.state])
     request = link.request
     with transaction.atomic():
-        content = _read_verified(request.document)
+        content = stored_file_read(request.document.file, sha256=request.document.sha256)
         claimed = CopyRequest.objects.filter(
-            pk=request.pk, link_used_at__isnull=True, link_expires_at__gt=timezone.now()
-        ).update(link_used_at=timezone.now())
+            pk=request.pk, link_used_at__isnull=True, link_expires_at__gt=clock.now()
+        ).update(link_used_at=clock.now())
         if not claimed:
             raise ValidationError(["used"])
         PublicDownload.objects.create(
@@ -1858,8 +1822,3 @@ def copy_link_download(*, actor: Actor, token: str) -> tuple[PublicationDocument
         )
         _audit(actor, request.publication, "copy.downloaded", request=str(request.uuid))
     return request.document, content
-
-
-def schema_partnership() -> Partnership:
-    """The partnership whose schema this connection is on (for tasks)."""
-    return Partnership.objects.get(schema_name=connection.schema_name)

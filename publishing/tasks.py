@@ -8,10 +8,8 @@ from publishing.services import (
     gate_run_execute,
     gate_runs_sweep,
     publications_daily,
-    schema_partnership,
 )
 from safeguard.celery import PartnershipTask
-from tenants.actors import actor_for_platform
 
 # The reading child is stopped at GATE_TIME_LIMIT_SECONDS (and the run "cannot be checked"); the
 # task's own limit, two minutes later, catches whatever else hangs.
@@ -26,9 +24,7 @@ GATE_SOFT_TIME_LIMIT = settings.GATE_TIME_LIMIT_SECONDS + 120
 )
 def gate_run_task(self, run_uuid: str) -> str:
     """The anonymisation gate on one document (or on the public record). Safe to run twice."""
-    actor = actor_for_platform(
-        partnership=schema_partnership(), label="anonymisation gate", request_id=self.request.id
-    )
+    actor = self.platform_actor("anonymisation gate")
     try:
         run = gate_run_execute(run_uuid=run_uuid, actor=actor)
     except SoftTimeLimitExceeded:
@@ -53,9 +49,7 @@ def gate_run_send(run_uuid: str) -> None:
 def gate_runs_sweep_task(self) -> dict:
     """Every few minutes, per partnership: send again the gate's runs whose worker died, or
     give them up (``gate_runs_sweep``)."""
-    actor = actor_for_platform(
-        partnership=schema_partnership(), label="gate sweeper", request_id=self.request.id
-    )
+    actor = self.platform_actor("gate sweeper")
     return gate_runs_sweep(actor=actor)
 
 
@@ -63,7 +57,5 @@ def gate_runs_sweep_task(self) -> dict:
 def publications_daily_task(self) -> dict:
     """Daily, per partnership: publish what is scheduled, and make available on request what
     has been online for the partnership's retention period."""
-    actor = actor_for_platform(
-        partnership=schema_partnership(), label="daily publications", request_id=self.request.id
-    )
+    actor = self.platform_actor("daily publications")
     return publications_daily(actor=actor)

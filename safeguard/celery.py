@@ -35,6 +35,22 @@ class PartnershipTask(TenantTask):
             )
         return super().__call__(*args, **kwargs)
 
+    @property
+    def partnership(self):
+        """The partnership whose schema this task runs in (the one its message named)."""
+        from tenants.models import Partnership
+
+        return Partnership.objects.get(schema_name=connection.schema_name)
+
+    def platform_actor(self, label: str):
+        """The platform acting for this partnership in this task (``label`` says which job),
+        its request id the task's own, so the audit rows name the run."""
+        from tenants.actors import actor_for_platform
+
+        return actor_for_platform(
+            partnership=self.partnership, label=label, request_id=self.request.id
+        )
+
 
 app = CeleryApp("safeguard")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -51,4 +67,4 @@ def _filesystem_broker_folders(sender, **kwargs):
             Path(folder).mkdir(parents=True, exist_ok=True)
 
 
-app.autodiscover_tasks(["tenants", "tenants.workspace", "casework", "publishing"])
+app.autodiscover_tasks(["tenants", "tenants.agencies", "casework", "publishing"])

@@ -29,7 +29,7 @@ def request_id_or_new(supplied: str | None) -> str:
 @dataclass(frozen=True)
 class Actor:
     partnership: Partnership
-    kind: str  # "user", "api_key" or "system"; see workspace.models.ActorType
+    kind: str  # "user", "api_key" or "system"; see tenants.agencies.models.ActorType
     label: str
     role: str = ""
     user: User | None = None

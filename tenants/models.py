@@ -1,7 +1,7 @@
 """The public schema: partnerships, their domains, people and their memberships.
 
 Nothing confidential about casework lives here; that is in each partnership's own schema
-(``tenants.workspace``, ``casework``, ``publishing``).
+(``tenants.agencies``, ``casework``, ``publishing``).
 """
 
 import re
@@ -15,6 +15,9 @@ from django.db import models
 from django.db.models.functions import Now
 from django.utils import timezone
 from django_tenants.models import DomainMixin, TenantMixin
+
+# Declared in tenants.roles; imported here too, where the models that hold them live.
+from tenants.roles import ROLES_WITHOUT_SECOND_FACTOR, Role
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$")
 # Host labels a partnership may not take: they name parts of the platform itself.
@@ -168,20 +171,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.email = self.__class__.objects.normalize_email(self.email).lower()
 
 
-class Role(models.TextChoices):
-    """The roles of DESIGN §1, held per partnership."""
-
-    BUSINESS_MANAGER = "business_manager", "Business manager"
-    CHAIR = "chair", "Independent chair / safeguarding partner lead"
-    REVIEW_GROUP_MEMBER = "review_group_member", "Review group member"
-    LEAD_REVIEWER = "lead_reviewer", "Lead reviewer"
-    AGENCY_USER = "agency_user", "Agency user"
-
-
-# Every role but agency users signs in with a second factor (the foundation issue, item 3).
-ROLES_WITHOUT_SECOND_FACTOR = frozenset({Role.AGENCY_USER})
-
-
 class Membership(models.Model):
     """A person's role in one partnership; an agency user also names their agency."""
 
@@ -223,7 +212,7 @@ class AuditCheckpoint(models.Model):
     """The head of a partnership's audit trail (its last row's position and hash) as the daily
     verification found it intact. Kept outside the partnership's schema, so that rewriting a
     whole trail from a changed row onwards — possible for whoever can switch its trigger off —
-    still differs from what was recorded here (``tenants.workspace.chain``). The platform's
+    still differs from what was recorded here (``tenants.agencies.chain``). The platform's
     runtime database role may only insert and read these rows (``tenants.privileges``); the
     database refuses to change one."""
 

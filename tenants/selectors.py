@@ -4,12 +4,11 @@ import threading
 import time
 from collections.abc import Callable
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
 
+from tenants.agencies.models import Agency
 from tenants.models import Domain, Membership, Partnership, User
-from tenants.workspace.models import Agency
 
 # host → (expires at, partnership). Hosts change rarely; a change made in this process clears
 # the cache at once (tenants.signals), one made elsewhere is seen within this many seconds.
@@ -47,11 +46,6 @@ def partnership_list() -> QuerySet[Partnership]:
 
 def partnership_get(*, key: str) -> Partnership | None:
     return Partnership.objects.filter(key=key).first()
-
-
-def partnership_primary_host(*, partnership: Partnership) -> str:
-    domain = partnership.domains.filter(is_primary=True).first()
-    return domain.domain if domain else ""
 
 
 def membership_for(*, user: User, partnership: Partnership) -> Membership | None:
@@ -95,21 +89,3 @@ def membership_list_for_partnership(*, partnership: Partnership) -> QuerySet[Mem
         .select_related("user")
         .order_by("role", "user__email")
     )
-
-
-def partnership_url(
-    *,
-    partnership: Partnership,
-    path: str = "/",
-    scheme: str | None = None,
-    port: str | None = None,
-) -> str:
-    """An absolute address on the partnership's own host, for emails, printed output and links
-    between partnerships. Uses prefetched domains when there are any."""
-    scheme = scheme or settings.PLATFORM_SCHEME
-    port = settings.PLATFORM_PORT if port is None else port
-    default_port = {"http": "80", "https": "443"}.get(scheme)
-    suffix = f":{port}" if port and port != default_port else ""
-    domains = [d for d in partnership.domains.all() if d.is_primary]
-    host = domains[0].domain if domains else partnership_primary_host(partnership=partnership)
-    return f"{scheme}://{host}{suffix}{path}"

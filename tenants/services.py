@@ -16,13 +16,16 @@ from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tenants.actors import Actor
+from tenants.addresses import partnership_url
+from tenants.agencies.audit import audit_event_record
+from tenants.agencies.models import Agency, AuditEvent
+from tenants.clock import now
 from tenants.models import (
     Domain,
     Membership,
@@ -32,10 +35,8 @@ from tenants.models import (
     schema_name_for,
     validate_partnership_key,
 )
-from tenants.selectors import membership_for, partnership_url
+from tenants.selectors import membership_for
 from tenants.tasks import membership_invitation_send
-from tenants.workspace.models import Agency, AuditEvent
-from tenants.workspace.services import audit_event_record
 
 RECOVERY_CODE_COUNT = 10
 RECOVERY_DEVICE_NAME = "recovery codes"
@@ -278,7 +279,7 @@ def second_factor_check(*, user: User, token: str) -> tuple[object | None, str]:
         locked_until = (why or {}).get("locked_until")
         wait = ""
         if locked_until is not None:
-            seconds = max(1, int((locked_until - timezone.now()).total_seconds()) + 1)
+            seconds = max(1, int((locked_until - now()).total_seconds()) + 1)
             wait = f" Wait {seconds} second{'s' if seconds != 1 else ''} and try again."
         return None, "Too many wrong codes." + wait
     if device.verify_token(token):

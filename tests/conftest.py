@@ -29,11 +29,11 @@ from django_tenants.utils import tenant_context
 
 import tenants.selectors
 from tenants.actors import actor_for_platform
+from tenants.agencies.models import Agency, AgencyKind
+from tenants.agencies.services import api_key_issue
 from tenants.middleware import SESSION_PARTNERSHIP_KEY
 from tenants.models import Membership, Partnership, Role, User
 from tenants.services import partnership_create
-from tenants.workspace.models import Agency, AgencyKind
-from tenants.workspace.services import api_key_issue
 from tests.clock import Clock, HostCacheClock
 
 PASSWORD = "correct-horse-battery-staple"

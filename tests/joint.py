@@ -16,10 +16,10 @@ from casework.joint import door
 from casework.joint import services as joint_services
 from casework.joint.models import JointReviewParticipant
 from casework.models import Review
-from casework.services import today
 from tenants.actors import actor_for_member
+from tenants.agencies.models import Agency, AgencyKind
+from tenants.clock import today
 from tenants.models import Membership, Partnership, Role, User
-from tenants.workspace.models import Agency, AgencyKind
 from tests.conftest import World, inside, make_agency, make_member
 
 JOINT_TITLE = "Children R, S and W: joint practice review"

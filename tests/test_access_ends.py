@@ -5,7 +5,7 @@ import pytest
 
 from casework.models import Referral
 from tenants.actors import actor_for_platform
-from tenants.workspace.services import agency_update
+from tenants.agencies.services import agency_update
 from tests.conftest import PASSWORD, api_client, host_of, inside, issue_key, signed_in_client
 from tests.test_web_referrals import make_referral, referral_form
 

@@ -13,8 +13,8 @@ from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
 from tenants.actors import actor_for_platform
-from tenants.workspace.models import AgencyApiKey, AuditEvent
-from tenants.workspace.services import api_key_revoke, api_keys_revoke_expired
+from tenants.agencies.models import AgencyApiKey, AuditEvent
+from tenants.agencies.services import api_key_revoke, api_keys_revoke_expired
 from tests.conftest import api_client, inside, issue_key, problem
 
 pytestmark = pytest.mark.django_db

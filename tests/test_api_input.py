@@ -20,9 +20,9 @@ from casework.services import (
     SUMMARY_MAX_LENGTH,
     ChildInput,
     referral_create,
-    today,
 )
-from tenants.workspace.models import AuditEvent, IdempotencyRecord
+from tenants.agencies.models import AuditEvent, IdempotencyRecord
+from tenants.clock import today
 from tests.conftest import api_client, inside, issue_key, problem
 from tests.test_api_referrals import (  # noqa: F401 - fixtures
     CONTRACT_BODY,

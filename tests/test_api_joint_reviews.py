@@ -11,8 +11,8 @@ from casework import review_services as services
 from casework.joint import services as joint_services
 from casework.joint.models import ParticipantPermission
 from casework.models import ActionUpdate, InformationResponse
-from casework.services import today
-from tenants.workspace.models import Agency, AuditEvent, IdempotencyRecord
+from tenants.agencies.models import Agency, AuditEvent, IdempotencyRecord
+from tenants.clock import today
 from tests.conftest import api_client, inside, issue_key, problem
 
 pytestmark = pytest.mark.django_db

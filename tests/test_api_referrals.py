@@ -18,9 +18,9 @@ from api.urls import urlpatterns
 from casework.models import Child, Clock, ContributionRequest, Referral
 from casework.services import ChildInput, rapid_review_start, referral_create
 from tenants.actors import actor_for_member
+from tenants.agencies.models import AuditEvent, IdempotencyRecord
+from tenants.agencies.services import idempotency_records_purge
 from tenants.models import Membership
-from tenants.workspace.models import AuditEvent, IdempotencyRecord
-from tenants.workspace.services import idempotency_records_purge
 from tests.conftest import api_client, inside, issue_key, problem, replay_on, signed_in_client
 from tests.isolation import assert_api_isolated
 

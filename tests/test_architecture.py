@@ -1,6 +1,7 @@
 """The house rules that keep the wall standing, checked on the code itself."""
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -24,7 +25,7 @@ ALLOWED = {
     "tenants/management/commands/audit_verify.py",
     "tenants/management/commands/create_agency_key.py",
     "tenants/management/commands/create_user.py",
-    "tenants/management/commands/load_demo.py",
+    "safeguard/demo/management/commands/load_demo.py",
     "tenants/management/commands/migrate_schemas.py",
     "casework/joint/door.py",  # the joint-review door (DESIGN §3), the only one between schemas
 }
@@ -82,3 +83,100 @@ def test_no_template_loads_anything_from_another_site():
     for path in (ROOT / "frontend" / "templates").rglob("*.html"):
         text = path.read_text()
         assert not [marker for marker in external if marker in text], path
+
+
+def _role_members(node) -> int:
+    """How many ``Role.X`` a literal names."""
+    return sum(
+        1
+        for item in node
+        if isinstance(item, ast.Attribute)
+        and isinstance(item.value, ast.Name)
+        and item.value.id == "Role"
+    )
+
+
+def test_groups_of_roles_are_declared_once_in_tenants_roles():
+    """A group of roles (a tuple, list or set of ``Role.X``, or ``has_role``/``require_role``
+    given more than one) is written in ``tenants/roles.py`` and named everywhere else, so that
+    who "the review group" is cannot differ between two modules."""
+    offenders = []
+    for path in _python_files():
+        relative = path.relative_to(ROOT).as_posix()
+        if relative == "tenants/roles.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Tuple | ast.List | ast.Set) and _role_members(node.elts) > 1:
+                offenders.append(f"{relative}:{node.lineno} a group of roles")
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("has_role", "require_role")
+                and len(node.args) > 1
+            ):
+                offenders.append(f"{relative}:{node.lineno} {node.func.attr} with several roles")
+    assert not offenders, "roles grouped outside tenants/roles.py:\n" + "\n".join(offenders)
+
+
+CLOCK_PATCH = re.compile(r"setattr\([^)]*[\"'](today|now)[\"']")
+
+
+def test_the_platform_reads_the_time_from_one_clock():
+    """``tenants.clock`` is the one ``today()`` and ``now()``: no other module asks Django or
+    Python for the time or defines a clock of its own, and no test patches one (they stop the
+    clock with the ``clock`` fixture, tests/clock.py)."""
+    reads = {("timezone", "now"), ("timezone", "localdate"), ("date", "today"), ("datetime", "now")}
+    offenders = []
+    for path in _python_files():
+        relative = path.relative_to(ROOT).as_posix()
+        if relative == "tenants/clock.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name | ast.Attribute)
+                and (getattr(node.func.value, "id", None) or node.func.value.attr, node.func.attr)
+                in reads
+                and not node.args  # timezone.localdate(moment) converts; it does not read
+            ):
+                offenders.append(f"{relative}:{node.lineno} reads the time itself")
+            elif isinstance(node, ast.FunctionDef) and node.name in ("today", "now"):
+                offenders.append(f"{relative}:{node.lineno} defines {node.name}()")
+    for path in (ROOT / "tests").rglob("*.py"):
+        if CLOCK_PATCH.search(path.read_text()):
+            offenders.append(f"{path.relative_to(ROOT).as_posix()} patches the clock")
+    assert not offenders, "time read outside tenants.clock:\n" + "\n".join(offenders)
+
+
+def test_identifiers_are_read_by_one_parser():
+    """A UUID from an address, a form or a body is read by ``tenants.validation`` only, so that a
+    malformed one is everywhere the same 404 as a missing one; only a literal may be made here."""
+    offenders = []
+    for path in _python_files():
+        relative = path.relative_to(ROOT).as_posix()
+        if relative == "tenants/validation.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "UUID"
+                and not all(isinstance(arg, ast.Constant) for arg in node.args)
+            ):
+                offenders.append(f"{relative}:{node.lineno} parses a UUID itself")
+    assert not offenders, "UUIDs parsed outside tenants.validation:\n" + "\n".join(offenders)
+
+
+def test_no_private_name_is_imported_from_another_module():
+    """A name shared between modules is public (``form_layout``, ``content_type_sniff``,
+    ``reference_next``); a leading underscore means "this module's own"."""
+    offenders = []
+    for path in _python_files():
+        relative = path.relative_to(ROOT).as_posix()
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                for alias in node.names:
+                    if alias.name.startswith("_") and not alias.name.startswith("__"):
+                        offenders.append(f"{relative}:{node.lineno} {node.module}.{alias.name}")
+    assert not offenders, "private names imported:\n" + "\n".join(offenders)

@@ -15,17 +15,17 @@ from django.test import Client
 from safeguard.celery import app as celery_app
 from tenants import tasks as tenant_tasks
 from tenants.actors import actor_for_platform
+from tenants.agencies.audit import audit_event_record
+from tenants.agencies.chain import GENESIS, audit_chain_verify, row_hash
+from tenants.agencies.models import AuditEvent
 from tenants.models import AuditCheckpoint
 from tenants.services import partnership_create
-from tenants.workspace.chain import GENESIS, audit_chain_verify, row_hash
-from tenants.workspace.models import AuditEvent
-from tenants.workspace.services import audit_event_record
 from tests.conftest import host_of, inside, issue_key
 
 pytestmark = pytest.mark.django_db
 
 TABLE = "workspace_auditevent"
-DAILY_TASK = "tenants.workspace.tasks.audit_trail_check_task"
+DAILY_TASK = "tenants.agencies.tasks.audit_trail_check_task"
 
 
 def record(partnership, action="test.done", **kwargs):
@@ -290,7 +290,7 @@ def test_rows_removed_from_the_end_after_a_checkpoint_are_caught(world):
 
 
 def _reseal_everything(schema):
-    from tenants.workspace.chain import SELECT_ROWS
+    from tenants.agencies.chain import SELECT_ROWS
 
     with inside_schema(schema), connection.cursor() as cursor:
         cursor.execute(SELECT_ROWS)

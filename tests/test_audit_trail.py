@@ -4,8 +4,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from tenants.actors import actor_for_platform
-from tenants.workspace.models import AuditEvent
-from tenants.workspace.services import audit_event_record
+from tenants.agencies.audit import audit_event_record
+from tenants.agencies.models import AuditEvent
 from tests.conftest import inside
 
 pytestmark = pytest.mark.django_db

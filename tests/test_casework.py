@@ -7,11 +7,13 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from casework import services
+from casework.criteria import screening_criteria
 from casework.models import Child, Clock, Referral, Reminder, Review
 from casework.selectors import access_referral, clock_board, referral_list, referral_timeline
 from tenants.actors import actor_for_member, actor_for_platform
+from tenants.agencies.models import AuditEvent
+from tenants.files import UploadedFile
 from tenants.models import Membership
-from tenants.workspace.models import AuditEvent
 from tests.conftest import inside
 from tests.isolation import assert_row_only_in
 
@@ -122,12 +124,10 @@ class TestReferral:
     def test_an_attachment_must_be_what_its_name_says(self, world, frozen_today):
         with inside(world.croydon):
             with pytest.raises(ValidationError) as error:
-                refer(world, attachments=[services.UploadedFile("report.pdf", b"MZ\x90\x00exe")])
+                refer(world, attachments=[UploadedFile("report.pdf", b"MZ\x90\x00exe")])
             assert "attachments.0" in error.value.message_dict
             assert not Referral.objects.exists()
-            referral = refer(
-                world, attachments=[services.UploadedFile("report.pdf", b"%PDF-1.7\n%test\n")]
-            )
+            referral = refer(world, attachments=[UploadedFile("report.pdf", b"%PDF-1.7\n%test\n")])
             attachment = referral.attachments.get()
         assert attachment.content_type == "application/pdf"
         assert "report" not in attachment.file.name and str(attachment.uuid) in attachment.file.name
@@ -136,7 +136,7 @@ class TestReferral:
     def test_an_oversized_attachment_is_refused(self, world, frozen_today, monkeypatch):
         monkeypatch.setattr(services, "ATTACHMENT_MAX_BYTES", 10)
         with inside(world.croydon), pytest.raises(ValidationError, match="larger than"):
-            refer(world, attachments=[services.UploadedFile("a.png", b"\x89PNG\r\n\x1a\n" * 3)])
+            refer(world, attachments=[UploadedFile("a.png", b"\x89PNG\r\n\x1a\n" * 3)])
 
     @pytest.mark.parametrize("who", ["carol", "dave", "erin"])
     def test_only_agencies_and_the_business_manager_refer(self, world, frozen_today, who):
@@ -181,7 +181,7 @@ class TestTheProcess:
     def test_from_referral_to_a_commissioned_review(self, world, frozen_today):
         with inside(world.croydon):
             referral = refer(world)
-            met, reasons = services.screening_criteria(referral)
+            met, reasons = screening_criteria(referral)
             assert met and "Regulations 2018" in reasons[0]
             with pytest.raises(ValidationError, match="override"):
                 services.screening_record(

@@ -19,13 +19,13 @@ from safeguard.celery import PartnershipMissing
 from safeguard.celery import app as celery_app
 from tenants import tasks as tenant_tasks
 from tenants.actors import actor_for_platform
+from tenants.agencies.models import AgencyApiKey, AuditEvent
+from tenants.agencies.tasks import api_keys_revoke_expired_task
 from tenants.models import Partnership
 from tenants.services import partnership_create
-from tenants.workspace.models import AgencyApiKey, AuditEvent
-from tenants.workspace.tasks import api_keys_revoke_expired_task
 from tests.conftest import inside, issue_key, make_agency, runtime_process_environment
 
-TASK = "tenants.workspace.tasks.api_keys_revoke_expired_task"
+TASK = "tenants.agencies.tasks.api_keys_revoke_expired_task"
 
 
 @pytest.mark.django_db
@@ -51,6 +51,26 @@ def test_a_partnership_task_runs_in_the_schema_it_was_sent_from(world):
         assert AgencyApiKey.objects.get().revoked
     with inside(world.lewisham):
         assert not AgencyApiKey.objects.get().revoked
+
+
+@pytest.mark.django_db
+def test_a_partnership_task_knows_its_partnership_and_acts_there_as_the_platform(world):
+    """``PartnershipTask.partnership`` is the partnership of the schema the task runs in, and
+    what it does is audited there as the platform, under the task's own id."""
+    issue_key(world.lewisham, world.met_lewisham)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE lewisham.workspace_agencyapikey SET expiry_date = now() - '1d'::interval"
+        )
+    with inside(world.lewisham):
+        assert api_keys_revoke_expired_task.partnership == world.lewisham
+        task_id = f"task-{uuid.uuid4().hex}"
+        assert api_keys_revoke_expired_task.apply(task_id=task_id, throw=True).get() == 1
+        row = AuditEvent.objects.get(action="api_key.revoked")
+        assert (row.actor_type, row.actor_label) == ("system", "daily API key expiry")
+        assert (row.partnership_key, row.request_id) == ("lewisham", task_id)
+    with inside(world.croydon):
+        assert api_keys_revoke_expired_task.partnership == world.croydon
 
 
 @pytest.mark.django_db
@@ -221,7 +241,7 @@ def committed_gate_run(django_db_setup, django_db_blocker, monkeypatch):
     from publishing import services as publishing_services
     from publishing import tasks as publishing_tasks
     from publishing.models import GateRun
-    from publishing.services import UploadedFile
+    from tenants.files import UploadedFile
 
     monkeypatch.setattr(publishing_tasks, "gate_run_send", lambda run_uuid: None)
     with django_db_blocker.unblock():

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from tenants.agencies.models import Agency, AuditEvent
 from tenants.models import Domain, Membership, Partnership, Role, User
-from tenants.workspace.models import Agency, AuditEvent
 from tests.conftest import api_client, inside
 
 pytestmark = pytest.mark.django_db
@@ -207,10 +207,10 @@ def test_load_demo_loads_the_seeds_and_is_idempotent(db):
 def _check_the_demo_joint_reviews():
     """An active joint review led by Croydon with Lewisham, and Merton's past part in Kingston's
     "Family A" — once each, however often load_demo runs."""
-    from casework.joint.demo import CROYDON_TITLE, FAMILY_A_TITLE
     from casework.joint.models import JointReviewGrant
     from casework.joint.selectors import review_partnerships
     from casework.models import Review
+    from safeguard.demo.joint_reviews import CROYDON_TITLE, FAMILY_A_TITLE
 
     croydon = JointReviewGrant.objects.get(review_title=CROYDON_TITLE)
     assert croydon.lead.key == "croydon" and croydon.ended_at is None

@@ -18,11 +18,11 @@ from django.db import DatabaseError, connection, transaction
 
 from safeguard.database import OWNER_COMMANDS, choose_role
 from tenants.actors import actor_for_platform
+from tenants.agencies.audit import audit_event_record
+from tenants.agencies.chain import GENESIS, audit_chain_verify
+from tenants.agencies.models import AuditEvent
 from tenants.models import AuditCheckpoint, Partnership
 from tenants.services import partnership_create
-from tenants.workspace.chain import GENESIS, audit_chain_verify
-from tenants.workspace.models import AuditEvent
-from tenants.workspace.services import audit_event_record
 from tests.conftest import (
     api_client,
     database_url_for_tests,
@@ -269,7 +269,7 @@ def test_the_runtime_role_does_the_platforms_ordinary_work(runtime, world, setti
         assert alice.get("/workspace/audit/").status_code == 200
         # A Celery daily task, in the partnership's schema as beat's fan-out sends it.
         settings.PLATFORM_ALERT_EMAILS = ["operators@platform.example"]
-        from tenants.workspace.tasks import audit_trail_check_task
+        from tenants.agencies.tasks import audit_trail_check_task
 
         with inside(world.croydon):
             assert audit_trail_check_task.delay().get() is True

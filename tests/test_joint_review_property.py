@@ -21,8 +21,8 @@ from casework.joint.models import (
     JointReviewParticipant,
     ParticipantPermission,
 )
+from tenants.agencies.models import Agency
 from tenants.models import Role
-from tenants.workspace.models import Agency
 from tests.conftest import inside, make_member
 
 pytestmark = pytest.mark.django_db

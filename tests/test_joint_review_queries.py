@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from casework import review_services
 from casework.joint import services as joint_services
 from casework.joint.models import JointReviewParticipant
-from casework.services import today
 from tenants.actors import actor_for_member
+from tenants.clock import today
 from tenants.models import Membership, Role
 from tenants.services import partnership_create
 from tests.conftest import inside, make_member, signed_in_client

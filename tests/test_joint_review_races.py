@@ -16,12 +16,12 @@ from django.db import connection
 from casework import review_services
 from casework.joint import services as joint_services
 from casework.joint.models import JointReviewGrant, JointReviewParticipant, ParticipantState
-from casework.services import today
 from tenants.actors import actor_for_member
+from tenants.agencies.models import AuditEvent
+from tenants.clock import today
 from tenants.models import Membership, Partnership, Role, User
 from tenants.selectors import host_cache_clear
 from tenants.services import partnership_create
-from tenants.workspace.models import AuditEvent
 from tests.conftest import inside, make_member, require_the_test_database
 
 KEYS = {"race-lead": "Race Lead Partnership", "race-part": "Race Participant Partnership"}

@@ -25,10 +25,11 @@ from casework.joint.models import (
 )
 from casework.models import Action, ChronologyEntry, PartnershipSignOff, Review
 from casework.review_services import EntryInput
-from casework.services import UploadedFile, today
 from publishing.services import publication_create
-from tenants.workspace.models import Agency, AuditEvent
-from tenants.workspace.selectors import agency_list
+from tenants.agencies.models import Agency, AuditEvent
+from tenants.agencies.selectors import agency_list
+from tenants.clock import today
+from tenants.files import UploadedFile
 from tests.conftest import inside
 from tests.isolation import assert_row_only_in, schemas_holding
 from tests.joint import JOINT_TITLE

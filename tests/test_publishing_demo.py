@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from publishing.demo import demo_uuid, pseudonyms_from_title
 from publishing.library.models import Entry
 from publishing.library.selectors import library_entries_of_partnership
 from publishing.models import Publication, PublicationState
-from tenants.management.commands.load_demo import DEFAULT_SEEDS
+from safeguard.demo.management.commands.load_demo import DEFAULT_SEEDS
+from safeguard.demo.publications import demo_uuid, pseudonyms_from_title
 from tenants.models import Partnership
 from tests.conftest import inside
 

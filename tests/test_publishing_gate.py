@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from publishing import selectors, services
 from publishing.models import GateOutcome, GateRun, GateState, PublicationDocument
-from tenants.workspace.models import AuditEvent
+from tenants.agencies.models import AuditEvent
 from tests.conftest import inside
 from tests.documents import (
     active_pdf,

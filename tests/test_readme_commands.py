@@ -25,8 +25,8 @@ from django.db import connection
 from django.test.testcases import LiveServerThread
 
 from safeguard.localdev import record_for_commands
+from tenants.agencies.models import Agency, AgencyApiKey, AgencyKind
 from tenants.selectors import host_cache_clear
-from tenants.workspace.models import Agency, AgencyApiKey, AgencyKind
 from tests.conftest import database_url_for_tests, ensure_partnership, inside
 
 README = Path(settings.BASE_DIR) / "README.md"

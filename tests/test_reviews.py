@@ -12,8 +12,8 @@ from casework import review_services as services
 from casework import services as referral_services
 from casework.models import Action, ActionStatus, ChronologyEntry, Review
 from casework.review_services import AffiliationInput, EntryInput
-from casework.services import UploadedFile
 from tenants.actors import actor_for_member, actor_for_platform
+from tenants.files import UploadedFile
 from tenants.models import Membership, Role
 from tests.conftest import inside, make_member
 

@@ -18,7 +18,7 @@ import pytest
 from django.db.models import Max
 from django.test import Client
 
-from tenants.workspace.models import AuditEvent
+from tenants.agencies.models import AuditEvent
 from tests.conftest import api_client, host_of, inside, signed_in_client
 from tests.isolation import assert_web_isolated
 from tests.support.reads import (

@@ -6,8 +6,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tenants import selectors
+from tenants.agencies.models import Agency
 from tenants.models import Domain
-from tenants.workspace.models import Agency
 from tests.conftest import signed_in_client
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,9 @@ from casework import review_services as services
 from casework.joint import services as joint_services
 from casework.joint.models import JointReviewParticipant, ParticipantPermission, ParticipantState
 from casework.models import ChronologyEntry
-from casework.services import UploadedFile, today
-from tenants.workspace.models import Agency, AuditEvent
+from tenants.agencies.models import Agency, AuditEvent
+from tenants.clock import today
+from tenants.files import UploadedFile
 from tests.conftest import host_of, inside, signed_in_client
 from tests.isolation import assert_web_isolated
 from tests.joint import JOINT_TITLE, SECRET_TITLE

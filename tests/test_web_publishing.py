@@ -15,6 +15,8 @@ from publishing import selectors, services
 from publishing.library import services as library_services
 from publishing.library.models import Entry
 from publishing.models import CopyRequest, GateRun, Publication, PublicationDocument
+from tenants.clock import today
+from tenants.files import UploadedFile
 from tests.conftest import host_of, inside, signed_in_client
 from tests.documents import pdf
 from tests.isolation import assert_web_isolated
@@ -307,7 +309,7 @@ class TestThePublicArea:
                 actor=platform_actor,
                 publication=joint,
                 kind="full_report",
-                upload=services.UploadedFile("r.pdf", pdf(CLEAN_REPORT)),
+                upload=UploadedFile("r.pdf", pdf(CLEAN_REPORT)),
             )
             services.publication_record_as_published(
                 actor=platform_actor, publication=refreshed(joint), online=True
@@ -501,7 +503,7 @@ class TestTheLibrary:
             ("q=toddler", 1),
             ("theme=neglect", 1),
             ("theme=information-sharing", 2),
-            (f"year={services.today().year}", 1),
+            (f"year={today().year}", 1),
             ("type=lcspr", 1),
             ("partnership=lewisham", 1),
             ("age_band=1_4", 2),

@@ -22,8 +22,10 @@ from casework.models import (
     Screening,
 )
 from tenants.actors import actor_for_member
+from tenants.agencies.models import AuditEvent
+from tenants.clock import today
+from tenants.files import UploadedFile
 from tenants.models import Membership
-from tenants.workspace.models import AuditEvent
 from tests.conftest import inside, replay_on, signed_in_client
 from tests.isolation import assert_row_only_in, assert_web_isolated
 
@@ -35,7 +37,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 def days_ago(days: int) -> str:
-    return (services.today() - datetime.timedelta(days=days)).isoformat()
+    return (today() - datetime.timedelta(days=days)).isoformat()
 
 
 def child(**overrides) -> dict:
@@ -83,8 +85,8 @@ def make_referral(world, user=None, *, harm="serious_harm", looked_after=False, 
     with inside(world.croydon):
         return services.referral_create(
             actor=actor_of(user or world.bob, world.croydon),
-            incident_date=services.today() - datetime.timedelta(days=10),
-            aware_date=services.today() - datetime.timedelta(days=2),
+            incident_date=today() - datetime.timedelta(days=10),
+            aware_date=today() - datetime.timedelta(days=2),
             harm=harm,
             abuse_or_neglect="suspected",
             children=[
@@ -333,7 +335,7 @@ class TestWhoSeesAReferral:
 class TestAttachments:
     def test_a_download_is_audited_and_served_as_an_attachment(self, world):
         referral = make_referral(
-            world, attachments=[services.UploadedFile(name="strategy.pdf", content=PDF)]
+            world, attachments=[UploadedFile(name="strategy.pdf", content=PDF)]
         )
         with inside(world.croydon):
             attachment = Attachment.objects.get()
@@ -355,7 +357,7 @@ class TestAttachments:
 
     def test_another_agency_or_partnership_gets_a_404(self, world):
         referral = make_referral(
-            world, attachments=[services.UploadedFile(name="strategy.pdf", content=PDF)]
+            world, attachments=[UploadedFile(name="strategy.pdf", content=PDF)]
         )
         with inside(world.croydon):
             attachment = Attachment.objects.get()
@@ -389,7 +391,7 @@ class TestTriageList:
         second = make_referral(world, world.frank)
         with inside(world.croydon):
             Clock.objects.filter(referral__reference=second.reference).update(
-                due=services.today() - datetime.timedelta(days=3)
+                due=today() - datetime.timedelta(days=3)
             )
         alice = signed_in_client(world.alice, world.croydon)
         page = body(alice.get("/referrals/", {"overdue": "on"}))
@@ -504,7 +506,7 @@ class TestNotificationsAndRapidReview:
         assert 'data-clock="rapid_review"' in partial
         with inside(world.croydon):
             clocks = {c.name: c for c in Clock.objects.all()}
-        assert clocks["panel_notification"].stopped_on == services.today() - datetime.timedelta(1)
+        assert clocks["panel_notification"].stopped_on == today() - datetime.timedelta(1)
         assert clocks["rapid_review"].stopped_on is None
         assert f"Stopped {days_ago(1)}" in partial
 
@@ -677,10 +679,10 @@ class TestClocksAndDashboard:
         later = make_referral(world)
         with inside(world.croydon):
             Clock.objects.filter(referral__reference=overdue.reference).update(
-                due=services.today() - datetime.timedelta(days=7)
+                due=today() - datetime.timedelta(days=7)
             )
             Clock.objects.filter(referral__reference=later.reference).update(
-                due=services.today() + datetime.timedelta(days=30)
+                due=today() + datetime.timedelta(days=30)
             )
         page = body(signed_in_client(world.carol, world.croydon).get("/clocks/"))
         overdue_table = re.search(r'id="clocks-overdue".*?</table>', page, re.S).group(0)

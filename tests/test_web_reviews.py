@@ -28,10 +28,11 @@ from casework.models import (
     ReviewerAppointment,
 )
 from casework.review_services import AffiliationInput, EntryInput
-from casework.services import UploadedFile
 from tenants.actors import actor_for_member
+from tenants.agencies.models import AuditEvent
+from tenants.clock import today
+from tenants.files import UploadedFile
 from tenants.models import Membership, Role
-from tenants.workspace.models import AuditEvent
 from tests.conftest import api_client, inside, make_member, replay_on, signed_in_client
 from tests.isolation import assert_row_only_in, assert_web_isolated
 
@@ -42,10 +43,6 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 HOSTILE = "<script>window.__pwned=1</script><b>bold</b>"
 TITLE_MARKER = "Quillfeather"
 TABS = ["", "terms/", "information/", "chronology/", "findings/", "actions/", "documents/"]
-
-
-def today() -> datetime.date:
-    return referral_services.today()
 
 
 def days(n: int) -> datetime.date:

@@ -5,8 +5,8 @@ import re
 import pytest
 from django.core import mail
 
+from tenants.agencies.models import Agency, AgencyApiKey, AuditEvent
 from tenants.models import Membership, User
-from tenants.workspace.models import Agency, AgencyApiKey, AuditEvent
 from tests.conftest import inside, issue_key, signed_in_client
 from tests.isolation import assert_row_only_in, assert_web_isolated
 

@@ -30,7 +30,6 @@ and, when the review exists, in the lead's.
 """
 
 import contextlib
-import uuid as uuid_module
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields, replace
 from typing import Generic, TypeVar
@@ -47,19 +46,17 @@ from casework.joint.models import (
     ParticipantState,
 )
 from tenants.actors import Actor, JointReviewActor
-from tenants.models import Partnership, Role
-from tenants.workspace.models import Agency, AuditEvent
-from tenants.workspace.services import HomeAgency, agency_mirrors_sync, audit_event_record
+from tenants.agencies.audit import audit_event_record
+from tenants.agencies.models import Agency, AuditEvent
+from tenants.agencies.services import HomeAgency, agency_mirrors_sync
+from tenants.models import Partnership
+from tenants.roles import REVIEW_GROUP_AND_REVIEWERS
+from tenants.validation import uuid_parse
 
 T = TypeVar("T")
 
 # Who of a participant may come through at all; what each may do there is the review services'.
-PEOPLE_ADMITTED = (
-    Role.BUSINESS_MANAGER,
-    Role.CHAIR,
-    Role.REVIEW_GROUP_MEMBER,
-    Role.LEAD_REVIEWER,
-)
+PEOPLE_ADMITTED = REVIEW_GROUP_AND_REVIEWERS
 NOT_FOUND = "No such joint review."
 
 
@@ -88,13 +85,6 @@ class Passage:
     @property
     def review_reference(self) -> str:
         return self.grant.review_reference
-
-
-def _parse(value) -> uuid_module.UUID | None:
-    try:
-        return value if isinstance(value, uuid_module.UUID) else uuid_module.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        return None
 
 
 def _admits(actor: Actor, participant: JointReviewParticipant) -> bool:
@@ -175,7 +165,7 @@ def through(*, actor: Actor, review_uuid, purpose: str, work: Callable[[Passage]
     the door stays shut, and ``LedHere`` when the actor's own partnership leads the review."""
     if actor.is_joint or connection.schema_name != actor.schema_name:
         raise RuntimeError("The door is entered from the actor's own partnership only.")
-    parsed = _parse(review_uuid)
+    parsed = uuid_parse(review_uuid)
     grant = participant = None
     if parsed is not None:
         # The actor's part and its grant in one query; the grant alone only when there is none.

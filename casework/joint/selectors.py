@@ -14,19 +14,10 @@ from casework.joint.models import (
     ParticipantState,
 )
 from tenants.actors import Actor
-from tenants.models import Partnership, Role
-from tenants.workspace.services import audit_event_record
-
-# Who answers an invitation and manages their partnership's part (Working Together 2023: the
-# safeguarding partners, through the independent chair and the business unit).
-ANSWERING_ROLES = (Role.BUSINESS_MANAGER, Role.CHAIR)
-
-
-def _uuid(value) -> uuid_module.UUID:
-    try:
-        return value if isinstance(value, uuid_module.UUID) else uuid_module.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        raise Http404("No such invitation.") from None
+from tenants.agencies.audit import audit_event_record
+from tenants.models import Partnership
+from tenants.roles import JOINT_REVIEW_ANSWERERS
+from tenants.validation import uuid_or_404
 
 
 def _participants():
@@ -102,7 +93,7 @@ def signing_participants(*, review_uuid) -> list[Partnership]:
 def invitations_received(*, actor: Actor) -> QuerySet[JointReviewParticipant]:
     """Every part the actor's partnership has been invited to, newest first, for its business
     manager and chair (others: nothing)."""
-    if not actor.has_role(*ANSWERING_ROLES) or actor.is_joint:
+    if not actor.has_role(*JOINT_REVIEW_ANSWERERS) or actor.is_joint:
         return JointReviewParticipant.objects.none()
     return (
         JointReviewParticipant.objects.select_related("grant__lead", "partnership")
@@ -114,7 +105,7 @@ def invitations_received(*, actor: Actor) -> QuerySet[JointReviewParticipant]:
 def invitations_sent(*, actor: Actor) -> QuerySet[JointReviewGrant]:
     """The joint reviews the actor's partnership leads, with their participants, for its
     business manager and chair."""
-    if not actor.has_role(*ANSWERING_ROLES) or actor.is_joint:
+    if not actor.has_role(*JOINT_REVIEW_ANSWERERS) or actor.is_joint:
         return JointReviewGrant.objects.none()
     return (
         JointReviewGrant.objects.select_related("lead")
@@ -147,7 +138,7 @@ def access_invitation(*, actor: Actor, participant_uuid) -> JointReviewParticipa
     part = (
         invitations_received(actor=actor)
         .select_related("grant__lead", "partnership")
-        .filter(uuid=_uuid(participant_uuid))
+        .filter(uuid=uuid_or_404(participant_uuid, "No such invitation."))
         .first()
     )
     if part is None:
@@ -163,7 +154,7 @@ def access_participant(*, actor: Actor, review, participant_uuid) -> JointReview
     part = (
         JointReviewParticipant.objects.select_related("grant__lead", "partnership")
         .filter(
-            uuid=_uuid(participant_uuid),
+            uuid=uuid_or_404(participant_uuid, "No such invitation."),
             grant__review_uuid=review.uuid,
             grant__lead=actor.partnership,
         )
@@ -191,6 +182,6 @@ def live_part_count(*, actor: Actor) -> int:
     """How many invitations wait for the actor's partnership's answer."""
     return (
         invitations_received(actor=actor).filter(state=ParticipantState.INVITED).count()
-        if actor.has_role(*ANSWERING_ROLES)
+        if actor.has_role(*JOINT_REVIEW_ANSWERERS)
         else 0
     )

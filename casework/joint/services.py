@@ -8,7 +8,6 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from casework.joint import door
 from casework.joint.models import (
@@ -18,13 +17,12 @@ from casework.joint.models import (
     JointReviewParticipant,
     ParticipantState,
 )
-from casework.joint.selectors import ANSWERING_ROLES
 from casework.models import Review
 from tenants.actors import Actor
+from tenants.agencies.audit import audit_event_record
+from tenants.clock import now
 from tenants.models import Partnership, Role
-from tenants.workspace.services import audit_event_record
-
-MANAGERS = ANSWERING_ROLES
+from tenants.roles import JOINT_REVIEW_ANSWERERS
 
 
 def _require(actor: Actor, *roles: str) -> None:
@@ -75,7 +73,7 @@ def _move(part: JointReviewParticipant, *, from_states, **changes) -> bool:
 def may_open_part(actor: Actor, part: JointReviewParticipant) -> bool:
     return (
         not actor.is_joint
-        and actor.has_role(*MANAGERS)
+        and actor.has_role(*JOINT_REVIEW_ANSWERERS)
         and part.grant.lead_id == actor.partnership.pk
         and part.state == ParticipantState.ACCEPTED
     )
@@ -84,7 +82,11 @@ def may_open_part(actor: Actor, part: JointReviewParticipant) -> bool:
 def may_end_part(actor: Actor, part: JointReviewParticipant) -> bool:
     """Either side's chair ends a part; the lead's business manager or chair withdraws an
     invitation not yet answered."""
-    if actor.is_joint or not actor.has_role(*MANAGERS) or part.state not in LIVE_STATES:
+    if (
+        actor.is_joint
+        or not actor.has_role(*JOINT_REVIEW_ANSWERERS)
+        or part.state not in LIVE_STATES
+    ):
         return False
     own = part.partnership_id == actor.partnership.pk
     lead = part.grant.lead_id == actor.partnership.pk
@@ -104,7 +106,7 @@ def joint_review_invite(
     """Invite another partnership, by its key, to hold a review jointly (DESIGN §3: the review
     stays in the lead's schema). The lead's business manager or chair invites, when
     commissioning the review or later; a partnership is invited to a review once."""
-    _require(actor, *MANAGERS)
+    _require(actor, *JOINT_REVIEW_ANSWERERS)
     key = (partnership_key or "").strip().lower()
     errors: dict[str, list[str]] = {}
     invited = Partnership.objects.filter(key=key).first() if key else None
@@ -161,16 +163,16 @@ def joint_review_accept(*, actor: Actor, part: JointReviewParticipant) -> JointR
     """The invited partnership's business manager or chair accepts, on its own host. The review
     opens to its people at once when the lead asked for that in the invitation; otherwise when
     the lead opens it."""
-    _require(actor, *MANAGERS)
+    _require(actor, *JOINT_REVIEW_ANSWERERS)
     if part.partnership_id != actor.partnership.pk:
         raise PermissionDenied("This invitation is for another partnership.")
-    now = timezone.now()
+    moment = now()
     with transaction.atomic():
         grant = _locked(part.grant)
-        changes = {"answered_at": now, "answered_by": actor.label}
+        changes = {"answered_at": moment, "answered_by": actor.label}
         if part.open_on_acceptance:
             changes.update(
-                state=ParticipantState.ACTIVE, activated_at=now, activated_by=actor.label
+                state=ParticipantState.ACTIVE, activated_at=moment, activated_by=actor.label
             )
         else:
             changes["state"] = ParticipantState.ACCEPTED
@@ -184,7 +186,7 @@ def joint_review_decline(
     *, actor: Actor, part: JointReviewParticipant, reason: str = ""
 ) -> JointReviewParticipant:
     """The invited partnership's business manager or chair declines, on its own host."""
-    _require(actor, *MANAGERS)
+    _require(actor, *JOINT_REVIEW_ANSWERERS)
     if part.partnership_id != actor.partnership.pk:
         raise PermissionDenied("This invitation is for another partnership.")
     with transaction.atomic():
@@ -193,7 +195,7 @@ def joint_review_decline(
             part,
             from_states=[ParticipantState.INVITED],
             state=ParticipantState.DECLINED,
-            answered_at=timezone.now(),
+            answered_at=now(),
             answered_by=actor.label,
             end_reason=(reason or "").strip(),
         ):
@@ -205,7 +207,7 @@ def joint_review_decline(
 def joint_review_open(*, actor: Actor, part: JointReviewParticipant) -> JointReviewParticipant:
     """The lead's business manager or chair opens the review to a partnership that accepted
     (an invitation that asked to wait, e.g. for an information-sharing agreement)."""
-    _require(actor, *MANAGERS)
+    _require(actor, *JOINT_REVIEW_ANSWERERS)
     with transaction.atomic():
         grant = _locked(part.grant)
         if grant.lead_id != actor.partnership.pk:
@@ -214,7 +216,7 @@ def joint_review_open(*, actor: Actor, part: JointReviewParticipant) -> JointRev
             part,
             from_states=[ParticipantState.ACCEPTED],
             state=ParticipantState.ACTIVE,
-            activated_at=timezone.now(),
+            activated_at=now(),
             activated_by=actor.label,
         ):
             raise ValidationError(["Only a partnership that has accepted can be let in."])
@@ -231,7 +233,7 @@ def joint_review_part_end(
     invitation not yet answered is withdrawn the same way (by the lead's business manager or
     chair). From then on the door is shut to that partnership's people — the next request, also
     from a page already open, is a 404. What it contributed stays in the review."""
-    _require(actor, *MANAGERS)
+    _require(actor, *JOINT_REVIEW_ANSWERERS)
     own = part.partnership_id == actor.partnership.pk
     if not may_end_part(actor, part):
         if part.state not in LIVE_STATES:
@@ -245,7 +247,7 @@ def joint_review_part_end(
             part,
             from_states=LIVE_STATES,
             state=ParticipantState.ENDED,
-            ended_at=timezone.now(),
+            ended_at=now(),
             ended_by=actor.label,
             ended_by_partnership_key=actor.partnership.key,
             end_reason=(reason or "").strip(),
@@ -259,13 +261,13 @@ def joint_review_part_end(
 def joint_review_end(*, actor: Actor, review: Review, reason: str) -> JointReviewGrant:
     """The lead's business manager or chair ends the joint review: every part still live ends
     with it, at once. The review itself goes on as the lead's."""
-    _require(actor, *MANAGERS)
+    _require(actor, *JOINT_REVIEW_ANSWERERS)
     if not (reason or "").strip():
         raise ValidationError({"reason": ["Say why the joint review ends."]})
     grant = JointReviewGrant.objects.filter(review_uuid=review.uuid).first()
     if grant is None or grant.lead_id != actor.partnership.pk:
         raise ValidationError(["This review is not held jointly."])
-    now = timezone.now()
+    moment = now()
     with transaction.atomic():
         grant = _locked(grant)
         if grant.ended_at is not None:
@@ -275,15 +277,15 @@ def joint_review_end(*, actor: Actor, review: Review, reason: str) -> JointRevie
         )
         JointReviewParticipant.objects.filter(grant=grant, state__in=list(LIVE_STATES)).update(
             state=ParticipantState.ENDED,
-            ended_at=now,
+            ended_at=moment,
             ended_by=actor.label,
             ended_by_partnership_key=actor.partnership.key,
             end_reason=reason.strip(),
         )
         JointReviewGrant.objects.filter(pk=grant.pk).update(
-            ended_at=now, ended_by=actor.label, end_reason=reason.strip()
+            ended_at=moment, ended_by=actor.label, end_reason=reason.strip()
         )
-        grant.ended_at, grant.ended_by, grant.end_reason = now, actor.label, reason.strip()
+        grant.ended_at, grant.ended_by, grant.end_reason = moment, actor.label, reason.strip()
         audit_event_record(
             actor=actor,
             action="joint_review.ended",

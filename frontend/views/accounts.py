@@ -24,7 +24,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from frontend.decorators import member_required
-from frontend.forms import ConfirmAuthenticatorForm, SecondFactorForm, SignInForm
+from frontend.forms.accounts import ConfirmAuthenticatorForm, SecondFactorForm, SignInForm
 from tenants import services
 from tenants.middleware import SESSION_PARTNERSHIP_KEY
 from tenants.selectors import membership_for

@@ -15,25 +15,22 @@ from casework import review_selectors as selectors
 from casework import review_services as services
 from casework.joint import listings
 from casework.models import ActionStatus
-from casework.services import today
 from frontend.decorators import member_required
+from frontend.forms.actions import ActionTrackerFilterForm, ActionUpdateForm
+from frontend.forms.base import ButtonForm
 from frontend.links import review_path
-from frontend.review_forms import ActionTrackerFilterForm, ActionUpdateForm, ButtonForm
 from frontend.views.chronology import pagination
 from frontend.views.reviews import private_file
-from tenants.models import Role
-from tenants.workspace.selectors import agency_list
+from tenants.agencies.selectors import agency_list
+from tenants.clock import today
+from tenants.roles import REVIEW_GROUP, REVIEW_GROUP_AND_REVIEWERS
 
 TRACKER_PAGE_SIZE = 100
 RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green"}
 
 
 def _require_tracker_reader(actor) -> None:
-    if not (
-        actor.is_agency
-        or actor.has_role(*services.REVIEW_GROUP)
-        or actor.has_role(Role.LEAD_REVIEWER)
-    ):
+    if not (actor.is_agency or actor.has_role(*REVIEW_GROUP_AND_REVIEWERS)):
         raise PermissionDenied("Actions are for the review group and the agencies that own them.")
 
 
@@ -42,7 +39,7 @@ def _require_tracker_reader(actor) -> None:
 def tracker(request):
     actor = request.actor
     _require_tracker_reader(actor)
-    in_review_group = actor.has_role(*services.REVIEW_GROUP)
+    in_review_group = actor.has_role(*REVIEW_GROUP)
     reviews = None
     if not actor.is_agency:
         reviews = [(r.reference, r.reference) for r in selectors.review_list(actor=actor)]
@@ -100,7 +97,7 @@ def tracker(request):
 
 def _action_context(request, action, *, update_form=None, verify_form=None) -> dict:
     actor = request.actor
-    in_review_group = actor.has_role(*services.REVIEW_GROUP)
+    in_review_group = actor.has_role(*REVIEW_GROUP)
     may_update = action.status != ActionStatus.VERIFIED and services.may_update_action(
         actor, action
     )

@@ -6,19 +6,19 @@ import itertools
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casework import review_selectors as selectors
 from casework import review_services as services
 from frontend.decorators import member_required
+from frontend.forms.chronology import ChronologyEntryForm, ChronologyFilterForm
 from frontend.links import review_path
-from frontend.review_forms import ChronologyEntryForm, ChronologyFilterForm
+from frontend.sections import section_answer
 from frontend.views.reviews import workspace_context
+from tenants.clock import now
 
 PAGE = "reviews/chronology.html"
 # The printable page holds the whole (filtered) chronology up to this many entries; beyond it,
@@ -111,40 +111,41 @@ def entry_add(request, reference):
     form = ChronologyEntryForm(
         request.POST, agencies=_agencies(request, review, include_inactive=False)
     )
-    entry = None
-    if form.is_valid():
-        try:
-            entry = services.chronology_entry_add(
-                actor=actor, review=review, data=form.entry_input()
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-    done = None
-    if entry is not None:
+
+    def added(entry) -> str:
         message = f"Entry added for {entry.occurred_on.isoformat()} ({entry.agency.name})."
         if services.entry_outside_period(review, entry):
             message += " It is outside the period under review, so it is flagged."
-        done = {"section": "add", "message": message}
-    # The filters (and page) on screen come with an htmx request, so the table stays as it was.
-    page = _page_number(request.POST.get("page"))
-    if request.htmx:
-        context = _chronology_context(
+        return message
+
+    def render_after(after) -> dict:
+        if after.whole_page:
+            return _chronology_context(request, review, data=None, page=1, forms=after.forms)
+        # The filters (and page) on screen come with an htmx request, so the table stays as it
+        # was.
+        return _chronology_context(
             request,
             review,
             data=request.POST,
-            page=page,
-            forms=None if entry else {"entry_form": form},
-            done=done,
+            page=_page_number(request.POST.get("page")),
+            forms=after.forms,
+            done=after.done,
         )
-        html = render_to_string(f"{PAGE}#add", context, request)
-        if entry is not None:
-            html += render_to_string(f"{PAGE}#results", {**context, "oob": True}, request)
-        return HttpResponse(html)
-    if entry is not None:
-        messages.success(request, done["message"])
-        return redirect(review_path(request, "review-chronology", review) + "#add")
-    context = _chronology_context(request, review, data=None, page=1, forms={"entry_form": form})
-    return render(request, PAGE, {**context, "page_error": True})
+
+    return section_answer(
+        request=request,
+        page=PAGE,
+        section="add",
+        form=form,
+        form_key="entry_form",
+        perform=lambda data: services.chronology_entry_add(
+            actor=actor, review=review, data=form.entry_input()
+        ),
+        render_after=render_after,
+        done=added,
+        refresh=("results",),
+        back_to=review_path(request, "review-chronology", review),
+    )
 
 
 def _row_context(request, review, entry, **extra) -> dict:
@@ -295,7 +296,7 @@ def chronology_print(request, reference):
             else "",
             "query": filter_form.query(),
             "printed_by": actor.label,
-            "printed_at": timezone.now(),
+            "printed_at": now(),
             "limit": PRINT_LIMIT,
         },
     )

@@ -3,9 +3,11 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from casework import selectors, services
+from casework import selectors
 from frontend.decorators import member_required
 from frontend.views.referrals import clock_row
+from tenants.clock import today
+from tenants.roles import REVIEW_GROUP
 
 GROUPS = (
     ("overdue", "Overdue"),
@@ -17,8 +19,8 @@ GROUPS = (
 @member_required
 @require_GET
 def clock_board(request):
-    request.actor.require_role(*services.REVIEW_GROUP)
-    day = services.today()
+    request.actor.require_role(*REVIEW_GROUP)
+    day = today()
     board = selectors.clock_board_for_page(actor=request.actor, day=day)
     groups = [
         {"key": key, "title": title, "rows": [clock_row(clock, day) for clock in board[key]]}

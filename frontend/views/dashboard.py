@@ -2,12 +2,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from casework import lists
-from casework import services as casework_services
 from casework.joint import selectors as joint_selectors
 from frontend.decorators import member_required
 from frontend.views.referrals import clock_row
-from tenants.selectors import membership_list_for_user, partnership_url
-from tenants.workspace.selectors import agency_for_actor
+from tenants.addresses import partnership_url
+from tenants.agencies.selectors import agency_for_actor
+from tenants.clock import today
+from tenants.roles import REVIEW_GROUP
+from tenants.selectors import membership_list_for_user
 
 
 @require_GET
@@ -22,8 +24,8 @@ def home(request):
 @require_GET
 def dashboard(request):
     actor = request.actor
-    day = casework_services.today()
-    in_review_group = actor.has_role(*casework_services.REVIEW_GROUP)
+    day = today()
+    in_review_group = actor.has_role(*REVIEW_GROUP)
     # Its casework, the joint reviews' included, read and recorded once.
     casework = lists.dashboard_for_page(actor=actor)
     memberships = [

@@ -11,10 +11,10 @@ from casework import review_selectors as selectors
 from casework import review_services as services
 from casework.models import InformationRequest
 from casework.review_services import ASKS
-from casework.services import today
 from frontend.decorators import member_required
+from frontend.forms.reviews import InformationResponseForm
 from frontend.links import review_path
-from frontend.review_forms import InformationResponseForm
+from tenants.clock import today
 
 
 @member_required

@@ -24,10 +24,9 @@ from casework.joint import door
 from casework.joint import selectors as joint_selectors
 from casework.joint import services as joint_services
 from casework.joint.models import ParticipantState
-from casework.review_services import REVIEW_GROUP
 from frontend.decorators import member_required
-from frontend.joint_forms import ReasonForm
-from tenants.models import Role
+from frontend.forms.joint import ReasonForm
+from tenants.roles import JOINT_REVIEW_ANSWERERS, REVIEW_GROUP_AND_REVIEWERS
 
 
 def _settled(response):
@@ -77,7 +76,7 @@ def through_the_door(view, *, under_the_review: bool = True):
 
 
 def _require_reader(actor) -> None:
-    if not (actor.has_role(*REVIEW_GROUP) or actor.has_role(Role.LEAD_REVIEWER)):
+    if not (actor.has_role(*REVIEW_GROUP_AND_REVIEWERS)):
         raise PermissionDenied("Joint reviews are for the review group and the lead reviewers.")
 
 
@@ -92,7 +91,7 @@ def joint_review_list(request):
         {
             "reviews": lists.joint_reviews_for_page(actor=actor),
             "waiting": joint_selectors.live_part_count(actor=actor),
-            "is_manager": actor.has_role(*joint_selectors.ANSWERING_ROLES),
+            "is_manager": actor.has_role(*JOINT_REVIEW_ANSWERERS),
         },
     )
 
@@ -125,7 +124,7 @@ def _invitations_context(request, forms=None) -> dict:
 def invitations(request):
     """Invitations received (to answer) and sent (the joint reviews this partnership leads), for
     the business manager and the chair."""
-    if not request.actor.has_role(*joint_selectors.ANSWERING_ROLES):
+    if not request.actor.has_role(*JOINT_REVIEW_ANSWERERS):
         raise PermissionDenied("The business manager or the chair answers invitations.")
     return render(request, "joint/invitations.html", _invitations_context(request))
 

@@ -26,9 +26,9 @@ from publishing.library.selectors import (
     library_search,
     library_trends,
     partnerships_by_key,
-    platform_url,
     theme_labels,
 )
+from tenants.addresses import platform_url
 
 FILTER_LABELS = {
     "theme": "Theme",

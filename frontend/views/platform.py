@@ -3,7 +3,8 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from tenants.selectors import partnership_list, partnership_url
+from tenants.addresses import partnership_url
+from tenants.selectors import partnership_list
 
 
 @require_GET

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from frontend.publication_forms import CopyRequestForm
+from frontend.forms.publications import CopyRequestForm
 from frontend.views import reviews as workspace_reviews
 from publishing import selectors, services
 from publishing.library.models import AgeBand
@@ -25,12 +25,12 @@ from publishing.library.selectors import (
     library_entries_of_partnership,
     library_entry_get,
     partnerships_by_key,
-    platform_url,
     theme_labels,
 )
 from publishing.models import PublicationState
 from tenants.actors import actor_for_platform
-from tenants.selectors import partnership_url
+from tenants.addresses import partnership_url, platform_url
+from tenants.files import StoredFileAltered
 from tenants.throttles import client_address
 
 logger = logging.getLogger(__name__)
@@ -180,7 +180,7 @@ def public_document(request, publication_uuid, document_uuid):
         )
     except publication.documents.model.DoesNotExist:
         raise Http404("No such document.") from None
-    except services.DocumentAltered:
+    except StoredFileAltered:
         return _unavailable(request, entry, 503, "altered")
     return _file(document, content, inline=document.content_type == "application/pdf")
 
@@ -268,7 +268,7 @@ def copy_link(request, token):
             )
         except ValidationError:
             link = selectors.copy_link_state(token=token)
-        except services.DocumentAltered:
+        except StoredFileAltered:
             logger.error("A copy link's document differs from the file the gate checked")
             link.state = "altered"
         else:

@@ -16,10 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from casework import review_selectors
 from frontend.decorators import member_required
-from frontend.publication_forms import (
+from frontend.forms.base import ButtonForm
+from frontend.forms.publications import (
     AcceptForm,
     BriefingForm,
-    ButtonForm,
     DecisionForm,
     DelayForm,
     DocumentForm,
@@ -33,6 +33,7 @@ from frontend.publication_forms import (
     StartForm,
     StatementForm,
 )
+from frontend.sections import section_answer
 from frontend.views.reviews import private_file
 from publishing import selectors, services
 from publishing.library.selectors import themes_offered
@@ -43,9 +44,11 @@ from publishing.models import (
     GateState,
     PublicationState,
 )
-from tenants.models import Role
+from publishing.notice import NOTICE_SOURCE, NOTICE_WORKING_DAYS
+from tenants.clock import today
+from tenants.roles import MANAGERS, Role
 
-MANAGERS = (Role.BUSINESS_MANAGER, Role.CHAIR)
+PAGE = "publications/publication.html"
 
 
 def _require_reader(actor) -> None:
@@ -178,8 +181,8 @@ def _page_context(request, publication, forms=None) -> dict:
         "documents": list(publication.documents.order_by("kind", "-version")),
         "public_documents": selectors.public_documents(publication=publication),
         "earliest": selectors.earliest_publication_date(publication=publication),
-        "notice_working_days": services.NOTICE_WORKING_DAYS,
-        "notice_source": services.NOTICE_SOURCE,
+        "notice_working_days": NOTICE_WORKING_DAYS,
+        "notice_source": NOTICE_SOURCE,
         "is_manager": is_manager,
         "is_chair": is_chair,
         "may_prepare": may_prepare,
@@ -190,7 +193,7 @@ def _page_context(request, publication, forms=None) -> dict:
         else "",
         "case_identifiers": len(services.gate_identifiers(publication))
         - publication.identifiers.count(),
-        "today": services.today(),
+        "today": today(),
     }
     if is_manager and publication.state != PublicationState.WITHDRAWN:
         context["record_form"] = RecordForm(
@@ -275,27 +278,41 @@ def _page(request, publication, forms=None, status=200):
     context = _page_context(request, publication, forms)
     if forms:
         context["page_error"] = True
-    return render(request, "publications/publication.html", context, status=status)
+    return render(request, PAGE, context, status=status)
 
 
 def _done(request, publication, message: str, section: str):
-    messages.success(request, message)
-    return redirect(reverse("frontend:publication", args=[publication.uuid]) + f"#{section}")
+    """A change made without a form to read (or with its own answer on errors): back to the
+    page at the section."""
+    return section_answer(
+        request=request,
+        page=PAGE,
+        section=section,
+        render_after=lambda after: _page_context(request, publication, after.forms),
+        done=message,
+        back_to=reverse("frontend:publication", args=[publication.uuid]),
+    )
 
 
 def _act(request, publication, form, key: str, action, message: str, section: str):
-    """Run ``action`` with the form's data when it reads; back to the page either way."""
-    if form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            return _done(request, publication, message, section)
-    publication = selectors.access_publication(
-        actor=request.actor, publication_uuid=publication.uuid
+    """Run ``action`` with the form's data when it reads (``frontend.sections``); back to the
+    page at ``section``, or the page with the form's errors."""
+
+    def render_after(after) -> dict:
+        shown = selectors.access_publication(actor=request.actor, publication_uuid=publication.uuid)
+        return _page_context(request, shown, after.forms)
+
+    return section_answer(
+        request=request,
+        page=PAGE,
+        section=section,
+        form=form,
+        form_key=key,
+        perform=action,
+        render_after=render_after,
+        done=message,
+        back_to=reverse("frontend:publication", args=[publication.uuid]),
     )
-    return _page(request, publication, {key: form})
 
 
 def _publication(request, publication_uuid):
@@ -440,7 +457,7 @@ def gate_hit_accept(request, publication_uuid, hit_uuid):
                 item["form"] = form
     context["page_error"] = True
     context["accept_errors"] = form.error_links()
-    return render(request, "publications/publication.html", context)
+    return render(request, PAGE, context)
 
 
 @member_required

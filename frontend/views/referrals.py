@@ -6,10 +6,9 @@ rapid-review contributions. Every rule is the casework services'; these views pa
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,7 +17,7 @@ from casework import selectors, services
 from casework.clocks import working_days_between
 from casework.models import Circumstance, Outcome
 from frontend.decorators import member_required
-from frontend.referral_forms import (
+from frontend.forms.referral_sections import (
     AgenciesToAskForm,
     AttachmentForm,
     ContributionForm,
@@ -28,13 +27,14 @@ from frontend.referral_forms import (
     PanelResponseForm,
     RapidReviewForm,
     RapidReviewSendForm,
-    ReferralEntry,
     ScreeningForm,
     SosOfstedNotificationForm,
-    TriageFilterForm,
 )
-from tenants.models import Role
-from tenants.workspace.selectors import access_agency, agency_list
+from frontend.forms.referrals import ReferralEntry, TriageFilterForm
+from frontend.sections import section_answer
+from tenants.agencies.selectors import access_agency, agency_list
+from tenants.clock import today
+from tenants.roles import MANAGERS, REVIEW_GROUP, Role
 
 PAGE = "referrals/referral.html"
 # Parts of the referral page that any change may alter; an htmx answer sends them out of band.
@@ -43,7 +43,7 @@ ALWAYS_REFRESHED = ("status", "clocks", "timeline")
 
 def _require_referral_reader(actor) -> None:
     """The triage list is the review group's; an agency sees its own referrals there."""
-    if not (actor.is_agency or actor.has_role(*services.REVIEW_GROUP)):
+    if not (actor.is_agency or actor.has_role(*REVIEW_GROUP)):
         raise PermissionDenied("Referrals are for the review group and the referring agencies.")
 
 
@@ -220,8 +220,8 @@ def _section_forms(referral, agencies) -> dict:
 
 def _page_context(request, referral, forms=None, done=None) -> dict:
     actor = request.actor
-    day = services.today()
-    in_review_group = actor.has_role(*services.REVIEW_GROUP)
+    day = today()
+    in_review_group = actor.has_role(*REVIEW_GROUP)
     agencies = list(agency_list(actor=actor)) if in_review_group else []
     rapid_review = getattr(referral, "rapid_review", None)
     criteria_met, reasons = selectors.referral_screening_rules(referral)
@@ -248,7 +248,7 @@ def _page_context(request, referral, forms=None, done=None) -> dict:
         "in_review_group": in_review_group,
         "is_manager": actor.has_role(Role.BUSINESS_MANAGER),
         "is_chair": actor.has_role(Role.CHAIR),
-        "may_send": actor.has_role(Role.BUSINESS_MANAGER, Role.CHAIR),
+        "may_send": actor.has_role(*MANAGERS),
         "may_add_files": in_review_group
         or (actor.is_agency and referral.referring_agency.uuid == actor.agency_uuid),
         "timeline": _timeline(referral) if in_review_group else [],
@@ -260,46 +260,34 @@ def _page_context(request, referral, forms=None, done=None) -> dict:
     return context
 
 
-def _page_url(reference: str, section: str = "") -> str:
-    url = reverse("frontend:referral", args=[reference])
-    return f"{url}#{section}" if section else url
+def _after(request, reference: str):
+    """The referral page's context once a section is answered, the referral read afresh (for
+    the page, and so audited, when the whole page is shown)."""
 
+    def build(after) -> dict:
+        read = selectors.referral_for_page if after.whole_page else selectors.access_referral
+        referral = read(actor=request.actor, reference=reference)
+        return _page_context(request, referral, after.forms, after.done)
 
-def _answer(request, reference: str, section: str, *, done: str = "", forms=None, also=()):
-    """Answer a section's POST. htmx: the section, and out of band the parts a change may
-    alter. Otherwise: back to the page on success, or the page with the form's errors."""
-    actor = request.actor
-    if request.htmx:
-        referral = selectors.access_referral(actor=actor, reference=reference)
-        context = _page_context(
-            request, referral, forms, done={"section": section, "message": done} if done else None
-        )
-        html = render_to_string(f"{PAGE}#{section}", context, request)
-        for part in dict.fromkeys((*also, *ALWAYS_REFRESHED)):
-            if part != section:
-                html += render_to_string(f"{PAGE}#{part}", {**context, "oob": True}, request)
-        return HttpResponse(html)
-    if not forms:
-        messages.success(request, done)
-        return redirect(_page_url(reference, section))
-    referral = selectors.referral_for_page(actor=actor, reference=reference)
-    return render(request, PAGE, {**_page_context(request, referral, forms), "page_error": True})
+    return build
 
 
 def _act(request, reference, *, section, form_key, form, perform, done, also=()):
-    """Parse ``form``; when it reads, ``perform`` the service on the referral."""
+    """Answer a section's form: ``perform`` the service on the referral when the form reads.
+    Any change may alter the status, the clocks and the timeline: they are refreshed too."""
     referral = selectors.access_referral(actor=request.actor, reference=reference)
-    if form.is_valid():
-        try:
-            perform(referral, form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        except ObjectDoesNotExist:
-            # A step that needs an earlier one (the rapid review, the decision) not yet taken.
-            raise Http404("Nothing to change here yet.") from None
-        else:
-            return _answer(request, referral.reference, section, done=done, also=also)
-    return _answer(request, referral.reference, section, forms={form_key: form})
+    return section_answer(
+        request=request,
+        page=PAGE,
+        section=section,
+        form=form,
+        form_key=form_key,
+        perform=lambda data: perform(referral, data),
+        render_after=_after(request, referral.reference),
+        done=done,
+        refresh=(*also, *ALWAYS_REFRESHED),
+        back_to=reverse("frontend:referral", args=[referral.reference]),
+    )
 
 
 @member_required
@@ -574,7 +562,7 @@ def referral_list(request):
     _require_referral_reader(actor)
     agencies = None if actor.is_agency else agency_list(actor=actor, include_inactive=True)
     form = TriageFilterForm(request.GET or None, agencies=agencies)
-    day = services.today()
+    day = today()
     rows = []
     for referral in selectors.referral_list(actor=actor, **form.filters()):
         clock = _next_open_clock(referral)

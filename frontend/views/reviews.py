@@ -11,9 +11,8 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casework import review_selectors as selectors
@@ -24,14 +23,12 @@ from casework.joint import services as joint_services
 from casework.joint.models import ParticipantPermission, ParticipantState
 from casework.models import InformationRequest
 from casework.review_services import ASKS, DOCUMENT_KINDS
-from casework.services import today
 from frontend.decorators import member_required
-from frontend.joint_forms import JointInviteForm, ParticipantSignOffForm, ReasonForm
-from frontend.links import review_path
-from frontend.review_forms import (
-    ActionForm,
+from frontend.forms.actions import ActionForm
+from frontend.forms.base import ButtonForm
+from frontend.forms.joint import JointInviteForm, ParticipantSignOffForm, ReasonForm
+from frontend.forms.reviews import (
     AppointForm,
-    ButtonForm,
     DocumentForm,
     FindingForm,
     InformationRequestForm,
@@ -43,10 +40,13 @@ from frontend.review_forms import (
     TermsForm,
     TermsSignOffForm,
 )
+from frontend.links import review_path
+from frontend.sections import After, section_answer
 from frontend.views.referrals import clock_row
-from tenants.models import Role
+from tenants.agencies.selectors import agency_list
+from tenants.clock import today
+from tenants.roles import MANAGERS, REVIEW_GROUP, REVIEW_GROUP_AND_REVIEWERS, Role
 from tenants.selectors import membership_list_for_partnership
-from tenants.workspace.selectors import agency_list
 
 TABS = (
     ("overview", "Overview", "review"),
@@ -76,8 +76,8 @@ def workspace_context(request, review, tab: str) -> dict:
             for key, label, name in TABS
         ],
         "today": today(),
-        "in_review_group": actor.has_role(*services.REVIEW_GROUP),
-        "is_manager": actor.has_role(*services.MANAGERS) and not actor.is_joint,
+        "in_review_group": actor.has_role(*REVIEW_GROUP),
+        "is_manager": actor.has_role(*MANAGERS) and not actor.is_joint,
         "is_chair": actor.has_role(Role.CHAIR),
         "is_participant": actor.is_joint,
         "lead_partnership": passage.lead if passage else None,
@@ -93,34 +93,26 @@ def tab_url(request, review, tab: str, section: str = "") -> str:
     return f"{url}#{section}" if section else url
 
 
-def answer(request, review, *, tab, template, build, section, forms=None, done="", also=()):
-    """Answer a section's POST. htmx: the section, and out of band the parts the change may
-    alter. Otherwise: back to the tab on success, or the tab with the form's errors."""
-    if request.htmx:
-        context = build(
-            request, review, forms or {}, {"section": section, "message": done} if done else None
-        )
-        html = render_to_string(f"{template}#{section}", context, request)
-        for part in also:
-            html += render_to_string(f"{template}#{part}", {**context, "oob": True}, request)
-        return HttpResponse(html)
-    if not forms:
-        messages.success(request, done)
-        return redirect(tab_url(request, review, tab, section))
-    review = selectors.review_for_page(actor=request.actor, reference=review.reference, tab=tab)
-    return render(request, template, {**build(request, review, forms, None), "page_error": True})
+def tab_answer(request, review, *, tab: str, template: str, build, **answer):
+    """Answer a form on one of the review's tabs (``frontend.sections.section_answer``): the
+    tab built by ``build(request, review, forms, done)``, the review read for the page (and so
+    audited) when the whole tab is shown with the form's errors."""
 
+    def render_after(after) -> dict:
+        shown = review
+        if after.whole_page:
+            shown = selectors.review_for_page(
+                actor=request.actor, reference=review.reference, tab=tab
+            )
+        return build(request, shown, after.forms, after.done)
 
-def perform(form, action) -> bool:
-    """Run the service ``action`` when the form reads; its ValidationError goes to the form."""
-    if not form.is_valid():
-        return False
-    try:
-        action(form.cleaned_data)
-    except ValidationError as error:
-        form.add_service_errors(error)
-        return False
-    return True
+    return section_answer(
+        request=request,
+        page=template,
+        render_after=render_after,
+        back_to=tab_url(request, review, tab),
+        **answer,
+    )
 
 
 # --- The list of reviews -----------------------------------------------------------------------
@@ -134,7 +126,7 @@ def _review_agencies(request, review, *, include_inactive: bool = False):
 
 
 def _require_review_reader(actor) -> None:
-    if not (actor.has_role(*services.REVIEW_GROUP) or actor.has_role(Role.LEAD_REVIEWER)):
+    if not (actor.has_role(*REVIEW_GROUP_AND_REVIEWERS)):
         raise PermissionDenied("Reviews are for the review group and the appointed reviewers.")
 
 
@@ -152,7 +144,7 @@ def _commission_form(actor, data=None):
 def review_list(request):
     actor = request.actor
     _require_review_reader(actor)
-    may_commission = actor.has_role(*services.MANAGERS)
+    may_commission = actor.has_role(*MANAGERS)
     form = _commission_form(actor) if may_commission else None
     if request.method == "POST":
         if not may_commission:
@@ -289,13 +281,13 @@ def _joint_context(request, review, context, forms) -> dict:
     actor = request.actor
     grant = joint_selectors.grant_for_review(review=review)
     parts = list(grant.participants.all()) if grant else []
-    failed = forms.get("end_part")  # (part UUID, the form with its errors)
     for part in parts:
         part.may_open = joint_services.may_open_part(actor, part)
         part.may_end = joint_services.may_end_part(actor, part)
         part.is_ours = part.partnership_id == actor.partnership.pk
         if part.may_end:
-            part.end_form = failed[1] if failed and failed[0] == part.uuid else _end_part_form(part)
+            # The form with its errors, when it was this part's that was sent.
+            part.end_form = forms.get(_end_part_key(part)) or _end_part_form(part)
     sign_offs = selectors.sign_offs_of_review(review=review) if grant else {}
     signing = [p for p in parts if p.state == ParticipantState.ACTIVE]
     for part in signing:
@@ -318,34 +310,31 @@ def _joint_context(request, review, context, forms) -> dict:
     return joint
 
 
-def _overview_answer(request, review, section, *, forms=None, done="", check=None, also=()):
-    """Answer a POST on the overview. htmx: the section (and out of band the parts the change
-    may alter). Otherwise: back to the overview (with the independence check that was asked
-    for, if any), or the overview with the form's errors."""
-    if not request.htmx and not forms:
-        if done:
-            messages.success(request, done)
+def _overview_answer(request, review, section, *, check=None, **answer):
+    """Answer a form on the overview (``frontend.sections.section_answer``), the review read
+    as its page reads it (appointments, clocks) each time. ``check(after)`` is the independence
+    check to show with it, if any; the overview's address then names that reviewer."""
+
+    def shown_check(after):
+        return check(after) if check is not None else None
+
+    def render_after(after) -> dict:
+        shown = selectors.review_for_page(actor=request.actor, reference=review.reference)
+        return _overview_context(request, shown, after.forms, after.done, shown_check(after))
+
+    def back_to(result) -> str:
         url = tab_url(request, review, "overview")
-        if check is not None:
-            url += "?" + urlencode({"reviewer": check["user_uuid"]})
-        return redirect(f"{url}#{section}")
-    # The overview shows the review as its page reads it (appointments, clocks).
-    review = selectors.review_for_page(actor=request.actor, reference=review.reference)
-    template = "reviews/overview.html"
-    if request.htmx:
-        context = _overview_context(
-            request,
-            review,
-            forms or {},
-            {"section": section, "message": done} if done else None,
-            check,
-        )
-        html = render_to_string(f"{template}#{section}", context, request)
-        for part in also:
-            html += render_to_string(f"{template}#{part}", {**context, "oob": True}, request)
-        return HttpResponse(html)
-    context = _overview_context(request, review, forms, None, check)
-    return render(request, template, {**context, "page_error": True})
+        checked = shown_check(After(result=result))
+        return f"{url}?{urlencode({'reviewer': checked['user_uuid']})}" if checked else url
+
+    return section_answer(
+        request=request,
+        page="reviews/overview.html",
+        section=section,
+        render_after=render_after,
+        back_to=back_to,
+        **answer,
+    )
 
 
 @member_required
@@ -353,7 +342,7 @@ def _overview_answer(request, review, section, *, forms=None, done="", check=Non
 def overview(request, reference):
     review = selectors.review_for_page(actor=request.actor, reference=reference)
     check = None
-    if request.GET.get("reviewer") and request.actor.has_role(*services.MANAGERS):
+    if request.GET.get("reviewer") and request.actor.has_role(*MANAGERS):
         check = _check(request.actor, review, request.GET["reviewer"])
     return render(
         request, "reviews/overview.html", _overview_context(request, review, {}, None, check)
@@ -365,34 +354,34 @@ def overview(request, reference):
 def stage_move(request, reference):
     review = selectors.access_review(actor=request.actor, reference=reference)
     following = review.definition.next_stage(review.stage)
-    form = StageMoveForm(request.POST, next_label=following.label.lower() if following else "")
-    if perform(
-        form,
-        lambda data: services.review_stage_move(
+    return _overview_answer(
+        request,
+        review,
+        "stage",
+        form=StageMoveForm(request.POST, next_label=following.label.lower() if following else ""),
+        form_key="stage_form",
+        perform=lambda data: services.review_stage_move(
             actor=request.actor, review=review, to_stage=data["to_stage"]
         ),
-    ):
-        return _overview_answer(
-            request,
-            review,
-            "stage",
-            done=f"The review has moved to {review.stage_label.lower()}.",
-            also=("heading_stage",),
-        )
-    return _overview_answer(request, review, "stage", forms={"stage_form": form})
+        done=lambda _: f"The review has moved to {review.stage_label.lower()}.",
+        refresh=("heading_stage",),
+    )
 
 
 @member_required
 @require_POST
 def reviewer_check(request, reference):
     actor = request.actor
-    actor.require_role(*services.MANAGERS)
+    actor.require_role(*MANAGERS)
     review = selectors.access_review(actor=actor, reference=reference)
-    form = ReviewerChoiceForm(request.POST, reviewers=_lead_reviewers(actor))
-    if not form.is_valid():
-        return _overview_answer(request, review, "reviewers", forms={"check_form": form})
     return _overview_answer(
-        request, review, "reviewers", check=_check(actor, review, form.cleaned_data["reviewer"])
+        request,
+        review,
+        "reviewers",
+        form=ReviewerChoiceForm(request.POST, reviewers=_lead_reviewers(actor)),
+        form_key="check_form",
+        perform=lambda data: _check(actor, review, data["reviewer"]),
+        check=lambda after: after.result,
     )
 
 
@@ -400,7 +389,7 @@ def reviewer_check(request, reference):
 @require_POST
 def reviewer_appoint(request, reference):
     actor = request.actor
-    actor.require_role(*services.MANAGERS)
+    actor.require_role(*MANAGERS)
     review = selectors.access_review(actor=actor, reference=reference)
     check = _check(actor, review, request.POST.get("appoint-reviewer", ""))
     if check["profile"] is None:
@@ -410,51 +399,54 @@ def reviewer_appoint(request, reference):
         conflicted=bool(check["conflicts"]),
         may_override=actor.has_role(Role.CHAIR),
     )
-    if perform(
-        form,
-        lambda data: services.reviewer_appoint(
+    return _overview_answer(
+        request,
+        review,
+        "reviewers",
+        form=form,
+        form_key="appoint_form",
+        perform=lambda data: services.reviewer_appoint(
             actor=actor,
             review=review,
             profile=check["profile"],
             appointed_on=data["appointed_on"],
             override_reason=data.get("override_reason", ""),
         ),
-    ):
-        return _overview_answer(
-            request, review, "reviewers", done=f"{check['profile'].name} is appointed."
-        )
-    return _overview_answer(request, review, "reviewers", forms={"appoint_form": form}, check=check)
+        done=f"{check['profile'].name} is appointed.",
+        # The check stays in view while its form has errors; once appointed, it has served.
+        check=lambda after: check if after.forms else None,
+    )
 
 
 @member_required
 @require_POST
 def reviewer_profile(request, reference):
     actor = request.actor
-    actor.require_role(*services.MANAGERS)
+    actor.require_role(*MANAGERS)
     review = selectors.access_review(actor=actor, reference=reference)
     reviewers = _lead_reviewers(actor)
     entry = ReviewerProfileEntry(request.POST, reviewers=reviewers)
-    if entry.is_valid():
-        data = entry.form.cleaned_data
-        try:
-            profile = services.reviewer_profile_save(
-                actor=actor,
-                user_uuid=data["reviewer"],
-                name=data["name"],
-                organisation=data["organisation"],
-                affiliations=entry.affiliation_inputs(),
-            )
-        except ValidationError as error:
-            entry.add_service_errors(error)
-        else:
-            return _overview_answer(
-                request,
-                review,
-                "reviewers",
-                done=f"{profile.name}'s profile is saved.",
-                check=_check(actor, review, profile.user_uuid),
-            )
-    return _overview_answer(request, review, "reviewers", forms={"profile_entry": entry})
+
+    def save(data) -> dict:
+        profile = services.reviewer_profile_save(
+            actor=actor,
+            user_uuid=data["reviewer"],
+            name=data["name"],
+            organisation=data["organisation"],
+            affiliations=entry.affiliation_inputs(),
+        )
+        return _check(actor, review, profile.user_uuid)
+
+    return _overview_answer(
+        request,
+        review,
+        "reviewers",
+        form=entry,
+        form_key="profile_entry",
+        perform=save,
+        done=lambda check: f"{check['profile'].name}'s profile is saved.",
+        check=lambda after: after.result,
+    )
 
 
 @member_required
@@ -465,17 +457,24 @@ def chair_sign_off(request, reference):
         form = ParticipantSignOffForm(request.POST)
     else:
         form = ButtonForm(request.POST, submit="Sign the report off", prefix="sign-off")
-    if perform(
-        form,
-        lambda data: services.review_chair_sign_off(
+    return _overview_answer(
+        request,
+        review,
+        "sign_off",
+        form=form,
+        form_key="sign_off_form",
+        perform=lambda data: services.review_chair_sign_off(
             actor=request.actor, review=review, statement=data.get("statement", "")
         ),
-    ):
-        return _overview_answer(request, review, "sign_off", done="You have signed the report off.")
-    return _overview_answer(request, review, "sign_off", forms={"sign_off_form": form})
+        done="You have signed the report off.",
+    )
 
 
 # --- Joint reviews: the lead's side ----------------------------------------------------------
+
+
+def _end_part_key(part) -> str:
+    return f"end_part_{part.uuid.hex}"
 
 
 def _end_part_form(part, data=None) -> ReasonForm:
@@ -489,8 +488,8 @@ def _end_part_form(part, data=None) -> ReasonForm:
     )
 
 
-def _joint_answer(request, review, **kwargs):
-    return _overview_answer(request, review, "joint", **kwargs)
+def _joint_answer(request, review, **answer):
+    return _overview_answer(request, review, "joint", **answer)
 
 
 @member_required
@@ -503,24 +502,20 @@ def joint_invite(request, reference):
         request.POST,
         partnerships=joint_selectors.invitable_partnerships(actor=actor, review=review),
     )
-    invited = []
-
-    def invite(data):
-        invited.append(
-            joint_services.joint_review_invite(
-                actor=actor,
-                review=review,
-                partnership_key=data["partnership"],
-                permissions=data["permissions"],
-                open_on_acceptance=data["open_on_acceptance"],
-            )
-        )
-
-    if perform(form, invite):
-        return _joint_answer(
-            request, review, done=f"{invited[0].partnership.name} is invited to the review."
-        )
-    return _joint_answer(request, review, forms={"invite_form": form})
+    return _joint_answer(
+        request,
+        review,
+        form=form,
+        form_key="invite_form",
+        perform=lambda data: joint_services.joint_review_invite(
+            actor=actor,
+            review=review,
+            partnership_key=data["partnership"],
+            permissions=data["permissions"],
+            open_on_acceptance=data["open_on_acceptance"],
+        ),
+        done=lambda part: f"{part.partnership.name} is invited to the review.",
+    )
 
 
 @member_required
@@ -549,17 +544,16 @@ def joint_part_end(request, reference, participant_uuid):
     part = joint_selectors.access_participant(
         actor=actor, review=review, participant_uuid=participant_uuid
     )
-    form = _end_part_form(part, request.POST)
-    if perform(
-        form,
-        lambda data: joint_services.joint_review_part_end(
+    return _joint_answer(
+        request,
+        review,
+        form=_end_part_form(part, request.POST),
+        form_key=_end_part_key(part),
+        perform=lambda data: joint_services.joint_review_part_end(
             actor=actor, part=part, reason=data["reason"]
         ),
-    ):
-        return _joint_answer(
-            request, review, done=f"The part of {part.partnership.name} has ended."
-        )
-    return _joint_answer(request, review, forms={"end_part": (part.uuid, form)})
+        done=f"The part of {part.partnership.name} has ended.",
+    )
 
 
 @member_required
@@ -571,14 +565,16 @@ def joint_end(request, reference):
     form = ReasonForm(
         request.POST, submit="End the joint review", prefix="end-joint", label="Why does it end?"
     )
-    if perform(
-        form,
-        lambda data: joint_services.joint_review_end(
+    return _joint_answer(
+        request,
+        review,
+        form=form,
+        form_key="end_joint_form",
+        perform=lambda data: joint_services.joint_review_end(
             actor=actor, review=review, reason=data["reason"]
         ),
-    ):
-        return _joint_answer(request, review, done="The joint review has ended.")
-    return _joint_answer(request, review, forms={"end_joint_form": form})
+        done="The joint review has ended.",
+    )
 
 
 # --- Terms of reference ------------------------------------------------------------------------
@@ -616,15 +612,15 @@ def terms(request, reference):
     return render(request, "reviews/terms.html", _terms_context(request, review, {}, None))
 
 
-def _terms_answer(request, review, **kwargs):
-    return answer(
+def _terms_answer(request, review, **answer):
+    return tab_answer(
         request,
         review,
         tab="terms",
         template="reviews/terms.html",
         build=_terms_context,
         section="terms",
-        **kwargs,
+        **answer,
     )
 
 
@@ -632,10 +628,14 @@ def _terms_answer(request, review, **kwargs):
 @require_POST
 def terms_write(request, reference):
     review = selectors.access_review(actor=request.actor, reference=reference)
-    form = TermsForm(request.POST)
-    if perform(form, lambda data: services.terms_write(actor=request.actor, review=review, **data)):
-        return _terms_answer(request, review, done="A new version of the terms is saved.")
-    return _terms_answer(request, review, forms={"terms_form": form})
+    return _terms_answer(
+        request,
+        review,
+        form=TermsForm(request.POST),
+        form_key="terms_form",
+        perform=lambda data: services.terms_write(actor=request.actor, review=review, **data),
+        done="A new version of the terms is saved.",
+    )
 
 
 @member_required
@@ -651,9 +651,14 @@ def terms_sign_off(request, reference):
             raise ValidationError(["A newer version has been written: read it, then sign it off."])
         services.terms_sign_off(actor=request.actor, terms=latest)
 
-    if perform(form, sign):
-        return _terms_answer(request, review, done="The terms of reference are signed off.")
-    return _terms_answer(request, review, forms={"terms_sign_off_form": form})
+    return _terms_answer(
+        request,
+        review,
+        form=form,
+        form_key="terms_sign_off_form",
+        perform=sign,
+        done="The terms of reference are signed off.",
+    )
 
 
 # --- Information requests ----------------------------------------------------------------------
@@ -690,15 +695,15 @@ def information(request, reference):
     )
 
 
-def _information_answer(request, review, **kwargs):
-    return answer(
+def _information_answer(request, review, **answer):
+    return tab_answer(
         request,
         review,
         tab="information",
         template="reviews/information.html",
         build=_information_context,
         section="requests",
-        **kwargs,
+        **answer,
     )
 
 
@@ -721,9 +726,14 @@ def information_request_create(request, reference):
             due=data["due"],
         )
 
-    if perform(form, create):
-        return _information_answer(request, review, done="The request is sent to the agency.")
-    return _information_answer(request, review, forms={"request_form": form})
+    return _information_answer(
+        request,
+        review,
+        form=form,
+        form_key="request_form",
+        perform=create,
+        done="The request is sent to the agency.",
+    )
 
 
 @member_required
@@ -770,15 +780,15 @@ def findings(request, reference):
     return render(request, "reviews/findings.html", _findings_context(request, review, {}, None))
 
 
-def _findings_answer(request, review, section, **kwargs):
-    return answer(
+def _findings_answer(request, review, section, **answer):
+    return tab_answer(
         request,
         review,
         tab="findings",
         template="reviews/findings.html",
         build=_findings_context,
         section=section,
-        **kwargs,
+        **answer,
     )
 
 
@@ -797,12 +807,17 @@ def finding_add(request, reference):
             evidence=list(key_episodes.filter(uuid__in=data["evidence"])),
         )
 
-    if perform(form, add):
+    return _findings_answer(
+        request,
+        review,
+        "findings",
+        form=form,
+        form_key="finding_form",
+        perform=add,
+        done="The finding is added.",
         # A new finding can be answered by a recommendation: that form lists findings too.
-        return _findings_answer(
-            request, review, "findings", done="The finding is added.", also=("recommendations",)
-        )
-    return _findings_answer(request, review, "findings", forms={"finding_form": form})
+        refresh=("recommendations",),
+    )
 
 
 @member_required
@@ -826,11 +841,15 @@ def recommendation_add(request, reference):
             findings=[f for f in findings_list if f.number in numbers],
         )
 
-    if perform(form, add):
-        return _findings_answer(
-            request, review, "recommendations", done="The recommendation is added."
-        )
-    return _findings_answer(request, review, "recommendations", forms={"recommendation_form": form})
+    return _findings_answer(
+        request,
+        review,
+        "recommendations",
+        form=form,
+        form_key="recommendation_form",
+        perform=add,
+        done="The recommendation is added.",
+    )
 
 
 # --- The action plan ---------------------------------------------------------------------------
@@ -895,16 +914,17 @@ def action_add(request, reference):
             due=data["due"],
         )
 
-    done = perform(form, add)
-    return answer(
+    return tab_answer(
         request,
         review,
         tab="actions",
         template="reviews/actions.html",
         build=_actions_context,
         section="plan",
-        done="The action is added." if done else "",
-        forms=None if done else {"action_form": form},
+        form=form,
+        form_key="action_form",
+        perform=add,
+        done="The action is added.",
     )
 
 
@@ -945,16 +965,17 @@ def document_upload(request, reference):
             upload=form.upload(),
         )
 
-    done = perform(form, upload)
-    return answer(
+    return tab_answer(
         request,
         review,
         tab="documents",
         template="reviews/documents.html",
         build=_documents_context,
         section="documents",
-        done="The document is uploaded." if done else "",
-        forms=None if done else {"document_form": form},
+        form=form,
+        form_key="document_form",
+        perform=upload,
+        done="The document is uploaded.",
     )
 
 

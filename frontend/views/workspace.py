@@ -8,18 +8,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from frontend.decorators import member_required
-from frontend.forms import (
+from frontend.forms.base import apply_service_errors
+from frontend.forms.workspace import (
     AgencyForm,
     ApiKeyForm,
     AuditFilterForm,
     MemberForm,
     RevokeApiKeyForm,
-    apply_service_errors,
 )
 from tenants import services as tenant_services
+from tenants.agencies import selectors, services
 from tenants.models import Role
 from tenants.selectors import membership_list_for_partnership
-from tenants.workspace import selectors, services
 
 AUDIT_PAGE_SIZE = 50
 

@@ -11,11 +11,9 @@ counting read the narrow index cards (``models.IndexCard``), not the entries.
 import hashlib
 import json
 import re
-import uuid as uuid_module
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -33,6 +31,7 @@ from publishing.library.models import (
     Theme,
 )
 from tenants.models import Partnership
+from tenants.validation import uuid_parse
 
 SEARCH_CONFIG = "english"
 QUERY_MAX_LENGTH = 200
@@ -42,15 +41,6 @@ PARAMETERS = ("q", *FILTERS, "page")
 TREND_THEMES = 6
 SEARCH_CACHE_SECONDS = 600
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def platform_url(path: str = "/") -> str:
-    """An absolute address on the bare platform domain (the library, its feed)."""
-    scheme = settings.PLATFORM_SCHEME
-    port = settings.PLATFORM_PORT
-    default_port = {"http": "80", "https": "443"}.get(scheme)
-    suffix = f":{port}" if port and port != default_port else ""
-    return f"{scheme}://{settings.PLATFORM_DOMAIN}{suffix}{path}"
 
 
 @dataclass(frozen=True)
@@ -504,9 +494,8 @@ def _library_search(*, query: LibraryQuery, page_size: int) -> SearchResult:
 
 
 def library_entry_get(*, entry_uuid) -> Entry | None:
-    try:
-        value = uuid_module.UUID(str(entry_uuid))
-    except (TypeError, ValueError, AttributeError):
+    value = uuid_parse(entry_uuid)
+    if value is None:
         return None
     return Entry.objects.filter(uuid=value).first()
 

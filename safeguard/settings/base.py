@@ -90,9 +90,11 @@ SHARED_APPS = [
     # The themes vocabulary and the national library index (public); the rest of publishing is
     # each partnership's (TENANT_APPS).
     "publishing.library",
+    # The demo data and load_demo: the only code importing every app.
+    "safeguard.demo",
 ]
 TENANT_APPS = [
-    "tenants.workspace",
+    "tenants.agencies",
     "casework",
     "publishing",
     "rest_framework_api_key",
@@ -411,7 +413,7 @@ CELERY_BEAT_SCHEDULE = {
     "purge-idempotency-records": {
         "task": "tenants.tasks.partnerships_fan_out",
         "schedule": crontab(hour=3, minute=0),
-        "args": ["tenants.workspace.tasks.idempotency_records_purge_task"],
+        "args": ["tenants.agencies.tasks.idempotency_records_purge_task"],
     },
     "review-chasers": {
         "task": "tenants.tasks.partnerships_fan_out",
@@ -439,13 +441,13 @@ CELERY_BEAT_SCHEDULE = {
     "revoke-expired-api-keys": {
         "task": "tenants.tasks.partnerships_fan_out",
         "schedule": crontab(hour=2, minute=15),
-        "args": ["tenants.workspace.tasks.api_keys_revoke_expired_task"],
+        "args": ["tenants.agencies.tasks.api_keys_revoke_expired_task"],
     },
     # Every partnership's audit trail is verified against its hash chain and checkpoints.
     "verify-audit-trails": {
         "task": "tenants.tasks.partnerships_fan_out",
         "schedule": crontab(hour=4, minute=0),
-        "args": ["tenants.workspace.tasks.audit_trail_check_task"],
+        "args": ["tenants.agencies.tasks.audit_trail_check_task"],
     },
 }
 

@@ -30,10 +30,10 @@ from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect, sync_playwright
 
+from tenants.agencies.models import AgencyKind
 from tenants.models import Partnership, Role, User
 from tenants.selectors import host_cache_clear
 from tenants.services import partnership_create
-from tenants.workspace.models import AgencyKind
 from tests.conftest import PASSWORD, make_agency, make_member
 
 CHROMIUM = "/usr/bin/chromium"

@@ -18,8 +18,9 @@ from playwright.sync_api import Page, expect
 
 from casework import review_services
 from casework.joint.models import JointReviewGrant
-from casework.services import UploadedFile, today
 from tenants.actors import actor_for_member
+from tenants.clock import today
+from tenants.files import UploadedFile
 from tenants.models import Membership, Role
 from tests.browser.conftest import check_accessibility, enter_code, sign_in, sign_out
 from tests.conftest import inside, make_agency, make_member, totp_code

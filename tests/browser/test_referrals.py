@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from casework.models import Referral, Review
-from casework.services import today
+from tenants.clock import today
 from tenants.models import Role, User
 from tests.browser.conftest import check_accessibility, enter_code, sign_in, sign_out
 from tests.conftest import inside, make_agency, make_member, totp_code

@@ -16,10 +16,10 @@ from playwright.sync_api import Page, expect
 from casework import review_services
 from casework import services as casework_services
 from casework.models import ActionStatus, ActionUpdate, Review
-from casework.services import today
 from tenants.actors import actor_for_member, actor_for_platform
+from tenants.agencies.services import api_key_issue
+from tenants.clock import today
 from tenants.models import Membership, Role, User
-from tenants.workspace.services import api_key_issue
 from tests.browser.conftest import check_accessibility, enter_code, sign_in
 from tests.conftest import inside, make_agency, make_member, totp_code
 

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tenants.workspace.models import Agency, AgencyApiKey
+from tenants.agencies.models import Agency, AgencyApiKey
 from tests.browser.conftest import check_accessibility, enter_code, sign_in
 from tests.conftest import inside, totp_code
 

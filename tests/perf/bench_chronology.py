@@ -66,11 +66,11 @@ def build():
 
     from casework import review_services
     from casework.models import Action, ChronologyEntry
-    from casework.services import today
     from tenants.actors import actor_for_member
+    from tenants.agencies.models import Agency
+    from tenants.clock import today
     from tenants.models import Membership, Role, User
     from tenants.services import partnership_create
-    from tenants.workspace.models import Agency
 
     call_command("migrate_schemas", verbosity=0, interactive=False)
     partnership = partnership_create(key="bench", name="Bench Safeguarding Children Partnership")

@@ -197,9 +197,9 @@ class Setup:
         from django_tenants.utils import tenant_context
 
         from tenants.actors import actor_for_platform
+        from tenants.agencies.models import AgencyKind
+        from tenants.agencies.services import agency_create, api_key_issue
         from tenants.services import partnership_create
-        from tenants.workspace.models import AgencyKind
-        from tenants.workspace.services import agency_create, api_key_issue
 
         connection.set_schema_to_public()  # a request served in-process leaves its schema
         partnership = partnership_create(

@@ -55,7 +55,7 @@ from casework.models import (
     ReviewDocument,
 )
 from casework.review_services import EntryInput
-from casework.services import ChildInput, UploadedFile
+from casework.services import ChildInput
 from publishing import selectors as publishing_selectors
 from publishing import services as publishing_services
 from publishing.models import (
@@ -69,9 +69,11 @@ from publishing.models import (
 )
 from publishing.services import RecordInput
 from tenants.actors import Actor, actor_for_member, actor_for_platform
+from tenants.agencies.models import Agency, AgencyApiKey
+from tenants.agencies.services import api_key_issue
+from tenants.clock import today
+from tenants.files import UploadedFile
 from tenants.models import Membership, Partnership, Role, User
-from tenants.workspace.models import Agency, AgencyApiKey
-from tenants.workspace.services import api_key_issue
 from tests.conftest import PARTNERSHIPS, ensure_partnership, inside, make_member, make_world
 from tests.documents import pdf
 from tests.joint import joint_world
@@ -82,10 +84,6 @@ CHILDREN = {
     "croydon": ChildInput("Amara", "Quillfeather", datetime.date(2024, 6, 1), "female"),
     "lewisham": ChildInput("Noor", "Thistlewood", datetime.date(2023, 3, 9), "male"),
 }
-
-
-def today() -> datetime.date:
-    return casework_services.today()
 
 
 def days(n: int) -> datetime.date:

@@ -3,8 +3,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import tenant_context
 
+from tenants.agencies.chain import audit_chain_verify
 from tenants.selectors import partnership_get, partnership_list
-from tenants.workspace.chain import audit_chain_verify
 
 
 class Command(BaseCommand):

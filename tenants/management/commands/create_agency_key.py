@@ -3,10 +3,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import tenant_context
 
 from tenants.actors import actor_for_platform
-from tenants.management.commands.create_partnership import _describe
+from tenants.agencies.selectors import agency_get_by_name
+from tenants.agencies.services import api_key_issue
 from tenants.selectors import partnership_get
-from tenants.workspace.selectors import agency_get_by_name
-from tenants.workspace.services import api_key_issue
+from tenants.validation import error_text
 
 
 class Command(BaseCommand):
@@ -37,7 +37,7 @@ class Command(BaseCommand):
                     name=name,
                 )
             except ValidationError as error:
-                raise CommandError(_describe(error)) from None
+                raise CommandError(error_text(error)) from None
         self.stdout.write(
             f"Key {api_key.prefix} for {found.name} in {partnership.name}; send it as "
             "'Authorization: Api-Key <key>':"

@@ -1,8 +1,10 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from tenants.selectors import partnership_get, partnership_primary_host
+from tenants.addresses import partnership_primary_host
+from tenants.selectors import partnership_get
 from tenants.services import partnership_create
+from tenants.validation import error_text
 
 
 class Command(BaseCommand):
@@ -38,7 +40,7 @@ class Command(BaseCommand):
                 publication_months_online=months_online,
             )
         except ValidationError as error:
-            raise CommandError(_describe(error)) from None
+            raise CommandError(error_text(error)) from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {partnership.name} ({partnership.key}, references "
@@ -46,9 +48,3 @@ class Command(BaseCommand):
                 f"{partnership_primary_host(partnership=partnership)}."
             )
         )
-
-
-def _describe(error: ValidationError) -> str:
-    if hasattr(error, "error_dict"):
-        return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())
-    return " ".join(error.messages)

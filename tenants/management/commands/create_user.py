@@ -4,11 +4,11 @@ from django.db import transaction
 from django_tenants.utils import tenant_context
 
 from tenants.actors import actor_for_platform
-from tenants.management.commands.create_partnership import _describe
+from tenants.agencies.selectors import agency_get_by_name
 from tenants.models import Role, User
 from tenants.selectors import partnership_get
 from tenants.services import membership_grant, user_create, user_set_password
-from tenants.workspace.selectors import agency_get_by_name
+from tenants.validation import error_text
 
 
 class Command(BaseCommand):
@@ -53,7 +53,7 @@ class Command(BaseCommand):
                     agency=found,
                 )
         except ValidationError as error:
-            raise CommandError(_describe(error)) from None
+            raise CommandError(error_text(error)) from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"{user.email} is {Role(role).label.lower()} in {target.name}"

@@ -10,8 +10,9 @@ from casework import services
 from casework.clocks import add_working_days
 from casework.models import Referral
 from tenants.actors import actor_for_member
+from tenants.agencies.models import Agency
+from tenants.clock import today
 from tenants.models import Membership, Partnership, Role
-from tenants.workspace.models import Agency
 
 DEMO_MARKER = "[demo]"
 
@@ -48,10 +49,10 @@ def demo_referrals_load(*, partnership: Partnership) -> int:
     chair = _actor(partnership, Role.CHAIR)
     if not all((police, health, referrer, manager, group, chair)):
         return 0
-    today = services.today()
+    day = today()
 
     def refer(aware_days_ago: int, summary: str, children, **extra):
-        aware = _before(today, aware_days_ago)
+        aware = _before(day, aware_days_ago)
         return services.referral_create(
             actor=referrer,
             incident_date=aware - datetime.timedelta(days=2),
@@ -77,7 +78,7 @@ def demo_referrals_load(*, partnership: Partnership) -> int:
         3,
         "A 4-month-old was brought to hospital with a fractured skull; the account given does "
         "not explain the injury.",
-        [child("Maya", "Clarke", today - datetime.timedelta(days=125), "female")],
+        [child("Maya", "Clarke", day - datetime.timedelta(days=125), "female")],
         harm="serious_harm",
         abuse_or_neglect="suspected",
     )
@@ -108,7 +109,7 @@ def demo_referrals_load(*, partnership: Partnership) -> int:
     services.panel_notification_record(
         actor=manager,
         referral=under_way,
-        submitted_on=_before(today, 6),
+        submitted_on=_before(day, 6),
         panel_reference="CSPRP-DEMO-0003",
     )
     services.rapid_review_start(actor=group, referral=under_way, agencies=[police, health])
@@ -134,7 +135,7 @@ def demo_referrals_load(*, partnership: Partnership) -> int:
     services.panel_notification_record(
         actor=manager,
         referral=decided,
-        submitted_on=_before(today, 23),
+        submitted_on=_before(day, 23),
         panel_reference="CSPRP-DEMO-0004",
     )
     services.rapid_review_start(actor=group, referral=decided, agencies=[police])
@@ -147,14 +148,14 @@ def demo_referrals_load(*, partnership: Partnership) -> int:
         "were not used at two health appointments.",
         recommended_next_step="lcspr",
     )
-    services.rapid_review_send(actor=manager, referral=decided, sent_on=_before(today, 10))
+    services.rapid_review_send(actor=manager, referral=decided, sent_on=_before(day, 10))
     services.decision_record(
         actor=chair,
         referral=decided,
         outcome="lcspr",
         rationale="Learning across health and social care about recognising injuries in toddlers.",
-        decided_on=_before(today, 3),
-        family_informed_on=_before(today, 2),
+        decided_on=_before(day, 3),
+        family_informed_on=_before(day, 2),
         family_informed_how="Letter and a home visit",
     )
     demo_review_load(
@@ -341,20 +342,20 @@ def demo_review_load(*, partnership, review, police, health, social_care, manage
         "paediatric opinion.",
         findings=[finding],
     )
-    today = services.today()
+    day = today()
     reviews.action_add(
         actor=manager,
         recommendation=first,
         owner_agency=police,
         description="Audit notification screening times monthly and report to the partnership.",
-        due=today + datetime.timedelta(days=60),
+        due=day + datetime.timedelta(days=60),
     )
     overdue = reviews.action_add(
         actor=manager,
         recommendation=second,
         owner_agency=health,
         description="Update the emergency department's injury pathway and train triage staff.",
-        due=today + datetime.timedelta(days=1),
+        due=day + datetime.timedelta(days=1),
     )
     # Demo history: this action was agreed months ago and its date has passed.
-    Action.objects.filter(pk=overdue.pk).update(due=today - datetime.timedelta(days=14))
+    Action.objects.filter(pk=overdue.pk).update(due=day - datetime.timedelta(days=14))

@@ -9,16 +9,16 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import tenant_context
 
-from casework.demo import demo_referrals_load
-from casework.joint import demo as joint_demo
-from publishing.demo import demo_publications_load
-from publishing.library.selectors import platform_url
+from safeguard.demo import joint_reviews as joint_demo
+from safeguard.demo.publications import demo_publications_load
+from safeguard.demo.referrals import demo_referrals_load
 from tenants.actors import actor_for_platform
+from tenants.addresses import partnership_url, platform_url
+from tenants.agencies.models import AgencyKind
+from tenants.agencies.selectors import agency_get_by_name
+from tenants.agencies.services import agency_create
 from tenants.models import Role
-from tenants.selectors import partnership_get, partnership_url
-from tenants.workspace.models import AgencyKind
-from tenants.workspace.selectors import agency_get_by_name
-from tenants.workspace.services import agency_create
+from tenants.selectors import partnership_get
 
 DEFAULT_SEEDS = settings.BASE_DIR.parent / "shared" / "seeds" / "published_reviews.json"
 DEFAULT_PASSWORD = "safeguard-demo-2026"

@@ -1,85 +1,28 @@
-"""Web forms for reviews: commissioning, reviewers and their independence, terms of reference,
-information requests, the chronology, findings, recommendations, actions and documents. They
-parse and shape input; the review services decide whether it is allowed and valid.
+"""Web forms for a review's workspace: commissioning, the stage, reviewers and their
+independence, terms of reference, information requests, findings and recommendations, and
+documents (the chronology's and the action plan's are in ``chronology`` and ``actions``). They
+parse and shape input; the review services decide whether it is allowed and valid."""
 
-crispy-forms-gds renders labels, legends and hints unescaped: they hold only our own words,
-never anything a user typed (choices' labels are escaped).
-"""
-
-from urllib.parse import urlencode
-
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.text import slugify
 
-from casework.models import ActionStatus
-from casework.review_services import ASKS, DOCUMENT_KINDS, AffiliationInput, EntryInput
+from casework.review_services import ASKS, DOCUMENT_KINDS, AffiliationInput
 from casework.review_types import REVIEW_TYPES
-from casework.services import UploadedFile
-from frontend.forms import FormWithRows
-from frontend.referral_forms import CaseworkForm, ErrorLinks, date_field
+from frontend.forms.base import (
+    ButtonForm,
+    CaseworkForm,
+    ErrorLinks,
+    FormWithRows,
+    agency_choices,
+    date_field,
+    form_layout,
+)
+from tenants.files import UploadedFile
 
 # Reviews no single referral's decision commissions (DESIGN §2: a thematic review, and the
 # adjacent types partnerships also run).
 COMMISSIONED_TYPES = ("thematic", "dardr", "sar")
-RAG_CHOICES = [("red", "Red"), ("amber", "Amber"), ("green", "Green")]
-OPEN_STATUS_CHOICES = [
-    (ActionStatus.NOT_STARTED, "Not started"),
-    (ActionStatus.IN_PROGRESS, "In progress"),
-    (ActionStatus.COMPLETE, "Complete"),
-]
-
-
-def _helper(*fields, submit: str | None = None, secondary: bool = False, button_id: str = ""):
-    helper = FormHelper()
-    # Templates write the <form> themselves (with hx-* attributes where they need them).
-    helper.form_tag = False
-    helper.disable_csrf = True
-    items = list(fields)
-    if submit:
-        items.append(
-            Submit(
-                "submit",
-                submit,
-                css_class="govuk-button--secondary" if secondary else "",
-                # Several forms share a tab: each button needs an id of its own.
-                css_id=button_id or f"button-{slugify(submit)}",
-            )
-        )
-    helper.layout = Layout(*items)
-    return helper
-
-
-def time_field(label: str):
-    return forms.TimeField(
-        label=label,
-        required=False,
-        input_formats=["%H:%M"],
-        widget=forms.TimeInput(format="%H:%M", attrs={"autocomplete": "off"}),
-        help_text="Optional. 24-hour clock, for example 14:30.",
-        error_messages={"invalid": "Enter the time as hours and minutes, for example 14:30."},
-    )
-
-
-def _agency_choices(agencies, empty: str | None = None) -> list[tuple[str, str]]:
-    choices = [(str(agency.uuid), agency.name) for agency in agencies]
-    return [("", empty), *choices] if empty is not None else choices
-
-
-class ButtonForm(CaseworkForm):
-    """A form that is only a button (sign off, verify, close): the service says whether it may
-    be done, and its errors point at the button."""
-
-    def __init__(self, *args, submit: str, prefix: str, secondary: bool = False, **kwargs):
-        kwargs["prefix"] = prefix
-        super().__init__(*args, **kwargs)
-        self.button_id = f"button-{prefix}"
-        self.helper = _helper(submit=submit, secondary=secondary, button_id=self.button_id)
-
-    def error_items(self):
-        return [("", self.button_id, message) for message in self.non_field_errors()]
 
 
 # --- The list of reviews -----------------------------------------------------------------------
@@ -116,7 +59,7 @@ class ReviewCommissionForm(CaseworkForm):
         kwargs.setdefault("prefix", "commission")
         super().__init__(*args, **kwargs)
         self.fields["referrals"].choices = [(r.reference, r.reference) for r in referrals]
-        self.fields["agencies"].choices = _agency_choices(agencies)
+        self.fields["agencies"].choices = agency_choices(agencies)
         fields = [
             Field.radios("review_type", legend_size=Size.SMALL, small=True),
             Field.text("title"),
@@ -126,7 +69,7 @@ class ReviewCommissionForm(CaseworkForm):
             fields.append(Field.checkboxes("referrals", legend_size=Size.SMALL, small=True))
         if self.fields["agencies"].choices:
             fields.append(Field.checkboxes("agencies", legend_size=Size.SMALL, small=True))
-        self.helper = _helper(*fields, submit="Commission the review")
+        self.helper = form_layout(*fields, submit="Commission the review")
 
 
 # --- The overview: stage, reviewers, sign-off --------------------------------------------------
@@ -147,7 +90,9 @@ class ReviewerChoiceForm(CaseworkForm):
         kwargs.setdefault("prefix", "check")
         super().__init__(*args, **kwargs)
         self.fields["reviewer"].choices = [("", "Choose a lead reviewer"), *reviewers]
-        self.helper = _helper(Field.select("reviewer"), submit="Check independence", secondary=True)
+        self.helper = form_layout(
+            Field.select("reviewer"), submit="Check independence", secondary=True
+        )
 
     def clean_reviewer(self):
         if not self.cleaned_data["reviewer"]:
@@ -179,7 +124,7 @@ class AppointForm(CaseworkForm):
             fields.append(Field.textarea("override_reason", rows=3))
         else:
             del self.fields["override_reason"]
-        self.helper = _helper(
+        self.helper = form_layout(
             *fields, submit="Appoint anyway" if conflicted else "Appoint the reviewer"
         )
 
@@ -211,7 +156,7 @@ class ReviewerProfileForm(CaseworkForm):
         kwargs.setdefault("prefix", "profile")
         super().__init__(*args, **kwargs)
         self.fields["reviewer"].choices = [("", "Choose a lead reviewer"), *reviewers]
-        self.helper = _helper(
+        self.helper = form_layout(
             Field.select("reviewer"), Field.text("name"), Field.text("organisation")
         )
 
@@ -236,7 +181,7 @@ class AffiliationForm(ErrorLinks, forms.Form):
     def __init__(self, *args, number: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.number = number
-        self.helper = _helper(
+        self.helper = form_layout(
             Fieldset(
                 Field.text("organisation"),
                 Field.text("role"),
@@ -338,7 +283,7 @@ class TermsForm(CaseworkForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "terms")
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_layout(
             Field.textarea("scope", rows=4),
             Field.textarea("lines_of_enquiry", rows=5),
             Field.text("period_start", field_width=10),
@@ -382,8 +327,8 @@ class InformationRequestForm(CaseworkForm):
     def __init__(self, *args, agencies=(), **kwargs):
         kwargs.setdefault("prefix", "request")
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = _agency_choices(agencies, "Choose an agency")
-        self.helper = _helper(
+        self.fields["agency"].choices = agency_choices(agencies, "Choose an agency")
+        self.helper = form_layout(
             Field.select("agency"),
             Field.checkboxes("asks", legend_size=Size.SMALL, small=True),
             Field.textarea("details", rows=3),
@@ -409,120 +354,7 @@ class InformationResponseForm(CaseworkForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "response")
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.textarea("text", rows=8), submit="Send your answer")
-
-
-# --- The chronology ----------------------------------------------------------------------------
-
-
-class ChronologyFilterForm(forms.Form):
-    agency = forms.ChoiceField(label="Agency", required=False)
-    start = date_field("From", "the first date", hint="Year-month-day.")
-    end = date_field("To", "the last date", hint="Year-month-day.")
-    key_only = forms.BooleanField(label="Key practice episodes only", required=False)
-
-    def __init__(self, *args, agencies=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = _agency_choices(agencies, "Every agency")
-        self.helper = _helper(
-            Fieldset(
-                Field.select("agency"),
-                Field.text("start", field_width=10),
-                Field.text("end", field_width=10),
-                Field.checkbox("key_only", small=True),
-                legend="Filter the chronology",
-                legend_size=Size.SMALL,
-            ),
-            submit="Apply filters",
-            secondary=True,
-        )
-
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        data = self.cleaned_data
-        return {
-            "agency_uuid": data["agency"] or None,
-            "start": data["start"],
-            "end": data["end"],
-            "key_only": data["key_only"],
-        }
-
-    def query(self) -> str:
-        """The filters as a query string, for the pages, the export and the printable page."""
-        if not self.is_valid():
-            return ""
-        data = self.cleaned_data
-        pairs = [
-            ("agency", data["agency"]),
-            ("start", data["start"].isoformat() if data["start"] else ""),
-            ("end", data["end"].isoformat() if data["end"] else ""),
-            ("key_only", "on" if data["key_only"] else ""),
-        ]
-        return urlencode([(key, value) for key, value in pairs if value])
-
-
-class ChronologyEntryForm(CaseworkForm):
-    occurred_on = date_field("Date", "the date")
-    occurred_at = time_field("Time (optional)")
-    agency = forms.ChoiceField(label="Agency", required=False)
-    what_happened = forms.CharField(
-        label="What happened",
-        widget=forms.Textarea,
-        required=False,
-        help_text="What was done and why, as it was seen at the time.",
-    )
-    who = forms.CharField(
-        label="Who",
-        max_length=200,
-        required=False,
-        help_text="By role, never by name: for example 'health visitor'.",
-    )
-    source_document = forms.CharField(
-        label="Source document (optional)", max_length=200, required=False
-    )
-    key_episode = forms.BooleanField(label="A key practice episode", required=False)
-
-    def __init__(self, *args, agencies=(), submit: str = "Add the entry", **kwargs):
-        kwargs.setdefault("prefix", "entry")
-        super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = _agency_choices(agencies, "Choose an agency")
-        self.agencies = {str(agency.uuid): agency for agency in agencies}
-        self.helper = _helper(
-            Field.text("occurred_on", field_width=10),
-            Field.text("occurred_at", field_width=5),
-            Field.select("agency"),
-            Field.textarea("what_happened", rows=3),
-            Field.text("who", field_width=20),
-            Field.text("source_document", field_width=20),
-            Field.checkbox("key_episode", small=True),
-            submit=submit,
-            button_id=f"button-{self.prefix}",
-        )
-
-    @classmethod
-    def initial_from(cls, entry) -> dict:
-        return {
-            "occurred_on": entry.occurred_on,
-            "occurred_at": entry.occurred_at,
-            "agency": str(entry.agency.uuid),
-            "what_happened": entry.what_happened,
-            "who": entry.who,
-            "source_document": entry.source_document,
-            "key_episode": entry.key_episode,
-        }
-
-    def entry_input(self) -> EntryInput:
-        data = self.cleaned_data
-        return EntryInput(
-            occurred_on=data["occurred_on"],
-            agency=self.agencies.get(data["agency"]),
-            what_happened=data["what_happened"],
-            who=data["who"],
-            occurred_at=data["occurred_at"],
-            source_document=data["source_document"],
-            key_episode=data["key_episode"],
-        )
+        self.helper = form_layout(Field.textarea("text", rows=8), submit="Send your answer")
 
 
 # --- Findings and recommendations --------------------------------------------------------------
@@ -551,7 +383,7 @@ class FindingForm(CaseworkForm):
         fields = [Field.textarea("text", rows=4)]
         if self.fields["evidence"].choices:
             fields.append(Field.checkboxes("evidence", legend_size=Size.SMALL, small=True))
-        self.helper = _helper(*fields, submit="Add the finding")
+        self.helper = form_layout(*fields, submit="Add the finding")
 
 
 class RecommendationForm(CaseworkForm):
@@ -572,7 +404,7 @@ class RecommendationForm(CaseworkForm):
     def __init__(self, *args, agencies=(), findings=(), **kwargs):
         kwargs.setdefault("prefix", "recommendation")
         super().__init__(*args, **kwargs)
-        self.fields["agencies"].choices = _agency_choices(agencies)
+        self.fields["agencies"].choices = agency_choices(agencies)
         self.fields["findings"].choices = [(str(f.number), f"Finding {f.number}") for f in findings]
         fields = [
             Field.textarea("text", rows=4),
@@ -581,117 +413,7 @@ class RecommendationForm(CaseworkForm):
         ]
         if self.fields["findings"].choices:
             fields.append(Field.checkboxes("findings", legend_size=Size.SMALL, small=True))
-        self.helper = _helper(*fields, submit="Add the recommendation")
-
-
-# --- Actions -----------------------------------------------------------------------------------
-
-
-class ActionForm(CaseworkForm):
-    recommendation = forms.ChoiceField(label="Recommendation", required=False)
-    description = forms.CharField(label="Action", widget=forms.Textarea, required=False)
-    owner = forms.ChoiceField(
-        label="Owner",
-        required=False,
-        help_text="The agency that will carry it out, or the partnership itself.",
-    )
-    due = date_field("Due date", "the due date")
-
-    def __init__(self, *args, recommendations=(), agencies=(), partnership=None, **kwargs):
-        kwargs.setdefault("prefix", "action")
-        super().__init__(*args, **kwargs)
-        self.fields["recommendation"].choices = [("", "Choose a recommendation")] + [
-            (str(r.uuid), f"Recommendation {r.number}") for r in recommendations
-        ]
-        # In a joint review each partnership owns its actions: name whose "the partnership" is.
-        ours = f"The partnership ({partnership.name})" if partnership else "The partnership"
-        self.fields["owner"].choices = _agency_choices(agencies, ours)
-        self.helper = _helper(
-            Field.select("recommendation"),
-            Field.textarea("description", rows=3),
-            Field.select("owner"),
-            Field.text("due", field_width=10),
-            submit="Add the action",
-        )
-
-    def clean_recommendation(self):
-        if not self.cleaned_data["recommendation"]:
-            raise ValidationError("Choose the recommendation the action answers.")
-        return self.cleaned_data["recommendation"]
-
-
-class ActionUpdateForm(CaseworkForm):
-    status = forms.ChoiceField(
-        label="Status", choices=OPEN_STATUS_CHOICES, widget=forms.RadioSelect, required=False
-    )
-    note = forms.CharField(label="Progress", widget=forms.Textarea, required=False)
-    evidence = forms.FileField(
-        label="Evidence (optional)",
-        required=False,
-        widget=forms.FileInput(attrs={"class": "govuk-file-upload"}),
-        help_text="PDF, Word (.docx) or an image (PNG, JPEG), up to 25 MB.",
-    )
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("prefix", "update")
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(
-            Field.radios("status", legend_size=Size.SMALL, small=True),
-            Field.textarea("note", rows=4),
-            Field("evidence"),
-            submit="Send the update",
-        )
-
-    def evidence_upload(self) -> UploadedFile | None:
-        upload = self.cleaned_data["evidence"]
-        return UploadedFile(name=upload.name, content=upload.read()) if upload else None
-
-
-class ActionTrackerFilterForm(forms.Form):
-    agency = forms.ChoiceField(label="Owner", required=False)
-    review = forms.ChoiceField(label="Review", required=False)
-    status = forms.ChoiceField(
-        label="Status", choices=[("", "Any status"), *OPEN_STATUS_CHOICES], required=False
-    )
-    rag = forms.ChoiceField(label="RAG", choices=[("", "Any"), *RAG_CHOICES], required=False)
-    include_verified = forms.BooleanField(label="Include verified actions", required=False)
-
-    def __init__(self, *args, agencies=None, reviews=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        fields = []
-        if agencies is None:
-            del self.fields["agency"]
-        else:
-            self.fields["agency"].choices = _agency_choices(agencies, "Any owner")
-            fields.append(Field.select("agency"))
-        if reviews is None:
-            del self.fields["review"]
-        else:
-            # (reference, label) pairs: the partnership's reviews and the joint ones it is in.
-            self.fields["review"].choices = [("", "Any review"), *reviews]
-            fields.append(Field.select("review"))
-        fields += [
-            Field.select("status"),
-            Field.select("rag"),
-            Field.checkbox("include_verified", small=True),
-        ]
-        self.helper = _helper(
-            Fieldset(*fields, legend="Filter actions", legend_size=Size.SMALL),
-            submit="Apply filters",
-            secondary=True,
-        )
-
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {"open_only": True}
-        data = self.cleaned_data
-        return {
-            "agency_uuid": data.get("agency") or None,
-            "review_reference": data.get("review") or "",
-            "status": data["status"],
-            "rag": data["rag"],
-            "open_only": not data["include_verified"],
-        }
+        self.helper = form_layout(*fields, submit="Add the recommendation")
 
 
 # --- Documents ---------------------------------------------------------------------------------
@@ -719,7 +441,7 @@ class DocumentForm(CaseworkForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "document")
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_layout(
             Field.text("title"), Field.select("kind"), Field("file"), submit="Upload"
         )
 

@@ -17,6 +17,7 @@ from publishing.library.models import Theme
 from publishing.models import DocumentKind, GateRun, GateState, Publication
 from publishing.pdf import placeholder_pdf
 from tenants.actors import actor_for_platform
+from tenants.files import UploadedFile
 from tenants.models import Partnership
 
 DEMO_NAMESPACE = uuid.UUID("5d1c3a8e-6f0b-4d8e-9a53-0c6f1f5b2a71")
@@ -145,7 +146,7 @@ def demo_publications_load(*, partnership: Partnership, reviews: list[dict]) -> 
                 actor=actor,
                 publication=publication,
                 kind=kind,
-                upload=services.UploadedFile(
+                upload=UploadedFile(
                     name=f"{slugify(review['title']) or 'review'}-{kind}.pdf",
                     content=_placeholder(review, kind, [names[key] for key in ordered]),
                 ),

@@ -1,27 +1,16 @@
 """Reads in a partnership's own schema. Objects are reached through ``access_<thing>`` helpers,
 which give the same 404 for "missing" and "not yours"."""
 
-import uuid
-
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 
 from tenants.actors import Actor
-from tenants.models import Role
+from tenants.agencies.audit import audit_event_record
+from tenants.agencies.models import Agency, AgencyApiKey, AuditEvent, IdempotencyRecord
+from tenants.roles import AUDIT_TRAIL_READERS, WORKSPACE_MANAGERS
 from tenants.throttles import throttle_full, throttle_take
-from tenants.workspace.models import Agency, AgencyApiKey, AuditEvent, IdempotencyRecord
-from tenants.workspace.services import audit_event_record
-
-WORKSPACE_ROLES = (Role.BUSINESS_MANAGER,)
-TRAIL_ROLES = (Role.BUSINESS_MANAGER, Role.CHAIR)
-
-
-def _parse_uuid(value) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        raise Http404("No such record.") from None
+from tenants.validation import uuid_or_404
 
 
 def agency_list(*, actor: Actor, include_inactive: bool = False) -> QuerySet[Agency]:
@@ -43,7 +32,7 @@ def agency_get_by_name(*, name: str) -> Agency | None:
 
 
 def access_agency(*, actor: Actor, agency_uuid) -> Agency:
-    agency_uuid = _parse_uuid(agency_uuid)
+    agency_uuid = uuid_or_404(agency_uuid)
     if actor.is_agency and agency_uuid != actor.agency_uuid:
         raise Http404("No such agency.")
     agency = agency_list(actor=actor, include_inactive=True).filter(uuid=agency_uuid).first()
@@ -61,15 +50,15 @@ def agency_for_actor(*, actor: Actor) -> Agency | None:
 
 def api_key_list(*, actor: Actor) -> QuerySet[AgencyApiKey]:
     """Every key (its prefix and state, never the key) for the business manager."""
-    if not actor.has_role(*WORKSPACE_ROLES):
+    if not actor.has_role(*WORKSPACE_MANAGERS):
         raise Http404("No such page.")
     audit_event_record(actor=actor, action="api_keys.viewed", object_type="api_key")
     return AgencyApiKey.objects.select_related("agency").order_by("-created")
 
 
 def access_api_key(*, actor: Actor, key_uuid) -> AgencyApiKey:
-    key_uuid = _parse_uuid(key_uuid)
-    if not actor.has_role(*WORKSPACE_ROLES):
+    key_uuid = uuid_or_404(key_uuid)
+    if not actor.has_role(*WORKSPACE_MANAGERS):
         raise Http404("No such key.")
     api_key = AgencyApiKey.objects.select_related("agency").filter(uuid=key_uuid).first()
     if api_key is None:
@@ -86,7 +75,7 @@ def audit_event_list(
 ) -> QuerySet[AuditEvent]:
     """The audit trail, newest first, for the business manager and the chair. Reading the
     trail is itself recorded."""
-    if not actor.has_role(*TRAIL_ROLES):
+    if not actor.has_role(*AUDIT_TRAIL_READERS):
         raise Http404("No such page.")
     audit_event_record(
         actor=actor,

@@ -6,8 +6,10 @@ from crispy_forms_gds.layout import Field, Size
 from django import forms
 
 from casework.joint.models import ParticipantPermission
-from frontend.referral_forms import CaseworkForm
-from frontend.review_forms import _helper
+from frontend.forms.base import (
+    CaseworkForm,
+    form_layout,
+)
 
 
 class JointInviteForm(CaseworkForm):
@@ -37,7 +39,7 @@ class JointInviteForm(CaseworkForm):
         self.fields["partnership"].choices = [("", "Choose a partnership")] + [
             (p.key, p.name) for p in partnerships
         ]
-        self.helper = _helper(
+        self.helper = form_layout(
             Field.select("partnership"),
             Field.checkboxes("permissions", legend_size=Size.SMALL, small=True),
             Field.checkbox("open_on_acceptance", small=True),
@@ -54,7 +56,7 @@ class ReasonForm(CaseworkForm):
         kwargs["prefix"] = prefix
         super().__init__(*args, **kwargs)
         self.fields["reason"].label = label
-        self.helper = _helper(
+        self.helper = form_layout(
             Field.textarea("reason", rows=2),
             submit=submit,
             secondary=True,
@@ -74,7 +76,7 @@ class ParticipantSignOffForm(CaseworkForm):
         kwargs.setdefault("prefix", "sign-off")
         super().__init__(*args, **kwargs)
         self.button_id = "button-sign-off"
-        self.helper = _helper(
+        self.helper = form_layout(
             Field.textarea("statement", rows=4),
             submit="Sign the report off for your partnership",
             button_id=self.button_id,

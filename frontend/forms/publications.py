@@ -14,13 +14,15 @@ from crispy_forms_gds.layout import Field, Size
 from django import forms
 
 from casework.review_types import REVIEW_TYPES
-from frontend.referral_forms import CaseworkForm, date_field
-from frontend.review_forms import ButtonForm, _helper
+from frontend.forms.base import (
+    CaseworkForm,
+    date_field,
+    form_layout,
+)
 from publishing.library.models import AgeBand
 from publishing.models import DocumentKind, IdentifierKind
-from publishing.services import BRIEFING_SECTIONS, UploadedFile
-
-__all__ = ["ButtonForm"]  # the review pages' one-button form, used on publications' too
+from publishing.services import BRIEFING_SECTIONS
+from tenants.files import UploadedFile
 
 
 class MonthField(forms.CharField):
@@ -58,7 +60,7 @@ class StartForm(CaseworkForm):
         self.fields["review"].choices = [("", "Choose a review")] + [
             (review.reference, f"{review.reference}: {review.title}") for review in reviews
         ]
-        self.helper = _helper(Field.select("review"), submit="Start the publication")
+        self.helper = form_layout(Field.select("review"), submit="Start the publication")
 
     def clean_review(self):
         value = self.cleaned_data["review"]
@@ -82,7 +84,7 @@ class EnterForm(CaseworkForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "enter")
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_layout(
             Field.text("title"),
             Field.select("review_type"),
             Field.text("published_on", field_width=10),
@@ -128,7 +130,7 @@ class RecordForm(CaseworkForm):
         kwargs.setdefault("prefix", "record")
         super().__init__(*args, **kwargs)
         self.fields["themes"].choices = [(theme.slug, theme.label) for theme in themes]
-        self.helper = _helper(
+        self.helper = form_layout(
             Field.text("title"),
             Field.text("pseudonyms"),
             Field.textarea("summary", rows=6),
@@ -185,7 +187,7 @@ class IdentifierForm(CaseworkForm):
         kwargs.setdefault("prefix", "identifier")
         super().__init__(*args, **kwargs)
         self.fields["value"].widget.attrs.update(autocomplete="off", spellcheck="false")
-        self.helper = _helper(
+        self.helper = form_layout(
             Field.select("kind"), Field.text("value"), submit="Add it to the check", secondary=True
         )
 
@@ -207,7 +209,7 @@ class DocumentForm(CaseworkForm):
         super().__init__(*args, **kwargs)
         if kinds is not None:
             self.fields["kind"].choices = [("", "Choose"), *kinds]
-        self.helper = _helper(Field.select("kind"), Field("file"), submit="Upload")
+        self.helper = form_layout(Field.select("kind"), Field("file"), submit="Upload")
 
     def upload(self) -> UploadedFile | None:
         upload = self.cleaned_data.get("file")
@@ -226,7 +228,7 @@ class AcceptForm(CaseworkForm):
     def __init__(self, *args, hit_uuid: str = "", **kwargs):
         kwargs.setdefault("prefix", f"accept-{hit_uuid}")
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_layout(
             Field.textarea("reason", rows=2),
             submit="Accept",
             secondary=True,
@@ -246,7 +248,7 @@ class NoticeForm(CaseworkForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "notice")
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_layout(
             Field.text("panel_sent_on", field_width=10),
             Field.text("secretary_of_state_sent_on", field_width=10),
             Field.text("ofsted_sent_on", field_width=10),
@@ -261,7 +263,7 @@ class ScheduleForm(CaseworkForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "schedule")
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.text("scheduled_for", field_width=10), submit="Schedule")
+        self.helper = form_layout(Field.text("scheduled_for", field_width=10), submit="Schedule")
 
 
 class DelayForm(CaseworkForm):
@@ -276,7 +278,7 @@ class DelayForm(CaseworkForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "delay")
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_layout(
             Field.textarea("reason", rows=2),
             Field.text("review_on", field_width=10),
             submit="Delay publication",
@@ -294,7 +296,7 @@ class ReasonForm(CaseworkForm):
         super().__init__(*args, **kwargs)
         self.fields["reason"].label = label
         self.fields["reason"].help_text = hint
-        self.helper = _helper(
+        self.helper = form_layout(
             Field.textarea("reason", rows=2),
             submit=submit,
             secondary=True,
@@ -312,7 +314,7 @@ class KeepOnlineForm(CaseworkForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "online")
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_layout(
             Field.text("until", field_width=10), submit="Keep it online", secondary=True
         )
 
@@ -327,7 +329,7 @@ class StatementForm(CaseworkForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "statement")
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_layout(
             Field.text("chair_name"),
             Field.text("chair_role"),
             Field.textarea("text", rows=6),
@@ -343,7 +345,7 @@ class BriefingForm(CaseworkForm):
             self.fields[name] = forms.CharField(
                 label=label, required=False, widget=forms.Textarea(attrs={"rows": 3})
             )
-        self.helper = _helper(
+        self.helper = form_layout(
             *[Field.textarea(name, rows=3) for name in BRIEFING_SECTIONS],
             submit="Save the briefing's text",
             secondary=True,
@@ -380,7 +382,7 @@ class CopyRequestForm(CaseworkForm):
             autocomplete="email", spellcheck="false", type="email"
         )
         self.fields["organisation"].widget.attrs.update(autocomplete="organization")
-        self.helper = _helper(
+        self.helper = form_layout(
             Field.radios("document", legend_size=Size.SMALL, small=True),
             Field.text("name"),
             Field.text("email"),
@@ -407,7 +409,7 @@ class DecisionForm(CaseworkForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "decision")
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_layout(
             Field.radios("decision", legend_size=Size.SMALL, small=True),
             Field.textarea("reason", rows=3),
             submit="Record the decision",

@@ -13,11 +13,12 @@ from casework.joint import services as joint_services
 from casework.joint.models import JointReviewGrant, JointReviewParticipant, ParticipantState
 from casework.models import Review
 from casework.review_services import EntryInput
-from casework.services import UploadedFile, today
 from tenants.actors import actor_for_member
+from tenants.agencies.models import Agency
+from tenants.agencies.selectors import agency_list
+from tenants.clock import today
+from tenants.files import UploadedFile
 from tenants.models import Membership, Partnership, Role, User
-from tenants.workspace.models import Agency
-from tenants.workspace.selectors import agency_list
 
 CROYDON_TITLE = "Baby T: joint practice review (Croydon and Lewisham)"
 FAMILY_A_TITLE = "Family A"

@@ -12,7 +12,7 @@ Each partnership's schema (and so the template, and every clone of it) gets the 
 The canonical text is every column as text, each written ``<length>:<text>`` (``~`` for NULL)
 and joined with ``|``: the lengths make it unambiguous. ``occurred_at`` is written in UTC to the
 microsecond (``2026-11-02T09:30:00.000000Z``) and ``detail`` as jsonb's own text, which is
-canonical. ``tenants.workspace.chain`` computes the same text in Python to verify a trail.
+canonical. ``tenants.agencies.chain`` computes the same text in Python to verify a trail.
 
 Rows already in a trail are chained here, oldest first, with the same text.
 

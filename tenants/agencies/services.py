@@ -7,110 +7,22 @@ import logging
 import uuid as uuid_module
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
-from tenants.actors import Actor, request_id_or_new
-from tenants.models import AuditCheckpoint, Partnership, Role
-from tenants.workspace.chain import ChainReport, audit_chain_verify
-from tenants.workspace.models import (
-    ActorType,
+from tenants import clock
+from tenants.actors import Actor
+from tenants.agencies.audit import audit_event_record
+from tenants.agencies.models import (
     Agency,
     AgencyApiKey,
     AgencyKind,
-    AuditEvent,
     IdempotencyRecord,
 )
+from tenants.models import Role
 
 logger = logging.getLogger(__name__)
-
-
-def audit_event_record(
-    *,
-    actor: Actor,
-    action: str,
-    object_type: str = "",
-    object_ref: str = "",
-    detail: dict | None = None,
-) -> AuditEvent:
-    """Append one row to the partnership's audit trail (DESIGN §5: every read and every change
-    of casework, who, what, when, from which host). ``detail`` must never hold a child's or a
-    family's identifiers: name objects by reference or UUID.
-
-    The database numbers, times and seals the row (its trigger, see ``AuditEvent``): the
-    returned event carries its ``position``, ``occurred_at`` and ``hash``. A request id that is
-    not of the safe form is replaced by a fresh one, whoever supplied it."""
-    # A joint review's participant, working in the lead's schema through the door, is
-    # recorded in the lead's trail under their own partnership's key (``partnership_key``).
-    if connection.schema_name != actor.schema_name:
-        raise RuntimeError(
-            f"Audit row for {actor.schema_name!r} written on {connection.schema_name!r}."
-        )
-    return AuditEvent.objects.create(
-        request_id=request_id_or_new(actor.request_id),
-        host=actor.host,
-        partnership_key=actor.partnership.key,
-        actor_type=ActorType(actor.kind),
-        actor_uuid=actor.uuid,
-        actor_label=actor.label,
-        actor_role=actor.role,
-        action=action,
-        object_type=object_type,
-        object_ref=object_ref,
-        detail=detail or {},
-    )
-
-
-def audit_trail_check(*, partnership: Partnership) -> ChainReport:
-    """The daily check of a partnership's audit trail (DESIGN §5: a change by anyone, a
-    superuser included, is detected). Recompute its hash chain (``tenants.workspace.chain``);
-    intact, record its head as a checkpoint in the public schema, which later checks hold the
-    trail to; broken, email the platform's operators (``PLATFORM_ALERT_EMAILS``) the first row
-    that does not match. Safe to run twice: a head already recorded is not recorded again."""
-    report = audit_chain_verify(partnership=partnership)
-    if report.intact:
-        logger.info(
-            "Audit trail of %s intact: %s rows, head %s %s",
-            partnership.key,
-            report.rows,
-            report.head_position,
-            report.head_hash,
-        )
-        if report.head_position:
-            AuditCheckpoint.objects.bulk_create(
-                [
-                    AuditCheckpoint(
-                        partnership=partnership,
-                        position=report.head_position,
-                        hash=report.head_hash,
-                        verified_on=timezone.localdate(),
-                    )
-                ],
-                ignore_conflicts=True,
-            )
-        return report
-    logger.error("Audit trail of %s is broken at %s", partnership.key, report.broken)
-    recipients = settings.PLATFORM_ALERT_EMAILS
-    if recipients:
-        send_mail(
-            subject=f"Safeguard: the audit trail of {partnership.key} does not verify",
-            message=(
-                f"The daily check of {partnership.name}'s audit trail (schema "
-                f"{partnership.schema_name}) found that it no longer matches its hash chain.\n\n"
-                f"First row that does not match: {report.broken}.\n"
-                f"Rows verified before it: {report.rows}.\n\n"
-                "Someone with the database's owner or superuser rights changed, removed or "
-                "added rows. Compare with a backup, and run\n\n"
-                f"    manage.py audit_verify {partnership.key}\n\n"
-                "to see it again."
-            ),
-            from_email=None,
-            recipient_list=recipients,
-        )
-    return report
 
 
 def _require_manager(actor: Actor) -> None:
@@ -252,7 +164,7 @@ def api_key_issue(
         errors["name"] = ["Name the system this key is for, e.g. 'Niche RMS referrals'."]
     if not agency.is_active:
         errors["agency"] = ["This agency is no longer active."]
-    if expires_on is not None and expires_on <= timezone.localdate():
+    if expires_on is not None and expires_on <= clock.today():
         errors["expires_on"] = ["The expiry date must be in the future."]
     if errors:
         raise ValidationError(errors)
@@ -282,7 +194,7 @@ def api_key_revoke(*, actor: Actor, api_key: AgencyApiKey, reason: str = "") -> 
         return api_key
     with transaction.atomic():
         api_key.revoked = True
-        api_key.revoked_at = timezone.now()
+        api_key.revoked_at = clock.now()
         api_key.save(update_fields=["revoked", "revoked_at"])
         audit_event_record(
             actor=actor,
@@ -298,7 +210,7 @@ def api_keys_revoke_expired(*, actor: Actor) -> int:
     """Mark every key past its expiry date as revoked, with an audit row each. Expired keys are
     already refused at sign-in; this makes the state plain on the keys page. Safe to run twice:
     a revoked key is not revoked again."""
-    now = timezone.now()
+    now = clock.now()
     count = 0
     expired = AgencyApiKey.objects.select_related("agency").filter(
         revoked=False, expiry_date__lt=now
@@ -388,7 +300,7 @@ def idempotency_record_create(
 
 def idempotency_records_purge(*, now: datetime.datetime | None = None) -> int:
     """Forget keys older than the retention period. Safe to run twice."""
-    cutoff = (now or timezone.now()) - IDEMPOTENCY_RETENTION
+    cutoff = (now or clock.now()) - IDEMPOTENCY_RETENTION
     deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
     return deleted
 

@@ -1,24 +1,14 @@
 from celery import shared_task
-from django.db import connection
 
 from safeguard.celery import PartnershipTask
-from tenants.actors import actor_for_platform
-from tenants.models import Partnership
-from tenants.workspace.services import (
-    api_keys_revoke_expired,
-    audit_trail_check,
-    idempotency_records_purge,
-)
+from tenants.agencies.audit import audit_trail_check
+from tenants.agencies.services import api_keys_revoke_expired, idempotency_records_purge
 
 
 @shared_task(base=PartnershipTask, bind=True)
 def api_keys_revoke_expired_task(self) -> int:
     """Daily, per partnership: expired API keys are marked revoked, each with an audit row."""
-    partnership = Partnership.objects.get(schema_name=connection.schema_name)
-    actor = actor_for_platform(
-        partnership=partnership, label="daily API key expiry", request_id=self.request.id
-    )
-    return api_keys_revoke_expired(actor=actor)
+    return api_keys_revoke_expired(actor=self.platform_actor("daily API key expiry"))
 
 
 @shared_task(base=PartnershipTask, bind=True)
@@ -31,5 +21,4 @@ def idempotency_records_purge_task(self) -> int:
 def audit_trail_check_task(self) -> bool:
     """Daily, per partnership: verify the audit trail's hash chain, record its head as a
     checkpoint, alert the platform's operators if it is broken. True when intact."""
-    partnership = Partnership.objects.get(schema_name=connection.schema_name)
-    return audit_trail_check(partnership=partnership).intact
+    return audit_trail_check(partnership=self.partnership).intact

@@ -113,7 +113,7 @@ class AuditEvent(models.Model):
     ``workspace.0004_audit_chain``) numbers every new row in its trail (``position``, in commit
     order), sets ``occurred_at`` from the database's clock whatever the client sent, and seals
     the row with ``hash``, SHA-256 over its canonical text, which includes the previous row's
-    hash. ``tenants.workspace.chain`` recomputes the chain; a changed, removed or forged row
+    hash. ``tenants.agencies.chain`` recomputes the chain; a changed, removed or forged row
     breaks it."""
 
     # Set by the trigger on insert; the database defaults only let Django read them back.

@@ -1,0 +1,264 @@
+"""Web forms for the referral page's sections (screening, the notifications, the rapid review,
+the decision, files) and for an agency's rapid-review contribution. They parse and shape input;
+the casework services decide whether it is allowed and valid."""
+
+from crispy_forms_gds.layout import Field, Fieldset, Size
+from django import forms
+from django.core.exceptions import ValidationError
+
+from casework.models import Outcome
+from frontend.forms.base import (
+    CaseworkForm,
+    date_field,
+    form_layout,
+)
+from tenants.files import UploadedFile
+
+# --- The referral page's sections --------------------------------------------------------------
+
+
+class ScreeningForm(CaseworkForm):
+    view_met = forms.TypedChoiceField(
+        label="Does the review group find the criteria met?",
+        choices=[("yes", "Yes, the criteria are met"), ("no", "No, the criteria are not met")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        required=False,
+        empty_value=None,
+    )
+    rationale = forms.CharField(label="Rationale", widget=forms.Textarea, required=False)
+    override_reason = forms.CharField(
+        label="Reason for departing from the criteria",
+        widget=forms.Textarea,
+        required=False,
+        help_text="Only when the group's view differs from what the criteria say.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "screening")
+        super().__init__(*args, **kwargs)
+        self.helper = form_layout(
+            Field.radios("view_met", legend_size=Size.SMALL),
+            Field.textarea("rationale", rows=4),
+            Field.textarea("override_reason", rows=3),
+            submit="Record screening",
+        )
+
+    def clean_view_met(self):
+        value = self.cleaned_data["view_met"]
+        if value is None:
+            raise ValidationError("Say whether the review group finds the criteria met.")
+        return value
+
+
+class PanelNotificationForm(CaseworkForm):
+    submitted_on = date_field("Date it was submitted", "the date it was submitted")
+    panel_reference = forms.CharField(
+        label="Panel's reference",
+        max_length=64,
+        required=False,
+        help_text="The reference the national notification service gave.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "panel")
+        super().__init__(*args, **kwargs)
+        self.helper = form_layout(
+            Field.text("submitted_on", field_width=10),
+            Field.text("panel_reference", field_width=20),
+            submit="Record notification",
+        )
+
+
+class SosOfstedNotificationForm(CaseworkForm):
+    notified_on = date_field(
+        "Date the Secretary of State and Ofsted were told", "the date they were told"
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "sos")
+        super().__init__(*args, **kwargs)
+        self.helper = form_layout(
+            Field.text("notified_on", field_width=10), submit="Record that they were told"
+        )
+
+
+class AgenciesToAskForm(CaseworkForm):
+    agencies = forms.MultipleChoiceField(
+        label="Agencies to ask for a contribution",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Each is asked for the facts, its involvement and its immediate safety "
+        "actions, within 5 working days.",
+    )
+
+    def __init__(self, *args, agencies=(), submit: str = "Start the rapid review", **kwargs):
+        kwargs.setdefault("prefix", "ask")
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].choices = [(str(a.uuid), a.name) for a in agencies]
+        self.helper = form_layout(
+            Field.checkboxes("agencies", legend_size=Size.SMALL, small=True), submit=submit
+        )
+
+
+class RapidReviewForm(CaseworkForm):
+    immediate_actions = forms.CharField(
+        label="Immediate actions taken", widget=forms.Textarea, required=False
+    )
+    potential_improvements = forms.CharField(
+        label="Potential improvements to practice", widget=forms.Textarea, required=False
+    )
+    racism_inequality_disability = forms.CharField(
+        label="Effects of racism, inequality and disability", widget=forms.Textarea, required=False
+    )
+    recommended_next_step = forms.ChoiceField(
+        label="Recommended next step",
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "rapid")
+        super().__init__(*args, **kwargs)
+        self.helper = form_layout(
+            Field.textarea("immediate_actions", rows=4),
+            Field.textarea("potential_improvements", rows=4),
+            Field.textarea("racism_inequality_disability", rows=4),
+            Field.radios("recommended_next_step", legend_size=Size.SMALL, small=True),
+            submit="Save the rapid review",
+            secondary=True,
+        )
+
+
+class RapidReviewSendForm(CaseworkForm):
+    sent_on = date_field("Date it was sent to the Panel", "the date it was sent")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "send")
+        super().__init__(*args, **kwargs)
+        self.helper = form_layout(Field.text("sent_on", field_width=10), submit="Record as sent")
+
+
+class PanelResponseForm(CaseworkForm):
+    response = forms.CharField(label="What the Panel said", widget=forms.Textarea, required=False)
+    responded_on = date_field("Date the Panel answered", "the date the Panel answered")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "response")
+        super().__init__(*args, **kwargs)
+        self.helper = form_layout(
+            Field.textarea("response", rows=4),
+            Field.text("responded_on", field_width=10),
+            submit="Record the Panel's response",
+        )
+
+
+class DecisionNoticesForm(CaseworkForm):
+    family_informed_on = date_field("Date the family was told", "the date the family was told")
+    family_informed_how = forms.CharField(
+        label="How the family was told",
+        max_length=200,
+        required=False,
+        help_text="For example, 'Home visit by the lead reviewer and a social worker'.",
+    )
+    panel_told_on = date_field("Date the Panel was told", "the date the Panel was told")
+    ofsted_told_on = date_field("Date Ofsted was told", "the date Ofsted was told")
+
+    notice_fields = ("family_informed_on", "family_informed_how", "panel_told_on", "ofsted_told_on")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "notices")
+        super().__init__(*args, **kwargs)
+        self.helper = form_layout(*self._notice_layout(), submit="Record who was told")
+
+    def _notice_layout(self):
+        return [
+            Field.text("family_informed_on", field_width=10),
+            Field.text("family_informed_how"),
+            Field.text("panel_told_on", field_width=10),
+            Field.text("ofsted_told_on", field_width=10),
+        ]
+
+
+class DecisionForm(DecisionNoticesForm):
+    outcome = forms.ChoiceField(
+        label="Decision", choices=Outcome.choices, widget=forms.RadioSelect, required=False
+    )
+    rationale = forms.CharField(
+        label="Rationale",
+        widget=forms.Textarea,
+        required=False,
+        help_text="It is communicated, including to the family.",
+    )
+    decided_on = date_field("Date of the decision", "the date of the decision")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "decision")
+        super().__init__(*args, **kwargs)
+        self.order_fields(["outcome", "rationale", "decided_on", *self.notice_fields])
+        self.helper = form_layout(
+            Field.radios("outcome", legend_size=Size.SMALL),
+            Field.textarea("rationale", rows=4),
+            Field.text("decided_on", field_width=10),
+            Fieldset(
+                *self._notice_layout(),
+                legend="Who has been told (you can add this later)",
+                legend_size=Size.SMALL,
+            ),
+            submit="Record the decision",
+        )
+
+
+class AttachmentForm(CaseworkForm):
+    attachment = forms.FileField(
+        label="Add a file",
+        required=False,
+        widget=forms.FileInput(attrs={"class": "govuk-file-upload"}),
+        help_text="PDF, Word (.docx) or an image (PNG, JPEG), up to 20 MB.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "file")
+        super().__init__(*args, **kwargs)
+        self.helper = form_layout(Field("attachment"), submit="Upload file", secondary=True)
+
+    def clean_attachment(self):
+        upload = self.cleaned_data["attachment"]
+        if not upload:
+            raise ValidationError("Choose a file to upload.")
+        return upload
+
+    @staticmethod
+    def to_upload(cleaned_data) -> UploadedFile:
+        upload = cleaned_data["attachment"]
+        return UploadedFile(name=upload.name, content=upload.read())
+
+
+# --- The agency's contribution -----------------------------------------------------------------
+
+
+class ContributionForm(CaseworkForm):
+    facts = forms.CharField(
+        label="The facts as your agency knows them", widget=forms.Textarea, required=False
+    )
+    involvement = forms.CharField(
+        label="Your agency's involvement with the child and family",
+        widget=forms.Textarea,
+        required=False,
+    )
+    immediate_safety_actions = forms.CharField(
+        label="Immediate safety actions taken",
+        widget=forms.Textarea,
+        required=False,
+        help_text="What your agency has done to keep the child and any other children safe.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_layout(
+            Field.textarea("facts", rows=6),
+            Field.textarea("involvement", rows=6),
+            Field.textarea("immediate_safety_actions", rows=4),
+            submit="Send contribution",
+        )
