@@ -386,8 +386,9 @@ def stage_move(request, reference):
 @require_POST
 def reviewer_check(request, reference):
     actor = request.actor
-    actor.require_role(*services.MANAGERS)
+    # Found first: a review the asker cannot see is a 404 whatever their role.
     review = selectors.access_review(actor=actor, reference=reference)
+    actor.require_role(*services.MANAGERS)
     form = ReviewerChoiceForm(request.POST, reviewers=_lead_reviewers(actor))
     if not form.is_valid():
         return _overview_answer(request, review, "reviewers", forms={"check_form": form})
@@ -400,8 +401,9 @@ def reviewer_check(request, reference):
 @require_POST
 def reviewer_appoint(request, reference):
     actor = request.actor
-    actor.require_role(*services.MANAGERS)
+    # Found first: a review the asker cannot see is a 404 whatever their role.
     review = selectors.access_review(actor=actor, reference=reference)
+    actor.require_role(*services.MANAGERS)
     check = _check(actor, review, request.POST.get("appoint-reviewer", ""))
     if check["profile"] is None:
         raise Http404("No such reviewer.")
@@ -430,8 +432,9 @@ def reviewer_appoint(request, reference):
 @require_POST
 def reviewer_profile(request, reference):
     actor = request.actor
-    actor.require_role(*services.MANAGERS)
+    # Found first: a review the asker cannot see is a 404 whatever their role.
     review = selectors.access_review(actor=actor, reference=reference)
+    actor.require_role(*services.MANAGERS)
     reviewers = _lead_reviewers(actor)
     entry = ReviewerProfileEntry(request.POST, reviewers=reviewers)
     if entry.is_valid():
