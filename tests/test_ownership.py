@@ -4,7 +4,7 @@ partnership's user, key and host get a 404, never the data).
 The cases are built from the URL patterns themselves (tests/support/routes.py) and three tables:
 who may read each route a GET reaches (``READS``, tests/support/access.py), who may post to
 each route that takes a POST and data that succeeds for them (``POSTS``, tests/support/
-posts.py), and the routes that guard nothing, each with its reason (``EXEMPT``). A route in
+posts/), and the routes that guard nothing, each with its reason (``EXEMPT``). A route in
 none of them fails here by name, so a new route cannot go unchecked.
 
 Each route is asked, GET and POST (with the data an allowed person's POST succeeds with, in the
@@ -58,7 +58,7 @@ def test_every_route_is_checked_or_exempt_with_its_reason():
     unchecked = sorted(set(PATTERNS) - set(READS) - set(POSTS) - set(EXEMPT))
     assert not unchecked, (
         "Routes no ownership case covers: declare who may read them (READS, tests/support/"
-        "access.py), who may post to them and with what (POSTS, tests/support/posts.py), or why "
+        "access.py), who may post to them and with what (POSTS, tests/support/posts/), or why "
         "they guard nothing (EXEMPT): " + ", ".join(unchecked)
     )
 

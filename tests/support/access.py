@@ -22,8 +22,9 @@ review group member), its lead reviewers appointed to the review (none is, in th
 with the agencies permission, its agency users and systems, to what is addressed to their
 agency (``JOINT_SEES``).
 
-``READS`` (GET) lists who may read every route a GET reaches; tests/support/posts.py has the
-same for every route that takes a POST, with the data to send.
+``READS`` (GET) lists who may read every route a GET reaches; tests/support/posts/ has the
+same for every route that takes a POST, with the data to send. ``EXEMPT`` lists the routes no
+one's casework is behind.
 """
 
 from collections.abc import Callable

@@ -3,11 +3,9 @@ access.py), the state it needs (tests/support/preparations.py), and data that su
 someone allowed (``Post.data``, made from the route's ``Scope``: the same names its URL is made
 from, so the joint review's own objects through the door).
 
-``Post.answer`` is the status the allowed poster gets (302 back to the page, 200 for a page
-that shows what it did, 201 from the API); ``Post.changes`` is False only for a POST that shows
-something and changes nothing (the independence check of a lead reviewer). ``Post.poster`` is
-who of ``may`` posts in the test that the data succeeds (default: the first slot of ``may`` in
-the order of ``access.PEOPLE`` and ``access.KEYS``).
+``Post.answer`` is the status everyone who may gets (302 back to the page, 200 for a page that
+shows what it did, 201 from the API); ``Post.changes`` is False only for a POST that shows
+something and changes nothing (the independence check of a lead reviewer).
 
 The routes the joint-review door serves (``frontend:joint-…``) are asked by the participant's
 people on its own host; data naming an agency names the participant's own (its mirror in the

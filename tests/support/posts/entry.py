@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.support.access import KEYS, PEOPLE, Access, access, through_the_door
+from tests.support.access import Access, access, through_the_door
 from tests.support.routes import Scope
 from tests.support.world import days
 
@@ -15,22 +15,14 @@ from tests.support.world import days
 @dataclass(frozen=True)
 class Post:
     """A POST route: ``access`` (who may, what it names, the state it needs), ``data(scope)``
-    (its form fields and files; with ``json``, the API's body), ``answer`` (the allowed
-    poster's status), ``changes`` (False: it only shows something), ``poster`` (who posts in the
-    test that the data succeeds)."""
+    (its form fields and files; with ``json``, the API's body), ``answer`` (the status of
+    everyone who may), ``changes`` (False: it only shows something)."""
 
     access: Access
     data: Callable[[Scope], dict]
     answer: int = 302
     json: bool = False
     changes: bool = True
-    poster: str | None = None
-
-    @property
-    def allowed_poster(self) -> str | None:
-        if self.poster:
-            return self.poster
-        return next((slot for slot in (*PEOPLE, *KEYS) if slot in self.access.may), None)
 
 
 def post(data, thing, *may, owner="croydon", prepare=None, **options) -> Post:

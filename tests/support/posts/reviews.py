@@ -167,7 +167,7 @@ REVIEWS = {
         "chair",
     ),
     # An action's owner agency, and the review group, report progress; the group verifies.
-    "frontend:action": post(_update, "action", *REVIEW_GROUP, "agency_user", poster="agency_user"),
+    "frontend:action": post(_update, "action", *REVIEW_GROUP, "agency_user"),
     "frontend:action-verify": post(
         lambda s: {}, "action", *REVIEW_GROUP, prepare=prepared.action_complete
     ),
@@ -200,9 +200,7 @@ JOINT = {
     "frontend:joint-review-action-add": door(_action, "review", *REVIEW_GROUP),
     "frontend:joint-review-document-upload": door(_document, "review"),
     # The action Lewisham's Met Police owns, and the request it was sent.
-    "frontend:joint-action": door(
-        _update, "action", *REVIEW_GROUP, "agency_user", poster="agency_user"
-    ),
+    "frontend:joint-action": door(_update, "action", *REVIEW_GROUP, "agency_user"),
     "frontend:joint-action-verify": door(
         lambda s: {}, "action", *REVIEW_GROUP, prepare=prepared.action_complete
     ),
