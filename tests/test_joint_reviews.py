@@ -636,7 +636,8 @@ def test_what_stays_with_the_lead(joint):
             with pytest.raises(PermissionDenied):
                 attempt()
             refused += 1
-        with pytest.raises(Http404):
+        # The participant sees the review and who leads it; the lead keeps its reviewers.
+        with pytest.raises(PermissionDenied):
             selectors.reviewer_profile_for(actor=actor, user_uuid=joint.world.erin.uuid)
         return refused
 

@@ -127,9 +127,10 @@ class TestWorkspace:
         page = body(client(world, who).get(page_of(publication)))
         assert "Documents and the anonymisation gate" in page
 
-    def test_agencies_get_a_403_and_an_unappointed_reviewer_a_404(self, world, publication):
+    def test_agencies_get_a_403_on_the_list_and_a_404_on_a_publication(self, world, publication):
+        # The list names no publication; a publication an agency cannot see is not there.
         assert client(world, "bob").get("/publications/").status_code == 403
-        assert client(world, "bob").get(page_of(publication)).status_code == 403
+        assert client(world, "bob").get(page_of(publication)).status_code == 404
         assert client(world, "erin").get(page_of(publication)).status_code == 404
         assert "Child &quot;Joy&quot;" not in body(client(world, "erin").get("/publications/"))
 

@@ -316,14 +316,14 @@ def _act(request, publication, form, key: str, action, message: str, section: st
 
 
 def _publication(request, publication_uuid):
-    _require_reader(request.actor)
+    # Its selector decides who sees it: anyone else, an agency's user included, gets the 404 of
+    # a publication that is not there, never a 403 saying that it is.
     return selectors.access_publication(actor=request.actor, publication_uuid=publication_uuid)
 
 
 @member_required
 @require_GET
 def publication_detail(request, publication_uuid):
-    _require_reader(request.actor)
     publication = selectors.publication_for_page(
         actor=request.actor, publication_uuid=publication_uuid
     )

@@ -350,6 +350,10 @@ def _chosen_agencies(actor, uuids) -> list:
     return list(agency_list(actor=actor).filter(uuid__in=uuids))
 
 
+# The rapid review's forms read any of the partnership's agencies (those the review group is
+# offered): whether the asker may ask them is the service's to answer, a 403, not the form's.
+
+
 @member_required
 @require_POST
 def rapid_review_start(request, reference):
@@ -359,7 +363,7 @@ def rapid_review_start(request, reference):
         reference,
         section="rapid_review",
         form_key="start_form",
-        form=AgenciesToAskForm(request.POST, agencies=agency_list(actor=actor)),
+        form=AgenciesToAskForm(request.POST, agencies=_partnership_agencies()),
         perform=lambda referral, data: services.rapid_review_start(
             actor=actor, referral=referral, agencies=_chosen_agencies(actor, data["agencies"])
         ),
@@ -378,7 +382,7 @@ def contribution_requests_add(request, reference):
         form_key="ask_form",
         form=AgenciesToAskForm(
             request.POST,
-            agencies=agency_list(actor=actor),
+            agencies=_partnership_agencies(),
             prefix="more",
             submit="Ask these agencies",
         ),

@@ -372,8 +372,9 @@ def stage_move(request, reference):
 @require_POST
 def reviewer_check(request, reference):
     actor = request.actor
-    actor.require_role(*MANAGERS)
+    # Found first: a review the asker cannot see is a 404 whatever their role.
     review = selectors.access_review(actor=actor, reference=reference)
+    actor.require_role(*MANAGERS)
     return _overview_answer(
         request,
         review,
@@ -389,8 +390,9 @@ def reviewer_check(request, reference):
 @require_POST
 def reviewer_appoint(request, reference):
     actor = request.actor
-    actor.require_role(*MANAGERS)
+    # Found first: a review the asker cannot see is a 404 whatever their role.
     review = selectors.access_review(actor=actor, reference=reference)
+    actor.require_role(*MANAGERS)
     check = _check(actor, review, request.POST.get("appoint-reviewer", ""))
     if check["profile"] is None:
         raise Http404("No such reviewer.")
@@ -422,8 +424,9 @@ def reviewer_appoint(request, reference):
 @require_POST
 def reviewer_profile(request, reference):
     actor = request.actor
-    actor.require_role(*MANAGERS)
+    # Found first: a review the asker cannot see is a 404 whatever their role.
     review = selectors.access_review(actor=actor, reference=reference)
+    actor.require_role(*MANAGERS)
     reviewers = _lead_reviewers(actor)
     entry = ReviewerProfileEntry(request.POST, reviewers=reviewers)
 

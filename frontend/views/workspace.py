@@ -110,8 +110,9 @@ def api_key_list(request):
 @member_required
 @require_http_methods(["GET", "POST"])
 def api_key_revoke(request, key_uuid):
-    _require_manager(request)
+    # Found first: only the business manager sees keys, anyone else gets the 404 of no key.
     api_key = selectors.access_api_key(actor=request.actor, key_uuid=key_uuid)
+    _require_manager(request)
     form = RevokeApiKeyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.api_key_revoke(

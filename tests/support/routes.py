@@ -14,7 +14,7 @@ page's, with the joint review's UUID for the review's reference and the joint re
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.urls import URLResolver, get_resolver, reverse
 
@@ -85,11 +85,13 @@ PLATFORM_ROUTES = {
 class Scope:
     """Whose objects a URL names: ``side``'s (its referral, publication, agency…), asked on
     ``side``'s host, and for a review's pages ``work``, the review and its objects (the joint
-    review's through the door)."""
+    review's through the door). ``made``: what a test made for the request beyond the world
+    (tests/support/preparations.py), by name."""
 
     world: RouteWorld
     side: Side
     work: ReviewWork
+    made: dict = field(default_factory=dict, compare=False)
 
 
 def scope(world: RouteWorld, pattern: Pattern, side: Side) -> Scope:
@@ -275,6 +277,11 @@ def arguments(pattern: Pattern) -> Arguments | None:
 
 def url(world: RouteWorld, pattern: Pattern, side: Side) -> str:
     """The path of ``pattern`` naming ``side``'s objects."""
+    return path_for(pattern, scope(world, pattern, side))
+
+
+def path_for(pattern: Pattern, named: Scope) -> str:
+    """The path of ``pattern`` naming the objects of ``named``."""
     fill = arguments(pattern)
-    kwargs = fill(scope(world, pattern, side)) if fill else {}
+    kwargs = fill(named) if fill else {}
     return reverse(pattern.name, urlconf=PARTNERSHIP_URLCONF, kwargs=kwargs)
