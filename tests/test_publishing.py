@@ -16,7 +16,7 @@ from django.http import Http404
 
 from casework import services as referral_services
 from casework.models import Review
-from publishing import selectors, services
+from publishing import gate, selectors, services
 from publishing.library.models import Entry
 from publishing.library.selectors import library_entries_of_partnership
 from publishing.models import (
@@ -31,6 +31,8 @@ from publishing.models import (
     PublicDownload,
 )
 from publishing.services import RecordInput
+from publishing.services import documents as document_services
+from publishing.services import statements as statement_services
 from tenants.actors import actor_for_member, actor_for_platform
 from tenants.agencies.models import AuditEvent
 from tenants.clock import today
@@ -319,7 +321,7 @@ class TestTheGate:
     ):
         # Its first page is not a page: pypdf counts one at upload, PDFium two in the gate.
         content = pdf("Page one.", "Page two.").replace(b"/Type /Page ", b"/Type /Pagx ", 1)
-        monkeypatch.setattr(services, "DOCUMENT_MAX_PAGES", 1)
+        monkeypatch.setattr(document_services, "DOCUMENT_MAX_PAGES", 1)
         document = upload(world, run_tasks, publication, content)
         with inside(world.croydon):
             run = selectors.latest_run(publication=publication, document=document)
@@ -355,7 +357,7 @@ class TestTheGate:
             assert GateRun.objects.filter(document__isnull=False).count() == 0
 
     def test_a_document_over_the_cap_is_refused(self, world, publication, run_tasks, monkeypatch):
-        monkeypatch.setattr(services, "DOCUMENT_MAX_BYTES", 100)
+        monkeypatch.setattr(document_services, "DOCUMENT_MAX_BYTES", 100)
         with inside(world.croydon), pytest.raises(ValidationError, match="larger than 100 bytes"):
             upload(world, run_tasks, publication, pdf("x" * 500))
 
@@ -394,7 +396,7 @@ class TestTheGate:
                 state=GateState.RUNNING, outcome=GateOutcome.PENDING, attempts=3
             )
             monkeypatch.setattr(
-                services.gate, "extract_bounded", lambda *a, **k: pytest.fail("read a fourth time")
+                gate, "extract_bounded", lambda *a, **k: pytest.fail("read a fourth time")
             )
             given_up = services.gate_run_execute(
                 run_uuid=str(run.uuid), actor=system(world.croydon)
@@ -412,7 +414,7 @@ class TestTheGate:
         def too_slow(*args, **kwargs):
             raise SoftTimeLimitExceeded()
 
-        monkeypatch.setattr(services.gate, "extract_bounded", too_slow)
+        monkeypatch.setattr(gate, "extract_bounded", too_slow)
         document = upload(world, run_tasks, publication, pdf(CLEAN_REPORT))
         with inside(world.croydon):
             run = selectors.latest_run(publication=publication, document=document)
@@ -770,7 +772,7 @@ class TestBriefing:
     def test_a_briefing_longer_than_a_page_is_refused(self, world, publication, monkeypatch):
         with inside(world.croydon):
             alice = actor(world, "alice")
-            monkeypatch.setattr(services, "BRIEFING_SECTION_LIMIT", 10_000)
+            monkeypatch.setattr(statement_services, "BRIEFING_SECTION_LIMIT", 10_000)
             services.briefing_save(
                 actor=alice,
                 publication=publication,
