@@ -18,14 +18,13 @@ from rest_framework.views import APIView
 from api.openapi import INVALID
 from casework.review_types import REVIEW_TYPES
 from publishing.library.models import AgeBand
-from publishing.library.selectors import (
+from publishing.library.search import (
     PAGE_SIZE,
     QUERY_MAX_LENGTH,
     library_query_parse,
     library_search,
-    partnerships_by_key,
-    theme_labels,
 )
+from publishing.library.selectors import partnerships_by_key, theme_labels
 from tenants.addresses import partnership_url, platform_url
 
 

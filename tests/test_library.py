@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import F, TextField, Value
 
 from publishing import services
-from publishing.library import selectors
+from publishing.library import search
 from publishing.library import services as library_services
 from publishing.library.models import (
     THEME_BITS,
@@ -26,7 +26,7 @@ from publishing.library.models import (
     LibraryEdition,
     Theme,
 )
-from publishing.library.selectors import (
+from publishing.library.search import (
     FILTERS,
     LibraryQuery,
     library_counts,
@@ -273,10 +273,10 @@ def test_a_changed_record_moves_its_counts_and_a_removed_one_takes_them_away(wor
 def test_a_value_first_seen_while_counting_is_named_all_the_same(world):
     rng = random.Random(7)
     save(rng, 1, [], themes=["neglect"], partnerships=[{"key": "croydon", "name": "Croydon"}])
-    read_before = selectors._values()
+    read_before = search._values()
     save(rng, 2, [], themes=["neglect"], partnerships=[{"key": "bexley", "name": "Bexley"}])
     query = LibraryQuery(q="child")
-    assert selectors._counts(query, read_before) == by_hand(query)
+    assert search._counts(query, read_before) == by_hand(query)
     assert by_hand(query)[1]["partnership"] == {"croydon": 1, "bexley": 1}
 
 

@@ -17,13 +17,10 @@ from django.views.decorators.http import require_GET
 from casework.review_types import REVIEW_TYPES
 from frontend.views.public_reviews import entry_links
 from publishing.library.models import AgeBand
+from publishing.library.search import FILTERS, LibraryQuery, library_query_parse, library_search
 from publishing.library.selectors import (
-    FILTERS,
-    LibraryQuery,
     library_entry_get,
     library_latest,
-    library_query_parse,
-    library_search,
     library_trends,
     partnerships_by_key,
     theme_labels,

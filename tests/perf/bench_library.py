@@ -160,7 +160,7 @@ def run(args) -> int:
     from django.db import connection
     from django.test import Client
 
-    from publishing.library.selectors import (
+    from publishing.library.search import (
         LibraryQuery,
         library_counts,
         library_page,
