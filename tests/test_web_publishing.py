@@ -191,7 +191,7 @@ class TestWorkspace:
         with inside(world.croydon):
             assert not PublicationDocument.objects.exists()
 
-    def test_the_gate_s_progress_is_polled_and_the_page_reloads_when_done(
+    def test_the_gate_s_progress_is_polled_and_only_its_panel_is_refreshed_when_done(
         self, world, publication, run_tasks
     ):
         document = upload(world, run_tasks, publication, pdf(CLEAN_REPORT))
@@ -205,7 +205,18 @@ class TestWorkspace:
         with inside(world.croydon):
             GateRun.objects.filter(pk=run.pk).update(state="done", progress=100)
         response = alice.get(f"{page_of(publication)}gate/{run.uuid}/", HTTP_HX_REQUEST="true")
-        assert response["HX-Refresh"] == "true"
+        # The gate's panel in place of the progress (no reload: what is typed elsewhere on the
+        # page stays), with the state and what stands before publication out of band.
+        assert "HX-Refresh" not in response
+        assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#gate", "outerHTML")
+        answer = body(response).strip()
+        assert answer.startswith('<section id="gate"')
+        assert f'id="gate-run-{run.uuid}"' in answer and "Checked" in answer
+        assert 'id="status" hx-swap-oob="true"' in answer
+        assert 'id="readiness" hx-swap-oob="true"' in answer
+        for elsewhere in ('id="record"', 'id="identifiers"', 'id="statements"', "<html"):
+            assert elsewhere not in answer
+        assert 'id="publishing"' not in answer and "<form" in answer  # the upload form
 
     def test_publishing_without_the_notice_is_refused_with_the_reason(
         self, world, publication, run_tasks
@@ -535,7 +546,7 @@ class TestTheLibrary:
 
 
 def test_a_cached_search_is_never_of_another_edition_of_the_library(world):
-    from publishing.library.selectors import LibraryQuery, library_search
+    from publishing.library.search import LibraryQuery, library_search
 
     entry("croydon", 1)
     assert library_search(query=LibraryQuery()).total == 1
