@@ -17,8 +17,8 @@ from django.http import Http404
 from casework import services as referral_services
 from casework.models import Review
 from publishing import gate, selectors, services
-from publishing.library.models import Entry
-from publishing.library.selectors import library_entries_of_partnership
+from publishing.library.models import LibraryRecord
+from publishing.library.selectors import library_records_of_partnership
 from publishing.models import (
     CopyRequest,
     DocumentKind,
@@ -464,19 +464,19 @@ class TestPublishing:
                 services.publication_publish(
                     actor=actor(world, "alice"), publication=refreshed(publication)
                 )
-            assert not Entry.objects.exists()
+            assert not LibraryRecord.objects.exists()
 
     def test_publication_copies_only_the_public_record_into_the_library(self, world, ready):
         with inside(world.croydon):
             done = services.publication_publish(actor=actor(world, "alice"), publication=ready)
             assert done.state == PublicationState.PUBLISHED
             assert done.online_until == today().replace(year=today().year + 1)
-        assert_row_only_in("public", "library_entry", "uuid", str(ready.uuid))
-        entry = Entry.objects.get(uuid=ready.uuid)
-        assert entry.title == 'Child "Joy"' and entry.partnership_keys == ["croydon"]
-        assert entry.themes == ["neglect", "information-sharing"]
-        assert entry.documents[0]["kind"] == "full_report"
-        assert entry.year == today().year
+        assert_row_only_in("public", "library_libraryrecord", "uuid", str(ready.uuid))
+        record = LibraryRecord.objects.get(uuid=ready.uuid)
+        assert record.title == 'Child "Joy"' and record.partnership_keys == ["croydon"]
+        assert record.themes == ["neglect", "information-sharing"]
+        assert record.documents[0]["kind"] == "full_report"
+        assert record.year == today().year
 
     def test_no_real_identifier_ever_reaches_a_public_table(self, world, ready):
         published(world, ready)
@@ -542,9 +542,9 @@ class TestPublishing:
             services.publication_not_publish(
                 actor=alice, publication=refreshed(ready), reason="The family's wishes"
             )
-        entry = Entry.objects.get(uuid=ready.uuid)
-        assert entry.availability == "not_published" and entry.documents == []
-        assert "Health visitors" in entry.improvements
+        record = LibraryRecord.objects.get(uuid=ready.uuid)
+        assert record.availability == "not_published" and record.documents == []
+        assert "Health visitors" in record.improvements
 
     def test_withdrawal_takes_it_out_of_the_library(self, world, ready):
         published(world, ready)
@@ -556,7 +556,7 @@ class TestPublishing:
             services.publication_withdraw(
                 actor=actor(world, "carol"), publication=refreshed(ready), reason="An error"
             )
-            assert not Entry.objects.filter(uuid=ready.uuid).exists()
+            assert not LibraryRecord.objects.filter(uuid=ready.uuid).exists()
             with pytest.raises(PublicationDocument.DoesNotExist):
                 services.public_document_download(
                     publication=refreshed(ready),
@@ -584,13 +584,13 @@ class TestPublishing:
                 chair_role="Independent Chair",
                 text="We have learned from Amara's death.",
             )
-        assert Entry.objects.get(uuid=ready.uuid).chair_statements == []
+        assert LibraryRecord.objects.get(uuid=ready.uuid).chair_statements == []
         with inside(world.croydon):
             hit = selectors.latest_run(publication=ready, document=None).hits.get()
             services.gate_hit_accept(
                 actor=actor(world, "carol"), hit=hit, reason="Agreed with the family"
             )
-        (statement,) = Entry.objects.get(uuid=ready.uuid).chair_statements
+        (statement,) = LibraryRecord.objects.get(uuid=ready.uuid).chair_statements
         assert statement["name"] == "Carol Chair"
 
 
@@ -611,8 +611,8 @@ class TestTheDailyJob:
             assert services.publications_daily(actor=platform, day=later)["on_request"] == 1
             assert services.publications_daily(actor=platform, day=later)["on_request"] == 0
             assert refreshed(ready).state == PublicationState.ON_REQUEST
-        entry = Entry.objects.get(uuid=ready.uuid)
-        assert entry.availability == "on_request"
+        record = LibraryRecord.objects.get(uuid=ready.uuid)
+        assert record.availability == "on_request"
 
     def test_a_scheduled_publication_that_may_no_longer_go_out_stays_and_tells_managers(
         self, world, ready, run_tasks
@@ -817,11 +817,11 @@ class TestJointAndIsolation:
                 actor=platform, publication=refreshed(joint), online=True
             )
         for key in ("croydon", "lewisham"):
-            assert [e.title for e in library_entries_of_partnership(key=key)] == [
+            assert [e.title for e in library_records_of_partnership(key=key)] == [
                 "Children R, S and W"
             ]
-        entry = Entry.objects.get(uuid=joint.uuid)
-        assert [p["name"] for p in entry.partnerships] == [world.croydon.name, world.lewisham.name]
+        record = LibraryRecord.objects.get(uuid=joint.uuid)
+        assert [p["name"] for p in record.partnerships] == [world.croydon.name, world.lewisham.name]
 
     def test_only_the_platform_names_other_partnerships(self, world):
         with inside(world.croydon), pytest.raises(PermissionDenied):

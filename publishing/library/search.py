@@ -5,7 +5,7 @@ Search is PostgreSQL's full-text search in English (``websearch_to_tsquery``: wo
 phrases", -exclusions, OR; it never fails on odd input), ranked by ``ts_rank`` over a weighted
 vector (title and pseudonyms first). The counts beside each filter are of the publications the
 other filters leave, so choosing a value shows what the others would give. Searching and
-counting read the narrow index cards (``models.IndexCard``), not the entries.
+counting read the narrow index cards (``models.IndexCard``), not the records.
 """
 
 import hashlib
@@ -24,10 +24,10 @@ from casework.review_types import REVIEW_TYPES
 from publishing.library.models import (
     THEME_BITS,
     AgeBand,
-    Entry,
     FilterValue,
     IndexCard,
     LibraryEdition,
+    LibraryRecord,
     Theme,
 )
 from publishing.library.selectors import SEARCH_CACHE_SECONDS, library_edition
@@ -134,19 +134,19 @@ def library_query_parse(params: Mapping) -> LibraryQuery:
     )
 
 
-def _filtered(query: LibraryQuery) -> QuerySet[Entry]:
-    entries = Entry.objects.all()
+def _filtered(query: LibraryQuery) -> QuerySet[LibraryRecord]:
+    records = LibraryRecord.objects.all()
     if query.theme:
-        entries = entries.filter(themes__contains=[query.theme])
+        records = records.filter(themes__contains=[query.theme])
     if query.year:
-        entries = entries.filter(year=query.year)
+        records = records.filter(year=query.year)
     if query.type:
-        entries = entries.filter(review_type=query.type)
+        records = records.filter(review_type=query.type)
     if query.partnership:
-        entries = entries.filter(partnership_keys__contains=[query.partnership])
+        records = records.filter(partnership_keys__contains=[query.partnership])
     if query.age_band:
-        entries = entries.filter(age_bands__contains=[query.age_band])
-    return entries
+        records = records.filter(age_bands__contains=[query.age_band])
+    return records
 
 
 @dataclass(frozen=True)
@@ -156,25 +156,25 @@ class _Values:
     ``age_bits``)."""
 
     by_id: dict[int, tuple[str, str]]
-    by_value: dict[tuple[str, str], tuple[int, int]]  # (filter, value) -> (id, entries)
+    by_value: dict[tuple[str, str], tuple[int, int]]  # (filter, value) -> (id, records)
     by_position: dict[tuple[str, int], str]
     themes: int  # how many theme positions there are
 
 
 def _values() -> _Values:
     by_id, by_value, by_position = {}, {}, {}
-    for code, name, value, position, entries in FilterValue.objects.values_list(
-        "id", "filter", "value", "position", "entries"
+    for code, name, value, position, records in FilterValue.objects.values_list(
+        "id", "filter", "value", "position", "records"
     ):
         by_id[code] = (name, value)
-        by_value[(name, value)] = (code, entries)
+        by_value[(name, value)] = (code, records)
         by_position[(name, position)] = value
     themes = 1 + max((p for (name, p) in by_position if name == "theme"), default=-1)
     return _Values(by_id, by_value, by_position, themes)
 
 
 def _chosen(query: LibraryQuery, values: _Values) -> dict[str, int]:
-    """The code of each value the query filters by; -1 (no card has it) for a value no entry
+    """The code of each value the query filters by; -1 (no card has it) for a value no record
     has ever had."""
     return {
         name: values.by_value.get((name, str(value)), (-1, 0))[0]
@@ -185,10 +185,12 @@ def _chosen(query: LibraryQuery, values: _Values) -> dict[str, int]:
 _TEXT = "search_vector @@ websearch_to_tsquery(%(config)s::regconfig, %(q)s)"
 
 
-def _page(query: LibraryQuery, values: _Values | None, offset: int, limit: int) -> list[Entry]:
+def _page(
+    query: LibraryQuery, values: _Values | None, offset: int, limit: int
+) -> list[LibraryRecord]:
     if not query.q:
-        entries = _filtered(query).order_by(F("published_on").desc(nulls_last=True), "title", "id")
-        return list(entries[offset : offset + limit])
+        records = _filtered(query).order_by(F("published_on").desc(nulls_last=True), "title", "id")
+        return list(records[offset : offset + limit])
     text = SearchQuery(query.q, search_type="websearch", config=SEARCH_CONFIG)
     cards = IndexCard.objects.filter(search_vector=text)
     if query.filters:
@@ -196,17 +198,19 @@ def _page(query: LibraryQuery, values: _Values | None, offset: int, limit: int) 
         cards = cards.filter(filter_values__contains=list(chosen.values()))
     ids = list(
         cards.annotate(rank=SearchRank(F("search_vector"), text))
-        .order_by("-rank", F("published_on").desc(nulls_last=True), "entry_id")
-        .values_list("entry_id", flat=True)[offset : offset + limit]
+        .order_by("-rank", F("published_on").desc(nulls_last=True), "record_id")
+        .values_list("record_id", flat=True)[offset : offset + limit]
     )
-    found = Entry.objects.in_bulk(ids)
+    found = LibraryRecord.objects.in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
 
 
-def library_page(*, query: LibraryQuery, offset: int = 0, limit: int = PAGE_SIZE) -> list[Entry]:
+def library_page(
+    *, query: LibraryQuery, offset: int = 0, limit: int = PAGE_SIZE
+) -> list[LibraryRecord]:
     """One page of the publications matching ``query``: best first for a search (``ts_rank``
     over the weighted vector; ties newest first), newest first otherwise. A search reads only
-    the index cards, then the page's entries by id."""
+    the index cards, then the page's records by id."""
     return _page(query, None, offset, limit)
 
 
@@ -319,11 +323,11 @@ def _counts(query: LibraryQuery, values: _Values) -> tuple[int, dict[str, dict[s
     # A filter's counts are under the other filters and the search: with neither, they are
     # the totals every FilterValue keeps.
     from_cards = [name for name in FILTERS if query.q or set(chosen) - {name}]
-    for (name, value), (_code, entries) in values.by_value.items():
-        if name not in from_cards and entries > 0:
-            counts[name][value] = entries
+    for (name, value), (_code, records) in values.by_value.items():
+        if name not in from_cards and records > 0:
+            counts[name][value] = records
     if not query.q and not chosen:
-        edition = LibraryEdition.objects.filter(pk=1).values_list("entries", flat=True)
+        edition = LibraryEdition.objects.filter(pk=1).values_list("records", flat=True)
         return edition.first() or 0, counts
 
     params: dict = {"config": SEARCH_CONFIG, "q": query.q}
@@ -418,7 +422,7 @@ class FacetValue:
 @dataclass
 class SearchResult:
     query: LibraryQuery
-    entries: list[Entry]
+    records: list[LibraryRecord]
     total: int
     pages: int
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
@@ -462,7 +466,7 @@ def _library_search(*, query: LibraryQuery, page_size: int) -> SearchResult:
     pages = max(1, -(-total // page_size))
     page = min(query.page, pages)
     offset = (page - 1) * page_size
-    entries = _page(query, values, offset, page_size)
+    records = _page(query, values, offset, page_size)
     facets = {}
     for name in FILTERS:
         found = counts[name]
@@ -481,5 +485,5 @@ def _library_search(*, query: LibraryQuery, page_size: int) -> SearchResult:
             values.sort(key=lambda v: (-v.count, v.label.lower()))
         facets[name] = values
     return SearchResult(
-        query=replace(query, page=page), entries=entries, total=total, pages=pages, facets=facets
+        query=replace(query, page=page), records=records, total=total, pages=pages, facets=facets
     )

@@ -1,4 +1,4 @@
-"""Reads of the national library (public schema): one entry, a partnership's publications, the
+"""Reads of the national library (public schema): one record, a partnership's publications, the
 latest (the feed), the themes, the theme trends, and the library's current edition. Searching
 it, with the counts beside the filters, is ``publishing.library.search``.
 """
@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 
-from publishing.library.models import Entry, LibraryEdition, Theme
+from publishing.library.models import LibraryEdition, LibraryRecord, Theme
 from tenants.models import Partnership
 from tenants.validation import uuid_parse
 
@@ -18,28 +18,28 @@ SEARCH_CACHE_SECONDS = 600
 
 
 def library_edition() -> str:
-    """The library's current edition (changes whenever an entry is saved or removed)."""
+    """The library's current edition (changes whenever a record is saved or removed)."""
     found = LibraryEdition.objects.filter(pk=1).values_list("token", flat=True).first()
     return str(found or "empty")
 
 
-def library_entry_get(*, entry_uuid) -> Entry | None:
-    value = uuid_parse(entry_uuid)
+def library_record_get(*, record_uuid) -> LibraryRecord | None:
+    value = uuid_parse(record_uuid)
     if value is None:
         return None
-    return Entry.objects.filter(uuid=value).first()
+    return LibraryRecord.objects.filter(uuid=value).first()
 
 
-def library_entries_of_partnership(*, key: str) -> QuerySet[Entry]:
+def library_records_of_partnership(*, key: str) -> QuerySet[LibraryRecord]:
     """Every publication naming the partnership (its own, and the joint reviews it took part
     in, whichever partnership led them), newest first."""
-    return Entry.objects.filter(partnership_keys__contains=[key]).order_by(
+    return LibraryRecord.objects.filter(partnership_keys__contains=[key]).order_by(
         F("published_on").desc(nulls_last=True), "title", "id"
     )
 
 
-def library_latest(*, limit: int = 50) -> QuerySet[Entry]:
-    return Entry.objects.filter(published_on__isnull=False).order_by(
+def library_latest(*, limit: int = 50) -> QuerySet[LibraryRecord]:
+    return LibraryRecord.objects.filter(published_on__isnull=False).order_by(
         F("published_on").desc(), "title", "id"
     )[:limit]
 
@@ -88,7 +88,7 @@ def library_trends(*, top: int = TREND_THEMES) -> Trends:
 def _library_trends(top: int) -> Trends:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT theme, year, count(*) FROM library_entry, unnest(themes) AS theme "
+            "SELECT theme, year, count(*) FROM library_libraryrecord, unnest(themes) AS theme "
             "WHERE year IS NOT NULL GROUP BY theme, year"
         )
         rows = cursor.fetchall()

@@ -27,7 +27,7 @@ def library_sync(publication: Publication) -> None:
     """Copy the publication's public record into the national library (or take it out): the
     record exactly as the gate passed it, the documents' names, the partnerships and dates."""
     if publication.state not in PUBLIC_STATES or publication.public_record_run is None:
-        library.entry_remove(uuid=publication.uuid)
+        library.library_record_remove(uuid=publication.uuid)
         return
     snapshot = publication.public_record_run.record_snapshot
     documents = []
@@ -48,8 +48,8 @@ def library_sync(publication: Publication) -> None:
         PublicationState.NOT_PUBLISHED: Availability.NOT_PUBLISHED,
     }[publication.state]
     month = datetime.date.fromisoformat
-    library.entry_save(
-        data=library.EntryData(
+    library.library_record_save(
+        data=library.LibraryRecordData(
             uuid=publication.uuid,
             partnerships=publication.partnerships,
             title=snapshot["title"],

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from casework import services as referral_services
 from casework.models import Review
 from publishing import services as publishing_services
-from publishing.library.models import Entry
+from publishing.library.models import LibraryRecord
 from publishing.models import Publication
 from tenants.actors import actor_for_member, actor_for_platform
 from tenants.clock import today
@@ -35,7 +35,7 @@ CLEAN = "The review found that Child T's bruises were not explained. Agencies di
 @pytest.fixture(scope="module")
 def sutton_publishing(browser_world, django_db_blocker):
     """A completed review of Sutton's (the child's real name in its case record), and a joint
-    review of Sutton and Bromley already published. Committed; the library's entries for the
+    review of Sutton and Bromley already published. Committed; the library's records for the
     two partnerships go at the end (their schemas go with browser_world)."""
     sutton, bromley = browser_world.sutton, browser_world.bromley
     with django_db_blocker.unblock():
@@ -92,7 +92,7 @@ def sutton_publishing(browser_world, django_db_blocker):
             for publication in Publication.objects.all():
                 for document in publication.documents.all():
                     document.file.delete(save=False)
-        Entry.objects.filter(partnership_keys__overlap=[sutton.key, bromley.key]).delete()
+        LibraryRecord.objects.filter(partnership_keys__overlap=[sutton.key, bromley.key]).delete()
 
 
 def _upload(page: Page, kind: str, name: str, content: bytes) -> None:
