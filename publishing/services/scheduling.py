@@ -91,21 +91,11 @@ def publication_schedule(
     """Schedule publication for a date at least 7 working days after the pre-publication notice
     (the clock engine's working days); only a ready publication, and not while delayed."""
     require_publish_publication(actor, publication)
-    errors: list[str] = []
     if on is None:
         raise ValidationError({"scheduled_for": ["Enter the date to publish on."]})
     if on < clock.today():
         raise ValidationError({"scheduled_for": ["The date cannot be in the past."]})
-    if publication.state not in (PublicationState.READY, PublicationState.SCHEDULED):
-        errors += publication_readiness(publication=publication).missing or [
-            "Only a publication that is ready can be scheduled."
-        ]
-    if publication.is_delayed:
-        errors.append(f"Publication is delayed: {publication.delay_reason}")
-    if not publication.entered_directly:
-        problem = _notice_problem(publication, on)
-        if problem:
-            errors.append(problem)
+    errors = _going_out_problems(publication, on, doing="scheduled", check_again=False)
     if errors:
         raise ValidationError({"scheduled_for": errors})
     with transaction.atomic():
@@ -128,13 +118,18 @@ def publication_unschedule(*, actor: Actor, publication: Publication) -> Publica
     return publication
 
 
-def _publish_problems(publication: Publication, day: datetime.date) -> list[str]:
+def _going_out_problems(
+    publication: Publication, day: datetime.date, *, doing: str, check_again: bool
+) -> list[str]:
+    """What stops the publication going out on ``day`` (being ``doing``: scheduled or
+    published): it is not ready (``check_again``: what is stored now has still passed the
+    gate), it is delayed, or the notice did not go out 7 working days before."""
     problems = []
     if publication.state not in (PublicationState.READY, PublicationState.SCHEDULED):
         problems += publication_readiness(publication=publication).missing or [
-            "Only a publication that is ready can be published."
+            f"Only a publication that is ready can be {doing}."
         ]
-    else:
+    elif check_again:
         problems += publication_readiness(publication=publication).missing
     if publication.is_delayed:
         problems.append(f"Publication is delayed: {publication.delay_reason}")
@@ -189,7 +184,7 @@ def publication_publish(
     months), then is available on request."""
     require_publish_publication(actor, publication)
     day = day or clock.today()
-    problems = _publish_problems(publication, day)
+    problems = _going_out_problems(publication, day, doing="published", check_again=True)
     if problems:
         raise ValidationError({"publish": problems})
     months = actor.partnership.publication_months_online
