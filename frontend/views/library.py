@@ -15,7 +15,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_GET
 
 from casework.review_types import REVIEW_TYPES
-from frontend.views.public_reviews import record_links
+from frontend.views.public_reviews import record_links, record_page
 from publishing.library.models import AgeBand
 from publishing.library.search import FILTERS, LibraryQuery, library_query_parse, library_search
 from publishing.library.selectors import (
@@ -165,16 +165,7 @@ def library_record(request, record_uuid):
     record = library_record_get(record_uuid=record_uuid)
     if record is None:
         raise Http404("No such publication.")
-    partnerships = partnerships_by_key(keys=record.partnership_keys)
-    labels = theme_labels()
-    return render(
-        request,
-        "library/record.html",
-        {
-            **record_links(request, record, partnerships, labels),
-            "age_labels": dict(AgeBand.choices),
-        },
-    )
+    return record_page(request, record, "library/record.html")
 
 
 class LibraryFeed(Feed):

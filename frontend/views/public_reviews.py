@@ -139,19 +139,17 @@ def _record_here(request, publication_uuid):
     return record
 
 
+def record_page(request, record, template: str):
+    """A library record's page, the library's or a partnership's public one: the record, where
+    its pages and documents are, and the labels of its themes and age bands."""
+    partnerships = partnerships_by_key(keys=record.partnership_keys)
+    links = record_links(request, record, partnerships, theme_labels())
+    return render(request, template, {**links, "age_labels": dict(AgeBand.choices)})
+
+
 @require_GET
 def public_review(request, publication_uuid):
-    record = _record_here(request, publication_uuid)
-    partnerships = partnerships_by_key(keys=record.partnership_keys)
-    labels = theme_labels()
-    return render(
-        request,
-        "public/review.html",
-        {
-            **record_links(request, record, partnerships, labels),
-            "age_labels": dict(AgeBand.choices),
-        },
-    )
+    return record_page(request, _record_here(request, publication_uuid), "public/review.html")
 
 
 def _unavailable(request, record, status: int, why: str):
