@@ -25,6 +25,7 @@ from django.core.exceptions import PermissionDenied
 
 from tenants import clock
 from tenants.actors import Actor
+from tenants.models import Membership, Partnership
 from tenants.roles import MANAGERS, REVIEW_GROUP, REVIEW_GROUP_AND_REVIEWERS, Role
 
 ROLE_REFUSED = "Your role in this partnership does not allow this."
@@ -175,3 +176,14 @@ def may_decide_copy_requests(actor: Actor) -> bool:
 
 def require_decide_copy_requests(actor: Actor) -> None:
     _refuse_unless(may_decide_copy_requests(actor))
+
+
+def publication_runners_emails(partnership: Partnership) -> list[str]:
+    """The business managers, who run publication (DESIGN §1) and decide requests for copies:
+    told of a request, of a delay due for review and of a scheduled publication that could not
+    go out."""
+    return sorted(
+        Membership.objects.filter(
+            partnership=partnership, role=Role.BUSINESS_MANAGER, user__is_active=True
+        ).values_list("user__email", flat=True)
+    )

@@ -12,8 +12,6 @@ from publishing.models import GateRun, Publication, PublicationDocument, Publica
 from publishing.selectors import current_documents, record_snapshot, snapshot_sha256
 from tenants.actors import Actor
 from tenants.agencies.audit import audit_event_record
-from tenants.models import Membership, Partnership
-from tenants.roles import Role
 
 # The longest the public record's texts may be (the gate reads them; the library shows them).
 TEXT_LIMITS = {"title": 200, "summary": 6000, "improvements": 6000, "statement": 4000}
@@ -81,11 +79,3 @@ def gate_recheck_everything(actor: Actor, publication: Publication) -> None:
     record_check_request(actor, publication)
     for document in current_documents(publication=publication):
         gate_request(actor, publication, document)
-
-
-def business_managers_emails(partnership: Partnership) -> list[str]:
-    return sorted(
-        Membership.objects.filter(
-            partnership=partnership, role=Role.BUSINESS_MANAGER, user__is_active=True
-        ).values_list("user__email", flat=True)
-    )

@@ -24,9 +24,9 @@ from publishing.models import (
     PublicationState,
     PublicDownload,
 )
-from publishing.permissions import require_decide_copy_requests
+from publishing.permissions import publication_runners_emails, require_decide_copy_requests
 from publishing.selectors import copy_link_state, latest_run, run_passed
-from publishing.services.changes import business_managers_emails, publication_audit
+from publishing.services.changes import publication_audit
 from tenants import clock
 from tenants.actors import Actor
 from tenants.addresses import partnership_url
@@ -134,7 +134,7 @@ def copy_request_create(
             reason=reason,
         )
         publication_audit(actor, publication, "copy.requested", request=str(request.uuid))
-        recipients = business_managers_emails(actor.partnership)
+        recipients = publication_runners_emails(actor.partnership)
         title = publication.public_record_run.record_snapshot["title"]
         if recipients:
             url = partnership_url(

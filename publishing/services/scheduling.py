@@ -13,13 +13,17 @@ from django.db import transaction
 
 from publishing.models import PREPARING_STATES, Publication, PublicationDocument, PublicationState
 from publishing.notice import NOTICE_WORKING_DAYS
-from publishing.permissions import require_publish_publication, require_record_notice
+from publishing.permissions import (
+    publication_runners_emails,
+    require_publish_publication,
+    require_record_notice,
+)
 from publishing.selectors import (
     current_documents,
     earliest_publication_date,
     publication_readiness,
 )
-from publishing.services.changes import business_managers_emails, publication_audit
+from publishing.services.changes import publication_audit
 from publishing.services.library_door import library_sync, review_clocks_sync
 from tenants import clock
 from tenants.actors import Actor
@@ -384,7 +388,7 @@ def publications_daily(*, actor: Actor, day: datetime.date | None = None) -> dic
             moved += 1
     reminded = 0
     due_for_review = Publication.objects.exclude(delay_reason="").filter(delay_review_on=day)
-    recipients = business_managers_emails(actor.partnership) if due_for_review.exists() else []
+    recipients = publication_runners_emails(actor.partnership) if due_for_review.exists() else []
     for publication in due_for_review:
         # Once, on the day: the job runs once a day (a second run that day sends it again).
         if recipients:
@@ -408,7 +412,7 @@ def publications_daily(*, actor: Actor, day: datetime.date | None = None) -> dic
 def _schedule_blocked(actor: Actor, publication: Publication, reasons: list[str]) -> None:
     with transaction.atomic():
         publication_audit(actor, publication, "publication.schedule_blocked", reasons=len(reasons))
-    recipients = business_managers_emails(actor.partnership)
+    recipients = publication_runners_emails(actor.partnership)
     if recipients:
         path = f"/publications/{publication.uuid}/"
         send_mail(
