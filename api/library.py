@@ -18,14 +18,13 @@ from rest_framework.views import APIView
 from api.openapi import INVALID
 from casework.review_types import REVIEW_TYPES
 from publishing.library.models import AgeBand
-from publishing.library.selectors import (
+from publishing.library.search import (
     PAGE_SIZE,
     QUERY_MAX_LENGTH,
     library_query_parse,
     library_search,
-    partnerships_by_key,
-    theme_labels,
 )
+from publishing.library.selectors import partnerships_by_key, theme_labels
 from tenants.addresses import partnership_url, platform_url
 
 
@@ -33,7 +32,7 @@ def _month(value):
     return value.strftime("%Y-%m") if value else None
 
 
-class LibraryEntrySerializer(serializers.Serializer):
+class LibraryRecordSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="uuid")
     title = serializers.CharField()
     pseudonyms = serializers.ListField(child=serializers.CharField())
@@ -59,30 +58,30 @@ class LibraryEntrySerializer(serializers.Serializer):
         partnership = self.context["partnerships"].get(key)
         return partnership_url(partnership=partnership, path=path) if partnership else None
 
-    def get_type(self, entry) -> dict:
-        return {"key": entry.review_type, "label": entry.review_type_label}
+    def get_type(self, record) -> dict:
+        return {"key": record.review_type, "label": record.review_type_label}
 
-    def get_partnerships(self, entry) -> list[dict]:
+    def get_partnerships(self, record) -> list[dict]:
         return [
             {
                 "key": item["key"],
                 "name": item["name"],
-                "url": self._partnership_url(item["key"], f"/reviews/{entry.uuid}/"),
+                "url": self._partnership_url(item["key"], f"/reviews/{record.uuid}/"),
             }
-            for item in entry.partnerships
+            for item in record.partnerships
         ]
 
-    def get_commissioned(self, entry) -> str | None:
-        return _month(entry.commissioned_month)
+    def get_commissioned(self, record) -> str | None:
+        return _month(record.commissioned_month)
 
-    def get_incident(self, entry) -> str | None:
-        return _month(entry.incident_month)
+    def get_incident(self, record) -> str | None:
+        return _month(record.incident_month)
 
-    def get_themes(self, entry) -> list[dict]:
+    def get_themes(self, record) -> list[dict]:
         labels = self.context["labels"]
-        return [{"slug": slug, "label": labels.get(slug, slug)} for slug in entry.themes]
+        return [{"slug": slug, "label": labels.get(slug, slug)} for slug in record.themes]
 
-    def get_chair_statements(self, entry) -> list[dict]:
+    def get_chair_statements(self, record) -> list[dict]:
         return [
             {
                 "partnership": s.get("partnership_key"),
@@ -90,11 +89,11 @@ class LibraryEntrySerializer(serializers.Serializer):
                 "role": s.get("role"),
                 "text": s.get("text"),
             }
-            for s in entry.chair_statements
+            for s in record.chair_statements
         ]
 
-    def get_documents(self, entry) -> list[dict]:
-        online = entry.availability == "online"
+    def get_documents(self, record) -> list[dict]:
+        online = record.availability == "online"
         return [
             {
                 "id": document["uuid"],
@@ -103,17 +102,17 @@ class LibraryEntrySerializer(serializers.Serializer):
                 "size": document["size"],
                 "content_type": document["content_type"],
                 "url": self._partnership_url(
-                    entry.lead_partnership_key,
-                    f"/reviews/{entry.uuid}/documents/{document['uuid']}/",
+                    record.lead_partnership_key,
+                    f"/reviews/{record.uuid}/documents/{document['uuid']}/",
                 )
                 if online
                 else None,
             }
-            for document in entry.documents
+            for document in record.documents
         ]
 
-    def get_url(self, entry) -> str:
-        return platform_url(f"/library/{entry.uuid}/")
+    def get_url(self, record) -> str:
+        return platform_url(f"/library/{record.uuid}/")
 
 
 FACET = inline_serializer(
@@ -137,7 +136,7 @@ class LibraryListApi(APIView):
         count = serializers.IntegerField()
         next = serializers.URLField(allow_null=True)
         previous = serializers.URLField(allow_null=True)
-        results = LibraryEntrySerializer(many=True)
+        results = LibraryRecordSerializer(many=True)
         facets = inline_serializer(
             "LibraryFacets",
             fields={
@@ -194,7 +193,7 @@ class LibraryListApi(APIView):
     def get(self, request):
         query = library_query_parse(request.query_params)
         result = library_search(query=query, page_size=PAGE_SIZE)
-        keys = {key for entry in result.entries for key in entry.partnership_keys}
+        keys = {key for record in result.records for key in record.partnership_keys}
         context = {"partnerships": partnerships_by_key(keys=keys), "labels": theme_labels()}
         base = request.build_absolute_uri(reverse("library-api"))
 
@@ -206,7 +205,7 @@ class LibraryListApi(APIView):
             "count": result.total,
             "next": page_url(result.query.page + 1) if result.query.page < result.pages else None,
             "previous": page_url(result.query.page - 1) if result.query.page > 1 else None,
-            "results": LibraryEntrySerializer(result.entries, many=True, context=context).data,
+            "results": LibraryRecordSerializer(result.records, many=True, context=context).data,
             "facets": {
                 name: [
                     {

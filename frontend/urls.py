@@ -234,29 +234,96 @@ urlpatterns = [
         publications.publication_detail,
         name="publication",
     ),
-    *[
-        path(f"publications/<uuid:publication_uuid>/{route}/", view, name=f"publication-{name}")
-        for route, view, name in (
-            ("record", publications.record_update, "record"),
-            ("identifiers", publications.identifier_add, "identifier-add"),
-            ("documents", publications.document_upload, "document-upload"),
-            ("statement", publications.statement_save, "statement"),
-            ("briefing", publications.briefing_save, "briefing"),
-            ("briefing/generate", publications.briefing_generate, "briefing-generate"),
-            ("notice", publications.notice_record, "notice"),
-            ("schedule", publications.schedule, "schedule"),
-            ("unschedule", publications.unschedule, "unschedule"),
-            ("publish", publications.publish, "publish"),
-            ("record-as-published", publications.record_as_published, "as-published"),
-            ("delay", publications.delay, "delay"),
-            ("delay/lift", publications.delay_lift, "lift"),
-            ("not-published", publications.not_published, "not-published"),
-            ("withdraw", publications.withdraw, "withdraw"),
-            ("reopen", publications.reopen, "reopen"),
-            ("keep-online", publications.keep_online, "online"),
-            ("redaction-log", publications.redaction_log, "log"),
-        )
-    ],
+    path(
+        "publications/<uuid:publication_uuid>/record/",
+        publications.record_update,
+        name="publication-record",
+    ),
+    path(
+        "publications/<uuid:publication_uuid>/identifiers/",
+        publications.identifier_add,
+        name="publication-identifier-add",
+    ),
+    path(
+        "publications/<uuid:publication_uuid>/documents/",
+        publications.document_upload,
+        name="publication-document-upload",
+    ),
+    path(
+        "publications/<uuid:publication_uuid>/statement/",
+        publications.statement_save,
+        name="publication-statement",
+    ),
+    path(
+        "publications/<uuid:publication_uuid>/briefing/",
+        publications.briefing_save,
+        name="publication-briefing",
+    ),
+    path(
+        "publications/<uuid:publication_uuid>/briefing/generate/",
+        publications.briefing_generate,
+        name="publication-briefing-generate",
+    ),
+    path(
+        "publications/<uuid:publication_uuid>/notice/",
+        publications.notice_record,
+        name="publication-notice",
+    ),
+    path(
+        "publications/<uuid:publication_uuid>/schedule/",
+        publications.schedule,
+        name="publication-schedule",
+    ),
+    path(
+        "publications/<uuid:publication_uuid>/unschedule/",
+        publications.unschedule,
+        name="publication-unschedule",
+    ),
+    path(
+        "publications/<uuid:publication_uuid>/publish/",
+        publications.publish,
+        name="publication-publish",
+    ),
+    path(
+        "publications/<uuid:publication_uuid>/record-as-published/",
+        publications.record_as_published,
+        name="publication-as-published",
+    ),
+    path(
+        "publications/<uuid:publication_uuid>/delay/",
+        publications.delay,
+        name="publication-delay",
+    ),
+    path(
+        "publications/<uuid:publication_uuid>/delay/lift/",
+        publications.delay_lift,
+        name="publication-lift",
+    ),
+    path(
+        "publications/<uuid:publication_uuid>/not-published/",
+        publications.not_published,
+        name="publication-not-published",
+    ),
+    path(
+        "publications/<uuid:publication_uuid>/withdraw/",
+        publications.withdraw,
+        name="publication-withdraw",
+    ),
+    path(
+        "publications/<uuid:publication_uuid>/reopen/",
+        publications.reopen,
+        name="publication-reopen",
+    ),
+    path(
+        "publications/<uuid:publication_uuid>/keep-online/",
+        publications.keep_online,
+        name="publication-online",
+    ),
+    path(
+        "publications/<uuid:publication_uuid>/redaction-log/",
+        publications.redaction_log,
+        name="publication-log",
+    ),
     path(
         "publications/<uuid:publication_uuid>/identifiers/<uuid:identifier_uuid>/remove/",
         publications.identifier_remove,

@@ -8,5 +8,5 @@ urlpatterns = [
     path("", platform.landing, name="landing"),
     path("library/", library.library, name="library"),
     path("library/feed/", library.library_feed, name="library-feed"),
-    path("library/<uuid:entry_uuid>/", library.library_entry, name="library-entry"),
+    path("library/<uuid:record_uuid>/", library.library_record, name="library-record"),
 ]

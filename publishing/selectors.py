@@ -30,11 +30,16 @@ from publishing.models import (
     PublicationState,
 )
 from publishing.notice import NOTICE_WORKING_DAYS
+from publishing.permissions import (
+    may_decide_copy_requests,
+    may_see_appointed_publications,
+    may_see_every_publication,
+    may_start_publication,
+    require_see_publications,
+)
 from tenants.actors import Actor
 from tenants.agencies.audit import audit_event_record
 from tenants.clock import now, today
-from tenants.models import Role
-from tenants.roles import MANAGERS, REVIEW_GROUP, REVIEW_GROUP_AND_REVIEWERS
 from tenants.validation import uuid_or_404, uuid_parse
 
 
@@ -50,15 +55,11 @@ def _appointed_reviews(actor: Actor) -> QuerySet[Review]:
 
 def _visible(actor: Actor) -> QuerySet[Publication]:
     publications = Publication.objects.all()
-    if actor.has_role(*REVIEW_GROUP):
+    if may_see_every_publication(actor):
         return publications
-    if actor.has_role(Role.LEAD_REVIEWER):
+    if may_see_appointed_publications(actor):
         return publications.filter(review__in=_appointed_reviews(actor))
     return publications.none()
-
-
-def may_see_publications(actor: Actor) -> bool:
-    return actor.has_role(*REVIEW_GROUP_AND_REVIEWERS)
 
 
 def access_publication(*, actor: Actor, publication_uuid) -> Publication:
@@ -73,9 +74,17 @@ def access_publication(*, actor: Actor, publication_uuid) -> Publication:
     return publication
 
 
+def publication_for_action(*, actor: Actor, publication_uuid) -> Publication:
+    """The publication a page posts to (or reads a part of): the publications pages are the
+    review group's and the reviewers' (a 403 for anyone else), then ``access_publication``."""
+    require_see_publications(actor)
+    return access_publication(actor=actor, publication_uuid=publication_uuid)
+
+
 def publication_for_page(*, actor: Actor, publication_uuid) -> Publication:
-    """The publication with what its page shows; the read is audited."""
-    publication = access_publication(actor=actor, publication_uuid=publication_uuid)
+    """The publication with what its page shows (``publication_for_action``); the read is
+    audited."""
+    publication = publication_for_action(actor=actor, publication_uuid=publication_uuid)
     audit_event_record(
         actor=actor,
         action="publication.viewed",
@@ -91,7 +100,9 @@ def publication_list(*, actor: Actor) -> QuerySet[Publication]:
 
 
 def publications_for_page(*, actor: Actor) -> list[Publication]:
-    """The list of publications (``publication_list``); the read is audited."""
+    """The list of publications (``publication_list``), for the review group and the reviewers
+    (a 403 for anyone else); the read is audited."""
+    require_see_publications(actor)
     publications = list(publication_list(actor=actor))
     audit_event_record(
         actor=actor,
@@ -104,7 +115,7 @@ def publications_for_page(*, actor: Actor) -> list[Publication]:
 
 def reviews_ready_to_publish(*, actor: Actor) -> QuerySet[Review]:
     """Completed reviews with no publication yet: what the business manager can start from."""
-    if not actor.has_role(*MANAGERS):
+    if not may_start_publication(actor):
         return Review.objects.none()
     return Review.objects.filter(stage="completed", publication__isnull=True).order_by(
         "-commissioned_on", "-id"
@@ -384,7 +395,7 @@ def earliest_publication_date(*, publication: Publication) -> datetime.date | No
 
 def copy_requests_list(*, actor: Actor, status: str = "") -> QuerySet[CopyRequest]:
     """Every request for a copy, waiting ones first; the business manager's."""
-    if not actor.has_role(Role.BUSINESS_MANAGER):
+    if not may_decide_copy_requests(actor):
         raise Http404("No such page.")
     requests = CopyRequest.objects.select_related("publication", "document")
     if status:
@@ -400,7 +411,7 @@ def copy_requests_list(*, actor: Actor, status: str = "") -> QuerySet[CopyReques
 
 
 def access_copy_request(*, actor: Actor, request_uuid) -> CopyRequest:
-    if not actor.has_role(Role.BUSINESS_MANAGER):
+    if not may_decide_copy_requests(actor):
         raise Http404("No such request.")
     found = (
         CopyRequest.objects.select_related("publication", "document")
@@ -426,7 +437,7 @@ def copy_request_for_page(*, actor: Actor, request_uuid) -> CopyRequest:
 
 
 def copy_requests_waiting(*, actor: Actor) -> int:
-    if not actor.has_role(Role.BUSINESS_MANAGER):
+    if not may_decide_copy_requests(actor):
         return 0
     return CopyRequest.objects.filter(status=CopyRequestStatus.PENDING).count()
 

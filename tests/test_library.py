@@ -1,12 +1,13 @@
 """The national library's search and counts (public schema), against counting by hand: every
 filter's counts under the others and the search, the ranking, and the index cards and counts
-staying in step with the entries through publishing, going on request, withdrawal and
+staying in step with the records through publishing, going on request, withdrawal and
 republishing."""
 
 import datetime
 import importlib
 import itertools
 import random
+import re
 import uuid
 
 import pytest
@@ -15,18 +16,18 @@ from django.db import connection
 from django.db.models import F, TextField, Value
 
 from publishing import services
-from publishing.library import selectors
+from publishing.library import search
 from publishing.library import services as library_services
 from publishing.library.models import (
     THEME_BITS,
     AgeBand,
-    Entry,
     FilterValue,
     IndexCard,
     LibraryEdition,
+    LibraryRecord,
     Theme,
 )
-from publishing.library.selectors import (
+from publishing.library.search import (
     FILTERS,
     LibraryQuery,
     library_counts,
@@ -54,7 +55,7 @@ TYPES = {"lcspr": "Local child safeguarding practice review", "thematic": "Thema
 PARTNERS = ["croydon", "lewisham", "bexley"]
 
 
-def save(rng, n, vocabulary, **extra) -> Entry:
+def save(rng, n, vocabulary, **extra) -> LibraryRecord:
     partners = rng.sample(PARTNERS, 2 if rng.random() < 0.2 else 1)
     review_type = rng.choice(list(TYPES))
     published_on = None if rng.random() < 0.1 else datetime.date(rng.choice([2019, 2020]), 1, 1)
@@ -71,44 +72,46 @@ def save(rng, n, vocabulary, **extra) -> Entry:
         "age_bands": rng.sample(list(AgeBand.values), rng.randint(0, 2)),
         **extra,
     }
-    return library_services.entry_save(data=library_services.EntryData(**values))
+    return library_services.library_record_save(data=library_services.LibraryRecordData(**values))
 
 
-def values_of(entry, name) -> list[str]:
+def values_of(record, name) -> list[str]:
     return {
-        "theme": entry.themes,
-        "year": [str(entry.year)] if entry.year else [],
-        "type": [entry.review_type],
-        "partnership": entry.partnership_keys,
-        "age_band": entry.age_bands,
+        "theme": record.themes,
+        "year": [str(record.year)] if record.year else [],
+        "type": [record.review_type],
+        "partnership": record.partnership_keys,
+        "age_band": record.age_bands,
     }[name]
 
 
-def passes(entry, query, but=None) -> bool:
-    """The entry has every value the query filters by (but the one filter named)."""
+def passes(record, query, but=None) -> bool:
+    """The record has every value the query filters by (but the one filter named)."""
     return all(
-        str(value) in values_of(entry, name) for name, value in query.filters.items() if name != but
+        str(value) in values_of(record, name)
+        for name, value in query.filters.items()
+        if name != but
     )
 
 
 def matching(query) -> set[int]:
     if not query.q:
-        return set(Entry.objects.values_list("pk", flat=True))
+        return set(LibraryRecord.objects.values_list("pk", flat=True))
     text = SearchQuery(query.q, search_type="websearch", config="english")
-    return set(IndexCard.objects.filter(search_vector=text).values_list("entry", flat=True))
+    return set(IndexCard.objects.filter(search_vector=text).values_list("record", flat=True))
 
 
 def by_hand(query: LibraryQuery) -> tuple[int, dict[str, dict[str, int]]]:
-    """The counts as the library's readers understand them, from the entries themselves."""
+    """The counts as the library's readers understand them, from the records themselves."""
     found = matching(query)
-    entries = [entry for entry in Entry.objects.all() if entry.pk in found]
+    records = [record for record in LibraryRecord.objects.all() if record.pk in found]
     counts = {name: {} for name in FILTERS}
     for name in FILTERS:
-        for entry in entries:
-            if passes(entry, query, but=name):
-                for value in values_of(entry, name):
+        for record in records:
+            if passes(record, query, but=name):
+                for value in values_of(record, name):
                     counts[name][value] = counts[name].get(value, 0) + 1
-    return sum(passes(entry, query) for entry in entries), counts
+    return sum(passes(record, query) for record in records), counts
 
 
 def ranked_by_hand(query: LibraryQuery) -> list[int]:
@@ -117,13 +120,13 @@ def ranked_by_hand(query: LibraryQuery) -> list[int]:
     rank = dict(
         IndexCard.objects.filter(search_vector=text)
         .annotate(rank=SearchRank(F("search_vector"), text))
-        .values_list("entry", "rank")
+        .values_list("record", "rank")
     )
-    entries = [e for e in Entry.objects.filter(pk__in=rank) if passes(e, query)]
+    records = [e for e in LibraryRecord.objects.filter(pk__in=rank) if passes(e, query)]
     return [
         e.pk
         for e in sorted(
-            entries,
+            records,
             key=lambda e: (
                 -rank[e.pk],
                 -(e.published_on.toordinal() if e.published_on else 0),
@@ -134,43 +137,43 @@ def ranked_by_hand(query: LibraryQuery) -> list[int]:
 
 
 def assert_in_step():
-    """Every entry has its card, the card its entry's values, each value its number of
-    entries, and the edition the number of entries — as a rebuild would make them."""
+    """Every record has its card, the card its record's values, each value its number of
+    records, and the edition the number of records — as a rebuild would make them."""
     values = {(v.filter, v.value): v for v in FilterValue.objects.all()}
     expected = dict.fromkeys(values, 0)
-    for entry in Entry.objects.select_related("card"):
-        card = entry.card
-        mine = [("theme", t) for t in entry.themes] + [
-            ("type", entry.review_type),
-            *(("partnership", key) for key in entry.partnership_keys),
-            *(("age_band", band) for band in entry.age_bands),
+    for record in LibraryRecord.objects.select_related("card"):
+        card = record.card
+        mine = [("theme", t) for t in record.themes] + [
+            ("type", record.review_type),
+            *(("partnership", key) for key in record.partnership_keys),
+            *(("age_band", band) for band in record.age_bands),
         ]
-        if entry.year:
-            mine.append(("year", str(entry.year)))
+        if record.year:
+            mine.append(("year", str(record.year)))
         for key in mine:
             expected[key] += 1
         assert sorted(card.filter_values) == sorted(values[key].id for key in mine)
-        assert card.year == entry.year and card.published_on == entry.published_on
-        assert card.type_value == values[("type", entry.review_type)].id
-        lead, *others = entry.partnership_keys
+        assert card.year == record.year and card.published_on == record.published_on
+        assert card.type_value == values[("type", record.review_type)].id
+        lead, *others = record.partnership_keys
         assert card.lead_partnership_value == values[("partnership", lead)].id
         assert card.other_partnership_values == (
             [values[("partnership", k)].id for k in others] or None
         )
-        positions = [values[("theme", t)].position for t in entry.themes]
+        positions = [values[("theme", t)].position for t in record.themes]
         assert card.theme_bits == sum(1 << p for p in positions if p < THEME_BITS)
         assert (
             sorted(
                 values[("theme", t)].id
-                for t in entry.themes
+                for t in record.themes
                 if values[("theme", t)].position >= THEME_BITS
             )
             or None
         ) == (sorted(card.more_theme_values) if card.more_theme_values else None)
-        assert card.age_bits == sum(1 << values[("age_band", b)].position for b in entry.age_bands)
-    assert {key: v.entries for key, v in values.items()} == expected
-    assert IndexCard.objects.count() == Entry.objects.count()
-    assert LibraryEdition.objects.get(pk=1).entries == Entry.objects.count()
+        assert card.age_bits == sum(1 << values[("age_band", b)].position for b in record.age_bands)
+    assert {key: v.records for key, v in values.items()} == expected
+    assert IndexCard.objects.count() == LibraryRecord.objects.count()
+    assert LibraryEdition.objects.get(pk=1).records == LibraryRecord.objects.count()
     for name in FilterValue.FILTERS:
         positions = sorted(v.position for (of, _), v in values.items() if of == name)
         assert positions == list(range(len(positions))), name
@@ -187,7 +190,7 @@ def test_every_count_and_page_is_what_counting_by_hand_gives(world, seed):
         save(rng, n, themes)
     assert_in_step()
     choices = {
-        "theme": [*themes, "online-harm"],  # one no entry has
+        "theme": [*themes, "online-harm"],  # one no record has
         "year": [2019, 2020, 2031],
         "type": [*TYPES, "serious_case_review"],
         "partnership": PARTNERS,
@@ -236,7 +239,7 @@ def test_themes_beyond_the_bits_are_counted_too(world):
 
 def test_a_changed_record_moves_its_counts_and_a_removed_one_takes_them_away(world):
     rng = random.Random(4)
-    entry = save(rng, 1, [], themes=["neglect"], age_bands=["1_4"], review_type="lcspr")
+    record = save(rng, 1, [], themes=["neglect"], age_bands=["1_4"], review_type="lcspr")
     save(
         rng,
         2,
@@ -246,8 +249,8 @@ def test_a_changed_record_moves_its_counts_and_a_removed_one_takes_them_away(wor
     )
     assert_in_step()
     assert library_counts(LibraryQuery())[1]["theme"]["neglect"] == 2
-    data = library_services.EntryData(
-        uuid=entry.uuid,
+    data = library_services.LibraryRecordData(
+        uuid=record.uuid,
         partnerships=[{"key": "lewisham", "name": "Lewisham"}],
         title="Child 1",
         review_type="thematic",
@@ -257,60 +260,60 @@ def test_a_changed_record_moves_its_counts_and_a_removed_one_takes_them_away(wor
         themes=["adolescents", "malnutrition"],
         age_bands=["15_17"],
     )
-    library_services.entry_save(data=data)
+    library_services.library_record_save(data=data)
     assert_in_step()
     total, counts = library_counts(LibraryQuery())
     assert total == 2 and counts["theme"] == {"neglect": 1, "adolescents": 2, "malnutrition": 1}
     assert counts["year"]["2011"] == 1 and counts["partnership"]["lewisham"] == 1
-    assert library_services.entry_remove(uuid=entry.uuid) == 1
-    assert library_services.entry_remove(uuid=entry.uuid) == 0
+    assert library_services.library_record_remove(uuid=record.uuid) == 1
+    assert library_services.library_record_remove(uuid=record.uuid) == 0
     assert_in_step()
     total, counts = library_counts(LibraryQuery())
     assert total == 1 and counts["theme"] == {"neglect": 1, "adolescents": 1}
-    assert "2011" not in counts["year"] and FilterValue.objects.get(value="2011").entries == 0
+    assert "2011" not in counts["year"] and FilterValue.objects.get(value="2011").records == 0
 
 
 def test_a_value_first_seen_while_counting_is_named_all_the_same(world):
     rng = random.Random(7)
     save(rng, 1, [], themes=["neglect"], partnerships=[{"key": "croydon", "name": "Croydon"}])
-    read_before = selectors._values()
+    read_before = search._values()
     save(rng, 2, [], themes=["neglect"], partnerships=[{"key": "bexley", "name": "Bexley"}])
     query = LibraryQuery(q="child")
-    assert selectors._counts(query, read_before) == by_hand(query)
+    assert search._counts(query, read_before) == by_hand(query)
     assert by_hand(query)[1]["partnership"] == {"croydon": 1, "bexley": 1}
 
 
 def test_a_card_is_written_again_only_when_it_changes(world):
-    """Going on request changes the entry, not its card: no dead row left for each."""
-    entry = save(random.Random(8), 1, [], themes=["neglect"])
+    """Going on request changes the record, not its card: no dead row left for each."""
+    record = save(random.Random(8), 1, [], themes=["neglect"])
 
     def version():
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT ctid::text FROM library_indexcard WHERE entry_id = %s", [entry.pk]
+                "SELECT ctid::text FROM library_indexcard WHERE record_id = %s", [record.pk]
             )
             return cursor.fetchone()[0]
 
     def again(**changes):
         data = {
-            "uuid": entry.uuid,
-            "partnerships": entry.partnerships,
-            "title": entry.title,
-            "review_type": entry.review_type,
-            "review_type_label": entry.review_type_label,
+            "uuid": record.uuid,
+            "partnerships": record.partnerships,
+            "title": record.title,
+            "review_type": record.review_type,
+            "review_type_label": record.review_type_label,
             "availability": "online",
-            "published_on": entry.published_on,
-            "summary": entry.summary,
-            "themes": entry.themes,
-            "age_bands": entry.age_bands,
+            "published_on": record.published_on,
+            "summary": record.summary,
+            "themes": record.themes,
+            "age_bands": record.age_bands,
             **changes,
         }
-        library_services.entry_save(data=library_services.EntryData(**data))
+        library_services.library_record_save(data=library_services.LibraryRecordData(**data))
 
     written = version()
     edition = LibraryEdition.objects.get(pk=1).token
     again(availability="on_request")
-    assert version() == written and Entry.objects.get().availability == "on_request"
+    assert version() == written and LibraryRecord.objects.get().availability == "on_request"
     assert LibraryEdition.objects.get(pk=1).token != edition
     assert_in_step()
     again(availability="on_request", themes=["neglect", "adolescents"])
@@ -321,7 +324,7 @@ def test_a_card_is_written_again_only_when_it_changes(world):
 def test_unknown_age_bands_are_refused(world):
     with pytest.raises(ValueError, match="age bands"):
         save(random.Random(5), 1, [], age_bands=["teenager"])
-    assert not Entry.objects.exists()
+    assert not LibraryRecord.objects.exists()
 
 
 def test_the_counts_keep_in_step_through_publishing_on_request_withdrawal_and_again(world, ready):
@@ -334,7 +337,7 @@ def test_the_counts_keep_in_step_through_publishing_on_request_withdrawal_and_ag
         later = refreshed(ready).online_until + datetime.timedelta(days=1)
         services.publications_daily(actor=system(world.croydon), day=later)
         assert refreshed(ready).state == PublicationState.ON_REQUEST
-    assert Entry.objects.get().availability == "on_request"
+    assert LibraryRecord.objects.get().availability == "on_request"
     assert_in_step()
     assert library_counts(LibraryQuery())[1] == counts
     with inside(world.croydon):
@@ -355,10 +358,10 @@ def test_the_counts_keep_in_step_through_publishing_on_request_withdrawal_and_ag
 def test_a_rebuild_and_the_migration_give_the_cards_and_counts_the_services_keep(world):
     rng = random.Random(6)
     themes = list(Theme.objects.values_list("slug", flat=True)[:8])
-    entries = [save(rng, n, themes) for n in range(12)]
-    library_services.entry_remove(uuid=entries[0].uuid)
+    records = [save(rng, n, themes) for n in range(12)]
+    library_services.library_record_remove(uuid=records[0].uuid)
     kept = {
-        card.entry_id: (sorted(card.filter_values), card.theme_bits, str(card.search_vector))
+        card.record_id: (sorted(card.filter_values), card.theme_bits, str(card.search_vector))
         for card in IndexCard.objects.all()
     }
     counts = library_counts(LibraryQuery())
@@ -369,13 +372,18 @@ def test_a_rebuild_and_the_migration_give_the_cards_and_counts_the_services_keep
     migration = importlib.import_module("publishing.library.migrations.0004_index_cards")
     IndexCard.objects.all().delete()
     FilterValue.objects.all().delete()
+    # Its SQL names the tables and columns as they were then; 0005 renamed them (the entry is a
+    # library record), nothing else.
+    renamed = {"library_entry": "library_libraryrecord", "entry_id": "record_id"}
     with connection.cursor() as cursor:
         for statement in migration.INDEX_EVERY_ENTRY:
-            cursor.execute(statement)
+            for old, new in renamed.items():
+                statement = re.sub(rf"\b{old}\b", new, statement)
+            cursor.execute(re.sub(r"\bentries\b", "records", statement))
     assert_in_step()
     assert library_counts(LibraryQuery()) == counts
     again = {
-        card.entry_id: (sorted(card.filter_values), str(card.search_vector))
+        card.record_id: (sorted(card.filter_values), str(card.search_vector))
         for card in IndexCard.objects.all()
     }
     assert {pk: str(vector) for pk, (_v, _b, vector) in kept.items()} == {
@@ -384,10 +392,10 @@ def test_a_rebuild_and_the_migration_give_the_cards_and_counts_the_services_keep
 
 
 def test_the_vector_weighs_the_record_as_before(world):
-    """The card's vector is the one ``entry_save`` computed from the record before it moved to
-    SQL over the entry's row: title and pseudonyms A, themes' labels, type and partnerships B,
-    summary and improvements C, chairs' statements D."""
-    data = library_services.EntryData(
+    """The card's vector is the one ``library_record_save`` computed from the record before it
+    moved to SQL over the record's row: title and pseudonyms A, themes' labels, type and
+    partnerships B, summary and improvements C, chairs' statements D."""
+    data = library_services.LibraryRecordData(
         uuid=uuid.uuid4(),
         partnerships=[{"key": "croydon", "name": "Croydon SCP"}, {"key": "bexley", "name": "Bex"}],
         title='Child "Joy"',
@@ -400,7 +408,7 @@ def test_the_vector_weighs_the_record_as_before(world):
         themes=["information-sharing", "no-such-theme"],
         chair_statements=[{"text": "We are sorry."}, {"text": "We have changed."}],
     )
-    entry = library_services.entry_save(data=data)
+    record = library_services.library_record_save(data=data)
 
     def text(*parts):
         return Value(" ".join(part for part in parts if part), output_field=TextField())
@@ -415,14 +423,16 @@ def test_the_vector_weighs_the_record_as_before(world):
         + SearchVector(text(data.summary, data.improvements), weight="C", config="english")
         + SearchVector(text("We are sorry.", "We have changed."), weight="D", config="english")
     )
-    expected = Entry.objects.filter(pk=entry.pk).annotate(v=before).values_list("v", flat=True)
-    assert entry.card.search_vector == expected.get()
+    expected = (
+        LibraryRecord.objects.filter(pk=record.pk).annotate(v=before).values_list("v", flat=True)
+    )
+    assert record.card.search_vector == expected.get()
 
 
 def test_a_title_match_ranks_first_then_the_most_mentions_then_the_newest(world):
     def make(title, summary, year):
-        return library_services.entry_save(
-            data=library_services.EntryData(
+        return library_services.library_record_save(
+            data=library_services.LibraryRecordData(
                 uuid=uuid.uuid4(),
                 partnerships=[{"key": "croydon", "name": "Croydon"}],
                 title=title,

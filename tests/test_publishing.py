@@ -16,9 +16,9 @@ from django.http import Http404
 
 from casework import services as referral_services
 from casework.models import Review
-from publishing import selectors, services
-from publishing.library.models import Entry
-from publishing.library.selectors import library_entries_of_partnership
+from publishing import gate, selectors, services
+from publishing.library.models import LibraryRecord
+from publishing.library.selectors import library_records_of_partnership
 from publishing.models import (
     CopyRequest,
     DocumentKind,
@@ -31,6 +31,8 @@ from publishing.models import (
     PublicDownload,
 )
 from publishing.services import RecordInput
+from publishing.services import documents as document_services
+from publishing.services import statements as statement_services
 from tenants.actors import actor_for_member, actor_for_platform
 from tenants.agencies.models import AuditEvent
 from tenants.clock import today
@@ -319,7 +321,7 @@ class TestTheGate:
     ):
         # Its first page is not a page: pypdf counts one at upload, PDFium two in the gate.
         content = pdf("Page one.", "Page two.").replace(b"/Type /Page ", b"/Type /Pagx ", 1)
-        monkeypatch.setattr(services, "DOCUMENT_MAX_PAGES", 1)
+        monkeypatch.setattr(document_services, "DOCUMENT_MAX_PAGES", 1)
         document = upload(world, run_tasks, publication, content)
         with inside(world.croydon):
             run = selectors.latest_run(publication=publication, document=document)
@@ -355,7 +357,7 @@ class TestTheGate:
             assert GateRun.objects.filter(document__isnull=False).count() == 0
 
     def test_a_document_over_the_cap_is_refused(self, world, publication, run_tasks, monkeypatch):
-        monkeypatch.setattr(services, "DOCUMENT_MAX_BYTES", 100)
+        monkeypatch.setattr(document_services, "DOCUMENT_MAX_BYTES", 100)
         with inside(world.croydon), pytest.raises(ValidationError, match="larger than 100 bytes"):
             upload(world, run_tasks, publication, pdf("x" * 500))
 
@@ -394,7 +396,7 @@ class TestTheGate:
                 state=GateState.RUNNING, outcome=GateOutcome.PENDING, attempts=3
             )
             monkeypatch.setattr(
-                services.gate, "extract_bounded", lambda *a, **k: pytest.fail("read a fourth time")
+                gate, "extract_bounded", lambda *a, **k: pytest.fail("read a fourth time")
             )
             given_up = services.gate_run_execute(
                 run_uuid=str(run.uuid), actor=system(world.croydon)
@@ -412,7 +414,7 @@ class TestTheGate:
         def too_slow(*args, **kwargs):
             raise SoftTimeLimitExceeded()
 
-        monkeypatch.setattr(services.gate, "extract_bounded", too_slow)
+        monkeypatch.setattr(gate, "extract_bounded", too_slow)
         document = upload(world, run_tasks, publication, pdf(CLEAN_REPORT))
         with inside(world.croydon):
             run = selectors.latest_run(publication=publication, document=document)
@@ -462,19 +464,19 @@ class TestPublishing:
                 services.publication_publish(
                     actor=actor(world, "alice"), publication=refreshed(publication)
                 )
-            assert not Entry.objects.exists()
+            assert not LibraryRecord.objects.exists()
 
     def test_publication_copies_only_the_public_record_into_the_library(self, world, ready):
         with inside(world.croydon):
             done = services.publication_publish(actor=actor(world, "alice"), publication=ready)
             assert done.state == PublicationState.PUBLISHED
             assert done.online_until == today().replace(year=today().year + 1)
-        assert_row_only_in("public", "library_entry", "uuid", str(ready.uuid))
-        entry = Entry.objects.get(uuid=ready.uuid)
-        assert entry.title == 'Child "Joy"' and entry.partnership_keys == ["croydon"]
-        assert entry.themes == ["neglect", "information-sharing"]
-        assert entry.documents[0]["kind"] == "full_report"
-        assert entry.year == today().year
+        assert_row_only_in("public", "library_libraryrecord", "uuid", str(ready.uuid))
+        record = LibraryRecord.objects.get(uuid=ready.uuid)
+        assert record.title == 'Child "Joy"' and record.partnership_keys == ["croydon"]
+        assert record.themes == ["neglect", "information-sharing"]
+        assert record.documents[0]["kind"] == "full_report"
+        assert record.year == today().year
 
     def test_no_real_identifier_ever_reaches_a_public_table(self, world, ready):
         published(world, ready)
@@ -540,9 +542,9 @@ class TestPublishing:
             services.publication_not_publish(
                 actor=alice, publication=refreshed(ready), reason="The family's wishes"
             )
-        entry = Entry.objects.get(uuid=ready.uuid)
-        assert entry.availability == "not_published" and entry.documents == []
-        assert "Health visitors" in entry.improvements
+        record = LibraryRecord.objects.get(uuid=ready.uuid)
+        assert record.availability == "not_published" and record.documents == []
+        assert "Health visitors" in record.improvements
 
     def test_withdrawal_takes_it_out_of_the_library(self, world, ready):
         published(world, ready)
@@ -554,7 +556,7 @@ class TestPublishing:
             services.publication_withdraw(
                 actor=actor(world, "carol"), publication=refreshed(ready), reason="An error"
             )
-            assert not Entry.objects.filter(uuid=ready.uuid).exists()
+            assert not LibraryRecord.objects.filter(uuid=ready.uuid).exists()
             with pytest.raises(PublicationDocument.DoesNotExist):
                 services.public_document_download(
                     publication=refreshed(ready),
@@ -582,13 +584,13 @@ class TestPublishing:
                 chair_role="Independent Chair",
                 text="We have learned from Amara's death.",
             )
-        assert Entry.objects.get(uuid=ready.uuid).chair_statements == []
+        assert LibraryRecord.objects.get(uuid=ready.uuid).chair_statements == []
         with inside(world.croydon):
             hit = selectors.latest_run(publication=ready, document=None).hits.get()
             services.gate_hit_accept(
                 actor=actor(world, "carol"), hit=hit, reason="Agreed with the family"
             )
-        (statement,) = Entry.objects.get(uuid=ready.uuid).chair_statements
+        (statement,) = LibraryRecord.objects.get(uuid=ready.uuid).chair_statements
         assert statement["name"] == "Carol Chair"
 
 
@@ -609,8 +611,8 @@ class TestTheDailyJob:
             assert services.publications_daily(actor=platform, day=later)["on_request"] == 1
             assert services.publications_daily(actor=platform, day=later)["on_request"] == 0
             assert refreshed(ready).state == PublicationState.ON_REQUEST
-        entry = Entry.objects.get(uuid=ready.uuid)
-        assert entry.availability == "on_request"
+        record = LibraryRecord.objects.get(uuid=ready.uuid)
+        assert record.availability == "on_request"
 
     def test_a_scheduled_publication_that_may_no_longer_go_out_stays_and_tells_managers(
         self, world, ready, run_tasks
@@ -770,7 +772,7 @@ class TestBriefing:
     def test_a_briefing_longer_than_a_page_is_refused(self, world, publication, monkeypatch):
         with inside(world.croydon):
             alice = actor(world, "alice")
-            monkeypatch.setattr(services, "BRIEFING_SECTION_LIMIT", 10_000)
+            monkeypatch.setattr(statement_services, "BRIEFING_SECTION_LIMIT", 10_000)
             services.briefing_save(
                 actor=alice,
                 publication=publication,
@@ -815,11 +817,11 @@ class TestJointAndIsolation:
                 actor=platform, publication=refreshed(joint), online=True
             )
         for key in ("croydon", "lewisham"):
-            assert [e.title for e in library_entries_of_partnership(key=key)] == [
+            assert [e.title for e in library_records_of_partnership(key=key)] == [
                 "Children R, S and W"
             ]
-        entry = Entry.objects.get(uuid=joint.uuid)
-        assert [p["name"] for p in entry.partnerships] == [world.croydon.name, world.lewisham.name]
+        record = LibraryRecord.objects.get(uuid=joint.uuid)
+        assert [p["name"] for p in record.partnerships] == [world.croydon.name, world.lewisham.name]
 
     def test_only_the_platform_names_other_partnerships(self, world):
         with inside(world.croydon), pytest.raises(PermissionDenied):

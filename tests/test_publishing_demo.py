@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from publishing.library.models import Entry
-from publishing.library.selectors import library_entries_of_partnership
+from publishing.library.models import LibraryRecord
+from publishing.library.selectors import library_records_of_partnership
 from publishing.models import Publication, PublicationState
 from safeguard.demo.management.commands.load_demo import DEFAULT_SEEDS
 from safeguard.demo.publications import demo_uuid, pseudonyms_from_title
@@ -22,24 +22,24 @@ def test_load_demo_publishes_every_seed_review_once(capsys):
     call_command("load_demo")
     capsys.readouterr()
     reviews = seeds["reviews"]
-    assert Entry.objects.count() == len(reviews)
+    assert LibraryRecord.objects.count() == len(reviews)
     for review in reviews:
-        entry = Entry.objects.get(uuid=demo_uuid(review))
-        assert entry.title == review["title"]
-        assert entry.partnership_keys[0] == (review.get("lead") or review["partnerships"][0])
-        assert sorted(entry.partnership_keys) == sorted(review["partnerships"])
+        record = LibraryRecord.objects.get(uuid=demo_uuid(review))
+        assert record.title == review["title"]
+        assert record.partnership_keys[0] == (review.get("lead") or review["partnerships"][0])
+        assert sorted(record.partnership_keys) == sorted(review["partnerships"])
         expected = {"public": "online", "on_request": "on_request"}.get(
             review["availability"], "online"
         )
-        assert entry.availability == expected, review["title"]
-        assert entry.summary_only == (review["availability"] == "executive_summary_only")
-        kinds = [document["kind"] for document in entry.documents]
-        assert kinds[0] == ("executive_summary" if entry.summary_only else "full_report")
+        assert record.availability == expected, review["title"]
+        assert record.summary_only == (review["availability"] == "executive_summary_only")
+        kinds = [document["kind"] for document in record.documents]
+        assert kinds[0] == ("executive_summary" if record.summary_only else "full_report")
     # Joint reviews appear on every participant's page.
     for key in ("croydon", "lewisham"):
-        assert "Children R, S and W" in {e.title for e in library_entries_of_partnership(key=key)}
+        assert "Children R, S and W" in {e.title for e in library_records_of_partnership(key=key)}
     for key in ("kingston", "merton"):
-        assert "Family A" in {e.title for e in library_entries_of_partnership(key=key)}
+        assert "Family A" in {e.title for e in library_records_of_partnership(key=key)}
     croydon = Partnership.objects.get(key="croydon")
     with inside(croydon):
         josh = Publication.objects.get(title="Child P 'Josh'")

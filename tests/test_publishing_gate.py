@@ -8,8 +8,9 @@ import os
 import pytest
 from django.core.exceptions import ValidationError
 
-from publishing import selectors, services
+from publishing import gate, selectors, services
 from publishing.models import GateOutcome, GateRun, GateState, PublicationDocument
+from publishing.services import documents as document_services
 from tenants.agencies.models import AuditEvent
 from tests.conftest import inside
 from tests.documents import (
@@ -92,7 +93,7 @@ def test_a_file_that_needs_more_memory_than_allowed_cannot_be_checked(
     # archive, read with the real limit (the reading child's RLIMIT_AS) set lower than that.
     letters = str.maketrans("0123456789", "ghijklmnop")
     content = word(*[os.urandom(5000).hex().translate(letters) for _ in range(2000)])
-    monkeypatch.setattr(services, "gate_limits", lambda: services.gate.Limits(memory_mb=8))
+    monkeypatch.setattr(document_services, "gate_limits", lambda: gate.Limits(memory_mb=8))
     document = upload(world, run_tasks, publication, content, name="report.docx")
     run = latest(world, publication, document)
     assert run.outcome == GateOutcome.UNREADABLE
@@ -175,7 +176,7 @@ class TestTheSweeper:
         self, world, publication, run_tasks, monkeypatch
     ):
         run = self.stuck(world, publication, run_tasks, attempts=3)
-        monkeypatch.setattr(services.gate, "extract_bounded", lambda *a, **k: pytest.fail("read"))
+        monkeypatch.setattr(gate, "extract_bounded", lambda *a, **k: pytest.fail("read"))
         assert self.sweep(world, run_tasks) == {"sent_again": 0, "given_up": 1}
         with inside(world.croydon):
             run.refresh_from_db()

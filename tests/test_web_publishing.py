@@ -13,7 +13,7 @@ from django.test import Client
 
 from publishing import selectors, services
 from publishing.library import services as library_services
-from publishing.library.models import Entry
+from publishing.library.models import LibraryRecord
 from publishing.models import CopyRequest, GateRun, Publication, PublicationDocument
 from tenants.clock import today
 from tenants.files import UploadedFile
@@ -69,14 +69,14 @@ def on_request(world, publication):
         return refreshed(publication)
 
 
-def entry(key: str, n: int, **extra) -> Entry:
-    """A library entry made directly (for lists of many)."""
+def record(key: str, n: int, **extra) -> LibraryRecord:
+    """A library record made directly (for lists of many)."""
     values = {
         "summary": f"Summary {n} about neglect and information sharing.",
         **extra,
     }
-    return library_services.entry_save(
-        data=library_services.EntryData(
+    return library_services.library_record_save(
+        data=library_services.LibraryRecordData(
             uuid=uuid.uuid4(),
             partnerships=[{"key": key, "name": key.title()}],
             title=f"Child {n}",
@@ -192,7 +192,7 @@ class TestWorkspace:
         with inside(world.croydon):
             assert not PublicationDocument.objects.exists()
 
-    def test_the_gate_s_progress_is_polled_and_the_page_reloads_when_done(
+    def test_the_gate_s_progress_is_polled_and_only_its_panel_is_refreshed_when_done(
         self, world, publication, run_tasks
     ):
         document = upload(world, run_tasks, publication, pdf(CLEAN_REPORT))
@@ -206,7 +206,18 @@ class TestWorkspace:
         with inside(world.croydon):
             GateRun.objects.filter(pk=run.pk).update(state="done", progress=100)
         response = alice.get(f"{page_of(publication)}gate/{run.uuid}/", HTTP_HX_REQUEST="true")
-        assert response["HX-Refresh"] == "true"
+        # The gate's panel in place of the progress (no reload: what is typed elsewhere on the
+        # page stays), with the state and what stands before publication out of band.
+        assert "HX-Refresh" not in response
+        assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#gate", "outerHTML")
+        answer = body(response).strip()
+        assert answer.startswith('<section id="gate"')
+        assert f'id="gate-run-{run.uuid}"' in answer and "Checked" in answer
+        assert 'id="status" hx-swap-oob="true"' in answer
+        assert 'id="readiness" hx-swap-oob="true"' in answer
+        for elsewhere in ('id="record"', 'id="identifiers"', 'id="statements"', "<html"):
+            assert elsewhere not in answer
+        assert 'id="publishing"' not in answer and "<form" in answer  # the upload form
 
     def test_publishing_without_the_notice_is_refused_with_the_reason(
         self, world, publication, run_tasks
@@ -408,12 +419,12 @@ class TestThePublicArea:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        entry("croydon", 1)
+        record("croydon", 1)
         anonymous = public(world.croydon)
         with CaptureQueriesContext(connection) as one:
             anonymous.get("/reviews/")
         for n in range(2, 12):
-            entry("croydon", n)
+            record("croydon", n)
         with django_assert_max_num_queries(len(one.captured_queries)):
             page = body(anonymous.get("/reviews/"))
         assert page.count("Child 1") >= 1 and "Child 11" in page
@@ -421,9 +432,9 @@ class TestThePublicArea:
 
 class TestTheLibrary:
     def test_it_searches_ranks_and_filters_with_counts(self, world):
-        entry("croydon", 1, pseudonyms=["Quill"])
-        entry("lewisham", 2)
-        entry("croydon", 3, summary="Nothing about that here.")
+        record("croydon", 1, pseudonyms=["Quill"])
+        record("lewisham", 2)
+        record("croydon", 3, summary="Nothing about that here.")
         page = body(platform().get("/library/"))
         assert "3 reviews" in page and "Theme trends" in page and "<svg" in page
         page = body(platform().get("/library/?q=quill"))
@@ -438,7 +449,7 @@ class TestTheLibrary:
         ["?q=%27%22%28%29%21%3A%26%7C", "?q=a%20%26%26%20%7C%7C%20!!", "?q=%E2%9C%93%F0%9F%98%80"],
     )
     def test_odd_characters_give_results_never_an_error(self, world, query):
-        entry("croydon", 1)
+        record("croydon", 1)
         assert platform().get(f"/library/{query}").status_code == 200
         assert platform().get(f"/api/v1/library/{query}").status_code == 200
 
@@ -464,7 +475,7 @@ class TestTheLibrary:
         assert platform().get(f"/library/{uuid.uuid4()}/").status_code == 404
 
     def test_the_atom_feed_lists_the_newest(self, world):
-        entry("croydon", 1)
+        record("croydon", 1)
         response = platform().get("/library/feed/")
         assert response.status_code == 200
         assert response["Content-Type"].startswith("application/atom+xml")
@@ -491,7 +502,7 @@ class TestTheLibrary:
 
     def test_the_api_answers_the_contract_s_filters(self, world, ready):
         published(world, ready)
-        entry("lewisham", 2)
+        record("lewisham", 2)
         data = platform().get("/api/v1/library/").json()
         assert data["count"] == 2
         joy = next(r for r in data["results"] if r["id"] == str(ready.uuid))
@@ -522,26 +533,26 @@ class TestTheLibrary:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        entry("croydon", 1)
+        record("croydon", 1)
         counts = {}
         for path in ("/library/", "/library/?q=neglect&theme=neglect", "/api/v1/library/"):
             with CaptureQueriesContext(connection) as one:
                 platform().get(path)
             counts[path] = len(one.captured_queries)
         for n in range(2, 30):
-            entry("lewisham" if n % 3 else "croydon", n)
+            record("lewisham" if n % 3 else "croydon", n)
         for path, count in counts.items():
             with django_assert_max_num_queries(count):
                 platform().get(path)
 
 
 def test_a_cached_search_is_never_of_another_edition_of_the_library(world):
-    from publishing.library.selectors import LibraryQuery, library_search
+    from publishing.library.search import LibraryQuery, library_search
 
-    entry("croydon", 1)
+    record("croydon", 1)
     assert library_search(query=LibraryQuery()).total == 1
     assert library_search(query=LibraryQuery()).total == 1  # from the cache
-    second = entry("croydon", 2)
+    second = record("croydon", 2)
     assert library_search(query=LibraryQuery()).total == 2
-    library_services.entry_remove(uuid=second.uuid)
+    library_services.library_record_remove(uuid=second.uuid)
     assert library_search(query=LibraryQuery()).total == 1

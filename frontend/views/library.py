@@ -15,15 +15,12 @@ from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_GET
 
 from casework.review_types import REVIEW_TYPES
-from frontend.views.public_reviews import entry_links
+from frontend.views.public_reviews import record_links, record_page
 from publishing.library.models import AgeBand
+from publishing.library.search import FILTERS, LibraryQuery, library_query_parse, library_search
 from publishing.library.selectors import (
-    FILTERS,
-    LibraryQuery,
-    library_entry_get,
     library_latest,
-    library_query_parse,
-    library_search,
+    library_record_get,
     library_trends,
     partnerships_by_key,
     theme_labels,
@@ -135,7 +132,7 @@ def library(request):
         ]
         query = LibraryQuery()
     result = library_search(query=query) if errors is None else None
-    keys = {key for entry in (result.entries if result else []) for key in entry.partnership_keys}
+    keys = {key for record in (result.records if result else []) for key in record.partnership_keys}
     partnerships = partnerships_by_key(keys=keys)
     trends = library_trends()
     labels = theme_labels()
@@ -143,7 +140,7 @@ def library(request):
         "query": query,
         "result": result,
         "errors": errors,
-        "items": [entry_links(request, entry, partnerships, labels) for entry in result.entries]
+        "items": [record_links(request, record, partnerships, labels) for record in result.records]
         if result
         else [],
         "facets": _facets(result) if result else [],
@@ -164,20 +161,11 @@ def library(request):
 
 
 @require_GET
-def library_entry(request, entry_uuid):
-    entry = library_entry_get(entry_uuid=entry_uuid)
-    if entry is None:
+def library_record(request, record_uuid):
+    record = library_record_get(record_uuid=record_uuid)
+    if record is None:
         raise Http404("No such publication.")
-    partnerships = partnerships_by_key(keys=entry.partnership_keys)
-    labels = theme_labels()
-    return render(
-        request,
-        "library/entry.html",
-        {
-            **entry_links(request, entry, partnerships, labels),
-            "age_labels": dict(AgeBand.choices),
-        },
-    )
+    return record_page(request, record, "library/record.html")
 
 
 class LibraryFeed(Feed):
@@ -212,41 +200,41 @@ class LibraryFeed(Feed):
 
     def items(self, query):
         if query.filters or query.q:
-            entries = library_search(query=query, page_size=50).entries
+            records = library_search(query=query, page_size=50).records
         else:
-            entries = list(library_latest(limit=50))
+            records = list(library_latest(limit=50))
         labels = theme_labels()
-        for entry in entries:
-            entry.theme_labels = [labels.get(slug, slug) for slug in entry.themes]
-        return entries
+        for record in records:
+            record.theme_labels = [labels.get(slug, slug) for slug in record.themes]
+        return records
 
-    def item_title(self, entry):
-        return entry.title
+    def item_title(self, record):
+        return record.title
 
-    def item_description(self, entry):
-        return entry.summary or entry.improvements
+    def item_description(self, record):
+        return record.summary or record.improvements
 
-    def item_link(self, entry):
-        return platform_url(f"/library/{entry.uuid}/")
+    def item_link(self, record):
+        return platform_url(f"/library/{record.uuid}/")
 
-    def item_guid(self, entry):
-        return f"urn:uuid:{entry.uuid}"
+    def item_guid(self, record):
+        return f"urn:uuid:{record.uuid}"
 
     item_guid_is_permalink = False
 
-    def item_pubdate(self, entry):
-        if entry.published_on is None:
+    def item_pubdate(self, record):
+        if record.published_on is None:
             return None
-        return timezone.make_aware(datetime.datetime.combine(entry.published_on, datetime.time()))
+        return timezone.make_aware(datetime.datetime.combine(record.published_on, datetime.time()))
 
-    def item_updateddate(self, entry):
-        return entry.indexed_at
+    def item_updateddate(self, record):
+        return record.indexed_at
 
-    def item_author_name(self, entry):
-        return ", ".join(p["name"] for p in entry.partnerships)
+    def item_author_name(self, record):
+        return ", ".join(p["name"] for p in record.partnerships)
 
-    def item_categories(self, entry):
-        return entry.theme_labels
+    def item_categories(self, record):
+        return record.theme_labels
 
 
 library_feed = LibraryFeed()

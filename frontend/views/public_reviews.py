@@ -22,8 +22,8 @@ from frontend.views import reviews as workspace_reviews
 from publishing import selectors, services
 from publishing.library.models import AgeBand
 from publishing.library.selectors import (
-    library_entries_of_partnership,
-    library_entry_get,
+    library_record_get,
+    library_records_of_partnership,
     partnerships_by_key,
     theme_labels,
 )
@@ -48,10 +48,10 @@ def _partnership_only(request) -> None:
         raise Http404("No such page.")
 
 
-def entry_links(request, entry, partnerships: dict, labels: dict | None = None) -> dict:
-    """Where an entry's pages and documents are: documents and requests on the lead
+def record_links(request, record, partnerships: dict, labels: dict | None = None) -> dict:
+    """Where a record's pages and documents are: documents and requests on the lead
     partnership's host, the review's page on each partnership's."""
-    lead = partnerships.get(entry.lead_partnership_key)
+    lead = partnerships.get(record.lead_partnership_key)
     here = request.partnership.key if request.partnership else ""
 
     def on(partnership, path):
@@ -64,15 +64,15 @@ def entry_links(request, entry, partnerships: dict, labels: dict | None = None) 
         )
 
     page = reverse(
-        "frontend:public-review", urlconf="safeguard.urls_partnership", args=[entry.uuid]
+        "frontend:public-review", urlconf="safeguard.urls_partnership", args=[record.uuid]
     )
     labels = labels or {}
     return {
-        "entry": entry,
-        "themes": [(slug, labels.get(slug, slug.replace("-", " "))) for slug in entry.themes],
+        "record": record,
+        "themes": [(slug, labels.get(slug, slug.replace("-", " "))) for slug in record.themes],
         "pages": [
             {"name": item["name"], "url": on(partnerships.get(item["key"]), page)}
-            for item in entry.partnerships
+            for item in record.partnerships
         ],
         "documents": [
             {
@@ -82,21 +82,21 @@ def entry_links(request, entry, partnerships: dict, labels: dict | None = None) 
                     reverse(
                         "frontend:public-review-document",
                         urlconf="safeguard.urls_partnership",
-                        args=[entry.uuid, document["uuid"]],
+                        args=[record.uuid, document["uuid"]],
                     ),
                 ),
             }
-            for document in entry.documents
+            for document in record.documents
         ],
         "request_url": on(
             lead,
             reverse(
                 "frontend:public-review-request",
                 urlconf="safeguard.urls_partnership",
-                args=[entry.uuid],
+                args=[record.uuid],
             ),
         ),
-        "library_url": platform_url(f"/library/{entry.uuid}/"),
+        "library_url": platform_url(f"/library/{record.uuid}/"),
     }
 
 
@@ -116,50 +116,48 @@ def reviews_index(request):
 @require_GET
 def published_list(request):
     _partnership_only(request)
-    entries = list(library_entries_of_partnership(key=request.partnership.key))
+    records = list(library_records_of_partnership(key=request.partnership.key))
     partnerships = partnerships_by_key(
-        keys={key for entry in entries for key in entry.partnership_keys}
+        keys={key for record in records for key in record.partnership_keys}
     )
     labels = theme_labels()
     return render(
         request,
         "public/reviews.html",
         {
-            "items": [entry_links(request, entry, partnerships, labels) for entry in entries],
+            "items": [record_links(request, record, partnerships, labels) for record in records],
             "library_url": platform_url("/library/"),
         },
     )
 
 
-def _entry_here(request, publication_uuid):
+def _record_here(request, publication_uuid):
     _partnership_only(request)
-    entry = library_entry_get(entry_uuid=publication_uuid)
-    if entry is None or request.partnership.key not in entry.partnership_keys:
+    record = library_record_get(record_uuid=publication_uuid)
+    if record is None or request.partnership.key not in record.partnership_keys:
         raise Http404("No such review.")
-    return entry
+    return record
+
+
+def record_page(request, record, template: str):
+    """A library record's page, the library's or a partnership's public one: the record, where
+    its pages and documents are, and the labels of its themes and age bands."""
+    partnerships = partnerships_by_key(keys=record.partnership_keys)
+    links = record_links(request, record, partnerships, theme_labels())
+    return render(request, template, {**links, "age_labels": dict(AgeBand.choices)})
 
 
 @require_GET
 def public_review(request, publication_uuid):
-    entry = _entry_here(request, publication_uuid)
-    partnerships = partnerships_by_key(keys=entry.partnership_keys)
-    labels = theme_labels()
-    return render(
-        request,
-        "public/review.html",
-        {
-            **entry_links(request, entry, partnerships, labels),
-            "age_labels": dict(AgeBand.choices),
-        },
-    )
+    return record_page(request, _record_here(request, publication_uuid), "public/review.html")
 
 
-def _unavailable(request, entry, status: int, why: str):
-    partnerships = partnerships_by_key(keys=entry.partnership_keys)
+def _unavailable(request, record, status: int, why: str):
+    partnerships = partnerships_by_key(keys=record.partnership_keys)
     return render(
         request,
         "public/document_unavailable.html",
-        {**entry_links(request, entry, partnerships), "why": why},
+        {**record_links(request, record, partnerships), "why": why},
         status=status,
     )
 
@@ -168,12 +166,12 @@ def _unavailable(request, entry, status: int, why: str):
 def public_document(request, publication_uuid, document_uuid):
     """A published document while it is online, checked byte for byte against what the gate
     passed. After the retention period it is no longer served (410, with the way to ask)."""
-    entry = _entry_here(request, publication_uuid)
+    record = _record_here(request, publication_uuid)
     publication = selectors.public_publication(publication_uuid=publication_uuid)
     if publication is None:
         raise Http404("No such document.")
     if publication.state == PublicationState.ON_REQUEST:
-        return _unavailable(request, entry, 410, "on_request")
+        return _unavailable(request, record, 410, "on_request")
     try:
         document, content = services.public_document_download(
             publication=publication, document_uuid=document_uuid
@@ -181,7 +179,7 @@ def public_document(request, publication_uuid, document_uuid):
     except publication.documents.model.DoesNotExist:
         raise Http404("No such document.") from None
     except StoredFileAltered:
-        return _unavailable(request, entry, 503, "altered")
+        return _unavailable(request, record, 503, "altered")
     return _file(document, content, inline=document.content_type == "application/pdf")
 
 
@@ -199,16 +197,16 @@ def _file(document, content: bytes, *, inline: bool) -> HttpResponse:
 def request_copy(request, publication_uuid):
     """The request-a-copy form of a publication no longer online (on the lead partnership's
     host, which keeps the requests)."""
-    entry = _entry_here(request, publication_uuid)
+    record = _record_here(request, publication_uuid)
     publication = selectors.public_publication(publication_uuid=publication_uuid)
     if publication is None:
-        links = entry_links(request, entry, partnerships_by_key(keys=entry.partnership_keys))
+        links = record_links(request, record, partnerships_by_key(keys=record.partnership_keys))
         if links["request_url"]:
             return redirect(links["request_url"])
         raise Http404("No such review.")
     if publication.state != PublicationState.ON_REQUEST:
-        return redirect("frontend:public-review", entry.uuid)
-    form = CopyRequestForm(request.POST or None, documents=entry.documents)
+        return redirect("frontend:public-review", record.uuid)
+    form = CopyRequestForm(request.POST or None, documents=record.documents)
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -230,12 +228,12 @@ def request_copy(request, publication_uuid):
             return render(
                 request,
                 "public/request_throttled.html",
-                {"entry": entry, "message": str(error)},
+                {"record": record, "message": str(error)},
                 status=429,
             )
         else:
             return redirect(
-                reverse("frontend:public-review-request", args=[entry.uuid])
+                reverse("frontend:public-review-request", args=[record.uuid])
                 + "?"
                 + urlencode({"sent": "1"})
             )
@@ -245,7 +243,7 @@ def request_copy(request, publication_uuid):
         request,
         "public/request_copy.html",
         {
-            "entry": entry,
+            "record": record,
             "form": form,
             "sent": request.GET.get("sent") == "1" and request.method == "GET",
             "page_error": bool(form.errors),

@@ -1,17 +1,16 @@
 """The public schema's part of publishing: the themes vocabulary and the national library index.
 
-An ``Entry`` is the anonymised public record of one publication, copied here when the
+A ``LibraryRecord`` is the anonymised public record of one publication, copied here when the
 partnership publishes it (DESIGN §3: the second door). It holds only what the partnership's own
 public page shows and what passed the anonymisation gate: title, pseudonyms, type, dates,
 summary, themes, age bands, the partnerships, chair's statements and the documents' names. No
 child's name, date of birth, address or any other identifier of the case record is ever here.
 
-What the search reads is kept apart from it, derived from it by ``services.entry_save`` in the
-same transaction: an ``IndexCard`` per entry (its search vector and its filter values as small
-integer codes, narrow so that a search over most of the library reads a few thousand pages, not
-the entries' own), and a ``FilterValue`` per value of each filter with the number of entries
-that have it (the counts beside the filters when nothing is searched for).
-"""
+What the search reads is kept apart from it, derived from it by ``services.library_record_save`` in
+the same transaction: an ``IndexCard`` per record (its search vector and its filter values as small
+integer codes, narrow so that a search over most of the library reads a few thousand pages, not the
+records' own), and a ``FilterValue`` per value of each filter with the number of records that have
+it (the counts beside the filters when nothing is searched for)."""
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -54,8 +53,9 @@ class AgeBand(models.TextChoices):
     AGE_18_25 = "18_25", "18 to 25 (care leavers)"
 
 
-class Entry(models.Model):
-    """The anonymised public record of one publication, in the national library."""
+class LibraryRecord(models.Model):
+    """The anonymised public record of one publication, in the national library (it was
+    ``Entry``: the table keeps the model's name, ``library_libraryrecord``)."""
 
     uuid = models.UUIDField(unique=True, help_text="The publication's own UUID")
     lead_partnership_key = models.CharField(max_length=40)
@@ -86,7 +86,6 @@ class Entry(models.Model):
     indexed_at = models.DateTimeField(db_default=Now())
 
     class Meta:
-        verbose_name_plural = "entries"
         ordering = [models.F("published_on").desc(nulls_last=True), "title", "id"]
         indexes = [
             GinIndex(fields=["themes"], name="library_themes"),
@@ -105,11 +104,12 @@ class Entry(models.Model):
 
 class FilterValue(models.Model):
     """One value of one of the library's filters (a theme's slug, a year, a review type, a
-    partnership's key, an age band) and how many entries have it: the counts beside the filters
-    on the library's front page, kept by ``entry_save`` and ``entry_remove`` in the same
-    transaction as the entry. Its id is the code index cards carry; ``position`` numbers the
-    values of one filter from 0, a theme's or an age band's bit in a card's ``theme_bits`` or
-    ``age_bits``. A value no entry has any more keeps its row (and its code) at 0."""
+    partnership's key, an age band) and how many records have it: the counts beside the filters
+    on the library's front page, kept by ``library_record_save`` and ``library_record_remove``
+    in the same transaction as the record. Its id is the code index cards carry; ``position``
+    numbers the values of one filter from 0, a theme's or an age band's bit in a card's
+    ``theme_bits`` or ``age_bits``. A value no record has any more keeps its row (and its code)
+    at 0."""
 
     FILTERS = ("theme", "year", "type", "partnership", "age_band")
 
@@ -117,7 +117,7 @@ class FilterValue(models.Model):
     filter = models.CharField(max_length=16)
     value = models.CharField(max_length=60)
     position = models.PositiveIntegerField()
-    entries = models.PositiveIntegerField(default=0)
+    records = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -134,14 +134,14 @@ THEME_BITS = 63
 
 
 class IndexCard(models.Model):
-    """What the library's search reads for one entry, and nothing else: the search vector, the
-    date that breaks ties in ranking, and the entry's filter values as ``FilterValue`` codes —
+    """What the library's search reads for one record, and nothing else: the search vector, the
+    date that breaks ties in ranking, and the record's filter values as ``FilterValue`` codes —
     all of them in ``filter_values`` (to select by), and again one column per filter (to count
     by, a single pass grouping on small integers: PostgreSQL counts a bit of ``theme_bits`` far
-    faster than it unnests an array). Written only by ``services``, from the entry's row."""
+    faster than it unnests an array). Written only by ``services``, from the record's row."""
 
-    entry = models.OneToOneField(
-        Entry, primary_key=True, on_delete=models.CASCADE, related_name="card"
+    record = models.OneToOneField(
+        LibraryRecord, primary_key=True, on_delete=models.CASCADE, related_name="card"
     )
     published_on = models.DateField(null=True)
     search_vector = SearchVectorField()
@@ -162,18 +162,18 @@ class IndexCard(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"index card of entry {self.entry_id}"
+        return f"index card of record {self.record_id}"
 
 
 class LibraryEdition(models.Model):
-    """One row naming the library's current edition: a new random token whenever an entry is
+    """One row naming the library's current edition: a new random token whenever a record is
     saved or removed, in the same transaction. Search results are cached under it, so a cached
     answer is never one of another edition's (a rolled-back change brings its token back with
-    its data). It also counts the library's entries, and every write to the library locks it
+    its data). It also counts the library's records, and every write to the library locks it
     first, so that writers take their turns (publishing is rare) and counts never race."""
 
     token = models.UUIDField()
-    entries = models.PositiveIntegerField(default=0)
+    records = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return str(self.token)

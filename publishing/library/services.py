@@ -1,12 +1,11 @@
 """Writes to the national library index and the themes vocabulary (public schema).
 
-``entry_save`` and ``entry_remove`` are called by ``publishing.services`` when a publication's
-public record goes out, changes or is withdrawn, in the same transaction as the change. They run
-on the partnership's connection without switching schemas: the public schema is on every
-partnership's search_path, and these tables exist only there. With the entry they write its
-index card and the counts of its filter values (``models.IndexCard``, ``models.FilterValue``),
-from the entry's row, by the same SQL that ``library_index_rebuild`` runs for every entry.
-"""
+``library_record_save`` and ``library_record_remove`` are called by ``publishing.services`` when a
+publication's public record goes out, changes or is withdrawn, in the same transaction as the
+change. They run on the partnership's connection without switching schemas: the public schema is on
+every partnership's search_path, and these tables exist only there. With the record they write its
+index card and the counts of its filter values (``models.IndexCard``, ``models.FilterValue``), from
+the record's row, by the same SQL that ``library_index_rebuild`` runs for every record."""
 
 import uuid as uuid_module
 from dataclasses import asdict, dataclass, field
@@ -21,10 +20,10 @@ from publishing.library.models import (
     THEME_BITS,
     AgeBand,
     Availability,
-    Entry,
     FilterValue,
     IndexCard,
     LibraryEdition,
+    LibraryRecord,
     Theme,
 )
 
@@ -32,7 +31,7 @@ SEARCH_CONFIG = "english"
 
 
 @dataclass
-class EntryData:
+class LibraryRecordData:
     """The anonymised public record of one publication, as the library keeps it."""
 
     uuid: object
@@ -62,11 +61,11 @@ def _sql(template: str, **fragments: str) -> str:
     return template
 
 
-# Each entry's filter values, one row each (``n``: the place in the entry's list: the lead
-# partnership is the first), for the entries chosen by ``{entries}``.
-_ENTRY_VALUES = """
-    SELECT e.id AS entry_id, v.filter, v.value, v.n
-    FROM library_entry AS e
+# Each record's filter values, one row each (``n``: the place in the record's list: the lead
+# partnership is the first), for the records chosen by ``{records}``.
+_RECORD_VALUES = """
+    SELECT e.id AS record_id, v.filter, v.value, v.n
+    FROM library_libraryrecord AS e
     CROSS JOIN LATERAL (
         SELECT 'theme', t.value, t.n FROM unnest(e.themes) WITH ORDINALITY AS t(value, n)
         UNION ALL SELECT 'year', e.year::text, 1 WHERE e.year IS NOT NULL
@@ -76,24 +75,24 @@ _ENTRY_VALUES = """
         UNION ALL SELECT 'age_band', a.value, a.n
             FROM unnest(e.age_bands) WITH ORDINALITY AS a(value, n)
     ) AS v(filter, value, n)
-    WHERE {entries}
+    WHERE {records}
 """
 
 # A value seen for the first time gets the next position in its filter (writers hold the
 # edition's lock, so positions never race).
 _NEW_VALUES = """
-INSERT INTO library_filtervalue (filter, value, position, entries)
+INSERT INTO library_filtervalue (filter, value, position, records)
 SELECT w.filter, w.value,
     coalesce((SELECT max(f.position) FROM library_filtervalue AS f WHERE f.filter = w.filter), -1)
         + row_number() OVER (PARTITION BY w.filter ORDER BY w.value),
     0
-FROM (SELECT DISTINCT filter, value FROM ({entry_values}) AS v) AS w
+FROM (SELECT DISTINCT filter, value FROM ({record_values}) AS v) AS w
 WHERE NOT EXISTS (
     SELECT 1 FROM library_filtervalue AS f WHERE f.filter = w.filter AND f.value = w.value
 )
 """
 
-_NEW_VALUES = _sql(_NEW_VALUES, entry_values=_ENTRY_VALUES)
+_NEW_VALUES = _sql(_NEW_VALUES, record_values=_RECORD_VALUES)
 
 # The search vector: title and pseudonyms weigh most (A), then the themes' labels, the type and
 # the partnerships' names (B), then the summary and improvements (C), then the chairs'
@@ -117,15 +116,15 @@ _VECTOR = """
 
 _CARDS = """
 INSERT INTO library_indexcard AS card (
-    entry_id, published_on, search_vector, filter_values, year, type_value,
+    record_id, published_on, search_vector, filter_values, year, type_value,
     lead_partnership_value, other_partnership_values, theme_bits, more_theme_values, age_bits
 )
 SELECT e.id, e.published_on, {vector}, c.filter_values, e.year, c.type_value,
     c.lead_partnership_value, c.other_partnership_values, c.theme_bits, c.more_theme_values,
     c.age_bits
-FROM library_entry AS e
+FROM library_libraryrecord AS e
 JOIN (
-    SELECT v.entry_id,
+    SELECT v.record_id,
         array_agg(DISTINCT f.id ORDER BY f.id) AS filter_values,
         min(f.id) FILTER (WHERE v.filter = 'type') AS type_value,
         min(f.id) FILTER (WHERE v.filter = 'partnership' AND v.n = 1) AS lead_partnership_value,
@@ -139,11 +138,11 @@ JOIN (
             AS more_theme_values,
         coalesce(bit_or(1::bigint << f.position) FILTER (WHERE v.filter = 'age_band'), 0)
             AS age_bits
-    FROM ({entry_values}) AS v
+    FROM ({record_values}) AS v
     JOIN library_filtervalue AS f ON f.filter = v.filter AND f.value = v.value
-    GROUP BY v.entry_id
-) AS c ON c.entry_id = e.id
-ON CONFLICT (entry_id) DO UPDATE SET
+    GROUP BY v.record_id
+) AS c ON c.record_id = e.id
+ON CONFLICT (record_id) DO UPDATE SET
     published_on = EXCLUDED.published_on,
     search_vector = EXCLUDED.search_vector,
     filter_values = EXCLUDED.filter_values,
@@ -164,19 +163,19 @@ WHERE (card.published_on, card.search_vector, card.filter_values, card.year, car
         EXCLUDED.age_bits)
 RETURNING card.filter_values
 """
-_CARDS = _sql(_CARDS, vector=_VECTOR, entry_values=_ENTRY_VALUES, theme_bits=str(THEME_BITS))
+_CARDS = _sql(_CARDS, vector=_VECTOR, record_values=_RECORD_VALUES, theme_bits=str(THEME_BITS))
 
 
-def _index(*, entry_ids: list[int] | None) -> list[int] | None:
-    """Write the index cards of the entries named (all of them for None) from their rows, with
+def _index(*, record_ids: list[int] | None) -> list[int] | None:
+    """Write the index cards of the records named (all of them for None) from their rows, with
     any filter value not seen before; the codes of the last card written (None if none
     changed)."""
-    entries = "e.id = ANY(%(ids)s)" if entry_ids is not None else "TRUE"
-    params = {"ids": entry_ids, "config": SEARCH_CONFIG}
+    records = "e.id = ANY(%(ids)s)" if record_ids is not None else "TRUE"
+    params = {"ids": record_ids, "config": SEARCH_CONFIG}
     with connection.cursor() as cursor:
-        cursor.execute(_sql(_NEW_VALUES, entries=entries), params)
-        cursor.execute(_sql(_CARDS, entries=entries), params)
-        written = cursor.fetchall() if entry_ids is not None else []
+        cursor.execute(_sql(_NEW_VALUES, records=records), params)
+        cursor.execute(_sql(_CARDS, records=records), params)
+        written = cursor.fetchall() if record_ids is not None else []
     return written[-1][0] if written else None
 
 
@@ -186,24 +185,24 @@ def _edition_locked() -> LibraryEdition:
     edition = LibraryEdition.objects.select_for_update().filter(pk=1).first()
     if edition is None:
         LibraryEdition.objects.get_or_create(
-            pk=1, defaults={"token": uuid_module.uuid4(), "entries": Entry.objects.count()}
+            pk=1, defaults={"token": uuid_module.uuid4(), "records": LibraryRecord.objects.count()}
         )
         edition = LibraryEdition.objects.select_for_update().get(pk=1)
     return edition
 
 
-def _recount(*, edition: LibraryEdition, added=(), removed=(), entries: int = 0) -> None:
+def _recount(*, edition: LibraryEdition, added=(), removed=(), records: int = 0) -> None:
     """Bring the counts in step with a change, and start a new edition."""
     if added:
-        FilterValue.objects.filter(id__in=added).update(entries=F("entries") + 1)
+        FilterValue.objects.filter(id__in=added).update(records=F("records") + 1)
     if removed:
-        FilterValue.objects.filter(id__in=removed).update(entries=F("entries") - 1)
+        FilterValue.objects.filter(id__in=removed).update(records=F("records") - 1)
     edition.token = uuid_module.uuid4()
-    edition.entries += entries
-    edition.save(update_fields=["token", "entries"])
+    edition.records += records
+    edition.save(update_fields=["token", "records"])
 
 
-def entry_save(*, data: EntryData) -> Entry:
+def library_record_save(*, data: LibraryRecordData) -> LibraryRecord:
     """Put a publication's public record in the library, or bring it up to date, with its index
     card (the full-text search vector, see ``_VECTOR``, and its filter values) and the counts
     of each filter value, in one transaction."""
@@ -213,61 +212,61 @@ def entry_save(*, data: EntryData) -> Entry:
     if unknown:
         raise ValueError(f"Unknown age bands {sorted(unknown)!r}")
     values = asdict(data)
-    entry_uuid = values.pop("uuid")
+    record_uuid = values.pop("uuid")
     values["lead_partnership_key"] = data.partnerships[0]["key"]
     values["partnership_keys"] = [p["key"] for p in data.partnerships]
     values["year"] = data.published_on.year if data.published_on else None
     with transaction.atomic():
         edition = _edition_locked()
-        entry, created = Entry.objects.update_or_create(
-            uuid=entry_uuid, defaults={**values, "indexed_at": Now()}
+        record, created = LibraryRecord.objects.update_or_create(
+            uuid=record_uuid, defaults={**values, "indexed_at": Now()}
         )
         before = set(
-            IndexCard.objects.filter(entry=entry).values_list("filter_values", flat=True).first()
+            IndexCard.objects.filter(record=record).values_list("filter_values", flat=True).first()
             or ()
         )
-        written = _index(entry_ids=[entry.pk])
+        written = _index(record_ids=[record.pk])
         after = before if written is None else set(written)
         _recount(
-            edition=edition, added=after - before, removed=before - after, entries=int(created)
+            edition=edition, added=after - before, removed=before - after, records=int(created)
         )
-    return entry
+    return record
 
 
-def entry_remove(*, uuid) -> int:
+def library_record_remove(*, uuid) -> int:
     """Take a publication out of the library (withdrawn), and its filter values out of the
     counts. Safe to run twice."""
-    if not Entry.objects.filter(uuid=uuid).exists():
+    if not LibraryRecord.objects.filter(uuid=uuid).exists():
         return 0
     with transaction.atomic():
         edition = _edition_locked()
-        entry = Entry.objects.filter(uuid=uuid).first()
-        if entry is None:
+        record = LibraryRecord.objects.filter(uuid=uuid).first()
+        if record is None:
             return 0
-        codes = IndexCard.objects.filter(entry=entry).values_list("filter_values", flat=True)
+        codes = IndexCard.objects.filter(record=record).values_list("filter_values", flat=True)
         removed = set(codes.first() or ())
-        entry.delete()
-        _recount(edition=edition, removed=removed, entries=-1)
+        record.delete()
+        _recount(edition=edition, removed=removed, records=-1)
     return 1
 
 
 def library_index_rebuild() -> int:
-    """Write every entry's index card again from its row, and count every filter value afresh:
-    for entries loaded in bulk, or after a change to the vector. Returns the number of
-    entries."""
+    """Write every record's index card again from its row, and count every filter value afresh:
+    for records loaded in bulk, or after a change to the vector. Returns the number of
+    records."""
     with transaction.atomic():
         edition = _edition_locked()
-        IndexCard.objects.exclude(entry__in=Entry.objects.all()).delete()
-        _index(entry_ids=None)
+        IndexCard.objects.exclude(record__in=LibraryRecord.objects.all()).delete()
+        _index(record_ids=None)
         with connection.cursor() as cursor:
             cursor.execute(
-                "UPDATE library_filtervalue AS f SET entries = ("
+                "UPDATE library_filtervalue AS f SET records = ("
                 " SELECT count(*) FROM library_indexcard AS c WHERE c.filter_values @> ARRAY[f.id])"
             )
         edition.token = uuid_module.uuid4()
-        edition.entries = Entry.objects.count()
-        edition.save(update_fields=["token", "entries"])
-    return edition.entries
+        edition.records = LibraryRecord.objects.count()
+        edition.save(update_fields=["token", "records"])
+    return edition.records
 
 
 # --- The themes vocabulary (the platform's) ----------------------------------------------------
@@ -286,7 +285,7 @@ def theme_add(*, label: str, description: str = "") -> Theme:
 
 
 def theme_rename(*, slug: str, label: str) -> Theme:
-    """A new name for a theme; its slug (what publications are tagged with) stays. The entries
+    """A new name for a theme; its slug (what publications are tagged with) stays. The records
     tagged with it are indexed again, so that a search finds them by the new name."""
     theme = Theme.objects.filter(slug=slug).first()
     if theme is None:
@@ -300,9 +299,11 @@ def theme_rename(*, slug: str, label: str) -> Theme:
         edition = _edition_locked()
         theme.label = label
         theme.save(update_fields=["label"])
-        tagged = list(Entry.objects.filter(themes__contains=[slug]).values_list("id", flat=True))
+        tagged = list(
+            LibraryRecord.objects.filter(themes__contains=[slug]).values_list("id", flat=True)
+        )
         if tagged:
-            _index(entry_ids=tagged)
+            _index(record_ids=tagged)
         # Answers cached for the old name are of another edition now.
         edition.token = uuid_module.uuid4()
         edition.save(update_fields=["token"])

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from casework import services as referral_services
 from casework.models import Review
 from publishing import services as publishing_services
-from publishing.library.models import Entry
+from publishing.library.models import LibraryRecord
 from publishing.models import Publication
 from tenants.actors import actor_for_member, actor_for_platform
 from tenants.clock import today
@@ -35,7 +35,7 @@ CLEAN = "The review found that Child T's bruises were not explained. Agencies di
 @pytest.fixture(scope="module")
 def sutton_publishing(browser_world, django_db_blocker):
     """A completed review of Sutton's (the child's real name in its case record), and a joint
-    review of Sutton and Bromley already published. Committed; the library's entries for the
+    review of Sutton and Bromley already published. Committed; the library's records for the
     two partnerships go at the end (their schemas go with browser_world)."""
     sutton, bromley = browser_world.sutton, browser_world.bromley
     with django_db_blocker.unblock():
@@ -92,7 +92,7 @@ def sutton_publishing(browser_world, django_db_blocker):
             for publication in Publication.objects.all():
                 for document in publication.documents.all():
                     document.file.delete(save=False)
-        Entry.objects.filter(partnership_keys__overlap=[sutton.key, bromley.key]).delete()
+        LibraryRecord.objects.filter(partnership_keys__overlap=[sutton.key, bromley.key]).delete()
 
 
 def _upload(page: Page, kind: str, name: str, content: bytes) -> None:
@@ -261,3 +261,39 @@ def test_a_review_is_published_through_the_gate_and_reaches_the_library(
     expect(public.get_by_role("button", name=re.compile("^Download"))).to_have_count(0)
     check_accessibility(public, "public: a used link")
     public.context.close()
+
+
+def test_a_finished_gate_run_refreshes_its_panel_and_keeps_what_is_typed_elsewhere(
+    page, chromium, browser_world, sutton_manager, django_db_blocker
+):
+    """While the gate works the page polls the run; when it is done, the gate's panel is
+    swapped in place (and the state beside the title), not the whole page: a title being typed
+    in the public record's form is still there."""
+    world = browser_world
+    with django_db_blocker.unblock(), inside(world.sutton):
+        platform = actor_for_platform(partnership=world.sutton, label="test")
+        publication = publishing_services.publication_enter_directly(
+            actor=platform, title="Child P", review_type="lcspr", published_on=today()
+        )
+        publishing_services.document_upload(
+            actor=platform,
+            publication=publication,
+            kind="full_report",
+            upload=UploadedFile(name="report.pdf", content=pdf(CLEAN)),
+        )
+        # As if the gate were still reading the report.
+        run = publication.runs.get(document__isnull=False)
+        assert run.state == "done" and run.outcome == "clear"
+        type(run).objects.filter(pk=run.pk).update(state="running", progress=40)
+    sign_in(page, world.url("sutton"), sutton_manager.user.email)
+    enter_code(page, totp_code(sutton_manager.device))
+    page.goto(world.url("sutton", f"/publications/{publication.uuid}/"))
+    card = page.locator("#check-full_report")
+    expect(card).to_contain_text("Checking: 40%")
+    title = page.locator("#record").get_by_label("Title as the public will know it")
+    title.fill("Child P, being retitled")
+    with django_db_blocker.unblock(), inside(world.sutton):
+        type(run).objects.filter(pk=run.pk).update(state="done", progress=100)
+    expect(card).to_contain_text("Passed")
+    expect(card).not_to_contain_text("Checking")
+    expect(title).to_have_value("Child P, being retitled")

@@ -1,18 +1,18 @@
 """Benchmark: the national library's search over 50,000 publications of 150 partnerships. Not a
 test; run it by hand:
 
-    .venv/bin/python -m tests.perf.bench_library [--runs 200] [--entries 50000] [--keep]
+    .venv/bin/python -m tests.perf.bench_library [--runs 200] [--records 50000] [--keep]
 
 It works in a throwaway database (safeguard_bench_library, dropped afterwards unless ``--keep``)
 on the same server as DATABASE_URL (default: the local PostgreSQL). It migrates the public
 schema, adds 150 partnership rows (no schemas: the library needs only their keys and names) and
-bulk-inserts the entries: titles with pseudonyms, a 60-word summary drawn from a safeguarding
+bulk-inserts the records: titles with pseudonyms, a 60-word summary drawn from a safeguarding
 vocabulary, 1 to 4 of the 30 themes, a year from 2008 to 2026, a review type, an age band, one
 or two partnerships; then ``library_index_rebuild`` writes their index cards and counts, and
-each card's vector is set as this benchmark always set it (title and pseudonyms A, themes and
-type B, summary C: ``entry_save``'s without the partnerships' names, which every entry would
-match, so that the figures compare with earlier runs), the cards packed as a library built entry
-by entry has them (each written once), then VACUUM ANALYZE.
+each card's vector is set as this benchmark always set it (title and pseudonyms A, themes and type
+B, summary C: ``library_record_save``'s without the partnerships' names, which every record would
+match, so that the figures compare with earlier runs), the cards packed as a library built record by
+record has them (each written once), then VACUUM ANALYZE.
 
 It times, server side (in-process, the selectors as the views call them), each ``--runs``
 times with a different query each run after 10 warm-up runs:
@@ -70,12 +70,12 @@ def zipf_words(rng, vocab: list[str], weights: list[float], count: int) -> list[
     return rng.choices(vocab, weights=weights, k=count)
 
 
-def build(entries: int) -> list[str]:
+def build(records: int) -> list[str]:
     from django.core.management import call_command
     from django.db import connection
 
     from casework.review_types import REVIEW_TYPES
-    from publishing.library.models import Entry, Theme
+    from publishing.library.models import LibraryRecord, Theme
     from publishing.library.services import library_index_rebuild
     from tenants.models import Domain, Partnership
 
@@ -98,12 +98,12 @@ def build(entries: int) -> list[str]:
     vocab = vocabulary(rng)
     weights = [1 / (rank + 1) for rank in range(len(vocab))]
     batch = []
-    for n in range(entries):
+    for n in range(records):
         owners = rng.sample(partnerships, 2 if rng.random() < 0.05 else 1)
         year = rng.randint(2008, 2026)
         review_type = rng.choice(TYPES)
         batch.append(
-            Entry(
+            LibraryRecord(
                 uuid=uuid.uuid4(),
                 lead_partnership_key=owners[0].key,
                 partnership_keys=[p.key for p in owners],
@@ -121,9 +121,9 @@ def build(entries: int) -> list[str]:
             )
         )
         if len(batch) == 5000:
-            Entry.objects.bulk_create(batch)
+            LibraryRecord.objects.bulk_create(batch)
             batch = []
-    Entry.objects.bulk_create(batch)
+    LibraryRecord.objects.bulk_create(batch)
     library_index_rebuild()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -132,13 +132,13 @@ def build(entries: int) -> list[str]:
             " 'A') || setweight(to_tsvector('english', replace(array_to_string(themes, ' '), '-',"
             " ' ') || ' ' || review_type_label), 'B') ||"
             " setweight(to_tsvector('english', summary), 'C')"
-            " FROM library_entry AS e WHERE e.id = c.entry_id"
+            " FROM library_libraryrecord AS e WHERE e.id = c.record_id"
         )
         # The cards were written twice (the rebuild's vector, then this one); a library built
-        # entry by entry has each card written once (entry_save leaves an unchanged card be), so
-        # pack them as it would have them.
+        # record by record has each card written once (library_record_save leaves an unchanged
+        # card be), so pack them as it would have them.
         cursor.execute("VACUUM FULL library_indexcard")
-        cursor.execute("VACUUM ANALYZE library_entry")
+        cursor.execute("VACUUM ANALYZE library_libraryrecord")
         cursor.execute("VACUUM ANALYZE library_indexcard")
         cursor.execute("VACUUM ANALYZE library_filtervalue")
     return themes
@@ -160,14 +160,14 @@ def run(args) -> int:
     from django.db import connection
     from django.test import Client
 
-    from publishing.library.selectors import (
+    from publishing.library.search import (
         LibraryQuery,
         library_counts,
         library_page,
         library_search,
     )
 
-    themes = build(args.entries)
+    themes = build(args.records)
     rng = random.Random(7)
     words = [" ".join(rng.sample(WORDS, 1 if n % 2 else 2)) for n in range(args.runs + 10)]
     filters = [
@@ -239,8 +239,8 @@ def run(args) -> int:
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}, PostgreSQL {server}"
     )
     print(
-        f"{args.entries} entries, {PARTNERSHIPS} partnerships, {len(themes)} themes; "
-        f"a text query matches {min(matches)} to {max(matches)} entries "
+        f"{args.records} records, {PARTNERSHIPS} partnerships, {len(themes)} themes; "
+        f"a text query matches {min(matches)} to {max(matches)} records "
         f"(median {statistics.median(matches):.0f}); {args.runs} runs each"
     )
     print(f"{'':<30}{'median':>10}{'p95':>10}{'min':>10}{'max':>10}")
@@ -256,7 +256,7 @@ def run(args) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=200)
-    parser.add_argument("--entries", type=int, default=50_000)
+    parser.add_argument("--records", type=int, default=50_000)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 

@@ -71,7 +71,7 @@ PLATFORM_ROUTES = {
     "platform:landing",
     "platform:library",
     "platform:library-feed",
-    "platform:library-entry",
+    "platform:library-record",
     "library-api",
     "library-schema",
     "library-docs",
