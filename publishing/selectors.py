@@ -75,9 +75,9 @@ def access_publication(*, actor: Actor, publication_uuid) -> Publication:
 
 
 def publication_for_action(*, actor: Actor, publication_uuid) -> Publication:
-    """The publication a page posts to (or reads a part of): the publications pages are the
-    review group's and the reviewers' (a 403 for anyone else), then ``access_publication``."""
-    require_see_publications(actor)
+    """The publication a page posts to (or reads a part of). Its visibility decides alone:
+    anyone who may not see it, an agency's user included, gets the 404 of a publication that
+    is not there, never a 403 saying that it is (``tests/test_ownership.py``)."""
     return access_publication(actor=actor, publication_uuid=publication_uuid)
 
 
