@@ -19,10 +19,10 @@ from rest_framework.views import APIView
 from api.idempotency import idempotent
 from casework.joint import door
 from casework.joint.selectors import review_partnerships_by_uuid
-from casework.lists import action_tracker_for_page, agency_information_requests_for_page
 from casework.models import ActionStatus
-from casework.review_selectors import access_action, access_information_request
-from casework.review_services import (
+from casework.selectors import access_action, access_information_request
+from casework.selectors.lists import action_tracker_for_page, agency_information_requests_for_page
+from casework.services import (
     ASKS,
     DOCUMENT_MAX_BYTES,
     action_rag,

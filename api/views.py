@@ -28,8 +28,8 @@ from api.openapi import (
     ProblemSerializer,
 )
 from api.problems import PROBLEM_CONTENT_TYPE
-from casework.clocks import REGIME_CHOICES, working_days_between
 from casework.models import AbuseOrNeglect, Circumstance, Harm, Outcome, ReferralStatus, Sex
+from casework.processes import REGIME_CHOICES
 from casework.selectors import access_contribution_request, referral_for_page, referral_list
 from casework.services import (
     CONTRIBUTION_MAX_LENGTH,
@@ -39,9 +39,10 @@ from casework.services import (
     ChildInput,
     contribution_submit,
     referral_create,
-    today,
 )
+from casework.working_days import working_days_between
 from tenants.agencies.selectors import agency_for_actor
+from tenants.clock import today
 
 
 class WhoAmIApi(APIView):

@@ -12,8 +12,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.functions import Now
 
-from casework.clocks import REGIME_CHOICES, clock_state, describe_length, is_due_soon
-from casework.review_types import REVIEW_TYPE_CHOICES, REVIEW_TYPES
+from casework.processes import REGIME_CHOICES, REVIEW_TYPE_CHOICES, REVIEW_TYPES, clock_state
+from casework.working_days import describe_length, is_due_soon
 from tenants.agencies.models import Agency
 
 

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from casework.joint import selectors as joint_selectors
 from casework.models import ContributionRequest, InformationResponse, Review
-from casework.review_types import REVIEW_TYPES
+from casework.processes import REVIEW_TYPES
 from publishing import gate
 from publishing.library import services as library
 from publishing.library.models import AgeBand, Availability, Theme

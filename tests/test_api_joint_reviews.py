@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 
-from casework import review_services as services
+from casework import services
 from casework.joint import services as joint_services
 from casework.joint.models import ParticipantPermission
 from casework.models import ActionUpdate, InformationResponse

@@ -10,7 +10,7 @@ import io
 
 import pytest
 
-from casework import review_services as services
+from casework import services
 from casework.joint import services as joint_services
 from casework.joint.models import JointReviewParticipant, ParticipantPermission, ParticipantState
 from casework.models import ChronologyEntry

@@ -13,8 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
-from casework import review_services
 from casework import services as referral_services
+from casework import services as review_services
 from casework.models import (
     Action,
     ActionStatus,
@@ -27,7 +27,7 @@ from casework.models import (
     ReviewDocument,
     ReviewerAppointment,
 )
-from casework.review_services import AffiliationInput, EntryInput
+from casework.services import AffiliationInput, EntryInput
 from tenants.actors import actor_for_member
 from tenants.agencies.models import AuditEvent
 from tenants.clock import today

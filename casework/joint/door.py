@@ -21,7 +21,8 @@ A participant's person or agency system asks on their own host. The door
 So one request through the door leaves one row in each trail: in the participant's, that its
 person or system crossed, and why (``purpose``); in the lead's, what they read or changed there.
 Lists that gather from every lead (``across``) leave one row in each lead's trail; the page's
-own row in the actor's trail is its selector's (``casework.lists``), naming the reviews read.
+own row in the actor's trail is its selector's (``casework.selectors.lists``), naming
+the reviews read.
 
 A refused request (no such joint review, a partnership not taking part, an invitation not yet
 accepted, a declined or ended part, a role the grant does not admit) is a 404 — the same answer

@@ -10,11 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casework import lists
-from casework import review_selectors as selectors
-from casework import review_services as services
+from casework import permissions, selectors, services
 from casework.joint import listings
 from casework.models import ActionStatus
+from casework.selectors import lists
 from frontend.decorators import member_required
 from frontend.forms.actions import ActionTrackerFilterForm, ActionUpdateForm
 from frontend.forms.base import ButtonForm
@@ -98,7 +97,7 @@ def tracker(request):
 def _action_context(request, action, *, update_form=None, verify_form=None) -> dict:
     actor = request.actor
     in_review_group = actor.has_role(*REVIEW_GROUP)
-    may_update = action.status != ActionStatus.VERIFIED and services.may_update_action(
+    may_update = action.status != ActionStatus.VERIFIED and permissions.may_update_action(
         actor, action
     )
     return {
@@ -111,7 +110,7 @@ def _action_context(request, action, *, update_form=None, verify_form=None) -> d
         "may_open_review": not actor.is_agency,
         "may_update": may_update,
         "update_form": update_form or ActionUpdateForm(initial={"status": action.status}),
-        "may_verify": services.may_verify_action(actor, action)
+        "may_verify": permissions.may_verify_action(actor, action)
         and action.status == ActionStatus.COMPLETE,
         "verify_form": verify_form or ButtonForm(submit="Verify the action", prefix="verify"),
         "today": today(),

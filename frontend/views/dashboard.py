@@ -1,10 +1,10 @@
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from casework import lists
 from casework.joint import selectors as joint_selectors
+from casework.selectors import lists
 from frontend.decorators import member_required
-from frontend.views.referrals import clock_row
+from frontend.views.clocks import clock_row
 from tenants.addresses import partnership_url
 from tenants.agencies.selectors import agency_for_actor
 from tenants.clock import today

@@ -7,10 +7,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from casework import review_selectors as selectors
-from casework import review_services as services
+from casework import selectors, services
 from casework.models import InformationRequest
-from casework.review_services import ASKS
+from casework.services import ASKS
 from frontend.decorators import member_required
 from frontend.forms.reviews import InformationResponseForm
 from frontend.links import review_path

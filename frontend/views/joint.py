@@ -19,11 +19,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from casework import lists
+from casework import permissions
 from casework.joint import door
 from casework.joint import selectors as joint_selectors
 from casework.joint import services as joint_services
 from casework.joint.models import ParticipantState
+from casework.selectors import lists
 from frontend.decorators import member_required
 from frontend.forms.joint import ReasonForm
 from tenants.roles import JOINT_REVIEW_ANSWERERS, REVIEW_GROUP_AND_REVIEWERS
@@ -103,7 +104,7 @@ def _invitations_context(request, forms=None) -> dict:
     received = invitations["received"]
     for part in received:
         key = part.uuid.hex[:8]
-        part.may_end = joint_services.may_end_part(actor, part) and part.state != "invited"
+        part.may_end = permissions.may_end_part(actor, part) and part.state != "invited"
         if part.state == ParticipantState.INVITED:
             part.decline_form = forms.get(("decline", part.uuid)) or ReasonForm(
                 submit="Decline", prefix=f"decline-{key}", label="Why? (optional)"

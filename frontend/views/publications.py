@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casework import review_selectors
+from casework import selectors as review_selectors
 from frontend.decorators import member_required
 from frontend.forms.base import ButtonForm
 from frontend.forms.publications import (

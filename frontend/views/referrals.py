@@ -14,8 +14,8 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casework import selectors, services
-from casework.clocks import working_days_between
 from casework.models import Circumstance, Outcome
+from casework.working_days import working_days_between
 from frontend.decorators import member_required
 from frontend.forms.referral_sections import (
     AgenciesToAskForm,

@@ -15,14 +15,13 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casework import review_selectors as selectors
-from casework import review_services as services
+from casework import permissions, selectors, services
 from casework import selectors as referral_selectors
 from casework.joint import selectors as joint_selectors
 from casework.joint import services as joint_services
 from casework.joint.models import ParticipantPermission, ParticipantState
 from casework.models import InformationRequest
-from casework.review_services import ASKS, DOCUMENT_KINDS
+from casework.services import ASKS, DOCUMENT_KINDS
 from frontend.decorators import member_required
 from frontend.forms.actions import ActionForm
 from frontend.forms.base import ButtonForm
@@ -230,7 +229,7 @@ def _overview_context(request, review, forms, done, check=None) -> dict:
         **workspace_context(request, review, "overview"),
         "stages": _stages(review),
         "next_stage": following,
-        "may_move": bool(following) and services.may_move_stage(actor, review, following),
+        "may_move": bool(following) and permissions.may_move_stage(actor, review, following),
         "appointments": list(review.live_appointments),
         "agencies": list(review.agencies.all()),
         "children": list(review.children.all()),
@@ -282,8 +281,8 @@ def _joint_context(request, review, context, forms) -> dict:
     grant = joint_selectors.grant_for_review(review=review)
     parts = list(grant.participants.all()) if grant else []
     for part in parts:
-        part.may_open = joint_services.may_open_part(actor, part)
-        part.may_end = joint_services.may_end_part(actor, part)
+        part.may_open = permissions.may_open_part(actor, part)
+        part.may_end = permissions.may_end_part(actor, part)
         part.is_ours = part.partnership_id == actor.partnership.pk
         if part.may_end:
             # The form with its errors, when it was this part's that was sent.
@@ -675,7 +674,7 @@ def _information_context(request, review, forms, done) -> dict:
                 "asks": [ASKS.get(ask, ask) for ask in r.asks],
                 "overdue": r.status == InformationRequest.Status.OPEN and r.due < day,
                 "responses": list(r.responses.all()),
-                "may_close": services.may_close_request(request.actor, r),
+                "may_close": permissions.may_close_request(request.actor, r),
             }
             for r in requests
         ],

@@ -16,7 +16,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
-from casework import review_services
+from casework import services as review_services
 from casework.joint.models import JointReviewGrant
 from tenants.actors import actor_for_member
 from tenants.clock import today

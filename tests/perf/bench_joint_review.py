@@ -59,7 +59,7 @@ def build():
     from django_otp.plugins.otp_totp.models import TOTPDevice
     from django_tenants.utils import tenant_context
 
-    from casework import review_services
+    from casework import services as review_services
     from casework.joint import services as joint_services
     from casework.models import Action, ChronologyEntry
     from tenants.actors import actor_for_member
