@@ -4,7 +4,6 @@ actions it owns and its progress updates (DESIGN §4). Parse, call, render; no r
 import base64
 import binascii
 
-from django.http import Http404
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -78,15 +77,6 @@ def _context(actor, items, review_of) -> dict:
     }
 
 
-def _here_or_through_the_door(actor, purpose: str, work):
-    """``work(actor)`` on the host's own partnership; if what it looks for is not there, in the
-    joint reviews other partnerships lead that let this agency in (the door)."""
-    try:
-        return work(actor)
-    except Http404:
-        return door.reach(actor=actor, purpose=purpose, work=work)
-
-
 class InformationRequestSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="uuid")
     review = ReviewSummarySerializer()
@@ -154,7 +144,9 @@ class InformationResponseCreateApi(APIView):
             )
             return self.OutputSerializer(response).data
 
-        data = _here_or_through_the_door(request.user.actor, f"POST {request.path}", answer)
+        data = door.here_or_through(
+            actor=request.user.actor, purpose=f"POST {request.path}", work=answer
+        )
         return Response(data, status=status.HTTP_201_CREATED)
 
 
@@ -286,5 +278,7 @@ class ActionUpdateCreateApi(APIView):
             )
             return self.OutputSerializer(added).data
 
-        answer = _here_or_through_the_door(request.user.actor, f"POST {request.path}", update)
+        answer = door.here_or_through(
+            actor=request.user.actor, purpose=f"POST {request.path}", work=update
+        )
         return Response(answer, status=status.HTTP_201_CREATED)

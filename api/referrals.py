@@ -1,4 +1,6 @@
-"""Agency API: parse, call a selector or service, render. No rule lives here."""
+"""Agency API for referrals (DESIGN §4): an agency's referrals with their clocks, a new
+referral, and its rapid-review contribution. Parse, call a selector or service, render; no rule
+lives here."""
 
 from django.urls import reverse
 from drf_spectacular.utils import (
@@ -41,38 +43,7 @@ from casework.services import (
     referral_create,
 )
 from casework.working_days import working_days_between
-from tenants.agencies.selectors import agency_for_actor
 from tenants.clock import today
-
-
-class WhoAmIApi(APIView):
-    @extend_schema_serializer(component_name="WhoAmIOutput")
-    class OutputSerializer(serializers.Serializer):
-        partnership = inline_serializer(
-            "WhoAmIPartnership",
-            fields={"key": serializers.CharField(), "name": serializers.CharField()},
-        )
-        agency = inline_serializer(
-            "WhoAmIAgency",
-            fields={"id": serializers.UUIDField(), "name": serializers.CharField()},
-        )
-
-    @extend_schema(
-        operation_id="whoami",
-        summary="The partnership and agency this key acts for",
-        responses={200: OutputSerializer, **UNAUTHORISED},
-    )
-    def get(self, request):
-        actor = request.user.actor
-        agency = agency_for_actor(actor=actor)
-        data = {
-            "partnership": {"key": actor.partnership.key, "name": actor.partnership.name},
-            "agency": {"id": agency.uuid, "name": agency.name},
-        }
-        return Response(self.OutputSerializer(data).data)
-
-
-# --- Referrals ---------------------------------------------------------------------------------
 
 
 class ServiceCheckedChoiceField(serializers.ChoiceField):
