@@ -150,10 +150,6 @@ def may_see_clock_board(actor: Actor) -> bool:
     return actor.has_role(*REVIEW_GROUP)
 
 
-def require_clock_watcher(actor: Actor) -> None:
-    _refuse_unless(may_see_clock_board(actor))
-
-
 # --- Reviews: who works on them (DESIGN §2 step 5) --------------------------------------------
 
 
@@ -161,18 +157,6 @@ def may_see_reviews(actor: Actor) -> bool:
     """The review group and the lead reviewers open reviews (a reviewer only those they are
     appointed to: the selectors say which)."""
     return actor.has_role(*REVIEW_GROUP_AND_REVIEWERS)
-
-
-def require_review_reader(actor: Actor) -> None:
-    _refuse_unless(
-        may_see_reviews(actor), "Reviews are for the review group and the appointed reviewers."
-    )
-
-
-def require_joint_review_reader(actor: Actor) -> None:
-    _refuse_unless(
-        may_see_reviews(actor), "Joint reviews are for the review group and the lead reviewers."
-    )
 
 
 def is_reviewer(actor: Actor) -> bool:
@@ -431,8 +415,11 @@ def may_see_actions(actor: Actor) -> bool:
     return actor.is_agency or actor.has_role(*REVIEW_GROUP_AND_REVIEWERS)
 
 
-def require_action_reader(actor: Actor) -> None:
-    _refuse_unless(may_see_actions(actor), "The action tracker is not for your role.")
+def may_follow_action_plans(actor: Actor) -> bool:
+    """Who follows actions across reviews (the menu's tracker): an agency its own, and the
+    review group, who monitors every action plan (DESIGN §1). A lead reviewer reaches their
+    review's actions from the review (the tracker lets them in, but does not list itself)."""
+    return actor.is_agency or actor.has_role(*REVIEW_GROUP)
 
 
 def may_track_every_action(actor: Actor) -> bool:
@@ -482,13 +469,6 @@ def require_joint_review_manager(actor: Actor) -> None:
     if actor.is_joint:
         raise PermissionDenied("Joint-review grants are changed on your own partnership's host.")
     _refuse_unless(actor.has_role(*JOINT_REVIEW_ANSWERERS))
-
-
-def require_invitation_answerer(actor: Actor) -> None:
-    _refuse_unless(
-        actor.has_role(*JOINT_REVIEW_ANSWERERS),
-        "The business manager or the chair answers invitations.",
-    )
 
 
 def may_open_part(actor: Actor, part) -> bool:

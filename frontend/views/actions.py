@@ -15,30 +15,25 @@ from casework.joint import listings
 from casework.models import ActionStatus
 from casework.selectors import lists
 from frontend.decorators import member_required
+from frontend.downloads import private_file
 from frontend.forms.actions import ActionTrackerFilterForm, ActionUpdateForm
 from frontend.forms.base import ButtonForm
 from frontend.links import review_path
-from frontend.views.chronology import pagination
-from frontend.views.reviews import private_file
+from frontend.views.reviews.chronology import pagination
 from tenants.agencies.selectors import agency_list
 from tenants.clock import today
-from tenants.roles import REVIEW_GROUP, REVIEW_GROUP_AND_REVIEWERS
 
 TRACKER_PAGE_SIZE = 100
 RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green"}
-
-
-def _require_tracker_reader(actor) -> None:
-    if not (actor.is_agency or actor.has_role(*REVIEW_GROUP_AND_REVIEWERS)):
-        raise PermissionDenied("Actions are for the review group and the agencies that own them.")
 
 
 @member_required
 @require_GET
 def tracker(request):
     actor = request.actor
-    _require_tracker_reader(actor)
-    in_review_group = actor.has_role(*REVIEW_GROUP)
+    if not permissions.may_see_actions(actor):
+        raise PermissionDenied("Actions are for the review group and the agencies that own them.")
+    in_review_group = permissions.may_track_every_action(actor)
     reviews = None
     if not actor.is_agency:
         reviews = [(r.reference, r.reference) for r in selectors.review_list(actor=actor)]
@@ -96,7 +91,7 @@ def tracker(request):
 
 def _action_context(request, action, *, update_form=None, verify_form=None) -> dict:
     actor = request.actor
-    in_review_group = actor.has_role(*REVIEW_GROUP)
+    in_review_group = permissions.may_see_every_case(actor)
     may_update = action.status != ActionStatus.VERIFIED and permissions.may_update_action(
         actor, action
     )
@@ -107,7 +102,7 @@ def _action_context(request, action, *, update_form=None, verify_form=None) -> d
         "updates": list(selectors.action_updates(action=action)),
         "in_review_group": in_review_group,
         # A lead reviewer sees their review's actions; only its workers open the workspace.
-        "may_open_review": not actor.is_agency,
+        "may_open_review": permissions.may_open_reviews_of_actions(actor),
         "may_update": may_update,
         "update_form": update_form or ActionUpdateForm(initial={"status": action.status}),
         "may_verify": permissions.may_verify_action(actor, action)

@@ -27,7 +27,6 @@ from casework.joint.models import ParticipantState
 from casework.selectors import lists
 from frontend.decorators import member_required
 from frontend.forms.joint import ReasonForm
-from tenants.roles import JOINT_REVIEW_ANSWERERS, REVIEW_GROUP_AND_REVIEWERS
 
 
 def _settled(response):
@@ -77,7 +76,7 @@ def through_the_door(view, *, under_the_review: bool = True):
 
 
 def _require_reader(actor) -> None:
-    if not (actor.has_role(*REVIEW_GROUP_AND_REVIEWERS)):
+    if not permissions.may_see_reviews(actor):
         raise PermissionDenied("Joint reviews are for the review group and the lead reviewers.")
 
 
@@ -92,7 +91,7 @@ def joint_review_list(request):
         {
             "reviews": lists.joint_reviews_for_page(actor=actor),
             "waiting": joint_selectors.live_part_count(actor=actor),
-            "is_manager": actor.has_role(*JOINT_REVIEW_ANSWERERS),
+            "may_manage_joint_reviews": permissions.may_manage_joint_reviews(actor),
         },
     )
 
@@ -125,7 +124,7 @@ def _invitations_context(request, forms=None) -> dict:
 def invitations(request):
     """Invitations received (to answer) and sent (the joint reviews this partnership leads), for
     the business manager and the chair."""
-    if not request.actor.has_role(*JOINT_REVIEW_ANSWERERS):
+    if not permissions.may_manage_joint_reviews(request.actor):
         raise PermissionDenied("The business manager or the chair answers invitations.")
     return render(request, "joint/invitations.html", _invitations_context(request))
 

@@ -170,11 +170,11 @@ def run(args) -> int:
     client, reference, agency_uuid, day = build()
     start = (day - datetime.timedelta(days=400)).isoformat()
     end = (day - datetime.timedelta(days=220)).isoformat()
-    base = f"/reviews/{reference}/chronology/"
+    base = f"/case-reviews/{reference}/chronology/"
     scenarios = [
         ("chronology, first page", base, False),
         ("chronology, filtered", f"{base}?agency={agency_uuid}&start={start}&end={end}", False),
-        ("CSV export, all entries", f"/reviews/{reference}/chronology.csv", True),
+        ("CSV export, all entries", f"/case-reviews/{reference}/chronology.csv", True),
         ("action tracker", "/actions/", False),
     ]
     results = []

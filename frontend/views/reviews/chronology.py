@@ -16,7 +16,7 @@ from frontend.decorators import member_required
 from frontend.forms.chronology import ChronologyEntryForm, ChronologyFilterForm
 from frontend.links import review_path
 from frontend.sections import section_answer
-from frontend.views.reviews import workspace_context
+from frontend.views.reviews.workspace import workspace_context
 from tenants.clock import now
 
 PAGE = "reviews/chronology.html"
