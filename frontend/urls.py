@@ -17,7 +17,34 @@ from frontend.views import (
 
 app_name = "frontend"
 
+REFERRAL_ROUTE = "referrals/<str:reference>/"
 REVIEW_ROUTE = "case-reviews/<str:reference>/"
+
+# A referral's page and what its sections post to: (route under the referral, view, URL name).
+REFERRAL_PAGES = (
+    ("", referrals.referral_detail, "referral"),
+    ("attachments/", referrals.attachment_add, "referral-attachment-add"),
+    ("attachments/<uuid:attachment_uuid>/", referrals.attachment_download, "referral-attachment"),
+    ("screening/", referrals.screening, "referral-screening"),
+    ("panel-notification/", referrals.panel_notification, "referral-panel-notification"),
+    (
+        "sos-ofsted-notification/",
+        referrals.sos_ofsted_notification,
+        "referral-sos-ofsted-notification",
+    ),
+    ("rapid-review/", referrals.rapid_review_update, "rapid-review-update"),
+    ("rapid-review/start/", referrals.rapid_review_start, "rapid-review-start"),
+    (
+        "rapid-review/contribution-requests/",
+        referrals.contribution_requests_add,
+        "rapid-review-ask",
+    ),
+    ("rapid-review/sent/", referrals.rapid_review_send, "rapid-review-send"),
+    ("rapid-review/panel-response/", referrals.panel_response, "rapid-review-panel-response"),
+    ("decision/", referrals.decision, "referral-decision"),
+    ("decision/notices/", referrals.decision_notices, "referral-decision-notices"),
+    ("contribution/", referrals.contribution, "contribution"),
+)
 JOINT_ROUTE = "joint-reviews/<uuid:review_uuid>/"
 
 # A review's workspace: (route under the review, view, URL name, the URL name of the same page
@@ -187,60 +214,7 @@ urlpatterns = [
     path("workspace/audit/", workspace.audit_trail, name="audit-trail"),
     path("referrals/", referrals.referral_list, name="referral-list"),
     path("referrals/new/", referrals.referral_new, name="referral-new"),
-    path("referrals/<str:reference>/", referrals.referral_detail, name="referral"),
-    path(
-        "referrals/<str:reference>/attachments/",
-        referrals.attachment_add,
-        name="referral-attachment-add",
-    ),
-    path(
-        "referrals/<str:reference>/attachments/<uuid:attachment_uuid>/",
-        referrals.attachment_download,
-        name="referral-attachment",
-    ),
-    path("referrals/<str:reference>/screening/", referrals.screening, name="referral-screening"),
-    path(
-        "referrals/<str:reference>/panel-notification/",
-        referrals.panel_notification,
-        name="referral-panel-notification",
-    ),
-    path(
-        "referrals/<str:reference>/sos-ofsted-notification/",
-        referrals.sos_ofsted_notification,
-        name="referral-sos-ofsted-notification",
-    ),
-    path(
-        "referrals/<str:reference>/rapid-review/",
-        referrals.rapid_review_update,
-        name="rapid-review-update",
-    ),
-    path(
-        "referrals/<str:reference>/rapid-review/start/",
-        referrals.rapid_review_start,
-        name="rapid-review-start",
-    ),
-    path(
-        "referrals/<str:reference>/rapid-review/contribution-requests/",
-        referrals.contribution_requests_add,
-        name="rapid-review-ask",
-    ),
-    path(
-        "referrals/<str:reference>/rapid-review/sent/",
-        referrals.rapid_review_send,
-        name="rapid-review-send",
-    ),
-    path(
-        "referrals/<str:reference>/rapid-review/panel-response/",
-        referrals.panel_response,
-        name="rapid-review-panel-response",
-    ),
-    path("referrals/<str:reference>/decision/", referrals.decision, name="referral-decision"),
-    path(
-        "referrals/<str:reference>/decision/notices/",
-        referrals.decision_notices,
-        name="referral-decision-notices",
-    ),
-    path("referrals/<str:reference>/contribution/", referrals.contribution, name="contribution"),
+    *[path(REFERRAL_ROUTE + route, view, name=name) for route, view, name in REFERRAL_PAGES],
     path("clocks/", clocks.clock_board, name="clock-board"),
     # /reviews/ is the partnership's public area: its published reviews (also always at
     # /reviews/published/), each named by UUID. The review workspace is at /case-reviews/,

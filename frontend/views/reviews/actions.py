@@ -2,21 +2,19 @@
 owned by an agency or the partnership (``casework.permissions.may_contribute_to_review``; the
 service checks it again). The partnership-wide tracker is ``frontend.views.actions``."""
 
-from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from casework import selectors, services
 from frontend.decorators import member_required
 from frontend.forms.actions import ActionForm
-from frontend.views.reviews.workspace import review_agencies, tab_answer, workspace_context
+from frontend.views.reviews.workspace import Tab, review_agencies
 from tenants.clock import today
 
 
-def _actions_context(request, review, forms, done) -> dict:
+def _shows(request, review) -> dict:
     day = today()
     recommendations = list(selectors.recommendations_of_review(review=review))
     context = {
-        **workspace_context(request, review, "actions"),
         "plan": [
             {
                 "recommendation": recommendation,
@@ -32,17 +30,17 @@ def _actions_context(request, review, forms, done) -> dict:
             agencies=review_agencies(request, review),
             partnership=request.actor.partnership,
         ),
-        "done": done or {},
     }
-    context.update(forms)
     return context
+
+
+TAB = Tab("actions", "reviews/actions.html", _shows)
 
 
 @member_required
 @require_GET
 def action_plan(request, reference):
-    review = selectors.review_for_page(actor=request.actor, reference=reference, tab="actions")
-    return render(request, "reviews/actions.html", _actions_context(request, review, {}, None))
+    return TAB.page(request, reference)
 
 
 @member_required
@@ -71,13 +69,10 @@ def action_add(request, reference):
             due=data["due"],
         )
 
-    return tab_answer(
+    return TAB.answer(
         request,
         review,
-        tab="actions",
-        template="reviews/actions.html",
-        build=_actions_context,
-        section="plan",
+        "plan",
         form=form,
         form_key="action_form",
         perform=add,

@@ -2,7 +2,6 @@
 the lead's in a joint review: ``casework.permissions.may_upload_review_document``) and a private
 download, recorded in the audit trail."""
 
-from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from casework import selectors, services
@@ -10,26 +9,25 @@ from casework.services import DOCUMENT_KINDS
 from frontend.decorators import member_required
 from frontend.downloads import private_file
 from frontend.forms.reviews import DocumentForm
-from frontend.views.reviews.workspace import tab_answer, workspace_context
+from frontend.views.reviews.workspace import Tab
 
 
-def _documents_context(request, review, forms, done) -> dict:
+def _shows(request, review) -> dict:
     context = {
-        **workspace_context(request, review, "documents"),
         "documents": list(selectors.review_documents(review=review)),
         "kinds": DOCUMENT_KINDS,
         "document_form": DocumentForm(),
-        "done": done or {},
     }
-    context.update(forms)
     return context
+
+
+TAB = Tab("documents", "reviews/documents.html", _shows)
 
 
 @member_required
 @require_GET
 def documents(request, reference):
-    review = selectors.review_for_page(actor=request.actor, reference=reference, tab="documents")
-    return render(request, "reviews/documents.html", _documents_context(request, review, {}, None))
+    return TAB.page(request, reference)
 
 
 @member_required
@@ -47,13 +45,10 @@ def document_upload(request, reference):
             upload=form.upload(),
         )
 
-    return tab_answer(
+    return TAB.answer(
         request,
         review,
-        tab="documents",
-        template="reviews/documents.html",
-        build=_documents_context,
-        section="documents",
+        "documents",
         form=form,
         form_key="document_form",
         perform=upload,

@@ -2,19 +2,17 @@
 support them, and recommendations addressed to the partnership or to agencies
 (``casework.permissions.may_write_findings``; the services check it again)."""
 
-from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from casework import selectors, services
 from frontend.decorators import member_required
 from frontend.forms.reviews import FindingForm, RecommendationForm
-from frontend.views.reviews.workspace import review_agencies, tab_answer, workspace_context
+from frontend.views.reviews.workspace import Tab, review_agencies
 
 
-def _findings_context(request, review, forms, done) -> dict:
+def _shows(request, review) -> dict:
     findings = list(selectors.findings_of_review(review=review))
     context = {
-        **workspace_context(request, review, "findings"),
         "findings": findings,
         "recommendations": list(selectors.recommendations_of_review(review=review)),
         "finding_form": FindingForm(
@@ -23,29 +21,17 @@ def _findings_context(request, review, forms, done) -> dict:
         "recommendation_form": RecommendationForm(
             agencies=review_agencies(request, review), findings=findings
         ),
-        "done": done or {},
     }
-    context.update(forms)
     return context
+
+
+TAB = Tab("findings", "reviews/findings.html", _shows)
 
 
 @member_required
 @require_GET
 def findings(request, reference):
-    review = selectors.review_for_page(actor=request.actor, reference=reference, tab="findings")
-    return render(request, "reviews/findings.html", _findings_context(request, review, {}, None))
-
-
-def _findings_answer(request, review, section, **answer):
-    return tab_answer(
-        request,
-        review,
-        tab="findings",
-        template="reviews/findings.html",
-        build=_findings_context,
-        section=section,
-        **answer,
-    )
+    return TAB.page(request, reference)
 
 
 @member_required
@@ -63,7 +49,7 @@ def finding_add(request, reference):
             evidence=list(key_episodes.filter(uuid__in=data["evidence"])),
         )
 
-    return _findings_answer(
+    return TAB.answer(
         request,
         review,
         "findings",
@@ -97,7 +83,7 @@ def recommendation_add(request, reference):
             findings=[f for f in findings_list if f.number in numbers],
         )
 
-    return _findings_answer(
+    return TAB.answer(
         request,
         review,
         "recommendations",

@@ -4,7 +4,6 @@ request and closing one (``casework.permissions.may_contribute_to_review``,
 ``frontend.views.information``."""
 
 from django.http import Http404
-from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from casework import permissions, selectors, services
@@ -12,15 +11,14 @@ from casework.models import InformationRequest
 from casework.services import ASKS
 from frontend.decorators import member_required
 from frontend.forms.reviews import InformationRequestForm
-from frontend.views.reviews.workspace import review_agencies, tab_answer, workspace_context
+from frontend.views.reviews.workspace import Tab, review_agencies
 from tenants.clock import today
 
 
-def _information_context(request, review, forms, done) -> dict:
+def _shows(request, review) -> dict:
     day = today()
     requests = list(selectors.information_requests_of_review(review=review))
     context = {
-        **workspace_context(request, review, "information"),
         "requests": [
             {
                 "request": r,
@@ -32,31 +30,17 @@ def _information_context(request, review, forms, done) -> dict:
             for r in requests
         ],
         "request_form": InformationRequestForm(agencies=review_agencies(request, review)),
-        "done": done or {},
     }
-    context.update(forms)
     return context
+
+
+TAB = Tab("information", "reviews/information.html", _shows)
 
 
 @member_required
 @require_GET
 def information(request, reference):
-    review = selectors.review_for_page(actor=request.actor, reference=reference, tab="information")
-    return render(
-        request, "reviews/information.html", _information_context(request, review, {}, None)
-    )
-
-
-def _information_answer(request, review, **answer):
-    return tab_answer(
-        request,
-        review,
-        tab="information",
-        template="reviews/information.html",
-        build=_information_context,
-        section="requests",
-        **answer,
-    )
+    return TAB.page(request, reference)
 
 
 @member_required
@@ -78,9 +62,10 @@ def information_request_create(request, reference):
             due=data["due"],
         )
 
-    return _information_answer(
+    return TAB.answer(
         request,
         review,
+        "requests",
         form=form,
         form_key="request_form",
         perform=create,
@@ -99,6 +84,9 @@ def information_request_close(request, reference, request_uuid):
     if information_request.review_id != review.pk:
         raise Http404("No such request.")
     services.information_request_close(actor=actor, request=information_request)
-    return _information_answer(
-        request, review, done=f"The request to {information_request.agency.name} is closed."
+    return TAB.answer(
+        request,
+        review,
+        "requests",
+        done=f"The request to {information_request.agency.name} is closed.",
     )

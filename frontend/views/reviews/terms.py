@@ -3,23 +3,20 @@ joint review) and the chair's sign-off of the latest (``casework.permissions.may
 ``may_sign_off_terms``; the services check them again)."""
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from casework import permissions, selectors, services
 from frontend.decorators import member_required
 from frontend.forms.reviews import TermsForm, TermsSignOffForm
-from frontend.views.reviews.workspace import tab_answer, workspace_context
+from frontend.views.reviews.workspace import Tab
 
 
-def _terms_context(request, review, forms, done) -> dict:
+def _shows(request, review) -> dict:
     versions = list(selectors.terms_versions(review=review))
     latest = versions[0] if versions else None
     context = {
-        **workspace_context(request, review, "terms"),
         "versions": versions,
         "latest": latest,
-        "done": done or {},
         "terms_form": TermsForm(
             initial={
                 "scope": latest.scope,
@@ -33,36 +30,26 @@ def _terms_context(request, review, forms, done) -> dict:
     }
     if latest and not latest.signed_off_at and permissions.may_sign_off_terms(request.actor):
         context["terms_sign_off_form"] = TermsSignOffForm(initial={"version": latest.version})
-    context.update(forms)
     return context
+
+
+TAB = Tab("terms", "reviews/terms.html", _shows)
 
 
 @member_required
 @require_GET
 def terms(request, reference):
-    review = selectors.review_for_page(actor=request.actor, reference=reference, tab="terms")
-    return render(request, "reviews/terms.html", _terms_context(request, review, {}, None))
-
-
-def _terms_answer(request, review, **answer):
-    return tab_answer(
-        request,
-        review,
-        tab="terms",
-        template="reviews/terms.html",
-        build=_terms_context,
-        section="terms",
-        **answer,
-    )
+    return TAB.page(request, reference)
 
 
 @member_required
 @require_POST
 def terms_write(request, reference):
     review = selectors.access_review(actor=request.actor, reference=reference)
-    return _terms_answer(
+    return TAB.answer(
         request,
         review,
+        "terms",
         form=TermsForm(request.POST),
         form_key="terms_form",
         perform=lambda data: services.terms_write(actor=request.actor, review=review, **data),
@@ -83,9 +70,10 @@ def terms_sign_off(request, reference):
             raise ValidationError(["A newer version has been written: read it, then sign it off."])
         services.terms_sign_off(actor=request.actor, terms=latest)
 
-    return _terms_answer(
+    return TAB.answer(
         request,
         review,
+        "terms",
         form=form,
         form_key="terms_sign_off_form",
         perform=sign,

@@ -7,6 +7,11 @@ of ``casework.permissions``; every change is a review service's, which checks th
 refusal is a 403, a ValidationError is shown in the form's error summary).
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.shortcuts import render
+
 from casework import permissions, selectors
 from casework.joint.models import ParticipantPermission
 from frontend.links import review_path
@@ -82,3 +87,37 @@ def review_agencies(request, review, *, include_inactive: bool = False):
     return selectors.review_agency_choices(
         actor=request.actor, review=review, include_inactive=include_inactive
     )
+
+
+@dataclass(frozen=True)
+class Tab:
+    """A tab of the workspace: its key (``TABS``), its template and what it shows beyond what
+    every tab does (``shows(request, review)``); its page, and the answer to a form posted on
+    it (the tab shown again with the form's errors, or its section refreshed)."""
+
+    key: str
+    template: str
+    shows: Callable[..., dict]
+
+    def context(self, request, review, forms, done) -> dict:
+        return {
+            **workspace_context(request, review, self.key),
+            **self.shows(request, review),
+            "done": done or {},
+            **forms,
+        }
+
+    def page(self, request, reference):
+        review = selectors.review_for_page(actor=request.actor, reference=reference, tab=self.key)
+        return render(request, self.template, self.context(request, review, {}, None))
+
+    def answer(self, request, review, section: str, **answer):
+        return tab_answer(
+            request,
+            review,
+            tab=self.key,
+            template=self.template,
+            build=self.context,
+            section=section,
+            **answer,
+        )
