@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.openapi import INVALID
-from casework.review_types import REVIEW_TYPES
+from casework.processes import REVIEW_TYPES
 from publishing.library.models import AgeBand
 from publishing.library.search import (
     PAGE_SIZE,

@@ -4,7 +4,6 @@ actions it owns and its progress updates (DESIGN §4). Parse, call, render; no r
 import base64
 import binascii
 
-from django.http import Http404
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -19,10 +18,10 @@ from rest_framework.views import APIView
 from api.idempotency import idempotent
 from casework.joint import door
 from casework.joint.selectors import review_partnerships_by_uuid
-from casework.lists import action_tracker_for_page, agency_information_requests_for_page
 from casework.models import ActionStatus
-from casework.review_selectors import access_action, access_information_request
-from casework.review_services import (
+from casework.selectors import access_action, access_information_request
+from casework.selectors.lists import action_tracker_for_page, agency_information_requests_for_page
+from casework.services import (
     ASKS,
     DOCUMENT_MAX_BYTES,
     action_rag,
@@ -76,15 +75,6 @@ def _context(actor, items, review_of) -> dict:
         "partnership": actor.partnership,
         "partnerships_by_review": review_partnerships_by_uuid(review_uuids=uuids),
     }
-
-
-def _here_or_through_the_door(actor, purpose: str, work):
-    """``work(actor)`` on the host's own partnership; if what it looks for is not there, in the
-    joint reviews other partnerships lead that let this agency in (the door)."""
-    try:
-        return work(actor)
-    except Http404:
-        return door.reach(actor=actor, purpose=purpose, work=work)
 
 
 class InformationRequestSerializer(serializers.Serializer):
@@ -154,7 +144,9 @@ class InformationResponseCreateApi(APIView):
             )
             return self.OutputSerializer(response).data
 
-        data = _here_or_through_the_door(request.user.actor, f"POST {request.path}", answer)
+        data = door.here_or_through(
+            actor=request.user.actor, purpose=f"POST {request.path}", work=answer
+        )
         return Response(data, status=status.HTTP_201_CREATED)
 
 
@@ -286,5 +278,7 @@ class ActionUpdateCreateApi(APIView):
             )
             return self.OutputSerializer(added).data
 
-        answer = _here_or_through_the_door(request.user.actor, f"POST {request.path}", update)
+        answer = door.here_or_through(
+            actor=request.user.actor, purpose=f"POST {request.path}", work=update
+        )
         return Response(answer, status=status.HTTP_201_CREATED)

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api import reviews, views
+from api import referrals, reviews, whoami
 
 app_name = "api"
 # Swagger UI with no inline script (its set-up is fetched as ?script) and its one inline style
@@ -9,12 +9,14 @@ app_name = "api"
 DOCS_TEMPLATE = "api/swagger_ui.html"
 
 urlpatterns = [
-    path("whoami/", views.WhoAmIApi.as_view(), name="whoami"),
-    path("referrals/", views.ReferralsApi.as_view(), name="referrals"),
-    path("referrals/<str:reference>/", views.ReferralDetailApi.as_view(), name="referral-detail"),
+    path("whoami/", whoami.WhoAmIApi.as_view(), name="whoami"),
+    path("referrals/", referrals.ReferralsApi.as_view(), name="referrals"),
+    path(
+        "referrals/<str:reference>/", referrals.ReferralDetailApi.as_view(), name="referral-detail"
+    ),
     path(
         "referrals/<str:reference>/contributions/",
-        views.ContributionSubmitApi.as_view(),
+        referrals.ContributionSubmitApi.as_view(),
         name="referral-contributions",
     ),
     path(

@@ -1,7 +1,6 @@
 from celery import shared_task
 
-from casework.review_services import actions_chase, information_requests_chase
-from casework.services import clock_reminders_send
+from casework.services import actions_chase, clock_reminders_send, information_requests_chase
 from safeguard.celery import PartnershipTask
 
 

@@ -1,9 +1,9 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from frontend.views import (
     accounts,
     actions,
-    chronology,
     clocks,
     dashboard,
     information,
@@ -16,6 +16,178 @@ from frontend.views import (
 )
 
 app_name = "frontend"
+
+REFERRAL_ROUTE = "referrals/<str:reference>/"
+REVIEW_ROUTE = "case-reviews/<str:reference>/"
+
+# A referral's page and what its sections post to: (route under the referral, view, URL name).
+REFERRAL_PAGES = (
+    ("", referrals.referral_detail, "referral"),
+    ("attachments/", referrals.attachment_add, "referral-attachment-add"),
+    ("attachments/<uuid:attachment_uuid>/", referrals.attachment_download, "referral-attachment"),
+    ("screening/", referrals.screening, "referral-screening"),
+    ("panel-notification/", referrals.panel_notification, "referral-panel-notification"),
+    (
+        "sos-ofsted-notification/",
+        referrals.sos_ofsted_notification,
+        "referral-sos-ofsted-notification",
+    ),
+    ("rapid-review/", referrals.rapid_review_update, "rapid-review-update"),
+    ("rapid-review/start/", referrals.rapid_review_start, "rapid-review-start"),
+    (
+        "rapid-review/contribution-requests/",
+        referrals.contribution_requests_add,
+        "rapid-review-ask",
+    ),
+    ("rapid-review/sent/", referrals.rapid_review_send, "rapid-review-send"),
+    ("rapid-review/panel-response/", referrals.panel_response, "rapid-review-panel-response"),
+    ("decision/", referrals.decision, "referral-decision"),
+    ("decision/notices/", referrals.decision_notices, "referral-decision-notices"),
+    ("contribution/", referrals.contribution, "contribution"),
+)
+JOINT_ROUTE = "joint-reviews/<uuid:review_uuid>/"
+
+# A review's workspace: (route under the review, view, URL name, the URL name of the same page
+# through the joint-review door). Each name is written out, so that grep finds it.
+REVIEW_PAGES = (
+    ("", reviews.overview, "review", "joint-review"),
+    ("stage/", reviews.stage_move, "review-stage", "joint-review-stage"),
+    (
+        "reviewers/check/",
+        reviews.reviewer_check,
+        "review-reviewer-check",
+        "joint-review-reviewer-check",
+    ),
+    (
+        "reviewers/",
+        reviews.reviewer_appoint,
+        "review-reviewer-appoint",
+        "joint-review-reviewer-appoint",
+    ),
+    (
+        "reviewers/profile/",
+        reviews.reviewer_profile,
+        "review-reviewer-profile",
+        "joint-review-reviewer-profile",
+    ),
+    ("sign-off/", reviews.chair_sign_off, "review-sign-off", "joint-review-sign-off"),
+    ("terms/", reviews.terms, "review-terms", "joint-review-terms"),
+    ("terms/new/", reviews.terms_write, "review-terms-write", "joint-review-terms-write"),
+    (
+        "terms/sign-off/",
+        reviews.terms_sign_off,
+        "review-terms-sign-off",
+        "joint-review-terms-sign-off",
+    ),
+    ("information/", reviews.information, "review-information", "joint-review-information"),
+    (
+        "information/new/",
+        reviews.information_request_create,
+        "review-information-request",
+        "joint-review-information-request",
+    ),
+    (
+        "information/<uuid:request_uuid>/close/",
+        reviews.information_request_close,
+        "review-information-close",
+        "joint-review-information-close",
+    ),
+    ("chronology/", reviews.chronology, "review-chronology", "joint-review-chronology"),
+    (
+        "chronology/entries/",
+        reviews.entry_add,
+        "review-chronology-add",
+        "joint-review-chronology-add",
+    ),
+    (
+        "chronology/print/",
+        reviews.chronology_print,
+        "review-chronology-print",
+        "joint-review-chronology-print",
+    ),
+    (
+        "chronology/<uuid:entry_uuid>/",
+        reviews.entry_detail,
+        "review-chronology-entry",
+        "joint-review-chronology-entry",
+    ),
+    (
+        "chronology/<uuid:entry_uuid>/correct/",
+        reviews.entry_correct,
+        "review-chronology-correct",
+        "joint-review-chronology-correct",
+    ),
+    (
+        "chronology.csv",
+        reviews.chronology_csv,
+        "review-chronology-csv",
+        "joint-review-chronology-csv",
+    ),
+    ("findings/", reviews.findings, "review-findings", "joint-review-findings"),
+    ("findings/new/", reviews.finding_add, "review-finding-add", "joint-review-finding-add"),
+    (
+        "recommendations/new/",
+        reviews.recommendation_add,
+        "review-recommendation-add",
+        "joint-review-recommendation-add",
+    ),
+    ("actions/", reviews.action_plan, "review-actions", "joint-review-actions"),
+    ("actions/new/", reviews.action_add, "review-action-add", "joint-review-action-add"),
+    ("documents/", reviews.documents, "review-documents", "joint-review-documents"),
+    (
+        "documents/new/",
+        reviews.document_upload,
+        "review-document-upload",
+        "joint-review-document-upload",
+    ),
+    (
+        "documents/<uuid:document_uuid>/",
+        reviews.document_download,
+        "review-document",
+        "joint-review-document",
+    ),
+)
+# A joint review's lead invites partnerships, lets them in, ends a part or the whole: on its own
+# host only, never through the door.
+LEAD_ONLY_PAGES = (
+    ("joint/invite/", reviews.joint_invite, "review-joint-invite"),
+    ("joint/end/", reviews.joint_end, "review-joint-end"),
+    ("joint/<uuid:participant_uuid>/open/", reviews.joint_part_open, "review-joint-open"),
+    ("joint/<uuid:participant_uuid>/end/", reviews.joint_part_end, "review-joint-part-end"),
+)
+# Pages named by their own UUID at home, found under the joint review through the door:
+# (route, view, URL name, URL name through the door).
+PAGES_OF_A_JOINT_REVIEW = (
+    ("actions/<uuid:action_uuid>/", actions.action_detail, "action", "joint-action"),
+    (
+        "actions/<uuid:action_uuid>/verify/",
+        actions.action_verify,
+        "action-verify",
+        "joint-action-verify",
+    ),
+    (
+        "actions/<uuid:action_uuid>/updates/<uuid:update_uuid>/evidence/",
+        actions.evidence_download,
+        "action-evidence",
+        "joint-action-evidence",
+    ),
+    (
+        "information-requests/<uuid:request_uuid>/",
+        information.information_request,
+        "information-request",
+        "joint-information-request",
+    ),
+)
+
+
+class OldReviewAddress(RedirectView):
+    """The review workspace's addresses before it moved from /reviews/ to /case-reviews/
+    (so that /reviews/ is only ever the public area): the same page, permanently."""
+
+    permanent = True
+    query_string = True
+    url = "/case-reviews/%(reference)s/%(rest)s"
+
 
 urlpatterns = [
     path("", dashboard.home, name="home"),
@@ -42,65 +214,12 @@ urlpatterns = [
     path("workspace/audit/", workspace.audit_trail, name="audit-trail"),
     path("referrals/", referrals.referral_list, name="referral-list"),
     path("referrals/new/", referrals.referral_new, name="referral-new"),
-    path("referrals/<str:reference>/", referrals.referral_detail, name="referral"),
-    path(
-        "referrals/<str:reference>/attachments/",
-        referrals.attachment_add,
-        name="referral-attachment-add",
-    ),
-    path(
-        "referrals/<str:reference>/attachments/<uuid:attachment_uuid>/",
-        referrals.attachment_download,
-        name="referral-attachment",
-    ),
-    path("referrals/<str:reference>/screening/", referrals.screening, name="referral-screening"),
-    path(
-        "referrals/<str:reference>/panel-notification/",
-        referrals.panel_notification,
-        name="referral-panel-notification",
-    ),
-    path(
-        "referrals/<str:reference>/sos-ofsted-notification/",
-        referrals.sos_ofsted_notification,
-        name="referral-sos-ofsted-notification",
-    ),
-    path(
-        "referrals/<str:reference>/rapid-review/",
-        referrals.rapid_review_update,
-        name="rapid-review-update",
-    ),
-    path(
-        "referrals/<str:reference>/rapid-review/start/",
-        referrals.rapid_review_start,
-        name="rapid-review-start",
-    ),
-    path(
-        "referrals/<str:reference>/rapid-review/contribution-requests/",
-        referrals.contribution_requests_add,
-        name="rapid-review-ask",
-    ),
-    path(
-        "referrals/<str:reference>/rapid-review/sent/",
-        referrals.rapid_review_send,
-        name="rapid-review-send",
-    ),
-    path(
-        "referrals/<str:reference>/rapid-review/panel-response/",
-        referrals.panel_response,
-        name="rapid-review-panel-response",
-    ),
-    path("referrals/<str:reference>/decision/", referrals.decision, name="referral-decision"),
-    path(
-        "referrals/<str:reference>/decision/notices/",
-        referrals.decision_notices,
-        name="referral-decision-notices",
-    ),
-    path("referrals/<str:reference>/contribution/", referrals.contribution, name="contribution"),
+    *[path(REFERRAL_ROUTE + route, view, name=name) for route, view, name in REFERRAL_PAGES],
     path("clocks/", clocks.clock_board, name="clock-board"),
-    # /reviews/ is the partnership's public area (its published reviews) for everyone but its
-    # signed-in people, who get their review list there; the public list is always at
-    # /reviews/published/. Public pages are named by UUID, review workspaces by reference.
-    path("reviews/", public_reviews.reviews_index, name="review-list"),
+    # /reviews/ is the partnership's public area: its published reviews (also always at
+    # /reviews/published/), each named by UUID. The review workspace is at /case-reviews/,
+    # each review named by its reference; its old addresses under /reviews/ redirect there.
+    path("reviews/", public_reviews.reviews_index, name="reviews-index"),
     path("reviews/published/", public_reviews.published_list, name="public-reviews"),
     path("reviews/copies/<str:token>/", public_reviews.copy_link, name="public-copy-link"),
     path("reviews/<uuid:publication_uuid>/", public_reviews.public_review, name="public-review"),
@@ -114,111 +233,23 @@ urlpatterns = [
         public_reviews.request_copy,
         name="public-review-request",
     ),
-    # Reviews: each review's workspace, one URL per tab.
-    path("reviews/<str:reference>/", reviews.overview, name="review"),
-    path("reviews/<str:reference>/stage/", reviews.stage_move, name="review-stage"),
     path(
-        "reviews/<str:reference>/reviewers/check/",
-        reviews.reviewer_check,
-        name="review-reviewer-check",
+        "reviews/<str:reference>/",
+        OldReviewAddress.as_view(),
+        {"rest": ""},
+        name="old-review-address",
     ),
     path(
-        "reviews/<str:reference>/reviewers/",
-        reviews.reviewer_appoint,
-        name="review-reviewer-appoint",
+        "reviews/<str:reference>/<path:rest>",
+        OldReviewAddress.as_view(),
+        name="old-review-page-address",
     ),
-    path(
-        "reviews/<str:reference>/reviewers/profile/",
-        reviews.reviewer_profile,
-        name="review-reviewer-profile",
-    ),
-    path("reviews/<str:reference>/sign-off/", reviews.chair_sign_off, name="review-sign-off"),
-    path("reviews/<str:reference>/terms/", reviews.terms, name="review-terms"),
-    path("reviews/<str:reference>/terms/new/", reviews.terms_write, name="review-terms-write"),
-    path(
-        "reviews/<str:reference>/terms/sign-off/",
-        reviews.terms_sign_off,
-        name="review-terms-sign-off",
-    ),
-    path("reviews/<str:reference>/information/", reviews.information, name="review-information"),
-    path(
-        "reviews/<str:reference>/information/new/",
-        reviews.information_request_create,
-        name="review-information-request",
-    ),
-    path(
-        "reviews/<str:reference>/information/<uuid:request_uuid>/close/",
-        reviews.information_request_close,
-        name="review-information-close",
-    ),
-    path("reviews/<str:reference>/chronology/", chronology.chronology, name="review-chronology"),
-    path(
-        "reviews/<str:reference>/chronology/entries/",
-        chronology.entry_add,
-        name="review-chronology-add",
-    ),
-    path(
-        "reviews/<str:reference>/chronology/print/",
-        chronology.chronology_print,
-        name="review-chronology-print",
-    ),
-    path(
-        "reviews/<str:reference>/chronology/<uuid:entry_uuid>/",
-        chronology.entry_detail,
-        name="review-chronology-entry",
-    ),
-    path(
-        "reviews/<str:reference>/chronology/<uuid:entry_uuid>/correct/",
-        chronology.entry_correct,
-        name="review-chronology-correct",
-    ),
-    path(
-        "reviews/<str:reference>/chronology.csv",
-        chronology.chronology_csv,
-        name="review-chronology-csv",
-    ),
-    path("reviews/<str:reference>/findings/", reviews.findings, name="review-findings"),
-    path("reviews/<str:reference>/findings/new/", reviews.finding_add, name="review-finding-add"),
-    path(
-        "reviews/<str:reference>/recommendations/new/",
-        reviews.recommendation_add,
-        name="review-recommendation-add",
-    ),
-    path("reviews/<str:reference>/actions/", reviews.action_plan, name="review-actions"),
-    path("reviews/<str:reference>/actions/new/", reviews.action_add, name="review-action-add"),
-    path("reviews/<str:reference>/documents/", reviews.documents, name="review-documents"),
-    path(
-        "reviews/<str:reference>/documents/new/",
-        reviews.document_upload,
-        name="review-document-upload",
-    ),
-    path(
-        "reviews/<str:reference>/documents/<uuid:document_uuid>/",
-        reviews.document_download,
-        name="review-document",
-    ),
-    # A joint review's lead: invite partnerships, let them in, end a part or the whole.
-    path("reviews/<str:reference>/joint/invite/", reviews.joint_invite, name="review-joint-invite"),
-    path("reviews/<str:reference>/joint/end/", reviews.joint_end, name="review-joint-end"),
-    path(
-        "reviews/<str:reference>/joint/<uuid:participant_uuid>/open/",
-        reviews.joint_part_open,
-        name="review-joint-open",
-    ),
-    path(
-        "reviews/<str:reference>/joint/<uuid:participant_uuid>/end/",
-        reviews.joint_part_end,
-        name="review-joint-part-end",
-    ),
+    path("case-reviews/", reviews.review_list, name="review-list"),
+    *[path(REVIEW_ROUTE + route, view, name=name) for route, view, name, _ in REVIEW_PAGES],
+    *[path(REVIEW_ROUTE + route, view, name=name) for route, view, name in LEAD_ONLY_PAGES],
     # The partnership-wide action tracker and each action's page (agencies update theirs).
     path("actions/", actions.tracker, name="action-tracker"),
-    path("actions/<uuid:action_uuid>/", actions.action_detail, name="action"),
-    path("actions/<uuid:action_uuid>/verify/", actions.action_verify, name="action-verify"),
-    path(
-        "actions/<uuid:action_uuid>/updates/<uuid:update_uuid>/evidence/",
-        actions.evidence_download,
-        name="action-evidence",
-    ),
+    *[path(route, view, name=name) for route, view, name, _ in PAGES_OF_A_JOINT_REVIEW],
     # Publications: the list, each publication's page and what it posts to, requests for copies.
     path("publications/", publications.publication_list, name="publication-list"),
     path("publications/new/", publications.publication_start, name="publication-start"),
@@ -344,29 +375,14 @@ urlpatterns = [
         publications.gate_hit_accept,
         name="publication-hit-accept",
     ),
-    # An agency's side of a review's information request.
-    path(
-        "information-requests/<uuid:request_uuid>/",
-        information.information_request,
-        name="information-request",
-    ),
 ]
 
 
 # --- Joint reviews, on a participant's own host --------------------------------------------------
-# The same workspace views, through the door, at /joint-reviews/<uuid>/… : each review page above
-# (but the lead's own joint-review management), and an action's and an information request's
-# page under the review they belong to.
-REVIEW_ROUTE = "reviews/<str:reference>/"
-JOINT_ROUTE = "joint-reviews/<uuid:review_uuid>/"
-OWN_PAGES = {
-    "action": "actions/<uuid:action_uuid>/",
-    "action-verify": "actions/<uuid:action_uuid>/verify/",
-    "action-evidence": "actions/<uuid:action_uuid>/updates/<uuid:update_uuid>/evidence/",
-    "information-request": "information-requests/<uuid:request_uuid>/",
-}
-
-joint_patterns = [
+# The same workspace views, through the door, at /joint-reviews/<uuid>/… : each review page
+# (REVIEW_PAGES, not the lead's own joint-review management), and an action's and an information
+# request's page under the review they belong to (PAGES_OF_A_JOINT_REVIEW).
+urlpatterns += [
     path("joint-reviews/", joint.joint_review_list, name="joint-review-list"),
     path("joint-reviews/invitations/", joint.invitations, name="joint-invitations"),
     path(
@@ -384,23 +400,21 @@ joint_patterns = [
         joint.part_end,
         name="joint-part-end",
     ),
+    *[
+        path(JOINT_ROUTE + route, joint.through_the_door(view), name=joint_name)
+        for route, view, _, joint_name in REVIEW_PAGES
+    ],
+    *[
+        path(
+            JOINT_ROUTE + route,
+            joint.through_the_door(view, under_the_review=False),
+            name=joint_name,
+        )
+        for route, view, _, joint_name in PAGES_OF_A_JOINT_REVIEW
+    ],
 ]
-for pattern in list(urlpatterns):
-    route, name = str(pattern.pattern), pattern.name
-    if route.startswith(REVIEW_ROUTE) and not name.startswith("review-joint-"):
-        joint_patterns.append(
-            path(
-                JOINT_ROUTE + route[len(REVIEW_ROUTE) :],
-                joint.through_the_door(pattern.callback),
-                name=f"joint-{name}",
-            )
-        )
-    elif name in OWN_PAGES:
-        joint_patterns.append(
-            path(
-                JOINT_ROUTE + OWN_PAGES[name],
-                joint.through_the_door(pattern.callback, under_the_review=False),
-                name=f"joint-{name}",
-            )
-        )
-urlpatterns += joint_patterns
+
+# Each workspace page's URL name through the door (``frontend.links.review_path``).
+JOINT_NAME_OF = {
+    name: joint_name for _, _, name, joint_name in (*REVIEW_PAGES, *PAGES_OF_A_JOINT_REVIEW)
+}

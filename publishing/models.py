@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models.functions import Now
 
 from casework.models import Review
-from casework.review_types import REVIEW_TYPE_CHOICES
+from casework.processes import REVIEW_TYPE_CHOICES
 
 
 class PublicationState(models.TextChoices):

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 
-from casework.clocks import add_working_days
 from casework.models import Review, ReviewerAppointment
+from casework.working_days import add_working_days
 from publishing.models import (
     PUBLIC_STATES,
     BriefingNote,

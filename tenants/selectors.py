@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from tenants.agencies.models import Agency
 from tenants.models import Domain, Membership, Partnership, User
+from tenants.roles import Role
 
 # host → (expires at, partnership). Hosts change rarely; a change made in this process clears
 # the cache at once (tenants.signals), one made elsewhere is seen within this many seconds.
@@ -88,4 +89,12 @@ def membership_list_for_partnership(*, partnership: Partnership) -> QuerySet[Mem
         Membership.objects.filter(partnership=partnership)
         .select_related("user")
         .order_by("role", "user__email")
+    )
+
+
+def lead_reviewer_choices(*, partnership: Partnership) -> QuerySet[Membership]:
+    """The partnership's active lead reviewers, by email: those who may be appointed to its
+    reviews."""
+    return membership_list_for_partnership(partnership=partnership).filter(
+        role=Role.LEAD_REVIEWER, user__is_active=True
     )

@@ -11,7 +11,7 @@ and invites Lewisham; Bexley takes no part.
 import datetime
 from dataclasses import dataclass
 
-from casework import review_services
+from casework import services as review_services
 from casework.joint import door
 from casework.joint import services as joint_services
 from casework.joint.models import JointReviewParticipant

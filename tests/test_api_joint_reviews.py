@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 
-from casework import review_services as services
+from casework import services
 from casework.joint import services as joint_services
 from casework.joint.models import ParticipantPermission
 from casework.models import ActionUpdate, InformationResponse
@@ -209,3 +209,37 @@ def test_a_revoked_grant_closes_the_api_at_once(joint, plan):
         content_type="application/json",
     )
     assert problem(response)["status"] == 404
+
+
+def test_the_door_looks_here_first_then_in_the_joint_reviews_it_opens(joint, plan):
+    """``door.here_or_through``, the API's one fallback: what is found on the host's own
+    partnership is answered there; what is not, in a joint review another partnership leads
+    that lets the actor in; what is nowhere, a 404."""
+    from django.http import Http404
+
+    from casework import selectors
+    from casework.joint import door
+
+    def review_named(reference):
+        return lambda actor: (
+            selectors.access_review(actor=actor, reference=reference),
+            actor.is_joint,
+        )
+
+    with inside(joint.lewisham):
+        charlie = joint.actor("charlie")
+        own = services.thematic_review_commission(
+            actor=charlie, title="Lewisham's own review", commissioned_on=today()
+        )
+        here, through_door = door.here_or_through(
+            actor=charlie, purpose="test", work=review_named(own.reference)
+        )
+        assert (here.uuid, through_door) == (own.uuid, False)
+        there, through_door = door.here_or_through(
+            actor=charlie, purpose="test", work=review_named(joint.review.reference)
+        )
+        assert (there.uuid, through_door) == (joint.review.uuid, True)
+        with pytest.raises(Http404):
+            door.here_or_through(
+                actor=charlie, purpose="test", work=review_named("CRO-R-2099-9999")
+            )

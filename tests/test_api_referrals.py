@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 import api.idempotency
-import api.views
+import api.referrals
 from api.urls import urlpatterns
 from casework.models import Child, Clock, ContributionRequest, Referral
 from casework.services import ChildInput, rapid_review_start, referral_create

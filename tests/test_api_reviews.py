@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from casework import review_services as services
+from casework import services
 from casework.models import ActionUpdate, InformationResponse
 from tests.conftest import api_client, inside, issue_key, problem
 from tests.test_reviews import actor

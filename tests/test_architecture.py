@@ -180,3 +180,72 @@ def test_no_private_name_is_imported_from_another_module():
                     if alias.name.startswith("_") and not alias.name.startswith("__"):
                         offenders.append(f"{relative}:{node.lineno} {node.module}.{alias.name}")
     assert not offenders, "private names imported:\n" + "\n".join(offenders)
+
+
+TEMPLATE_ROLE_CHECK = re.compile(r"\brole\s*[!=]=|[!=]=\s*[\"'](?:%s)[\"']")
+
+
+def _role_check_offences(relative: str, text: str) -> list[str]:
+    """Where a web or API module decides by role: a ``has_role``/``require_role`` call, a
+    ``Role.X`` member, a group of roles from ``tenants.roles``; in a template, a comparison
+    with a role."""
+    import tenants.roles
+
+    groups = {name for name in vars(tenants.roles) if name.isupper()}
+    if relative.endswith(".html"):
+        roles = "|".join(role.value for role in tenants.roles.Role)
+        pattern = re.compile(TEMPLATE_ROLE_CHECK.pattern % roles)
+        return [
+            f"{relative}:{number} compares a role"
+            for number, line in enumerate(text.splitlines(), 1)
+            if pattern.search(line)
+        ]
+    offences = []
+    for node in ast.walk(ast.parse(text, filename=relative)):
+        if isinstance(node, ast.Attribute) and node.attr in ("has_role", "require_role"):
+            offences.append(f"{relative}:{node.lineno} {node.attr}")
+        elif (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "Role"
+            and node.attr.isupper()
+        ):
+            offences.append(f"{relative}:{node.lineno} Role.{node.attr}")
+        elif isinstance(node, ast.ImportFrom) and node.module == "tenants.roles":
+            named = [alias.name for alias in node.names if alias.name in groups]
+            offences += [f"{relative}:{node.lineno} imports {name}" for name in named]
+    return offences
+
+
+def test_the_web_and_the_api_ask_the_permissions_and_name_no_role():
+    """Who may do what is declared once, in each domain app's ``permissions`` module
+    (``casework.permissions``, ``tenants.agencies.permissions``); services enforce it. The web
+    pages, their templates and the API only ask a ``may_*`` what to offer: a role named there is
+    a rule that can drift from the one the service enforces."""
+    offenders = []
+    for package in ("frontend", "api"):
+        for path in sorted((ROOT / package).rglob("*")):
+            relative = path.relative_to(ROOT).as_posix()
+            if path.suffix not in (".py", ".html") or "node_modules" in path.parts:
+                continue
+            offenders += _role_check_offences(relative, path.read_text())
+    assert not offenders, "roles checked in the web or the API:\n" + "\n".join(offenders)
+
+
+def test_the_role_check_finds_what_it_looks_for():
+    """The check above, on the kinds of line it is there to catch (and one it must let be)."""
+    view = (
+        "from tenants.roles import MANAGERS, Role\n"
+        "def page(request):\n"
+        "    request.actor.require_role(*MANAGERS)\n"
+        "    shown = request.actor.has_role(Role.CHAIR)\n"
+        "    choices = Role.choices\n"
+    )
+    assert [offence.split(" ", 1)[1] for offence in _role_check_offences("v.py", view)] == [
+        "imports MANAGERS",
+        "require_role",
+        "has_role",
+        "Role.CHAIR",
+    ]
+    template = '{% if actor.role == "chair" %}x{% endif %}\n{% if menu.reviews %}y{% endif %}\n'
+    assert _role_check_offences("t.html", template) == ["t.html:1 compares a role"]

@@ -134,7 +134,7 @@ class TestReferral:
         assert attachment.file.name.startswith("referrals/")
 
     def test_an_oversized_attachment_is_refused(self, world, frozen_today, monkeypatch):
-        monkeypatch.setattr(services, "ATTACHMENT_MAX_BYTES", 10)
+        monkeypatch.setattr(services.referrals, "ATTACHMENT_MAX_BYTES", 10)
         with inside(world.croydon), pytest.raises(ValidationError, match="larger than"):
             refer(world, attachments=[UploadedFile("a.png", b"\x89PNG\r\n\x1a\n" * 3)])
 

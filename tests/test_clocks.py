@@ -6,15 +6,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from casework.clocks import (
-    CURRENT,
-    SCR_2015,
+from casework.processes import CURRENT, SCR_2015, clock_state, plan_clocks
+from casework.working_days import (
     add_working_days,
-    clock_state,
     describe_length,
     is_due_soon,
     is_working_day,
-    plan_clocks,
     working_days_between,
 )
 

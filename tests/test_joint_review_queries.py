@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from casework import review_services
+from casework import services as review_services
 from casework.joint import services as joint_services
 from casework.joint.models import JointReviewParticipant
 from tenants.actors import actor_for_member

@@ -13,7 +13,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
-from casework import review_services
+from casework import services as review_services
 from casework.joint import services as joint_services
 from casework.joint.models import JointReviewGrant, JointReviewParticipant, ParticipantState
 from tenants.actors import actor_for_member

@@ -12,8 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404
 
-from casework import review_selectors as selectors
-from casework import review_services as services
+from casework import selectors, services
 from casework.joint import door
 from casework.joint import selectors as joint_selectors
 from casework.joint import services as joint_services
@@ -24,7 +23,7 @@ from casework.joint.models import (
     ParticipantState,
 )
 from casework.models import Action, ChronologyEntry, PartnershipSignOff, Review
-from casework.review_services import EntryInput
+from casework.services import EntryInput
 from publishing.services import publication_create
 from tenants.agencies.models import Agency, AuditEvent
 from tenants.agencies.selectors import agency_list

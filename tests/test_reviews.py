@@ -7,11 +7,10 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from casework import review_selectors as selectors
-from casework import review_services as services
+from casework import selectors, services
 from casework import services as referral_services
 from casework.models import Action, ActionStatus, ChronologyEntry, Review
-from casework.review_services import AffiliationInput, EntryInput
+from casework.services import AffiliationInput, EntryInput
 from tenants.actors import actor_for_member, actor_for_platform
 from tenants.files import UploadedFile
 from tenants.models import Membership, Role

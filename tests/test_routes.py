@@ -25,6 +25,7 @@ from tests.support.reads import (
     ACCOUNT,
     API_ABOUT,
     BLANK_FORM,
+    MOVED,
     NOT_CASEWORK,
     POST_ONLY,
     PUBLIC_PAGE,
@@ -59,7 +60,7 @@ OTHERS = [
     if isinstance(entry := what_it_is(pattern), NotCasework)
 ]
 # Routes that read nothing of anyone's: a GET leaves no row at all.
-LEAVES_NO_ROW = (PUBLIC_PAGE, ACCOUNT, BLANK_FORM, API_ABOUT)
+LEAVES_NO_ROW = (PUBLIC_PAGE, ACCOUNT, BLANK_FORM, API_ABOUT, MOVED)
 
 
 @pytest.fixture(scope="module")

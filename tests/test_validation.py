@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from casework.review_selectors import access_review
+from casework.selectors import access_review
 from publishing.selectors import access_publication, public_publication
 from tenants.actors import actor_for_member
 from tenants.models import Membership, Role

@@ -10,7 +10,7 @@ import io
 
 import pytest
 
-from casework import review_services as services
+from casework import services
 from casework.joint import services as joint_services
 from casework.joint.models import JointReviewParticipant, ParticipantPermission, ParticipantState
 from casework.models import ChronologyEntry
@@ -55,7 +55,7 @@ def test_a_participant_opens_every_tab_of_the_joint_review_from_its_own_host(joi
         assert JOINT_TITLE in html
         assert "A joint review led by Croydon Safeguarding Children Partnership" in html
         # Every link of the workspace goes through the door again, none to the lead's pages.
-        assert f"/reviews/{joint.review.reference}/" not in html, tab
+        assert f"/case-reviews/{joint.review.reference}/" not in html, tab
         assert SECRET_TITLE not in html
     assert lena.get(joint_path(joint, "chronology/print/")).status_code == 200
 
@@ -93,15 +93,15 @@ def test_the_leads_people_use_the_reviews_own_pages(joint):
     alice = client_of(joint, "alice", joint.croydon)
     response = alice.get(joint_path(joint))
     assert response.status_code == 302
-    assert response["Location"] == f"/reviews/{joint.review.reference}/"
-    html = body(alice.get(f"/reviews/{joint.review.reference}/"))
+    assert response["Location"] == f"/case-reviews/{joint.review.reference}/"
+    html = body(alice.get(f"/case-reviews/{joint.review.reference}/"))
     assert "Lewisham Safeguarding Children Partnership" in html and "Taking part" in html
 
 
 def test_the_joint_review_is_not_at_the_leads_address_for_anyone_else(joint):
     joint.joined()
     assert_web_isolated(
-        path=f"/reviews/{joint.review.reference}/",
+        path=f"/case-reviews/{joint.review.reference}/",
         owner=joint.croydon,
         outsider=joint.lena,
         outsider_partnership=joint.lewisham,
@@ -132,7 +132,7 @@ def test_bexley_gets_a_404_on_every_host_and_the_attempt_is_recorded(joint, tab)
 def test_an_invitation_is_sent_answered_and_shown_on_both_sides(joint):
     alice = client_of(joint, "alice", joint.croydon)
     response = alice.post(
-        f"/reviews/{joint.review.reference}/joint/invite/",
+        f"/case-reviews/{joint.review.reference}/joint/invite/",
         {
             "invite-partnership": "lewisham",
             "invite-permissions": list(ParticipantPermission.values),
@@ -155,7 +155,7 @@ def test_an_invitation_is_sent_answered_and_shown_on_both_sides(joint):
     assert response.status_code == 302
     assert response["Location"] == joint_path(joint)
     assert charlie.get(joint_path(joint)).status_code == 200
-    overview = body(alice.get(f"/reviews/{joint.review.reference}/"))
+    overview = body(alice.get(f"/case-reviews/{joint.review.reference}/"))
     assert "Accepted" in overview and "charlie@lewisham.example" in overview
 
 
@@ -207,7 +207,7 @@ def test_a_participant_adds_a_chronology_entry_inline_through_the_door(joint):
         assert ChronologyEntry.objects.get().entered_by == "lena@lewisham.example"
     # The lead sees it in its own chronology; the CSV export through the door has it too.
     lead = client_of(joint, "alice", joint.croydon)
-    chronology = body(lead.get(f"/reviews/{joint.review.reference}/chronology/"))
+    chronology = body(lead.get(f"/case-reviews/{joint.review.reference}/chronology/"))
     assert "Met Police (Lewisham)" in chronology
     csv = b"".join(lena.get(joint_path(joint, "chronology.csv")).streaming_content).decode()
     assert "Lewisham officers visited the flat" in csv
@@ -233,7 +233,7 @@ def test_a_formula_planted_by_a_participant_is_text_in_the_leads_csv(joint):
     )
     assert response.status_code == 200
     lead = client_of(joint, "alice", joint.croydon)
-    exported = lead.get(f"/reviews/{joint.review.reference}/chronology.csv")
+    exported = lead.get(f"/case-reviews/{joint.review.reference}/chronology.csv")
     rows = list(csv.reader(io.StringIO(b"".join(exported.streaming_content).decode())))
     entry = next(row for row in rows[1:] if "HYPERLINK" in row[3])
     assert entry[3] == "'" + planted
@@ -337,7 +337,7 @@ def test_both_chairs_sign_off_on_their_own_hosts(joint):
             upload=UploadedFile("draft.pdf", PDF),
         )
     carol = client_of(joint, "carol", joint.croydon)
-    assert carol.post(f"/reviews/{joint.review.reference}/sign-off/").status_code == 302
+    assert carol.post(f"/case-reviews/{joint.review.reference}/sign-off/").status_code == 302
     nina = client_of(joint, "nina")
     response = nina.post(
         joint_path(joint, "sign-off/"),
@@ -347,7 +347,7 @@ def test_both_chairs_sign_off_on_their_own_hosts(joint):
     assert response.status_code == 200
     html = body(response)
     assert "nina@lewisham.example" in html and "accepts the findings" in html
-    overview = body(carol.get(f"/reviews/{joint.review.reference}/"))
+    overview = body(carol.get(f"/case-reviews/{joint.review.reference}/"))
     assert "Lewisham&#x27;s chair accepts the findings." in overview
 
 
@@ -401,6 +401,6 @@ def test_a_participant_is_offered_corrections_of_its_own_agencies_entries_only(j
     assert response.status_code == 403
     # The lead corrects anyone's.
     lead = client_of(joint, "alice", joint.croydon)
-    html = body(lead.get(f"/reviews/{joint.review.reference}/chronology/"))
+    html = body(lead.get(f"/case-reviews/{joint.review.reference}/chronology/"))
     assert f"/chronology/{theirs.uuid}/correct/" in html
     assert f"/chronology/{ours.uuid}/correct/" in html

@@ -288,7 +288,7 @@ class TestThePublicArea:
     ):
         published(world, ready)
         alice = client(world, "alice")
-        assert "Commission a thematic review" in body(alice.get("/reviews/"))
+        assert "Commission a thematic review" in body(alice.get("/case-reviews/"))
         assert "Child &quot;Joy&quot;" in body(alice.get("/reviews/published/"))
 
     def test_another_partnership_s_host_does_not_show_it(self, world, ready):

@@ -13,8 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
-from casework import review_services
 from casework import services as referral_services
+from casework import services as review_services
 from casework.models import (
     Action,
     ActionStatus,
@@ -27,7 +27,7 @@ from casework.models import (
     ReviewDocument,
     ReviewerAppointment,
 )
-from casework.review_services import AffiliationInput, EntryInput
+from casework.services import AffiliationInput, EntryInput
 from tenants.actors import actor_for_member
 from tenants.agencies.models import AuditEvent
 from tenants.clock import today
@@ -183,22 +183,43 @@ def error_summary(page: str) -> str:
 
 
 class TestReviewList:
+    def test_the_workspace_has_its_own_address_and_the_old_ones_move_there(self, world, review):
+        """The review workspace moved from /reviews/ to /case-reviews/ so that /reviews/ is only
+        the public area: each old address redirects permanently to the same page, with its query
+        string; a signed-in person's /reviews/ sends them on to their list."""
+        alice = client(world, "alice")
+        ref = review.reference
+        for old, new in (
+            (f"/reviews/{ref}/", f"/case-reviews/{ref}/"),
+            (f"/reviews/{ref}/terms/", f"/case-reviews/{ref}/terms/"),
+            (f"/reviews/{ref}/chronology/?page=2", f"/case-reviews/{ref}/chronology/?page=2"),
+            (f"/reviews/{ref}/chronology.csv", f"/case-reviews/{ref}/chronology.csv"),
+        ):
+            response = alice.get(old)
+            assert (response.status_code, response["Location"]) == (301, new)
+        assert alice.get(f"/case-reviews/{ref}/").status_code == 200
+        response = alice.get("/reviews/")
+        assert (response.status_code, response["Location"]) == (302, "/case-reviews/")
+        assert ref in body(alice.get("/case-reviews/"))
+        # The public area keeps /reviews/: signed out, it lists the published reviews.
+        assert api_client(world.croydon, None).get("/reviews/").status_code == 200
+
     def test_the_review_group_sees_every_review_and_a_reviewer_their_own(self, world, review):
         for who in ("alice", "carol", "dave"):
-            page = body(client(world, who).get("/reviews/"))
+            page = body(client(world, who).get("/case-reviews/"))
             assert review.reference in page and "Commissioned" in page
-        assert review.reference not in body(client(world, "erin").get("/reviews/"))
+        assert review.reference not in body(client(world, "erin").get("/case-reviews/"))
         for who in ("bob", "frank"):
-            assert client(world, who).get("/reviews/").status_code == 403
+            assert client(world, who).get("/case-reviews/").status_code == 403
 
     def test_a_reviewer_lists_the_review_once_appointed(self, world, appointed):
-        page = body(client(world, "erin").get("/reviews/"))
+        page = body(client(world, "erin").get("/case-reviews/"))
         assert appointed.reference in page
         assert appointed.reference in body(client(world, "erin").get("/dashboard/"))
 
     def test_open_actions_are_counted(self, world, review):
         recommendation_with_action(world, review)
-        page = body(client(world, "alice").get("/reviews/"))
+        page = body(client(world, "alice").get("/case-reviews/"))
         row = page[page.index(f">{review.reference}</a>") :]
         assert 'govuk-table__cell--numeric">1</td>' in row[: row.index("</tr>")]
 
@@ -207,7 +228,7 @@ class TestReviewList:
             referral = review.referral
         carol = client(world, "carol")
         response = carol.post(
-            "/reviews/",
+            "/case-reviews/",
             {
                 "commission-review_type": "thematic",
                 "commission-title": "Vulnerable Adolescents Thematic Review 2026",
@@ -219,7 +240,7 @@ class TestReviewList:
         assert response.status_code == 302, body(response)
         with inside(world.croydon):
             thematic = Review.objects.get(review_type="thematic")
-            assert response["Location"] == f"/reviews/{thematic.reference}/"
+            assert response["Location"] == f"/case-reviews/{thematic.reference}/"
             assert list(thematic.related_referrals.all()) == [referral]
         page = body(carol.get(response["Location"]))
         assert "Vulnerable Adolescents Thematic Review 2026" in page
@@ -227,14 +248,17 @@ class TestReviewList:
 
     def test_commissioning_needs_a_title_and_the_chair_or_manager(self, world):
         response = client(world, "alice").post(
-            "/reviews/",
+            "/case-reviews/",
             {
                 "commission-review_type": "thematic",
                 "commission-commissioned_on": today().isoformat(),
             },
         )
         assert "Give the review a title." in error_summary(body(response))
-        assert client(world, "dave").post("/reviews/", {"commission-title": "x"}).status_code == 403
+        assert (
+            client(world, "dave").post("/case-reviews/", {"commission-title": "x"}).status_code
+            == 403
+        )
         with inside(world.croydon):
             assert not Review.objects.exists()
 
@@ -246,12 +270,12 @@ class TestAppointment:
     def test_a_conflicted_reviewer_is_blocked_until_the_chair_overrides(self, world, review):
         ref = review.reference
         alice = client(world, "alice")
-        page = body(alice.get(f"/reviews/{ref}/"))
+        page = body(alice.get(f"/case-reviews/{ref}/"))
         assert "Appoint a lead reviewer" in page and "No lead reviewer is appointed yet." in page
 
         # The business manager records erin's declared affiliations on the web.
         response = alice.post(
-            f"/reviews/{ref}/reviewers/profile/",
+            f"/case-reviews/{ref}/reviewers/profile/",
             {
                 "profile-reviewer": str(world.erin.uuid),
                 "profile-name": "Erin Reviewer",
@@ -266,7 +290,7 @@ class TestAppointment:
             },
         )
         assert response.status_code == 302
-        assert response["Location"] == f"/reviews/{ref}/?reviewer={world.erin.uuid}#reviewers"
+        assert response["Location"] == f"/case-reviews/{ref}/?reviewer={world.erin.uuid}#reviewers"
 
         # The independence result is shown before confirming.
         page = body(alice.get(response["Location"]))
@@ -277,32 +301,32 @@ class TestAppointment:
         assert "appoint-override_reason" not in page  # not the manager's to give
 
         response = htmx(
-            alice, f"/reviews/{ref}/reviewers/check/", {"check-reviewer": str(world.erin.uuid)}
+            alice, f"/case-reviews/{ref}/reviewers/check/", {"check-reviewer": str(world.erin.uuid)}
         )
         assert response.content.startswith(b'\n<section id="reviewers"')
         assert "Not independent" in body(response)
 
         response = alice.post(
-            f"/reviews/{ref}/reviewers/", {"appoint-reviewer": str(world.erin.uuid)}
+            f"/case-reviews/{ref}/reviewers/", {"appoint-reviewer": str(world.erin.uuid)}
         )
         summary = error_summary(body(response))
         assert "an agency involved in the case" in summary
         assert "The chair can appoint them anyway with a written reason." in summary
         with inside(world.croydon):
             assert not ReviewerAppointment.objects.exists()
-        assert client(world, "erin").get(f"/reviews/{ref}/").status_code == 404
+        assert client(world, "erin").get(f"/case-reviews/{ref}/").status_code == 404
 
         # The chair overrides with a written reason, shown on the review.
         carol = client(world, "carol")
-        page = body(carol.get(f"/reviews/{ref}/?reviewer={world.erin.uuid}"))
+        page = body(carol.get(f"/case-reviews/{ref}/?reviewer={world.erin.uuid}"))
         assert "appoint-override_reason" in page and "Appoint anyway" in page
         response = carol.post(
-            f"/reviews/{ref}/reviewers/",
+            f"/case-reviews/{ref}/reviewers/",
             {"appoint-reviewer": str(world.erin.uuid), "appoint-override_reason": ""},
         )
         assert "The chair can appoint them anyway" in error_summary(body(response))
         response = carol.post(
-            f"/reviews/{ref}/reviewers/",
+            f"/case-reviews/{ref}/reviewers/",
             {
                 "appoint-reviewer": str(world.erin.uuid),
                 "appoint-override_reason": "Left four years ago; no contact with the case.",
@@ -317,20 +341,20 @@ class TestAppointment:
         with inside(world.croydon):
             appointment = ReviewerAppointment.objects.get()
             assert appointment.override_by == "carol@croydon.example"
-        assert client(world, "erin").get(f"/reviews/{ref}/").status_code == 200
+        assert client(world, "erin").get(f"/case-reviews/{ref}/").status_code == 200
 
     def test_an_independent_reviewer_is_appointed_with_htmx(self, world, review):
         erin_profile(world, [AffiliationInput("Kent County Council", datetime.date(2015, 1, 1))])
         alice = client(world, "alice")
         response = htmx(
             alice,
-            f"/reviews/{review.reference}/reviewers/check/",
+            f"/case-reviews/{review.reference}/reviewers/check/",
             {"check-reviewer": str(world.erin.uuid)},
         )
         assert "Independent" in body(response) and "Appoint the reviewer" in body(response)
         response = htmx(
             alice,
-            f"/reviews/{review.reference}/reviewers/",
+            f"/case-reviews/{review.reference}/reviewers/",
             {"appoint-reviewer": str(world.erin.uuid)},
         )
         assert "Erin Reviewer is appointed." in body(response)
@@ -338,7 +362,7 @@ class TestAppointment:
 
     def test_profile_errors_go_back_to_their_row(self, world, review):
         response = client(world, "alice").post(
-            f"/reviews/{review.reference}/reviewers/profile/",
+            f"/case-reviews/{review.reference}/reviewers/profile/",
             {
                 "profile-reviewer": str(world.erin.uuid),
                 "profile-name": "Erin",
@@ -354,12 +378,12 @@ class TestAppointment:
     def test_only_the_manager_and_chair_appoint(self, world, appointed):
         for who in ("dave", "erin"):
             response = client(world, who).post(
-                f"/reviews/{appointed.reference}/reviewers/check/",
+                f"/case-reviews/{appointed.reference}/reviewers/check/",
                 {"check-reviewer": str(world.erin.uuid)},
             )
             assert response.status_code == 403
             assert "Appoint a lead reviewer" not in body(
-                client(world, who).get(f"/reviews/{appointed.reference}/")
+                client(world, who).get(f"/case-reviews/{appointed.reference}/")
             )
 
 
@@ -370,7 +394,7 @@ class TestStagesAndTerms:
     def test_a_move_without_its_prerequisites_names_what_is_missing(self, world, review):
         alice = client(world, "alice")
         response = alice.post(
-            f"/reviews/{review.reference}/stage/", {"stage-to_stage": "tor_agreed"}
+            f"/case-reviews/{review.reference}/stage/", {"stage-to_stage": "tor_agreed"}
         )
         summary = error_summary(body(response))
         assert "Appoint a lead reviewer." in summary
@@ -378,7 +402,7 @@ class TestStagesAndTerms:
         assert 'href="#button-stage"' in summary
         assert body(response).startswith("<!DOCTYPE html>")
         response = htmx(
-            alice, f"/reviews/{review.reference}/stage/", {"stage-to_stage": "tor_agreed"}
+            alice, f"/case-reviews/{review.reference}/stage/", {"stage-to_stage": "tor_agreed"}
         )
         assert "Appoint a lead reviewer." in error_summary(body(response))
         with inside(world.croydon):
@@ -388,7 +412,7 @@ class TestStagesAndTerms:
         ref = appointed.reference
         erin = client(world, "erin")
         response = erin.post(
-            f"/reviews/{ref}/terms/new/",
+            f"/case-reviews/{ref}/terms/new/",
             {
                 "terms-scope": "The child's last year.",
                 "terms-lines_of_enquiry": "Information sharing\n\nRecognising injuries",
@@ -397,23 +421,23 @@ class TestStagesAndTerms:
             },
         )
         assert response.status_code == 302
-        page = body(erin.get(f"/reviews/{ref}/terms/"))
+        page = body(erin.get(f"/case-reviews/{ref}/terms/"))
         assert "Version 1" in page and "Not signed off" in page and "Recognising injuries" in page
         assert "Sign off this version" not in page  # the chair's
         assert (
             client(world, "alice")
-            .post(f"/reviews/{ref}/terms/sign-off/", {"sign-terms-version": "1"})
+            .post(f"/case-reviews/{ref}/terms/sign-off/", {"sign-terms-version": "1"})
             .status_code
             == 403
         )
 
         carol = client(world, "carol")
-        response = htmx(carol, f"/reviews/{ref}/terms/sign-off/", {"sign-terms-version": "1"})
+        response = htmx(carol, f"/case-reviews/{ref}/terms/sign-off/", {"sign-terms-version": "1"})
         assert "The terms of reference are signed off." in body(response)
         assert "Signed off" in body(response)
 
         response = htmx(
-            client(world, "alice"), f"/reviews/{ref}/stage/", {"stage-to_stage": "tor_agreed"}
+            client(world, "alice"), f"/case-reviews/{ref}/stage/", {"stage-to_stage": "tor_agreed"}
         )
         assert "The review has moved to terms of reference agreed." in body(response)
         assert 'id="review-stage" hx-swap-oob="true"' in body(response)
@@ -430,7 +454,7 @@ class TestStagesAndTerms:
                 period_end=days(-10),
             )
         response = client(world, "carol").post(
-            f"/reviews/{review.reference}/terms/sign-off/", {"sign-terms-version": "1"}
+            f"/case-reviews/{review.reference}/terms/sign-off/", {"sign-terms-version": "1"}
         )
         assert "A newer version has been written" in error_summary(body(response))
 
@@ -444,7 +468,7 @@ class TestInformationRequests:
         erin = client(world, "erin")
         response = htmx(
             erin,
-            f"/reviews/{ref}/information/new/",
+            f"/case-reviews/{ref}/information/new/",
             {
                 "request-agency": str(world.met_croydon.uuid),
                 "request-asks": ["chronology", "single_agency_report"],
@@ -473,7 +497,7 @@ class TestInformationRequests:
         assert response.status_code == 302
         assert "Answered" in body(bob.get(response["Location"]))
 
-        page = body(erin.get(f"/reviews/{ref}/information/"))
+        page = body(erin.get(f"/case-reviews/{ref}/information/"))
         assert "Answered" in page and escape(HOSTILE) in page and HOSTILE not in page
         # Frank (NHS) cannot see Met's request; the review group cannot answer for the agency.
         assert (
@@ -486,18 +510,18 @@ class TestInformationRequests:
             == 403
         )
 
-        response = htmx(erin, f"/reviews/{ref}/information/{request.uuid}/close/", {})
+        response = htmx(erin, f"/case-reviews/{ref}/information/{request.uuid}/close/", {})
         assert "The request to Met Police is closed." in body(response)
         assert "This request is closed." in body(bob.get(f"/information-requests/{request.uuid}/"))
 
     def test_a_request_needs_an_agency_and_what_is_asked(self, world, appointed):
         response = client(world, "erin").post(
-            f"/reviews/{appointed.reference}/information/new/", {"request-agency": ""}
+            f"/case-reviews/{appointed.reference}/information/new/", {"request-agency": ""}
         )
         summary = error_summary(body(response))
         assert "Choose the agency to ask." in summary
         response = client(world, "erin").post(
-            f"/reviews/{appointed.reference}/information/new/",
+            f"/case-reviews/{appointed.reference}/information/new/",
             {"request-agency": str(world.met_croydon.uuid)},
         )
         assert "Choose what you are asking for." in error_summary(body(response))
@@ -520,7 +544,7 @@ class TestChronology:
             "entry-source_document": "Call log 17",
             "entry-key_episode": "on",
         }
-        response = htmx(erin, f"/reviews/{ref}/chronology/entries/", entry)
+        response = htmx(erin, f"/case-reviews/{ref}/chronology/entries/", entry)
         html = body(response)
         assert html.lstrip().startswith('<section id="add"')
         assert f"Entry added for {days(-100).isoformat()} (Met Police)." in html
@@ -535,15 +559,15 @@ class TestChronology:
             "entry-what_happened": "Health visit",
             "entry-who": "health visitor",
         }
-        response = htmx(erin, f"/reviews/{ref}/chronology/entries/", outside)
+        response = htmx(erin, f"/case-reviews/{ref}/chronology/entries/", outside)
         assert "It is outside the period under review, so it is flagged." in body(response)
-        page = body(erin.get(f"/reviews/{ref}/chronology/"))
+        page = body(erin.get(f"/case-reviews/{ref}/chronology/"))
         assert page.count("Outside the period under review</strong>") == 1
         assert page.index("Health visit") < page.index("Call to the address")  # in date order
 
         with inside(world.croydon):
             first = ChronologyEntry.objects.get(what_happened__startswith="Call to")
-        row = body(htmx(erin, f"/reviews/{ref}/chronology/{first.uuid}/correct/"))
+        row = body(htmx(erin, f"/case-reviews/{ref}/chronology/{first.uuid}/correct/"))
         prefix = f"correct-{first.uuid.hex[:8]}"
         assert row.lstrip().startswith("<tr") and f'name="{prefix}-what_happened"' in row
         assert "Call to the address: no answer" in row
@@ -551,11 +575,11 @@ class TestChronology:
         correction[f"{prefix}-what_happened"] = (
             "Call to the address: mother answered, child not seen"
         )
-        response = htmx(erin, f"/reviews/{ref}/chronology/{first.uuid}/correct/", correction)
+        response = htmx(erin, f"/case-reviews/{ref}/chronology/{first.uuid}/correct/", correction)
         row = body(response)
         assert row.lstrip().startswith("<tr")
         assert "Corrected by erin@reviews.example, was:" in row and "no answer" in row
-        response = htmx(erin, f"/reviews/{ref}/chronology/{first.uuid}/correct/", correction)
+        response = htmx(erin, f"/case-reviews/{ref}/chronology/{first.uuid}/correct/", correction)
         assert "This entry has already been corrected; correct the latest one." in body(response)
         with inside(world.croydon):
             assert (
@@ -563,28 +587,28 @@ class TestChronology:
                 == "Call to the address: no answer"
             )
             current = ChronologyEntry.objects.get(is_current=True, agency=world.met_croydon)
-        history = body(erin.get(f"/reviews/{ref}/chronology/{current.uuid}/"))
+        history = body(erin.get(f"/case-reviews/{ref}/chronology/{current.uuid}/"))
         assert "mother answered" in history and "no answer" in history
 
         # Filters: by agency, by period, key episodes only.
-        page = body(htmx(erin, f"/reviews/{ref}/chronology/?agency={world.nhs_croydon.uuid}"))
+        page = body(htmx(erin, f"/case-reviews/{ref}/chronology/?agency={world.nhs_croydon.uuid}"))
         assert page.lstrip().startswith('<div id="results">')
         assert (
             "Health visit" in page and "mother answered" not in page and "1 entry matching" in page
         )
         page = body(
             erin.get(
-                f"/reviews/{ref}/chronology/?start={days(-200).isoformat()}&end={days(-1).isoformat()}"
+                f"/case-reviews/{ref}/chronology/?start={days(-200).isoformat()}&end={days(-1).isoformat()}"
             )
         )
         assert "Health visit" not in page and "mother answered" in page
-        page = body(erin.get(f"/reviews/{ref}/chronology/?key_only=on"))
+        page = body(erin.get(f"/case-reviews/{ref}/chronology/?key_only=on"))
         assert "Health visit" not in page and "mother answered" in page
-        page = body(erin.get(f"/reviews/{ref}/chronology/?start=yesterday"))
+        page = body(erin.get(f"/case-reviews/{ref}/chronology/?start=yesterday"))
         assert "Enter the first date as year-month-day" in page
 
         # The CSV export, streamed and audited; filtered like the page.
-        response = erin.get(f"/reviews/{ref}/chronology.csv")
+        response = erin.get(f"/case-reviews/{ref}/chronology.csv")
         assert response.streaming and response["Content-Type"] == "text/csv; charset=utf-8"
         assert f'filename="{ref}-chronology.csv"' in response["Content-Disposition"]
         rows = list(
@@ -596,7 +620,7 @@ class TestChronology:
             "Call to the address: mother answered, child not seen",
         ]
         assert rows[2][1] == "14:30" and rows[2][6] == "yes"
-        response = erin.get(f"/reviews/{ref}/chronology.csv?agency={world.met_croydon.uuid}")
+        response = erin.get(f"/case-reviews/{ref}/chronology.csv?agency={world.met_croydon.uuid}")
         assert (
             len(
                 list(
@@ -613,7 +637,7 @@ class TestChronology:
             )
 
         # The printable page: the whole chronology, no navigation.
-        page = body(erin.get(f"/reviews/{ref}/chronology/print/"))
+        page = body(erin.get(f"/case-reviews/{ref}/chronology/print/"))
         assert "Health visit" in page and "mother answered" in page
         assert "govuk-service-navigation" not in page and "moj-sub-navigation" not in page
         assert "[Outside the period under review]" in page
@@ -632,15 +656,15 @@ class TestChronology:
                 for n in range(150)
             )
         erin = client(world, "erin")
-        page = body(erin.get(f"/reviews/{appointed.reference}/chronology/"))
+        page = body(erin.get(f"/case-reviews/{appointed.reference}/chronology/"))
         assert "150 entries, page 1 of 2" in page
         assert "Event number 099" in page and "Event number 100" not in page
-        page = body(htmx(erin, f"/reviews/{appointed.reference}/chronology/?page=2"))
+        page = body(htmx(erin, f"/case-reviews/{appointed.reference}/chronology/?page=2"))
         assert "Event number 100" in page and "Event number 099" not in page
 
     def test_bad_entries_are_shown_and_nothing_is_saved(self, world, appointed):
         response = client(world, "erin").post(
-            f"/reviews/{appointed.reference}/chronology/entries/",
+            f"/case-reviews/{appointed.reference}/chronology/entries/",
             {"entry-occurred_on": days(5).isoformat(), "entry-agency": str(world.met_croydon.uuid)},
         )
         summary = error_summary(body(response))
@@ -661,7 +685,7 @@ class TestFindingsAndActions:
         erin = client(world, "erin")
         response = htmx(
             erin,
-            f"/reviews/{ref}/findings/new/",
+            f"/case-reviews/{ref}/findings/new/",
             {
                 "finding-text": "Bruising was not shared with children's social care.",
                 "finding-evidence": [str(key.uuid)],
@@ -673,7 +697,7 @@ class TestFindingsAndActions:
             finding = Finding.objects.get()
             assert list(finding.evidence.all()) == [key]
         response = erin.post(
-            f"/reviews/{ref}/recommendations/new/",
+            f"/case-reviews/{ref}/recommendations/new/",
             {
                 "recommendation-text": "Agencies share every injury seen on a child under 2.",
                 "recommendation-agencies": [str(world.met_croydon.uuid)],
@@ -681,7 +705,7 @@ class TestFindingsAndActions:
             },
         )
         assert response.status_code == 302
-        page = body(erin.get(f"/reviews/{ref}/findings/"))
+        page = body(erin.get(f"/case-reviews/{ref}/findings/"))
         assert (
             "Recommendation 1" in page and "Met Police" in page and "Bruise seen at nursery" in page
         )
@@ -692,7 +716,7 @@ class TestFindingsAndActions:
         alice = client(world, "alice")
         response = htmx(
             alice,
-            f"/reviews/{ref}/actions/new/",
+            f"/case-reviews/{ref}/actions/new/",
             {
                 "action-recommendation": str(recommendation.uuid),
                 "action-description": "Train nursery staff in the injury protocol",
@@ -814,7 +838,7 @@ class TestDocuments:
         erin = client(world, "erin")
         for name in ("draft.pdf", "draft-2.pdf"):
             response = erin.post(
-                f"/reviews/{ref}/documents/new/",
+                f"/case-reviews/{ref}/documents/new/",
                 {
                     "document-title": "Overview report",
                     "document-kind": "draft_report",
@@ -823,7 +847,7 @@ class TestDocuments:
             )
             assert response.status_code == 302
         response = erin.post(
-            f"/reviews/{ref}/documents/new/",
+            f"/case-reviews/{ref}/documents/new/",
             {
                 "document-title": "Photo",
                 "document-kind": "paper",
@@ -831,25 +855,25 @@ class TestDocuments:
             },
         )
         assert "photo.pdf is not a PDF or Word (.docx) document" in error_summary(body(response))
-        page = body(erin.get(f"/reviews/{ref}/documents/"))
+        page = body(erin.get(f"/case-reviews/{ref}/documents/"))
         assert page.count("Overview report<span") == 2 and "/media/" not in page
         with inside(world.croydon):
             latest = ReviewDocument.objects.get(version=2)
-        response = erin.get(f"/reviews/{ref}/documents/{latest.uuid}/")
+        response = erin.get(f"/case-reviews/{ref}/documents/{latest.uuid}/")
         assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
         assert 'filename="draft-2.pdf"' in response["Content-Disposition"]
         with inside(world.croydon):
             assert AuditEvent.objects.filter(action="document.downloaded").count() == 1
         for who in ("bob", "frank"):
             assert (
-                client(world, who).get(f"/reviews/{ref}/documents/{latest.uuid}/").status_code
+                client(world, who).get(f"/case-reviews/{ref}/documents/{latest.uuid}/").status_code
                 == 404
             )
 
     def test_the_chair_signs_the_report_off(self, world, appointed):
         ref = appointed.reference
         carol = client(world, "carol")
-        response = htmx(carol, f"/reviews/{ref}/sign-off/", {})
+        response = htmx(carol, f"/case-reviews/{ref}/sign-off/", {})
         summary = error_summary(body(response))
         assert (
             "Record at least one recommendation." in summary
@@ -864,9 +888,9 @@ class TestDocuments:
                 kind="draft_report",
                 upload=UploadedFile("r.pdf", PDF),
             )
-        response = htmx(carol, f"/reviews/{ref}/sign-off/", {})
+        response = htmx(carol, f"/case-reviews/{ref}/sign-off/", {})
         assert "You have signed the report off." in body(response)
-        assert client(world, "alice").post(f"/reviews/{ref}/sign-off/", {}).status_code == 403
+        assert client(world, "alice").post(f"/case-reviews/{ref}/sign-off/", {}).status_code == 403
 
 
 # --- Who sees what ---------------------------------------------------------------------------
@@ -877,7 +901,7 @@ class TestWhoSeesAReview:
     def test_every_tab_for_the_review_group_and_the_appointed_reviewer_only(
         self, world, appointed, tab
     ):
-        path = f"/reviews/{appointed.reference}/{tab}"
+        path = f"/case-reviews/{appointed.reference}/{tab}"
         for who in ("alice", "carol", "dave", "erin"):
             response = client(world, who).get(path)
             assert response.status_code == 200, (who, path)
@@ -896,9 +920,9 @@ class TestWhoSeesAReview:
         ref = appointed.reference
         other = make_member(world.croydon, "olga@reviews.example", Role.LEAD_REVIEWER)
         paths = [
-            f"/reviews/{ref}/chronology.csv",
-            f"/reviews/{ref}/chronology/print/",
-            f"/reviews/{ref}/chronology/{entry.uuid}/",
+            f"/case-reviews/{ref}/chronology.csv",
+            f"/case-reviews/{ref}/chronology/print/",
+            f"/case-reviews/{ref}/chronology/{entry.uuid}/",
         ]
         for path in paths:
             assert client(world, "erin").get(path).status_code == 200, path
@@ -909,7 +933,7 @@ class TestWhoSeesAReview:
                 )
         for user in (other, world.bob):
             response = signed_in_client(user, world.croydon).post(
-                f"/reviews/{ref}/chronology/entries/", {"entry-what_happened": "x"}
+                f"/case-reviews/{ref}/chronology/entries/", {"entry-what_happened": "x"}
             )
             assert response.status_code == 404
         with inside(world.croydon):
@@ -921,13 +945,13 @@ class TestWhoSeesAReview:
             review_services.reviewer_appoint(
                 actor=actor_of(world, "alice"), review=review, profile=profile, appointed_on=days(7)
             )
-        assert client(world, "erin").get(f"/reviews/{review.reference}/").status_code == 404
+        assert client(world, "erin").get(f"/case-reviews/{review.reference}/").status_code == 404
 
     def test_the_navigation_offers_reviews_and_actions_to_the_right_roles(self, world):
         def nav(who):
             page = body(client(world, who).get("/dashboard/"))
             menu = page[page.index('aria-label="Menu"') : page.index("</nav>")]
-            return ('href="/reviews/"' in menu, 'href="/actions/"' in menu)
+            return ('href="/case-reviews/"' in menu, 'href="/actions/"' in menu)
 
         for who in ("alice", "carol", "dave"):
             assert nav(who) == (True, True)
@@ -950,7 +974,7 @@ class TestIsolation:
         markers = [ref, TITLE_MARKER, "Isolation marker entry", action.description]
         for tab in TABS:
             assert_web_isolated(
-                path=f"/reviews/{ref}/{tab}",
+                path=f"/case-reviews/{ref}/{tab}",
                 owner=world.croydon,
                 outsider=world.charlie,
                 outsider_partnership=world.lewisham,
@@ -958,9 +982,9 @@ class TestIsolation:
                 object_page=True,
             )
         for path in (
-            f"/reviews/{ref}/chronology.csv",
-            f"/reviews/{ref}/chronology/print/",
-            f"/reviews/{ref}/chronology/{entry.uuid}/",
+            f"/case-reviews/{ref}/chronology.csv",
+            f"/case-reviews/{ref}/chronology/print/",
+            f"/case-reviews/{ref}/chronology/{entry.uuid}/",
             f"/actions/{action.uuid}/",
             f"/information-requests/{request.uuid}/",
         ):
@@ -979,11 +1003,11 @@ class TestIsolation:
             outsider_partnership=world.lewisham,
             markers=markers,
         )
-        # /reviews/ is also the public area (the published reviews) for anyone not signed in.
+        # The workspace's list is /case-reviews/; /reviews/ is the public area for anyone.
         lewisham_session = signed_in_client(world.charlie, world.lewisham)
-        assert replay_on(lewisham_session, world.croydon).get("/reviews/").status_code == 404
+        assert replay_on(lewisham_session, world.croydon).get("/case-reviews/").status_code == 404
         for response in (
-            lewisham_session.get("/reviews/"),
+            lewisham_session.get("/case-reviews/"),
             api_client(world.croydon, None).get("/reviews/"),
         ):
             assert response.status_code == 200
@@ -999,7 +1023,7 @@ def test_html_in_text_fields_is_shown_as_text(world, appointed):
     ref = appointed.reference
     erin = client(world, "erin")
     erin.post(
-        f"/reviews/{ref}/terms/new/",
+        f"/case-reviews/{ref}/terms/new/",
         {
             "terms-scope": HOSTILE,
             "terms-lines_of_enquiry": HOSTILE,
@@ -1008,7 +1032,7 @@ def test_html_in_text_fields_is_shown_as_text(world, appointed):
         },
     )
     erin.post(
-        f"/reviews/{ref}/chronology/entries/",
+        f"/case-reviews/{ref}/chronology/entries/",
         {
             "entry-occurred_on": days(-50).isoformat(),
             "entry-agency": str(world.met_croydon.uuid),
@@ -1021,17 +1045,17 @@ def test_html_in_text_fields_is_shown_as_text(world, appointed):
     with inside(world.croydon):
         entry = ChronologyEntry.objects.get()
     erin.post(
-        f"/reviews/{ref}/findings/new/",
+        f"/case-reviews/{ref}/findings/new/",
         {"finding-text": HOSTILE, "finding-evidence": [str(entry.uuid)]},
     )
     erin.post(
-        f"/reviews/{ref}/recommendations/new/",
+        f"/case-reviews/{ref}/recommendations/new/",
         {"recommendation-text": HOSTILE, "recommendation-to_partnership": "on"},
     )
     with inside(world.croydon):
         recommendation = Recommendation.objects.get()
     erin.post(
-        f"/reviews/{ref}/actions/new/",
+        f"/case-reviews/{ref}/actions/new/",
         {
             "action-recommendation": str(recommendation.uuid),
             "action-description": HOSTILE,
@@ -1043,15 +1067,15 @@ def test_html_in_text_fields_is_shown_as_text(world, appointed):
     erin_profile(world, [AffiliationInput(HOSTILE, datetime.date(2024, 1, 1))])
     alice = client(world, "alice")
     pages = [
-        erin.get(f"/reviews/{ref}/terms/"),
-        erin.get(f"/reviews/{ref}/chronology/"),
-        erin.get(f"/reviews/{ref}/chronology/print/"),
-        erin.get(f"/reviews/{ref}/chronology/{entry.uuid}/"),
-        erin.get(f"/reviews/{ref}/findings/"),
-        erin.get(f"/reviews/{ref}/actions/"),
+        erin.get(f"/case-reviews/{ref}/terms/"),
+        erin.get(f"/case-reviews/{ref}/chronology/"),
+        erin.get(f"/case-reviews/{ref}/chronology/print/"),
+        erin.get(f"/case-reviews/{ref}/chronology/{entry.uuid}/"),
+        erin.get(f"/case-reviews/{ref}/findings/"),
+        erin.get(f"/case-reviews/{ref}/actions/"),
         alice.get(f"/actions/{action.uuid}/"),
         alice.get("/actions/"),
-        alice.get(f"/reviews/{ref}/?reviewer={world.erin.uuid}"),
+        alice.get(f"/case-reviews/{ref}/?reviewer={world.erin.uuid}"),
     ]
     for response in pages:
         page = body(response)

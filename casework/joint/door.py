@@ -21,7 +21,8 @@ A participant's person or agency system asks on their own host. The door
 So one request through the door leaves one row in each trail: in the participant's, that its
 person or system crossed, and why (``purpose``); in the lead's, what they read or changed there.
 Lists that gather from every lead (``across``) leave one row in each lead's trail; the page's
-own row in the actor's trail is its selector's (``casework.lists``), naming the reviews read.
+own row in the actor's trail is its selector's (``casework.selectors.lists``), naming the
+reviews read.
 
 A refused request (no such joint review, a partnership not taking part, an invitation not yet
 accepted, a declined or ended part, a role the grant does not admit) is a 404 — the same answer
@@ -330,6 +331,18 @@ def reach(*, actor: Actor, purpose: str, work: Callable[[JointReviewActor], T]) 
         except Http404:
             continue
     raise Http404("No such record.")
+
+
+def here_or_through(*, actor: Actor, purpose: str, work: Callable[[Actor], T]) -> T:
+    """``work(actor)`` in the host's own partnership; where what it looks for is not there (it
+    raises Http404), in the joint reviews other partnerships lead that let this actor in
+    (``reach``). So an agency system names an action or an information request by its UUID
+    alone, whichever partnership's review it belongs to (DESIGN §4: "single and joint
+    reviews"); nothing is found through the door that the grant does not open."""
+    try:
+        return work(actor)
+    except Http404:
+        return reach(actor=actor, purpose=purpose, work=work)
 
 
 def audit_elsewhere(

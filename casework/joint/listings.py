@@ -5,11 +5,13 @@ of reviews, and each object read comes back marked ``through_door`` with its rev
 ``lead_partnership``, so that links and the API name the review the right way.
 
 Each comes back ``Gathered``, with the joint reviews read: the page that shows the list records
-its one row in the actor's own trail, naming them (``casework.lists``)."""
+its one row in the actor's own trail, naming them (``casework.selectors.lists``)."""
 
-from casework import review_selectors
 from casework.joint import door
 from casework.joint.door import Gathered
+from casework.selectors import actions as action_selectors
+from casework.selectors import information as information_selectors
+from casework.selectors import reviews as review_selectors
 from tenants.actors import Actor
 
 
@@ -40,7 +42,7 @@ def joint_information_requests(*, actor: Actor, purpose: str, limit: int | None 
     (none when the grant does not let the participant's agencies in)."""
 
     def work(visitor, parts):
-        requests = review_selectors.information_requests_for_agency(actor=visitor)
+        requests = information_selectors.information_requests_for_agency(actor=visitor)
         requests = list(requests[:limit] if limit else requests)
         _mark([request.review for request in requests], parts)
         return requests
@@ -54,7 +56,7 @@ def joint_action_boards(*, actor: Actor, filters: dict, purpose: str) -> dict:
     the partnership's own reviews, and the joint reviews read (``reviews``)."""
 
     def work(visitor, parts):
-        board = review_selectors.action_tracker(actor=visitor, **filters)
+        board = action_selectors.action_tracker(actor=visitor, **filters)
         actions = list(board["actions"])
         _mark([action.review for action in actions], parts)
         return [{**board, "actions": actions}]

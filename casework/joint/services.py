@@ -18,17 +18,11 @@ from casework.joint.models import (
     ParticipantState,
 )
 from casework.models import Review
+from casework.permissions import may_end_part, require_joint_review_manager
 from tenants.actors import Actor
 from tenants.agencies.audit import audit_event_record
 from tenants.clock import now
-from tenants.models import Partnership, Role
-from tenants.roles import JOINT_REVIEW_ANSWERERS
-
-
-def _require(actor: Actor, *roles: str) -> None:
-    if actor.is_joint:
-        raise PermissionDenied("Joint-review grants are changed on your own partnership's host.")
-    actor.require_role(*roles)
+from tenants.models import Partnership
 
 
 def _record(actor: Actor, other: Partnership, action: str, grant: JointReviewGrant, **detail):
@@ -70,31 +64,6 @@ def _move(part: JointReviewParticipant, *, from_states, **changes) -> bool:
     return moved
 
 
-def may_open_part(actor: Actor, part: JointReviewParticipant) -> bool:
-    return (
-        not actor.is_joint
-        and actor.has_role(*JOINT_REVIEW_ANSWERERS)
-        and part.grant.lead_id == actor.partnership.pk
-        and part.state == ParticipantState.ACCEPTED
-    )
-
-
-def may_end_part(actor: Actor, part: JointReviewParticipant) -> bool:
-    """Either side's chair ends a part; the lead's business manager or chair withdraws an
-    invitation not yet answered."""
-    if (
-        actor.is_joint
-        or not actor.has_role(*JOINT_REVIEW_ANSWERERS)
-        or part.state not in LIVE_STATES
-    ):
-        return False
-    own = part.partnership_id == actor.partnership.pk
-    lead = part.grant.lead_id == actor.partnership.pk
-    if not (own or lead):
-        return False
-    return actor.has_role(Role.CHAIR) or (lead and part.state == ParticipantState.INVITED)
-
-
 def joint_review_invite(
     *,
     actor: Actor,
@@ -106,7 +75,7 @@ def joint_review_invite(
     """Invite another partnership, by its key, to hold a review jointly (DESIGN §3: the review
     stays in the lead's schema). The lead's business manager or chair invites, when
     commissioning the review or later; a partnership is invited to a review once."""
-    _require(actor, *JOINT_REVIEW_ANSWERERS)
+    require_joint_review_manager(actor)
     key = (partnership_key or "").strip().lower()
     errors: dict[str, list[str]] = {}
     invited = Partnership.objects.filter(key=key).first() if key else None
@@ -163,7 +132,7 @@ def joint_review_accept(*, actor: Actor, part: JointReviewParticipant) -> JointR
     """The invited partnership's business manager or chair accepts, on its own host. The review
     opens to its people at once when the lead asked for that in the invitation; otherwise when
     the lead opens it."""
-    _require(actor, *JOINT_REVIEW_ANSWERERS)
+    require_joint_review_manager(actor)
     if part.partnership_id != actor.partnership.pk:
         raise PermissionDenied("This invitation is for another partnership.")
     moment = now()
@@ -186,7 +155,7 @@ def joint_review_decline(
     *, actor: Actor, part: JointReviewParticipant, reason: str = ""
 ) -> JointReviewParticipant:
     """The invited partnership's business manager or chair declines, on its own host."""
-    _require(actor, *JOINT_REVIEW_ANSWERERS)
+    require_joint_review_manager(actor)
     if part.partnership_id != actor.partnership.pk:
         raise PermissionDenied("This invitation is for another partnership.")
     with transaction.atomic():
@@ -207,7 +176,7 @@ def joint_review_decline(
 def joint_review_open(*, actor: Actor, part: JointReviewParticipant) -> JointReviewParticipant:
     """The lead's business manager or chair opens the review to a partnership that accepted
     (an invitation that asked to wait, e.g. for an information-sharing agreement)."""
-    _require(actor, *JOINT_REVIEW_ANSWERERS)
+    require_joint_review_manager(actor)
     with transaction.atomic():
         grant = _locked(part.grant)
         if grant.lead_id != actor.partnership.pk:
@@ -233,7 +202,7 @@ def joint_review_part_end(
     invitation not yet answered is withdrawn the same way (by the lead's business manager or
     chair). From then on the door is shut to that partnership's people — the next request, also
     from a page already open, is a 404. What it contributed stays in the review."""
-    _require(actor, *JOINT_REVIEW_ANSWERERS)
+    require_joint_review_manager(actor)
     own = part.partnership_id == actor.partnership.pk
     if not may_end_part(actor, part):
         if part.state not in LIVE_STATES:
@@ -261,7 +230,7 @@ def joint_review_part_end(
 def joint_review_end(*, actor: Actor, review: Review, reason: str) -> JointReviewGrant:
     """The lead's business manager or chair ends the joint review: every part still live ends
     with it, at once. The review itself goes on as the lead's."""
-    _require(actor, *JOINT_REVIEW_ANSWERERS)
+    require_joint_review_manager(actor)
     if not (reason or "").strip():
         raise ValidationError({"reason": ["Say why the joint review ends."]})
     grant = JointReviewGrant.objects.filter(review_uuid=review.uuid).first()
@@ -316,7 +285,7 @@ def joint_review_commission(
     review_type: str = "thematic",
 ) -> Review:
     """Commission a review and invite partnerships to hold it jointly, together or not at all."""
-    from casework.review_services import thematic_review_commission
+    from casework.services.reviews import thematic_review_commission
 
     with transaction.atomic():
         review = thematic_review_commission(

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
-from casework.review_services import EntryInput
+from casework.services import EntryInput
 from frontend.forms.base import (
     CaseworkForm,
     agency_choices,

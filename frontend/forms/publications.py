@@ -13,7 +13,7 @@ import re
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from casework.review_types import REVIEW_TYPES
+from casework.processes import REVIEW_TYPES
 from frontend.forms.base import (
     CaseworkForm,
     date_field,

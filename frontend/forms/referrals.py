@@ -5,8 +5,8 @@ input; the casework services decide whether it is allowed and valid."""
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
-from casework.clocks import REGIME_CHOICES
 from casework.models import AbuseOrNeglect, Circumstance, Harm, ReferralStatus, Sex
+from casework.processes import REGIME_CHOICES
 from casework.services import MAX_CHILDREN, ChildInput
 from frontend.forms.base import (
     DATE_EXAMPLE,

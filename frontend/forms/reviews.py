@@ -7,8 +7,8 @@ from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
-from casework.review_services import ASKS, DOCUMENT_KINDS, AffiliationInput
-from casework.review_types import REVIEW_TYPES
+from casework.processes import REVIEW_TYPES
+from casework.services import ASKS, DOCUMENT_KINDS, AffiliationInput
 from frontend.forms.base import (
     ButtonForm,
     CaseworkForm,

@@ -10,36 +10,30 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casework import lists
-from casework import review_selectors as selectors
-from casework import review_services as services
+from casework import permissions, selectors, services
 from casework.joint import listings
 from casework.models import ActionStatus
+from casework.selectors import lists
 from frontend.decorators import member_required
+from frontend.downloads import private_file
 from frontend.forms.actions import ActionTrackerFilterForm, ActionUpdateForm
 from frontend.forms.base import ButtonForm
 from frontend.links import review_path
-from frontend.views.chronology import pagination
-from frontend.views.reviews import private_file
+from frontend.views.reviews.chronology import pagination
 from tenants.agencies.selectors import agency_list
 from tenants.clock import today
-from tenants.roles import REVIEW_GROUP, REVIEW_GROUP_AND_REVIEWERS
 
 TRACKER_PAGE_SIZE = 100
 RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green"}
-
-
-def _require_tracker_reader(actor) -> None:
-    if not (actor.is_agency or actor.has_role(*REVIEW_GROUP_AND_REVIEWERS)):
-        raise PermissionDenied("Actions are for the review group and the agencies that own them.")
 
 
 @member_required
 @require_GET
 def tracker(request):
     actor = request.actor
-    _require_tracker_reader(actor)
-    in_review_group = actor.has_role(*REVIEW_GROUP)
+    if not permissions.may_see_actions(actor):
+        raise PermissionDenied("Actions are for the review group and the agencies that own them.")
+    in_review_group = permissions.may_track_every_action(actor)
     reviews = None
     if not actor.is_agency:
         reviews = [(r.reference, r.reference) for r in selectors.review_list(actor=actor)]
@@ -97,8 +91,8 @@ def tracker(request):
 
 def _action_context(request, action, *, update_form=None, verify_form=None) -> dict:
     actor = request.actor
-    in_review_group = actor.has_role(*REVIEW_GROUP)
-    may_update = action.status != ActionStatus.VERIFIED and services.may_update_action(
+    in_review_group = permissions.may_see_every_case(actor)
+    may_update = action.status != ActionStatus.VERIFIED and permissions.may_update_action(
         actor, action
     )
     return {
@@ -108,10 +102,10 @@ def _action_context(request, action, *, update_form=None, verify_form=None) -> d
         "updates": list(selectors.action_updates(action=action)),
         "in_review_group": in_review_group,
         # A lead reviewer sees their review's actions; only its workers open the workspace.
-        "may_open_review": not actor.is_agency,
+        "may_open_review": permissions.may_open_reviews_of_actions(actor),
         "may_update": may_update,
         "update_form": update_form or ActionUpdateForm(initial={"status": action.status}),
-        "may_verify": services.may_verify_action(actor, action)
+        "may_verify": permissions.may_verify_action(actor, action)
         and action.status == ActionStatus.COMPLETE,
         "verify_form": verify_form or ButtonForm(submit="Verify the action", prefix="verify"),
         "today": today(),

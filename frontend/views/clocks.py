@@ -1,13 +1,16 @@
-"""The partnership's statutory clocks by urgency, for the review group."""
+"""The statutory clocks as the pages show them (``clock_row``: the referral page, a review's
+overview, the dashboard), and the partnership's clocks by urgency, for the review group."""
 
+import datetime
+
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from casework import selectors
+from casework import permissions, selectors
+from casework.working_days import working_days_between
 from frontend.decorators import member_required
-from frontend.views.referrals import clock_row
 from tenants.clock import today
-from tenants.roles import REVIEW_GROUP
 
 GROUPS = (
     ("overdue", "Overdue"),
@@ -16,10 +19,25 @@ GROUPS = (
 )
 
 
+def clock_row(clock, day: datetime.date) -> dict:
+    """What a clock shows: its state on ``day``, whether it is due soon, working days left
+    (negative when overdue) and, once stopped, whether it stopped in time."""
+    days_left = None if clock.stopped_on else working_days_between(day, clock.due)
+    return {
+        "clock": clock,
+        "state": clock.state_on(day),
+        "due_soon": clock.due_soon_on(day),
+        "days_left": days_left,
+        "days_overdue": -days_left if days_left is not None and days_left < 0 else 0,
+        "met": clock.stopped_on <= clock.due if clock.stopped_on else None,
+    }
+
+
 @member_required
 @require_GET
 def clock_board(request):
-    request.actor.require_role(*REVIEW_GROUP)
+    if not permissions.may_see_clock_board(request.actor):
+        raise PermissionDenied("The clock board is the review group's.")
     day = today()
     board = selectors.clock_board_for_page(actor=request.actor, day=day)
     groups = [

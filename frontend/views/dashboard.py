@@ -1,14 +1,14 @@
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from casework import lists
+from casework import permissions
 from casework.joint import selectors as joint_selectors
+from casework.selectors import lists
 from frontend.decorators import member_required
-from frontend.views.referrals import clock_row
+from frontend.views.clocks import clock_row
 from tenants.addresses import partnership_url
 from tenants.agencies.selectors import agency_for_actor
 from tenants.clock import today
-from tenants.roles import REVIEW_GROUP
 from tenants.selectors import membership_list_for_user
 
 
@@ -25,7 +25,7 @@ def home(request):
 def dashboard(request):
     actor = request.actor
     day = today()
-    in_review_group = actor.has_role(*REVIEW_GROUP)
+    may_see_clock_board = permissions.may_see_clock_board(actor)
     # Its casework, the joint reviews' included, read and recorded once.
     casework = lists.dashboard_for_page(actor=actor)
     memberships = [
@@ -47,7 +47,8 @@ def dashboard(request):
         {
             "memberships": memberships,
             "agency": agency_for_actor(actor=actor) if actor.is_agency else None,
-            "in_review_group": in_review_group,
+            "may_see_clock_board": may_see_clock_board,
+            "is_reviewer": permissions.is_reviewer(actor),
             "today": day,
             **casework,
             "attention": [clock_row(clock, day) for clock in casework["attention"]],

@@ -7,10 +7,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from casework import review_selectors as selectors
-from casework import review_services as services
+from casework import permissions, selectors, services
 from casework.models import InformationRequest
-from casework.review_services import ASKS
+from casework.services import ASKS
 from frontend.decorators import member_required
 from frontend.forms.reviews import InformationResponseForm
 from frontend.links import review_path
@@ -59,7 +58,8 @@ def information_request(request, request_uuid):
             "responses": list(information_request.responses.all()),
             "overdue": status == InformationRequest.Status.OPEN
             and information_request.due < today(),
-            "may_answer": actor.is_agency and status != InformationRequest.Status.CLOSED,
+            "may_answer": permissions.may_answer_information_request(actor, information_request)
+            and status != InformationRequest.Status.CLOSED,
             "form": form,
             "page_error": bool(form.errors),
         },

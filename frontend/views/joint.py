@@ -19,14 +19,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from casework import lists
+from casework import permissions
 from casework.joint import door
 from casework.joint import selectors as joint_selectors
 from casework.joint import services as joint_services
 from casework.joint.models import ParticipantState
+from casework.selectors import lists
 from frontend.decorators import member_required
 from frontend.forms.joint import ReasonForm
-from tenants.roles import JOINT_REVIEW_ANSWERERS, REVIEW_GROUP_AND_REVIEWERS
 
 
 def _settled(response):
@@ -76,7 +76,7 @@ def through_the_door(view, *, under_the_review: bool = True):
 
 
 def _require_reader(actor) -> None:
-    if not (actor.has_role(*REVIEW_GROUP_AND_REVIEWERS)):
+    if not permissions.may_see_reviews(actor):
         raise PermissionDenied("Joint reviews are for the review group and the lead reviewers.")
 
 
@@ -91,7 +91,7 @@ def joint_review_list(request):
         {
             "reviews": lists.joint_reviews_for_page(actor=actor),
             "waiting": joint_selectors.live_part_count(actor=actor),
-            "is_manager": actor.has_role(*JOINT_REVIEW_ANSWERERS),
+            "may_manage_joint_reviews": permissions.may_manage_joint_reviews(actor),
         },
     )
 
@@ -103,7 +103,7 @@ def _invitations_context(request, forms=None) -> dict:
     received = invitations["received"]
     for part in received:
         key = part.uuid.hex[:8]
-        part.may_end = joint_services.may_end_part(actor, part) and part.state != "invited"
+        part.may_end = permissions.may_end_part(actor, part) and part.state != "invited"
         if part.state == ParticipantState.INVITED:
             part.decline_form = forms.get(("decline", part.uuid)) or ReasonForm(
                 submit="Decline", prefix=f"decline-{key}", label="Why? (optional)"
@@ -124,7 +124,7 @@ def _invitations_context(request, forms=None) -> dict:
 def invitations(request):
     """Invitations received (to answer) and sent (the joint reviews this partnership leads), for
     the business manager and the chair."""
-    if not request.actor.has_role(*JOINT_REVIEW_ANSWERERS):
+    if not permissions.may_manage_joint_reviews(request.actor):
         raise PermissionDenied("The business manager or the chair answers invitations.")
     return render(request, "joint/invitations.html", _invitations_context(request))
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_GET
 
-from casework.review_types import REVIEW_TYPES
+from casework.processes import REVIEW_TYPES
 from frontend.views.public_reviews import record_links, record_page
 from publishing.library.models import AgeBand
 from publishing.library.search import FILTERS, LibraryQuery, library_query_parse, library_search

@@ -18,7 +18,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from frontend.forms.publications import CopyRequestForm
-from frontend.views import reviews as workspace_reviews
 from publishing import selectors, services
 from publishing.library.models import AgeBand
 from publishing.library.selectors import (
@@ -102,12 +101,12 @@ def record_links(request, record, partnerships: dict, labels: dict | None = None
 
 @require_http_methods(["GET", "POST"])
 def reviews_index(request):
-    """``/reviews/``: for the partnership's signed-in people, their review workspace's list;
-    for everyone else, the published reviews (also always at ``/reviews/published/``). A
-    session from another partnership's host gets the workspace's answer, a 404."""
+    """``/reviews/``: the published reviews (also always at ``/reviews/published/``); the
+    partnership's signed-in people, who found their review list here before it moved to
+    ``/case-reviews/``, are sent on there (for now only: signed out, this is the public page)."""
     signed_in = request.user.is_authenticated
     if request.partnership is not None and (request.actor is not None or signed_in):
-        return workspace_reviews.review_list(request)
+        return redirect("frontend:review-list")
     if request.method != "GET":
         raise Http404("No such page.")
     return published_list(request)

@@ -1,7 +1,7 @@
 """The business manager's workspace: agencies, members, API keys, the audit trail."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -18,14 +18,15 @@ from frontend.forms.workspace import (
 )
 from tenants import services as tenant_services
 from tenants.agencies import selectors, services
-from tenants.models import Role
+from tenants.agencies.permissions import may_run_workspace
 from tenants.selectors import membership_list_for_partnership
 
 AUDIT_PAGE_SIZE = 50
 
 
 def _require_manager(request) -> None:
-    request.actor.require_role(Role.BUSINESS_MANAGER)
+    if not may_run_workspace(request.actor):
+        raise PermissionDenied("Your role in this partnership does not allow this.")
 
 
 @member_required

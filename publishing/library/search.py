@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import F, QuerySet
 
-from casework.review_types import REVIEW_TYPES
+from casework.processes import REVIEW_TYPES
 from publishing.library.models import (
     THEME_BITS,
     AgeBand,

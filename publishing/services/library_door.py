@@ -6,7 +6,7 @@ out again when the publication is withdrawn. The review's publication clock foll
 
 import datetime
 
-from casework.review_types import REVIEW_TYPES
+from casework.processes import REVIEW_TYPES
 from publishing.library import services as library
 from publishing.library.models import Availability
 from publishing.models import PUBLIC_STATES, Publication, PublicationState

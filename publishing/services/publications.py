@@ -12,7 +12,7 @@ from django.db import transaction
 
 from casework.joint import selectors as joint_selectors
 from casework.models import Review
-from casework.review_types import REVIEW_TYPES
+from casework.processes import REVIEW_TYPES
 from publishing.library.models import AgeBand, Theme
 from publishing.models import ChairStatement, Publication, PublicationState
 from publishing.permissions import (

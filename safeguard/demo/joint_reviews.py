@@ -7,12 +7,12 @@ when its part is there already, so ``load_demo`` can run twice."""
 
 import datetime
 
-from casework import review_services as reviews
+from casework import services as reviews
 from casework.joint import door
 from casework.joint import services as joint_services
 from casework.joint.models import JointReviewGrant, JointReviewParticipant, ParticipantState
 from casework.models import Review
-from casework.review_services import EntryInput
+from casework.services import EntryInput
 from tenants.actors import actor_for_member
 from tenants.agencies.models import Agency
 from tenants.agencies.selectors import agency_list

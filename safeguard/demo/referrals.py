@@ -7,8 +7,8 @@ the demo people would.
 import datetime
 
 from casework import services
-from casework.clocks import add_working_days
 from casework.models import Referral
+from casework.working_days import add_working_days
 from tenants.actors import actor_for_member
 from tenants.agencies.models import Agency
 from tenants.clock import today
@@ -255,7 +255,7 @@ CHRONOLOGY = [
 def demo_review_load(*, partnership, review, police, health, social_care, manager, chair):
     """The decided referral's review in progress: a reviewer, terms, an open request to the
     police, a chronology from three agencies, two recommendations with actions (one overdue)."""
-    from casework import review_services as reviews
+    from casework import services as reviews
     from casework.models import Action
     from tenants.models import User
 

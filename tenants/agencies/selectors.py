@@ -8,7 +8,7 @@ from django.http import Http404
 from tenants.actors import Actor
 from tenants.agencies.audit import audit_event_record
 from tenants.agencies.models import Agency, AgencyApiKey, AuditEvent, IdempotencyRecord
-from tenants.roles import AUDIT_TRAIL_READERS, WORKSPACE_MANAGERS
+from tenants.agencies.permissions import may_read_audit_trail, may_run_workspace
 from tenants.throttles import throttle_full, throttle_take
 from tenants.validation import uuid_or_404
 
@@ -50,7 +50,7 @@ def agency_for_actor(*, actor: Actor) -> Agency | None:
 
 def api_key_list(*, actor: Actor) -> QuerySet[AgencyApiKey]:
     """Every key (its prefix and state, never the key) for the business manager."""
-    if not actor.has_role(*WORKSPACE_MANAGERS):
+    if not may_run_workspace(actor):
         raise Http404("No such page.")
     audit_event_record(actor=actor, action="api_keys.viewed", object_type="api_key")
     return AgencyApiKey.objects.select_related("agency").order_by("-created")
@@ -58,7 +58,7 @@ def api_key_list(*, actor: Actor) -> QuerySet[AgencyApiKey]:
 
 def access_api_key(*, actor: Actor, key_uuid) -> AgencyApiKey:
     key_uuid = uuid_or_404(key_uuid)
-    if not actor.has_role(*WORKSPACE_MANAGERS):
+    if not may_run_workspace(actor):
         raise Http404("No such key.")
     api_key = AgencyApiKey.objects.select_related("agency").filter(uuid=key_uuid).first()
     if api_key is None:
@@ -75,7 +75,7 @@ def audit_event_list(
 ) -> QuerySet[AuditEvent]:
     """The audit trail, newest first, for the business manager and the chair. Reading the
     trail is itself recorded."""
-    if not actor.has_role(*AUDIT_TRAIL_READERS):
+    if not may_read_audit_trail(actor):
         raise Http404("No such page.")
     audit_event_record(
         actor=actor,

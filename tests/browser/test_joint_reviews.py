@@ -16,7 +16,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
-from casework import review_services
+from casework import services as review_services
 from casework.joint.models import JointReviewGrant
 from tenants.actors import actor_for_member
 from tenants.clock import today
@@ -139,7 +139,7 @@ def test_sutton_and_bromley_hold_a_review_together_until_sutton_ends_it(
     # --- Sutton's business manager invites Bromley ------------------------------------------
     sign_in(page, world.url("sutton"), sutton_manager.user.email)
     enter_code(page, totp_code(sutton_manager.device))
-    page.goto(world.url("sutton", f"/reviews/{reference}/"))
+    page.goto(world.url("sutton", f"/case-reviews/{reference}/"))
     joint = page.locator("#joint")
     expect(joint).to_contain_text("holds this review alone")
     check_accessibility(page, "joint: review overview before inviting")
@@ -232,7 +232,7 @@ def test_sutton_and_bromley_hold_a_review_together_until_sutton_ends_it(
     assert SUTTON_ONLY not in member_page.content()
 
     # --- Sutton adds its part from sutton's host and sees Bromley's --------------------------
-    page.goto(world.url("sutton", f"/reviews/{reference}/chronology/"))
+    page.goto(world.url("sutton", f"/case-reviews/{reference}/chronology/"))
     expect(page.locator("#chronology")).to_contain_text(BROMLEY_ENTRY)
     expect(page.locator("#chronology")).to_contain_text("Bromley Children's Services (Bromley)")
     check_accessibility(page, "joint: Sutton's chronology with Bromley's entry")
@@ -273,7 +273,7 @@ def test_sutton_and_bromley_hold_a_review_together_until_sutton_ends_it(
     sign_out(page)
     sign_in(page, world.url("sutton"), SUTTON_CHAIR)
     enter_code(page, totp_code(devices["sutton_chair"]))
-    page.goto(world.url("sutton", f"/reviews/{reference}/"))
+    page.goto(world.url("sutton", f"/case-reviews/{reference}/"))
     expect(page.locator("#sign-offs [data-sign-off='bromley']")).to_contain_text(CHAIR)
     expect(page.locator("#sign-offs [data-sign-off='sutton']")).to_contain_text("Not yet")
     _htmx_post(

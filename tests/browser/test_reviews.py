@@ -13,8 +13,8 @@ import urllib.request
 import pytest
 from playwright.sync_api import Page, expect
 
-from casework import review_services
 from casework import services as casework_services
+from casework import services as review_services
 from casework.models import ActionStatus, ActionUpdate, Review
 from tenants.actors import actor_for_member, actor_for_platform
 from tenants.agencies.services import api_key_issue

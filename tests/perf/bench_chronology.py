@@ -64,7 +64,7 @@ def build():
     from django_otp.plugins.otp_totp.models import TOTPDevice
     from django_tenants.utils import tenant_context
 
-    from casework import review_services
+    from casework import services as review_services
     from casework.models import Action, ChronologyEntry
     from tenants.actors import actor_for_member
     from tenants.agencies.models import Agency
@@ -170,11 +170,11 @@ def run(args) -> int:
     client, reference, agency_uuid, day = build()
     start = (day - datetime.timedelta(days=400)).isoformat()
     end = (day - datetime.timedelta(days=220)).isoformat()
-    base = f"/reviews/{reference}/chronology/"
+    base = f"/case-reviews/{reference}/chronology/"
     scenarios = [
         ("chronology, first page", base, False),
         ("chronology, filtered", f"{base}?agency={agency_uuid}&start={start}&end={end}", False),
-        ("CSV export, all entries", f"/reviews/{reference}/chronology.csv", True),
+        ("CSV export, all entries", f"/case-reviews/{reference}/chronology.csv", True),
         ("action tracker", "/actions/", False),
     ]
     results = []

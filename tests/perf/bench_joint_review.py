@@ -9,7 +9,7 @@ with terms of reference, 300 chronology entries (half from the lead's agencies, 
 participant's, i.e. their mirrors), 6 information requests, 4 recommendations and 40 actions.
 The same workspace pages are then asked through Django's test Client (in-process: middleware
 and view, no network) by the lead's business manager on the lead's host
-(``/reviews/<reference>/…``) and by the participant's business manager on its own host
+(``/case-reviews/<reference>/…``) and by the participant's business manager on its own host
 (``/joint-reviews/<uuid>/…``, through the door), alternately, ``--runs`` times each after two
 warm-ups; it prints the medians, the ratio participant / lead (target ≤ 1.2) and the queries
 each page sends. Database connections persist between requests, as in production.
@@ -59,7 +59,7 @@ def build():
     from django_otp.plugins.otp_totp.models import TOTPDevice
     from django_tenants.utils import tenant_context
 
-    from casework import review_services
+    from casework import services as review_services
     from casework.joint import services as joint_services
     from casework.models import Action, ChronologyEntry
     from tenants.actors import actor_for_member
@@ -167,7 +167,7 @@ def run(args) -> int:
     lead_client, part_client, reference, review_uuid = build()
     rows = []
     for label, tail in PAGES:
-        lead_path = f"/reviews/{reference}/{tail}"
+        lead_path = f"/case-reviews/{reference}/{tail}"
         part_path = f"/joint-reviews/{review_uuid}/{tail}"
         for _ in range(2):
             _once(lead_client, lead_path)

@@ -74,7 +74,7 @@ def build(records: int) -> list[str]:
     from django.core.management import call_command
     from django.db import connection
 
-    from casework.review_types import REVIEW_TYPES
+    from casework.processes import REVIEW_TYPES
     from publishing.library.models import LibraryRecord, Theme
     from publishing.library.services import library_index_rebuild
     from tenants.models import Domain, Partnership

@@ -56,7 +56,7 @@ SEES: dict[str, frozenset[str]] = {
     # the referral; the contribution's routes are asked of a referral whose rapid review asked
     # the referring agency alone (tests/support/preparations.py), so nobody else has one.
     "contribution": frozenset({"agency_user", "agency_key"}),
-    # casework.review_access.visible_reviews: the review group; the lead reviewer appointed.
+    # casework.selectors.reviews.visible_reviews: the review group; the lead reviewer appointed.
     "review": WORKERS,
     # The joint review, at the lead: no lead reviewer is appointed to it in the world.
     "joint_review": REVIEW_GROUP,
@@ -199,6 +199,12 @@ READS: dict[str, Access] = {
 # pages, signing in and the person's own account, the API's description of itself.
 EXEMPT: dict[str, str] = {
     "frontend:home": "the front door: signed out, a page for everyone; signed in, the dashboard",
+    "frontend:reviews-index": "the public's published reviews; a signed-in person is sent on to "
+    "/case-reviews/, whose own checks answer",
+    "frontend:old-review-address": "a permanent redirect to /case-reviews/<ref>/ for any "
+    "reference, looked up by no one: the page it names checks access itself",
+    "frontend:old-review-page-address": "a permanent redirect to /case-reviews/<ref>/<page> for "
+    "any reference, looked up by no one: the page it names checks access itself",
     "frontend:public-reviews": "the public's: the partnership's published reviews",
     "frontend:public-review": "the public's: a published review's page",
     "frontend:public-review-document": "the public's: a published review's document",

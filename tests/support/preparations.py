@@ -19,15 +19,16 @@ from dataclasses import replace
 
 from django.utils import timezone
 
-from casework import review_services
 from casework import services as casework_services
+from casework import services as review_services
 from casework.joint.models import JointReviewParticipant, ParticipantState
 from casework.models import Action, ActionStatus, Review
-from casework.services import ChildInput, UploadedFile
+from casework.services import ChildInput
 from publishing import selectors as publishing_selectors
 from publishing import services as publishing_services
 from publishing.models import DocumentKind, Publication, PublicationState
 from publishing.services import RecordInput
+from tenants.files import UploadedFile
 from tenants.models import Partnership
 from tests.conftest import inside
 from tests.documents import pdf

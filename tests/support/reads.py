@@ -102,7 +102,7 @@ READS: dict[str, Read] = {
         "croydon.other_agency_user", action="contribution_request.viewed"
     ),
     "frontend:clock-board": read("croydon.review_group", action="clocks.viewed"),
-    # /reviews/ is the review list for the partnership's signed-in people (the manager's has
+    # /case-reviews/ is the review list for the partnership's signed-in people (the manager's has
     # the commissioning form too).
     "frontend:review-list": read(
         "croydon.review_group",
@@ -217,6 +217,7 @@ ACCOUNT = "signing in, and the person's own account"
 WORKSPACE = "administering the workspace: agencies, people, API keys (changes audited)"
 BLANK_FORM = "a blank form: the partnership's agencies' names, nothing of a case"
 API_ABOUT = "the API's own description, or the key's own partnership and agency"
+MOVED = "an old address of the review workspace: a permanent redirect to /case-reviews/"
 
 
 def _posts(asker: str, *names: str) -> dict[str, NotCasework]:
@@ -227,6 +228,9 @@ NOT_CASEWORK: dict[str, NotCasework] = {
     # Signed out, the front door; signed in, a redirect to the dashboard.
     "frontend:home": NotCasework(PUBLIC_PAGE),
     "frontend:public-reviews": NotCasework(PUBLIC_PAGE),
+    "frontend:reviews-index": NotCasework(PUBLIC_PAGE),
+    "frontend:old-review-address": NotCasework(MOVED, "croydon.review_group"),
+    "frontend:old-review-page-address": NotCasework(MOVED, "croydon.review_group"),
     "frontend:public-copy-link": NotCasework(PUBLIC_PAGE),
     "frontend:public-review": NotCasework(PUBLIC_PAGE),
     "frontend:public-review-document": NotCasework(PUBLIC_PAGE),

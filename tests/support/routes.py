@@ -29,7 +29,7 @@ PUBLIC = "public"  # the reader who is no one: not signed in, no key
 @dataclass(frozen=True)
 class Pattern:
     name: str  # qualified: "frontend:review", "api:actions"
-    route: str  # "reviews/<str:reference>/"
+    route: str  # "case-reviews/<str:reference>/"
 
     @property
     def through_the_door(self) -> bool:
@@ -40,7 +40,10 @@ class Pattern:
         """The page a joint route serves through the door (``frontend:joint-review-terms`` is
         ``frontend:review-terms``); the pattern itself otherwise."""
         if self.through_the_door:
-            return "frontend:" + self.name.removeprefix("frontend:joint-")
+            from frontend.urls import JOINT_NAME_OF
+
+            home = {joint: name for name, joint in JOINT_NAME_OF.items()}
+            return "frontend:" + home[self.name.removeprefix("frontend:")]
         return self.name
 
 
@@ -211,6 +214,9 @@ ARGUMENTS: dict[str, Arguments] = {
         _publication, document_uuid=lambda s: s.side.publication_document.uuid
     ),
     "frontend:public-review-request": _publication,
+    # The review workspace's old addresses, redirected to /case-reviews/.
+    "frontend:old-review-address": _review,
+    "frontend:old-review-page-address": _with(_review, rest=lambda s: "terms/"),
     # A review's workspace (and, through the door, the joint review's).
     **{f"frontend:{name}": _review for name in REVIEW_TABS + REVIEW_POSTS},
     "frontend:review-information-close": _with(

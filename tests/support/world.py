@@ -40,8 +40,8 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import TestCase
 
-from casework import review_services
 from casework import services as casework_services
+from casework import services as review_services
 from casework.joint.models import JointReviewParticipant
 from casework.models import (
     Action,
@@ -54,8 +54,7 @@ from casework.models import (
     Review,
     ReviewDocument,
 )
-from casework.review_services import EntryInput
-from casework.services import ChildInput
+from casework.services import ChildInput, EntryInput
 from publishing import selectors as publishing_selectors
 from publishing import services as publishing_services
 from publishing.models import (

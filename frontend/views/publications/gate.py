@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
 from frontend.decorators import member_required
+from frontend.downloads import private_file
 from frontend.forms.publications import AcceptForm, DocumentForm
 from frontend.views.publications.page import (
     ALWAYS_REFRESHED,
@@ -21,7 +22,6 @@ from frontend.views.publications.page import (
     section_post,
     section_view,
 )
-from frontend.views.reviews import private_file
 from publishing import selectors, services
 from publishing.models import GateState
 

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from casework import review_selectors
+from casework import selectors as casework_selectors
 from frontend.decorators import member_required
 from frontend.forms.publications import EnterForm, StartForm
 from publishing import permissions, selectors, services
@@ -66,7 +66,7 @@ def publication_start(request):
     form = StartForm(request.POST, reviews=list(selectors.reviews_ready_to_publish(actor=actor)))
 
     def start(data):
-        review = review_selectors.access_review(actor=actor, reference=data["review"])
+        review = casework_selectors.access_review(actor=actor, reference=data["review"])
         publication = services.publication_create(actor=actor, review=review)
         return publication, "The publication is started: write its public record."
 

@@ -10,14 +10,15 @@ these use record nothing, so that a page is one read."""
 import datetime
 import uuid
 
-from casework import review_selectors
-from casework import selectors as referral_selectors
+from casework import permissions
 from casework.joint import listings
 from casework.joint.door import Gathered
+from casework.selectors import actions as action_selectors
+from casework.selectors import information as information_selectors
+from casework.selectors import referrals as referral_selectors
+from casework.selectors import reviews as review_selectors
 from tenants.actors import Actor
 from tenants.agencies.audit import audit_event_record
-from tenants.models import Role
-from tenants.roles import REVIEW_GROUP
 
 DASHBOARD_CLOCKS = 5
 DASHBOARD_CONTRIBUTIONS = 10
@@ -46,8 +47,8 @@ def dashboard_for_page(*, actor: Actor) -> dict:
     agency's contribution and information requests (its joint reviews' too); a lead reviewer's
     reviews; the joint reviews the review group and reviewers take part in. The read is
     audited."""
-    in_review_group = actor.has_role(*REVIEW_GROUP)
-    reviewer = actor.has_role(Role.LEAD_REVIEWER)
+    in_review_group = permissions.may_see_every_case(actor)
+    reviewer = permissions.is_reviewer(actor)
     joint_reviews = (
         listings.joint_reviews_taking_part(actor=actor, purpose="dashboard")
         if in_review_group or reviewer
@@ -74,7 +75,7 @@ def dashboard_for_page(*, actor: Actor) -> dict:
         if actor.is_agency
         else [],
         "information_requests": list(
-            review_selectors.information_requests_for_agency(actor=actor)[:DASHBOARD_REQUESTS]
+            information_selectors.information_requests_for_agency(actor=actor)[:DASHBOARD_REQUESTS]
         )
         if actor.is_agency
         else [],
@@ -95,7 +96,7 @@ def action_tracker_for_page(*, actor: Actor, filters: dict, purpose: str) -> dic
     """The action tracker (``action_tracker``: ``board``) and the actions the actor's
     partnership or agency owns in joint reviews others lead (``joint``), filtered alike; the
     read is audited with its filters. ``purpose`` names the page or endpoint to the leads."""
-    board = review_selectors.action_tracker(actor=actor, **filters)
+    board = action_selectors.action_tracker(actor=actor, **filters)
     joint = listings.joint_action_boards(actor=actor, filters=filters, purpose=purpose)
     audit_event_record(
         actor=actor,
@@ -122,7 +123,7 @@ def joint_reviews_for_page(*, actor: Actor) -> list:
 def agency_information_requests_for_page(*, actor: Actor):
     """The information requests to the actor's agency, in its partnership's reviews and in joint
     reviews others lead, open ones first; the read is audited."""
-    requests = review_selectors.information_requests_for_agency(actor=actor)
+    requests = information_selectors.information_requests_for_agency(actor=actor)
     joint = listings.joint_information_requests(actor=actor, purpose="API information requests")
     if joint.items:
         requests = sorted([*requests, *joint.items], key=lambda r: (r.status, r.due, str(r.uuid)))

@@ -11,13 +11,12 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casework import review_selectors as selectors
-from casework import review_services as services
+from casework import permissions, selectors, services
 from frontend.decorators import member_required
 from frontend.forms.chronology import ChronologyEntryForm, ChronologyFilterForm
 from frontend.links import review_path
 from frontend.sections import section_answer
-from frontend.views.reviews import workspace_context
+from frontend.views.reviews.workspace import workspace_context
 from tenants.clock import now
 
 PAGE = "reviews/chronology.html"
@@ -67,7 +66,7 @@ def _results_context(request, review, filter_form, page: int) -> dict:
         actor=request.actor, review=review, page=page, **filter_form.filters()
     )
     for entry in chronology["entries"]:
-        entry.may_correct = services.may_correct_entry(request.actor, entry)
+        entry.may_correct = permissions.may_correct_entry(request.actor, entry)
     return {
         "chronology": chronology,
         "filter_form": filter_form,
@@ -150,7 +149,7 @@ def entry_add(request, reference):
 
 def _row_context(request, review, entry, **extra) -> dict:
     entry.outside_period = services.entry_outside_period(review, entry)
-    entry.may_correct = services.may_correct_entry(request.actor, entry)
+    entry.may_correct = permissions.may_correct_entry(request.actor, entry)
     return {**workspace_context(request, review, "chronology"), "entry": entry, **extra}
 
 

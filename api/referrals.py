@@ -1,4 +1,6 @@
-"""Agency API: parse, call a selector or service, render. No rule lives here."""
+"""Agency API for referrals (DESIGN §4): an agency's referrals with their clocks, a new
+referral, and its rapid-review contribution. Parse, call a selector or service, render; no rule
+lives here."""
 
 from django.urls import reverse
 from drf_spectacular.utils import (
@@ -28,8 +30,8 @@ from api.openapi import (
     ProblemSerializer,
 )
 from api.problems import PROBLEM_CONTENT_TYPE
-from casework.clocks import REGIME_CHOICES, working_days_between
 from casework.models import AbuseOrNeglect, Circumstance, Harm, Outcome, ReferralStatus, Sex
+from casework.processes import REGIME_CHOICES
 from casework.selectors import access_contribution_request, referral_for_page, referral_list
 from casework.services import (
     CONTRIBUTION_MAX_LENGTH,
@@ -39,39 +41,9 @@ from casework.services import (
     ChildInput,
     contribution_submit,
     referral_create,
-    today,
 )
-from tenants.agencies.selectors import agency_for_actor
-
-
-class WhoAmIApi(APIView):
-    @extend_schema_serializer(component_name="WhoAmIOutput")
-    class OutputSerializer(serializers.Serializer):
-        partnership = inline_serializer(
-            "WhoAmIPartnership",
-            fields={"key": serializers.CharField(), "name": serializers.CharField()},
-        )
-        agency = inline_serializer(
-            "WhoAmIAgency",
-            fields={"id": serializers.UUIDField(), "name": serializers.CharField()},
-        )
-
-    @extend_schema(
-        operation_id="whoami",
-        summary="The partnership and agency this key acts for",
-        responses={200: OutputSerializer, **UNAUTHORISED},
-    )
-    def get(self, request):
-        actor = request.user.actor
-        agency = agency_for_actor(actor=actor)
-        data = {
-            "partnership": {"key": actor.partnership.key, "name": actor.partnership.name},
-            "agency": {"id": agency.uuid, "name": agency.name},
-        }
-        return Response(self.OutputSerializer(data).data)
-
-
-# --- Referrals ---------------------------------------------------------------------------------
+from casework.working_days import working_days_between
+from tenants.clock import today
 
 
 class ServiceCheckedChoiceField(serializers.ChoiceField):

@@ -6,14 +6,14 @@ import datetime
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from casework.clocks import add_working_days
+from casework import permissions
 from casework.criteria import screening_criteria
 from casework.models import Attachment, Clock, ContributionRequest, Referral
+from casework.working_days import add_working_days
 from tenants.actors import Actor
 from tenants.agencies.audit import audit_event_record
 from tenants.agencies.models import Agency, AuditEvent
 from tenants.clock import today
-from tenants.roles import REVIEW_GROUP
 from tenants.validation import reference_parse, uuid_or_404
 
 DUE_SOON_WORKING_DAYS = 2
@@ -23,7 +23,7 @@ def _visible_referrals(actor: Actor) -> QuerySet[Referral]:
     """The review group sees every referral; an agency (its users and its system) sees the
     referrals it made; anyone else, none (lead reviewers reach reviews, not referrals)."""
     referrals = Referral.objects.all()
-    if actor.has_role(*REVIEW_GROUP):
+    if permissions.may_see_every_case(actor):
         return referrals
     if actor.is_agency:
         return referrals.filter(referring_agency__uuid=actor.agency_uuid)

@@ -1,76 +1,27 @@
-"""The statutory clocks: working days in England, and each regime's clocks as data.
+"""Each process as data, not branching code (DESIGN §2: "each review type is a process
+definition"): nothing else in the code knows a deadline or a stage.
 
-A *process definition* names, for one regime, each clock: the event it counts from, its length and
-unit, the event that stops it, when it applies, and its source. The engine turns a referral's
-recorded dates into clocks; nothing else in the code knows a deadline.
+- A referral's *regime* (``PROCESSES``) names each statutory clock: the event it counts from,
+  its length and unit, the event that stops it, when it applies, who is reminded, and its source.
+  ``plan_clocks`` turns a referral's recorded dates into clocks.
+- A *review type* (``REVIEW_TYPES``) names its stages, what each stage needs before a review may
+  move into it (named checks: ``casework.services.reviews.PREREQUISITES``), who may move it,
+  and its clocks.
 
-Working days are England's: Monday to Friday, less the England and Wales bank holidays, including
-substitute days ("Boxing Day (observed)"), from the ``holidays`` package.
+Working days and lengths are counted in ``casework.working_days``.
 """
 
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
-import holidays
-from dateutil.relativedelta import relativedelta
-
-WORKING_DAYS = "working_days"
-CALENDAR_DAYS = "days"
-MONTHS = "months"
-
-
-@lru_cache(maxsize=64)
-def _bank_holidays(year: int) -> frozenset[datetime.date]:
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=[year]).keys())
-
-
-def is_working_day(day: datetime.date) -> bool:
-    return day.weekday() < 5 and day not in _bank_holidays(day.year)
-
-
-def add_working_days(start: datetime.date, count: int) -> datetime.date:
-    """The ``count``-th working day after ``start`` (``start`` itself never counts): five working
-    days from Friday 18 December 2026 is Tuesday 29 December (Christmas Day and the substitute
-    Boxing Day are not working days)."""
-    day = start
-    remaining = count
-    while remaining > 0:
-        day += datetime.timedelta(days=1)
-        if is_working_day(day):
-            remaining -= 1
-    return day
-
-
-def working_days_between(start: datetime.date, end: datetime.date) -> int:
-    """Working days after ``start`` up to and including ``end``; negative when ``end`` is
-    earlier (days overdue)."""
-    if end == start:
-        return 0
-    step = 1 if end > start else -1
-    count = 0
-    day = start
-    while day != end:
-        day += datetime.timedelta(days=step)
-        if is_working_day(day):
-            count += step
-    return count
-
-
-def add_length(start: datetime.date, length: int, unit: str) -> datetime.date:
-    if unit == WORKING_DAYS:
-        return add_working_days(start, length)
-    if unit == CALENDAR_DAYS:
-        return start + datetime.timedelta(days=length)
-    if unit == MONTHS:
-        return start + relativedelta(months=length)
-    raise ValueError(f"Unknown unit {unit!r}")
-
-
-def describe_length(length: int, unit: str) -> str:
-    words = {WORKING_DAYS: "working day", CALENDAR_DAYS: "day", MONTHS: "month"}[unit]
-    return f"{length} {words}{'s' if length != 1 else ''}"
+from casework.working_days import (
+    CALENDAR_DAYS,
+    MONTHS,
+    WORKING_DAYS,
+    add_length,
+)
+from tenants.roles import MANAGERS, REVIEW_GROUP, Role
 
 
 @dataclass(frozen=True)
@@ -85,7 +36,7 @@ class ClockRule:
     unit: str
     source: str
     # Who is reminded when it is close or overdue (roles in the partnership).
-    responsible: tuple[str, ...] = ("business_manager",)
+    responsible: tuple[str, ...] = (Role.BUSINESS_MANAGER,)
     applies: Callable[[dict], bool] = lambda facts: True
 
 
@@ -146,7 +97,7 @@ CURRENT = ProcessDefinition(
             length=15,
             unit=WORKING_DAYS,
             source=WT2023_CH5,
-            responsible=("business_manager", "review_group_member", "chair"),
+            responsible=REVIEW_GROUP,
         ),
         ClockRule(
             name="publication",
@@ -156,7 +107,7 @@ CURRENT = ProcessDefinition(
             length=6,
             unit=MONTHS,
             source=WT2023_CH5,
-            responsible=("business_manager", "chair"),
+            responsible=MANAGERS,
             applies=_decided_to_review,
         ),
     ),
@@ -183,7 +134,7 @@ SCR_2015 = ProcessDefinition(
             length=1,
             unit=MONTHS,
             source=WT2015_CH4,
-            responsible=("business_manager", "chair"),
+            responsible=MANAGERS,
         ),
         ClockRule(
             name="decision_notice",
@@ -193,7 +144,7 @@ SCR_2015 = ProcessDefinition(
             length=5,
             unit=WORKING_DAYS,
             source=WT2015_CH4,
-            responsible=("business_manager", "chair"),
+            responsible=MANAGERS,
         ),
         ClockRule(
             name="no_review_report",
@@ -203,7 +154,7 @@ SCR_2015 = ProcessDefinition(
             length=14,
             unit=CALENDAR_DAYS,
             source=WT2015_CH4,
-            responsible=("business_manager", "chair"),
+            responsible=MANAGERS,
             applies=_decided_not_to_review,
         ),
         ClockRule(
@@ -214,7 +165,7 @@ SCR_2015 = ProcessDefinition(
             length=6,
             unit=MONTHS,
             source=WT2015_CH4,
-            responsible=("business_manager", "chair"),
+            responsible=MANAGERS,
             applies=_decided_to_review,
         ),
     ),
@@ -273,6 +224,146 @@ def clock_state(
     return "overdue" if today > due else "running"
 
 
-def is_due_soon(*, due: datetime.date, today: datetime.date) -> bool:
-    """Due within 2 working days (the reminders' threshold)."""
-    return today <= due and working_days_between(today, due) <= 2
+# --- Review types ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stage:
+    key: str
+    label: str
+    needs: tuple[str, ...] = ()
+    moved_by: tuple[str, ...] = MANAGERS
+
+
+@dataclass(frozen=True)
+class ReviewType:
+    key: str
+    label: str
+    stages: tuple[Stage, ...]
+    clocks: tuple[ClockRule, ...] = ()
+    source: str = ""
+    # A thematic review may stand on several referrals, or on none.
+    thematic: bool = False
+
+    def stage(self, key: str) -> Stage:
+        return next(stage for stage in self.stages if stage.key == key)
+
+    def next_stage(self, key: str) -> Stage | None:
+        keys = [stage.key for stage in self.stages]
+        index = keys.index(key)
+        return self.stages[index + 1] if index + 1 < len(keys) else None
+
+
+PRACTICE_STAGES = (
+    Stage("commissioned", "Commissioned"),
+    Stage(
+        "tor_agreed", "Terms of reference agreed", needs=("reviewer_appointed", "tor_signed_off")
+    ),
+    Stage(
+        "information_gathering",
+        "Information gathering",
+        needs=("information_requested",),
+        moved_by=(*MANAGERS, Role.LEAD_REVIEWER),
+    ),
+    Stage(
+        "analysis",
+        "Analysis",
+        needs=("information_received", "chronology_started"),
+        moved_by=(*MANAGERS, Role.LEAD_REVIEWER),
+    ),
+    Stage(
+        "drafting",
+        "Drafting",
+        needs=("findings_recorded",),
+        moved_by=(*MANAGERS, Role.LEAD_REVIEWER),
+    ),
+    Stage(
+        "sign_off",
+        "Sign-off",
+        needs=("recommendations_recorded", "draft_report_uploaded"),
+        moved_by=(*MANAGERS, Role.LEAD_REVIEWER),
+    ),
+    Stage("completed", "Completed", needs=("chair_signed_off",), moved_by=(Role.CHAIR,)),
+)
+
+# Learning reviews below the threshold and single-agency reviews are lighter: no independent
+# reviewer is required, and the action plan is monitored all the same.
+LIGHT_STAGES = (
+    Stage("commissioned", "Commissioned"),
+    Stage("tor_agreed", "Terms of reference agreed", needs=("tor_signed_off",)),
+    Stage("information_gathering", "Information gathering", needs=("information_requested",)),
+    Stage("drafting", "Drafting", needs=("findings_recorded",)),
+    Stage(
+        "completed",
+        "Completed",
+        needs=("recommendations_recorded", "chair_signed_off"),
+        moved_by=(Role.CHAIR,),
+    ),
+)
+
+WT2023 = "Working Together to Safeguard Children 2023, ch. 5"
+
+
+def _publication(source: str) -> ClockRule:
+    return ClockRule(
+        name="publication",
+        label="Publish the final report",
+        starts_on="commissioned",
+        stops_on="published",
+        length=6,
+        unit=MONTHS,
+        source=source,
+        responsible=MANAGERS,
+    )
+
+
+REVIEW_TYPES = {
+    review_type.key: review_type
+    for review_type in (
+        ReviewType(
+            "lcspr",
+            "Local child safeguarding practice review",
+            PRACTICE_STAGES,
+            clocks=(_publication(WT2023),),
+            source=WT2023,
+        ),
+        ReviewType("learning_review", "Learning review", LIGHT_STAGES, source=WT2023),
+        ReviewType("near_miss", "Near-miss inquiry", LIGHT_STAGES, source=WT2023),
+        ReviewType("single_agency", "Single-agency review", LIGHT_STAGES, source=WT2023),
+        ReviewType("thematic", "Thematic review", PRACTICE_STAGES, source=WT2023, thematic=True),
+        ReviewType(
+            "serious_case_review",
+            "Serious Case Review (before 2018)",
+            PRACTICE_STAGES,
+            clocks=(_publication("Working Together to Safeguard Children 2015, ch. 4"),),
+            source="Working Together to Safeguard Children 2015, ch. 4",
+        ),
+        ReviewType(
+            "dardr",
+            "Domestic Abuse Related Death Review",
+            PRACTICE_STAGES,
+            clocks=(
+                ClockRule(
+                    name="home_office_submission",
+                    label="Send the report to the Home Office",
+                    starts_on="commissioned",
+                    stops_on="published",
+                    length=6,
+                    unit=MONTHS,
+                    source="Domestic Homicide Review statutory guidance (Home Office, 2016)",
+                    responsible=MANAGERS,
+                ),
+            ),
+            source="Domestic Violence, Crime and Victims Act 2004, s. 9",
+        ),
+        ReviewType(
+            "sar",
+            "Safeguarding Adults Review",
+            PRACTICE_STAGES,
+            source="Care Act 2014, s. 44",
+        ),
+    )
+}
+REVIEW_TYPE_CHOICES = [(t.key, t.label) for t in REVIEW_TYPES.values()]
+INFORMATION_REQUEST_WORKING_DAYS = 20
+INFORMATION_REQUEST_UNIT = WORKING_DAYS

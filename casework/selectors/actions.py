@@ -10,22 +10,21 @@ from django.db.models import BooleanField, Case, CharField, Count, Q, QuerySet, 
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
-from casework.clocks import add_working_days
+from casework import permissions
 from casework.models import Action, ActionStatus, ActionUpdate
-from casework.review_access import visible_reviews
+from casework.selectors.reviews import visible_reviews
+from casework.working_days import add_working_days
 from tenants.actors import Actor
 from tenants.agencies.audit import audit_event_record
 from tenants.clock import today
-from tenants.models import Role
-from tenants.roles import REVIEW_GROUP
 from tenants.validation import reference_parse, uuid_or_404
 
 OPEN_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.COMPLETE)
 
 
 def _rag_annotation(day: datetime.date):
-    """The same rule as ``review_services.action_rag``, in SQL, so the tracker filters and counts
-    by RAG without loading every action (a test holds the two to the same answers)."""
+    """The same rule as ``casework.services.actions.action_rag``, in SQL, so the tracker filters
+    and counts by RAG without loading every action (a test holds the two to the same answers)."""
     soon = add_working_days(day, 10)
     less_than_half_left = RawSQL(
         '("casework_action"."due" - %s::date) < '
@@ -50,9 +49,9 @@ def _visible_actions(actor: Actor) -> QuerySet[Action]:
     actions = Action.objects.all()
     if actor.is_joint:
         actions = actions.filter(review__uuid__in=list(actor.review_uuids))
-    if actor.has_role(*REVIEW_GROUP):
+    if permissions.may_see_every_case(actor):
         return actions
-    if actor.has_role(Role.LEAD_REVIEWER):
+    if permissions.is_reviewer(actor):
         return actions.filter(review__in=visible_reviews(actor))
     if actor.is_agency:
         return actions.filter(owner_agency__uuid=actor.agency_uuid)

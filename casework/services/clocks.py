@@ -1,0 +1,184 @@
+"""A referral's statutory clocks, kept in line with what has been recorded (the regimes are
+data: ``casework.processes``), and the daily reminders of those close or overdue."""
+
+import datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+
+from casework.models import (
+    Circumstance,
+    Clock,
+    Harm,
+    Referral,
+    Reminder,
+)
+from casework.processes import (
+    PROCESSES,
+    plan_clocks,
+)
+from casework.working_days import is_due_soon
+from tenants.actors import Actor
+from tenants.addresses import partnership_url
+from tenants.agencies.audit import audit_event_record
+from tenants.clock import today
+from tenants.models import Membership, Role
+from tenants.validation import error_add
+
+
+def referral_events(referral: Referral, *, fresh: bool = False) -> dict[str, datetime.date]:
+    """The dates the clocks count from and stop on, from what has been recorded. A ``fresh``
+    referral (being created) has nothing recorded but its dates."""
+    events: dict[str, datetime.date] = {"aware": referral.aware_date}
+    if fresh:
+        return events
+    if referral.panel_notified_on:
+        events["panel_notified"] = referral.panel_notified_on
+    if referral.sos_ofsted_notified_on:
+        events["sos_ofsted_notified"] = referral.sos_ofsted_notified_on
+    rapid_review = getattr(referral, "rapid_review", None)
+    if rapid_review is not None and rapid_review.sent_to_panel_on:
+        events["rapid_review_sent"] = rapid_review.sent_to_panel_on
+    decision = getattr(referral, "decision", None)
+    if decision is not None:
+        events["decided"] = decision.decided_on
+        if decision.panel_told_on and decision.ofsted_told_on:
+            events["decision_notified"] = max(decision.panel_told_on, decision.ofsted_told_on)
+    # The publication clock stops when the review's report (or, withheld, its improvements) is
+    # published; publishing keeps the date on the review's publication.
+    review = getattr(referral, "review", None)
+    publication = getattr(review, "publication", None) if review is not None else None
+    if (
+        publication is not None
+        and publication.published_on
+        and publication.state
+        in (
+            "published",
+            "on_request",
+            "not_published",
+        )
+    ):
+        events["published"] = publication.published_on
+    return events
+
+
+def referral_facts(referral: Referral, children=None, *, fresh: bool = False) -> dict:
+    children = list(children if children is not None else referral.children.all())
+    decision = None if fresh else getattr(referral, "decision", None)
+    died = referral.harm == Harm.DIED
+    return {
+        "looked_after_died": died and any(child.looked_after for child in children),
+        "care_leaver_died": died and Circumstance.CARE_LEAVER_UNDER_25 in referral.circumstances,
+        "decision_outcome": decision.outcome if decision else None,
+    }
+
+
+def clocks_sync(*, referral: Referral, children=None, fresh: bool = False) -> list[Clock]:
+    """Bring the referral's clocks in line with its recorded dates: a clock starts when the event
+    it counts from is recorded and stops (keeping that date) when its stopping event is."""
+    plans = plan_clocks(
+        referral.regime,
+        referral_events(referral, fresh=fresh),
+        referral_facts(referral, children, fresh=fresh),
+    )
+    existing = {} if fresh else {clock.name: clock for clock in referral.clocks.all()}
+    review = None if fresh else getattr(referral, "review", None)
+    to_create, kept = [], []
+    for plan in plans:
+        clock = existing.pop(plan.name, None)
+        values = {
+            "label": plan.label,
+            "counted_from": plan.counted_from,
+            "due": plan.due,
+            "length": plan.length,
+            "unit": plan.unit,
+            "source": plan.source,
+            "stopped_on": plan.stopped_on,
+            "review": review if plan.name == "publication" else None,
+        }
+        if clock is None:
+            to_create.append(Clock(referral=referral, name=plan.name, **values))
+            continue
+        changed = [field for field, value in values.items() if getattr(clock, field) != value]
+        if changed:
+            for field in changed:
+                setattr(clock, field, values[field])
+            clock.save(update_fields=changed)
+        kept.append(clock)
+    created = Clock.objects.bulk_create(to_create)
+    if existing:
+        Clock.objects.filter(pk__in=[clock.pk for clock in existing.values()]).delete()
+    return sorted(kept + created, key=lambda clock: (clock.due, clock.name))
+
+
+def event_date_check(
+    errors, field: str, day: datetime.date | None, after: datetime.date, what: str
+):
+    if day is None:
+        error_add(errors, field, f"Enter the date {what}.")
+    elif day > today():
+        error_add(errors, field, "The date cannot be in the future.")
+    elif day < after:
+        error_add(errors, field, f"The date cannot be before {after.isoformat()}.")
+
+
+def clock_reminders_send(*, actor: Actor, day: datetime.date | None = None) -> int:
+    """The daily job: every open clock due within 2 working days, or overdue, is emailed to the
+    people responsible for it (its rule names their roles). At most one reminder per clock per
+    day, however often the job runs: the Reminder row's unique (clock, day) is the guarantee, and
+    the row and the email go together. Emails name the reference and the clock, never a child."""
+    day = day or today()
+    clocks = Clock.objects.filter(stopped_on__isnull=True).select_related("referral")
+    members = list(
+        Membership.objects.filter(partnership=actor.partnership, user__is_active=True)
+        .select_related("user")
+        .values_list("role", "user__email")
+    )
+    sent = 0
+    for clock in clocks:
+        overdue = clock.due < day
+        if not overdue and not is_due_soon(due=clock.due, today=day):
+            continue
+        rule = next(
+            (r for r in PROCESSES[clock.referral.regime].clocks if r.name == clock.name), None
+        )
+        roles = rule.responsible if rule else (Role.BUSINESS_MANAGER,)
+        recipients = sorted({email for role, email in members if role in roles})
+        kind = "overdue" if overdue else "due_soon"
+        try:
+            with transaction.atomic():
+                Reminder.objects.create(
+                    clock=clock, sent_on=day, kind=kind, recipients=len(recipients)
+                )
+                if recipients:
+                    link = partnership_url(
+                        partnership=actor.partnership,
+                        path=f"/referrals/{clock.referral.reference}/",
+                    )
+                    state = (
+                        f"was due on {clock.due.isoformat()} and is overdue"
+                        if overdue
+                        else f"is due on {clock.due.isoformat()}"
+                    )
+                    send_mail(
+                        subject=f"{clock.referral.reference}: {clock.label} {state}",
+                        message=(
+                            f"{clock.label} for referral {clock.referral.reference} {state}.\n"
+                            f"Counted from {clock.counted_from.isoformat()}, "
+                            f"{clock.length_label} ({clock.source}).\n\n{link}\n"
+                        ),
+                        from_email=settings.DEFAULT_FROM_EMAIL,
+                        recipient_list=recipients,
+                    )
+                audit_event_record(
+                    actor=actor,
+                    action="clock.reminder_sent",
+                    object_type="referral",
+                    object_ref=clock.referral.reference,
+                    detail={"clock": clock.name, "kind": kind, "recipients": len(recipients)},
+                )
+        except IntegrityError:
+            continue  # already reminded today
+        sent += 1
+    return sent

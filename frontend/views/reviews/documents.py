@@ -1,0 +1,68 @@
+"""The documents tab: each version of the review's documents, a new one (the review's workers,
+the lead's in a joint review: ``casework.permissions.may_upload_review_document``) and a private
+download, recorded in the audit trail."""
+
+from django.views.decorators.http import require_GET, require_POST
+
+from casework import selectors, services
+from casework.services import DOCUMENT_KINDS
+from frontend.decorators import member_required
+from frontend.downloads import private_file
+from frontend.forms.reviews import DocumentForm
+from frontend.views.reviews.workspace import Tab
+
+
+def _shows(request, review) -> dict:
+    context = {
+        "documents": list(selectors.review_documents(review=review)),
+        "kinds": DOCUMENT_KINDS,
+        "document_form": DocumentForm(),
+    }
+    return context
+
+
+TAB = Tab("documents", "reviews/documents.html", _shows)
+
+
+@member_required
+@require_GET
+def documents(request, reference):
+    return TAB.page(request, reference)
+
+
+@member_required
+@require_POST
+def document_upload(request, reference):
+    review = selectors.access_review(actor=request.actor, reference=reference)
+    form = DocumentForm(request.POST, request.FILES)
+
+    def upload(data):
+        services.review_document_upload(
+            actor=request.actor,
+            review=review,
+            title=data["title"],
+            kind=data["kind"],
+            upload=form.upload(),
+        )
+
+    return TAB.answer(
+        request,
+        review,
+        "documents",
+        form=form,
+        form_key="document_form",
+        perform=upload,
+        done="The document is uploaded.",
+    )
+
+
+@member_required
+@require_GET
+def document_download(request, reference, document_uuid):
+    """A review document, to those who may open the review; every download is audited. Files
+    are never at a public or guessable address."""
+    review = selectors.access_review(actor=request.actor, reference=reference)
+    document = selectors.review_document_for_download(
+        actor=request.actor, review=review, document_uuid=document_uuid
+    )
+    return private_file(document.file, document.original_name, document.content_type)

@@ -1,0 +1,81 @@
+"""The terms of reference tab: the versions, a new version (the review's workers, the lead's in a
+joint review) and the chair's sign-off of the latest (``casework.permissions.may_write_terms``,
+``may_sign_off_terms``; the services check them again)."""
+
+from django.core.exceptions import ValidationError
+from django.views.decorators.http import require_GET, require_POST
+
+from casework import permissions, selectors, services
+from frontend.decorators import member_required
+from frontend.forms.reviews import TermsForm, TermsSignOffForm
+from frontend.views.reviews.workspace import Tab
+
+
+def _shows(request, review) -> dict:
+    versions = list(selectors.terms_versions(review=review))
+    latest = versions[0] if versions else None
+    context = {
+        "versions": versions,
+        "latest": latest,
+        "terms_form": TermsForm(
+            initial={
+                "scope": latest.scope,
+                "lines_of_enquiry": latest.lines_of_enquiry,
+                "period_start": latest.period_start,
+                "period_end": latest.period_end,
+            }
+            if latest
+            else None
+        ),
+    }
+    if latest and not latest.signed_off_at and permissions.may_sign_off_terms(request.actor):
+        context["terms_sign_off_form"] = TermsSignOffForm(initial={"version": latest.version})
+    return context
+
+
+TAB = Tab("terms", "reviews/terms.html", _shows)
+
+
+@member_required
+@require_GET
+def terms(request, reference):
+    return TAB.page(request, reference)
+
+
+@member_required
+@require_POST
+def terms_write(request, reference):
+    review = selectors.access_review(actor=request.actor, reference=reference)
+    return TAB.answer(
+        request,
+        review,
+        "terms",
+        form=TermsForm(request.POST),
+        form_key="terms_form",
+        perform=lambda data: services.terms_write(actor=request.actor, review=review, **data),
+        done="A new version of the terms is saved.",
+    )
+
+
+@member_required
+@require_POST
+def terms_sign_off(request, reference):
+    review = selectors.access_review(actor=request.actor, reference=reference)
+    form = TermsSignOffForm(request.POST)
+
+    def sign(data):
+        latest = selectors.terms_versions(review=review).first()
+        if latest is None or latest.version != data["version"]:
+            # Sign off only what was read: a newer version may have been written meanwhile.
+            raise ValidationError(["A newer version has been written: read it, then sign it off."])
+        services.terms_sign_off(actor=request.actor, terms=latest)
+
+    return TAB.answer(
+        request,
+        review,
+        "terms",
+        form=form,
+        form_key="terms_sign_off_form",
+        perform=sign,
+        done="The terms of reference are signed off.",
+    )
