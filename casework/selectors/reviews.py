@@ -2,6 +2,7 @@
 list, its terms, findings, recommendations, documents and agencies, and a participant's joint
 reviews. Missing and not-yours are the same 404; a page or a download is audited."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -152,8 +153,12 @@ def review_document_for_download(*, actor: Actor, review: Review, document_uuid)
 
 def reviewer_profile_for(*, actor: Actor, user_uuid) -> ReviewerProfile | None:
     """A lead reviewer's profile (with the affiliations they declared), for the review group
-    appointing them; None when none is recorded yet."""
-    if not permissions.may_see_every_case(actor) or actor.is_joint:
+    appointing them; None when none is recorded yet. A joint review's participant sees the
+    review and who leads it, but the lead records and appoints its reviewers (DESIGN §3): a
+    403, as ``reviewer_profile_save`` and ``reviewer_appoint`` answer it."""
+    if actor.is_joint:
+        raise PermissionDenied("The lead partnership records and appoints its reviewers.")
+    if not permissions.may_see_every_case(actor):
         raise Http404("No such reviewer.")
     return (
         ReviewerProfile.objects.prefetch_related("affiliations")

@@ -21,6 +21,7 @@ def _list_context(request, forms=None) -> dict:
         "publications": selectors.publications_for_page(actor=actor),
         "may_start": may_start,
         "waiting_requests": selectors.copy_requests_waiting(actor=actor),
+        "may_decide_copy_requests": permissions.may_decide_copy_requests(actor),
     }
     if may_start:
         reviews = list(selectors.reviews_ready_to_publish(actor=actor))
