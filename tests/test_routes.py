@@ -9,7 +9,8 @@ none anywhere else. Every other route is declared not casework, with the reason,
 ``tests/support/reads.py``; a route in neither list fails here, by name, so a new route cannot
 be missed. The pages this walk first recorded are also asked by the other partnership (its
 person, their session replayed, signed out: tests/isolation.py): a 404, and nothing in the
-owner's trail. The world (tests/support/world.py) is built once for the module and rolled back.
+owner's trail. The world (tests/support/route_world.py) is built once for the module and
+rolled back.
 """
 
 import json
@@ -34,6 +35,7 @@ from tests.support.reads import (
     Read,
     what_it_is,
 )
+from tests.support.route_world import route_world_rolled_back
 from tests.support.routes import (
     ARGUMENTS,
     PLATFORM_ROUTES,
@@ -43,7 +45,6 @@ from tests.support.routes import (
     partnership_routes,
     url,
 )
-from tests.support.world import route_world_rolled_back
 
 pytestmark = pytest.mark.django_db
 

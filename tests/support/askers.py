@@ -30,7 +30,7 @@ from django.test import Client
 
 from tests.conftest import api_client, replay_on, signed_in_client
 from tests.support.access import KEYS, PEOPLE, Access
-from tests.support.world import RouteWorld
+from tests.support.route_world import RouteWorld
 
 OTHER = {"croydon": "lewisham", "lewisham": "croydon"}
 

@@ -1,5 +1,5 @@
 """The states a POST needs before it can succeed for someone allowed, made from the route world
-(tests/support/world.py) in the test's own transaction, so rolled back with it.
+(tests/support/route_world.py) in the test's own transaction, so rolled back with it.
 
 The world holds each kind of casework once, in the state its reads need: its referral decided,
 its review completed and published. A decision can be recorded only once, a rapid review
@@ -32,8 +32,8 @@ from tenants.files import UploadedFile
 from tenants.models import Partnership
 from tests.conftest import inside
 from tests.documents import pdf
+from tests.support.route_world import actor_of, days, settled, today
 from tests.support.routes import Scope
-from tests.support.world import actor_of, days, settled, today
 
 
 def _inside_the_review(s: Scope) -> Partnership:
