@@ -6,7 +6,8 @@ import pytest
 from casework.models import Referral
 from tenants.actors import actor_for_platform
 from tenants.agencies.services import agency_update
-from tests.conftest import PASSWORD, api_client, host_of, inside, issue_key, signed_in_client
+from tests.support.clients import api_client, issue_key, signed_in_client
+from tests.support.world import PASSWORD, host_of, inside
 from tests.test_web_referrals import make_referral, referral_form
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +78,7 @@ class TestDeactivatingAnAgency:
 
     def test_lewishams_agency_of_the_same_name_is_untouched(self, world):
         from tenants.models import Role
-        from tests.conftest import make_member
+        from tests.support.world import make_member
 
         police = make_member(
             world.lewisham, "police@lewisham.example", Role.AGENCY_USER, world.met_lewisham

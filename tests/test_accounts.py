@@ -10,7 +10,8 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tenants.models import Membership, Role
-from tests.conftest import PASSWORD, make_member, replay_on, signed_in_client, totp_code
+from tests.support.clients import replay_on, signed_in_client, totp_code
+from tests.support.world import PASSWORD, make_member
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,8 @@ from rest_framework.views import APIView
 from tenants.actors import actor_for_platform
 from tenants.agencies.models import AgencyApiKey, AuditEvent
 from tenants.agencies.services import api_key_revoke, api_keys_revoke_expired
-from tests.conftest import api_client, inside, issue_key, problem
+from tests.support.clients import api_client, issue_key, problem
+from tests.support.world import inside
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,8 @@ from casework.services import (
 )
 from tenants.agencies.models import AuditEvent, IdempotencyRecord
 from tenants.clock import today
-from tests.conftest import api_client, inside, issue_key, problem
+from tests.support.clients import api_client, issue_key, problem
+from tests.support.world import inside
 from tests.test_api_referrals import (  # noqa: F401 - fixtures
     CONTRACT_BODY,
     CONTRIBUTION,

@@ -13,7 +13,8 @@ from casework.joint.models import ParticipantPermission
 from casework.models import ActionUpdate, InformationResponse
 from tenants.agencies.models import Agency, AuditEvent, IdempotencyRecord
 from tenants.clock import today
-from tests.conftest import api_client, inside, issue_key, problem
+from tests.support.clients import api_client, issue_key, problem
+from tests.support.world import inside
 
 pytestmark = pytest.mark.django_db
 

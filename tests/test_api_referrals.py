@@ -21,8 +21,9 @@ from tenants.actors import actor_for_member
 from tenants.agencies.models import AuditEvent, IdempotencyRecord
 from tenants.agencies.services import idempotency_records_purge
 from tenants.models import Membership
-from tests.conftest import api_client, inside, issue_key, problem, replay_on, signed_in_client
-from tests.isolation import assert_api_isolated
+from tests.support.clients import api_client, issue_key, problem, replay_on, signed_in_client
+from tests.support.isolation import assert_api_isolated
+from tests.support.world import inside
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,7 @@ CONTRACT_CLOCK = {
 
 @pytest.fixture
 def frozen_today(clock):
-    """Today in England is 3 November 2026 for the whole platform (tests/clock.py);
+    """Today in England is 3 November 2026 for the whole platform (tests/support/clock.py);
     ``frozen_today(day)`` moves it."""
     clock.today(D(2026, 11, 3))
     return clock.today

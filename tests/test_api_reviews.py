@@ -7,7 +7,8 @@ import pytest
 
 from casework import services
 from casework.models import ActionUpdate, InformationResponse
-from tests.conftest import api_client, inside, issue_key, problem
+from tests.support.clients import api_client, issue_key, problem
+from tests.support.world import inside
 from tests.test_reviews import actor
 from tests.test_reviews import frozen as frozen
 from tests.test_reviews import review as review

@@ -20,7 +20,8 @@ from tenants.agencies.chain import GENESIS, audit_chain_verify, row_hash
 from tenants.agencies.models import AuditEvent
 from tenants.models import AuditCheckpoint
 from tenants.services import partnership_create
-from tests.conftest import host_of, inside, issue_key
+from tests.support.clients import issue_key
+from tests.support.world import host_of, inside
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.db import DatabaseError, connection, transaction
 from tenants.actors import actor_for_platform
 from tenants.agencies.audit import audit_event_record
 from tenants.agencies.models import AuditEvent
-from tests.conftest import inside
+from tests.support.world import inside
 
 pytestmark = pytest.mark.django_db
 

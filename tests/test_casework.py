@@ -14,8 +14,8 @@ from tenants.actors import actor_for_member, actor_for_platform
 from tenants.agencies.models import AuditEvent
 from tenants.files import UploadedFile
 from tenants.models import Membership
-from tests.conftest import inside
-from tests.isolation import assert_row_only_in
+from tests.support.isolation import assert_row_only_in
+from tests.support.world import inside
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def refer(world, who="bob", **overrides):
 
 @pytest.fixture
 def frozen_today(clock):
-    """Today is 3 November 2026 (tests/clock.py); ``frozen_today(day)`` moves it."""
+    """Today is 3 November 2026 (tests/support/clock.py); ``frozen_today(day)`` moves it."""
     clock.today(D(2026, 11, 3))
     return clock.today
 

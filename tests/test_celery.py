@@ -23,7 +23,9 @@ from tenants.agencies.models import AgencyApiKey, AuditEvent
 from tenants.agencies.tasks import api_keys_revoke_expired_task
 from tenants.models import Partnership
 from tenants.services import partnership_create
-from tests.conftest import inside, issue_key, make_agency, runtime_process_environment
+from tests.support.clients import issue_key
+from tests.support.database import runtime_process_environment
+from tests.support.world import inside, make_agency
 
 TASK = "tenants.agencies.tasks.api_keys_revoke_expired_task"
 
@@ -101,7 +103,7 @@ def test_the_beat_schedule_names_real_tasks():
 def test_a_task_is_sent_only_when_its_transaction_commits(
     world, django_capture_on_commit_callbacks
 ):
-    from tests.conftest import signed_in_client
+    from tests.support.clients import signed_in_client
 
     client = signed_in_client(world.alice, world.croydon)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -224,7 +226,7 @@ def _slow_report() -> bytes:
 
     from pypdf import PdfReader, PdfWriter
 
-    from tests.documents import scanned_text_pdf
+    from tests.support.documents import scanned_text_pdf
 
     writer = PdfWriter()
     for n in range(8):

@@ -8,7 +8,7 @@ from django.test.utils import override_settings
 
 from tenants.models import Partnership
 from tenants.services import partnership_create
-from tests.conftest import inside, make_agency
+from tests.support.world import inside, make_agency
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,8 @@ from django.db import connection
 
 from tenants.agencies.models import Agency, AuditEvent
 from tenants.models import Domain, Membership, Partnership, Role, User
-from tests.conftest import api_client, inside
+from tests.support.clients import api_client
+from tests.support.world import inside
 
 pytestmark = pytest.mark.django_db
 

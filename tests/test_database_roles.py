@@ -23,13 +23,9 @@ from tenants.agencies.chain import GENESIS, audit_chain_verify
 from tenants.agencies.models import AuditEvent
 from tenants.models import AuditCheckpoint, Partnership
 from tenants.services import partnership_create
-from tests.conftest import (
-    api_client,
-    database_url_for_tests,
-    inside,
-    issue_key,
-    signed_in_client,
-)
+from tests.support.clients import api_client, issue_key, signed_in_client
+from tests.support.database import database_url_for_tests
+from tests.support.world import inside
 
 TABLE = "workspace_auditevent"
 RUNTIME = settings.DATABASE_RUNTIME_ROLE

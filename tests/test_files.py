@@ -23,8 +23,8 @@ from tenants.files import (
     stored_file_save,
     upload_problem,
 )
-from tests.conftest import inside
-from tests.documents import pdf, word
+from tests.support.documents import pdf, word
+from tests.support.world import inside
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 32

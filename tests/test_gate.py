@@ -14,7 +14,7 @@ from pypdf import PdfWriter
 
 from publishing import gate
 from publishing.pdf import placeholder_pdf
-from tests.documents import encrypted_pdf, pdf, typeset_pdf
+from tests.support.documents import encrypted_pdf, pdf, typeset_pdf
 
 CHILD = gate.Identifier("Amara Okafor", "person", "A child's name")
 DOB = gate.Identifier("2012-03-14", "date_of_birth", "A child's date of birth")
@@ -268,7 +268,7 @@ class TestReadingDocuments:
             gate.inspect(b"%PDF-1.7\nthis is not really a pdf", gate.PDF)
 
     def test_a_page_with_a_picture_and_no_text_is_unreadable(self):
-        from tests.documents import scanned_pdf
+        from tests.support.documents import scanned_pdf
 
         extraction = gate.extract(scanned_pdf(), gate.PDF)
         assert extraction.unreadable == ["page 1"]

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from tests.documents import active_pdf, annotated_pdf, pdf, scanned_pdf, word
+from tests.support.documents import active_pdf, annotated_pdf, pdf, scanned_pdf, word
 
 
 def gate_check(tmp_path, name: str, content: bytes, *identifiers: str) -> tuple[int, str]:

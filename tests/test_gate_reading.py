@@ -10,8 +10,8 @@ import pytest
 
 from publishing import gate
 from publishing.gate import ocr, reading_pdf
-from tests import gate_hogs
-from tests.documents import (
+from tests.support import gate_hogs
+from tests.support.documents import (
     active_pdf,
     annotated_pdf,
     form_pdf,

@@ -15,7 +15,8 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 from django.test import Client, RequestFactory
 
-from tests.conftest import host_of, signed_in_client
+from tests.support.clients import signed_in_client
+from tests.support.world import host_of
 
 CSP = "Content-Security-Policy"
 

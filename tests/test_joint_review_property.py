@@ -23,7 +23,7 @@ from casework.joint.models import (
 )
 from tenants.agencies.models import Agency
 from tenants.models import Role
-from tests.conftest import inside, make_member
+from tests.support.world import inside, make_member
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,8 @@ from tenants.actors import actor_for_member
 from tenants.clock import today
 from tenants.models import Membership, Role
 from tenants.services import partnership_create
-from tests.conftest import inside, make_member, signed_in_client
+from tests.support.clients import signed_in_client
+from tests.support.world import inside, make_member
 
 pytestmark = pytest.mark.django_db
 

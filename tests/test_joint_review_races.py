@@ -22,7 +22,8 @@ from tenants.clock import today
 from tenants.models import Membership, Partnership, Role, User
 from tenants.selectors import host_cache_clear
 from tenants.services import partnership_create
-from tests.conftest import inside, make_member, require_the_test_database
+from tests.support.database import require_the_test_database
+from tests.support.world import inside, make_member
 
 KEYS = {"race-lead": "Race Lead Partnership", "race-part": "Race Participant Partnership"}
 EMAILS = ["lead.chair@race.example", "part.manager@race.example", "part.chair@race.example"]

@@ -29,9 +29,9 @@ from tenants.agencies.models import Agency, AuditEvent
 from tenants.agencies.selectors import agency_list
 from tenants.clock import today
 from tenants.files import UploadedFile
-from tests.conftest import inside
-from tests.isolation import assert_row_only_in, schemas_holding
-from tests.joint import JOINT_TITLE
+from tests.support.isolation import assert_row_only_in, schemas_holding
+from tests.support.joint import JOINT_TITLE
+from tests.support.world import inside
 
 pytestmark = pytest.mark.django_db
 

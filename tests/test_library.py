@@ -35,7 +35,7 @@ from publishing.library.search import (
     library_search,
 )
 from publishing.models import PublicationState
-from tests.conftest import inside
+from tests.support.world import inside
 from tests.test_publishing import (  # noqa: F401 - fixtures
     _fresh_cache,
     actor,

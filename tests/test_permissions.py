@@ -1,5 +1,5 @@
 """Who may do what (``casework.permissions``, ``tenants.agencies.permissions``), rule by rule:
-the people of the test world (tests/conftest.py) and an agency's system, and the same people
+the people of the test world (tests/support/world.py) and an agency's system, and the same people
 through the joint-review door. The pages ask these to decide what to offer; the services enforce
 the same rules (their 403s are tested with each service)."""
 
@@ -11,7 +11,7 @@ from casework import permissions
 from tenants.actors import Actor, actor_for_member
 from tenants.agencies import permissions as workspace_permissions
 from tenants.models import Membership
-from tests.conftest import inside
+from tests.support.world import inside
 
 pytestmark = pytest.mark.django_db
 

@@ -38,9 +38,9 @@ from tenants.agencies.models import AuditEvent
 from tenants.clock import today
 from tenants.files import StoredFileAltered, UploadedFile
 from tenants.models import Membership
-from tests.conftest import inside
-from tests.documents import encrypted_pdf, pdf, scanned_pdf, word
-from tests.isolation import assert_row_only_in
+from tests.support.documents import encrypted_pdf, pdf, scanned_pdf, word
+from tests.support.isolation import assert_row_only_in
+from tests.support.world import inside
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def _fresh_cache():
 
 @pytest.fixture
 def frozen(clock):
-    """``frozen(day)`` makes ``day`` today for the whole platform (tests/clock.py)."""
+    """``frozen(day)`` makes ``day`` today for the whole platform (tests/support/clock.py)."""
     return clock.today
 
 

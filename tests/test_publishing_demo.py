@@ -12,7 +12,7 @@ from publishing.models import Publication, PublicationState
 from safeguard.demo.management.commands.load_demo import DEFAULT_SEEDS
 from safeguard.demo.publications import demo_uuid, pseudonyms_from_title
 from tenants.models import Partnership
-from tests.conftest import inside
+from tests.support.world import inside
 
 
 @pytest.mark.django_db

@@ -12,8 +12,7 @@ from publishing import gate, selectors, services
 from publishing.models import GateOutcome, GateRun, GateState, PublicationDocument
 from publishing.services import documents as document_services
 from tenants.agencies.models import AuditEvent
-from tests.conftest import inside
-from tests.documents import (
+from tests.support.documents import (
     active_pdf,
     annotated_pdf,
     scanned_text_pdf,
@@ -21,6 +20,7 @@ from tests.documents import (
     word_bomb,
     word_with_macros,
 )
+from tests.support.world import inside
 from tests.test_publishing import (  # noqa: F401 - fixtures
     FAMILY,
     GIVEN,

@@ -14,7 +14,7 @@ from casework.services import AffiliationInput, EntryInput
 from tenants.actors import actor_for_member, actor_for_platform
 from tenants.files import UploadedFile
 from tenants.models import Membership, Role
-from tests.conftest import inside, make_member
+from tests.support.world import inside, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def actor(world, who, partnership=None):
 
 @pytest.fixture
 def frozen(clock):
-    """Today is 3 November 2026 (tests/clock.py); ``frozen(day)`` moves it."""
+    """Today is 3 November 2026 (tests/support/clock.py); ``frozen(day)`` moves it."""
     clock.today(D(2026, 11, 3))
     return clock.today
 

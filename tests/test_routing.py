@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from tenants import selectors
 from tenants.agencies.models import Agency
 from tenants.models import Domain
-from tests.conftest import signed_in_client
+from tests.support.clients import signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -163,7 +163,7 @@ def test_the_host_cache_expires_when_its_clock_passes_the_period(world, host_cac
 def test_a_slow_machine_does_not_change_how_many_queries_a_request_makes(world, monkeypatch):
     """Issue 10, part 7: a test that wrote 1,800 rows on a loaded machine outlived the host
     cache's 30 seconds and counted one query more. Time passing by itself changes nothing in
-    a test: the host cache's clock is the tests' (tests/clock.py)."""
+    a test: the host cache's clock is the tests' (tests/support/clock.py)."""
     import time
 
     client = signed_in_client(world.bob, world.croydon)

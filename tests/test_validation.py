@@ -19,7 +19,7 @@ from tenants.validation import (
     uuid_or_404,
     uuid_parse,
 )
-from tests.conftest import inside, make_member
+from tests.support.world import inside, make_member
 
 MALFORMED = ["not-a-uuid", "", None, 42, "1234", "g" * 32, {"a": 1}]
 

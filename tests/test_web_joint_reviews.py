@@ -17,9 +17,10 @@ from casework.models import ChronologyEntry
 from tenants.agencies.models import Agency, AuditEvent
 from tenants.clock import today
 from tenants.files import UploadedFile
-from tests.conftest import host_of, inside, signed_in_client
-from tests.isolation import assert_web_isolated
-from tests.joint import JOINT_TITLE, SECRET_TITLE
+from tests.support.clients import signed_in_client
+from tests.support.isolation import assert_web_isolated
+from tests.support.joint import JOINT_TITLE, SECRET_TITLE
+from tests.support.world import host_of, inside
 
 pytestmark = pytest.mark.django_db
 

@@ -26,8 +26,9 @@ from tenants.agencies.models import AuditEvent
 from tenants.clock import today
 from tenants.files import UploadedFile
 from tenants.models import Membership
-from tests.conftest import inside, replay_on, signed_in_client
-from tests.isolation import assert_row_only_in, assert_web_isolated
+from tests.support.clients import replay_on, signed_in_client
+from tests.support.isolation import assert_row_only_in, assert_web_isolated
+from tests.support.world import inside
 
 pytestmark = pytest.mark.django_db
 

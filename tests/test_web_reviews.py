@@ -33,8 +33,9 @@ from tenants.agencies.models import AuditEvent
 from tenants.clock import today
 from tenants.files import UploadedFile
 from tenants.models import Membership, Role
-from tests.conftest import api_client, inside, make_member, replay_on, signed_in_client
-from tests.isolation import assert_row_only_in, assert_web_isolated
+from tests.support.clients import api_client, replay_on, signed_in_client
+from tests.support.isolation import assert_row_only_in, assert_web_isolated
+from tests.support.world import inside, make_member
 
 pytestmark = pytest.mark.django_db
 

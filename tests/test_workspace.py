@@ -7,8 +7,9 @@ from django.core import mail
 
 from tenants.agencies.models import Agency, AgencyApiKey, AuditEvent
 from tenants.models import Membership, User
-from tests.conftest import inside, issue_key, signed_in_client
-from tests.isolation import assert_row_only_in, assert_web_isolated
+from tests.support.clients import issue_key, signed_in_client
+from tests.support.isolation import assert_row_only_in, assert_web_isolated
+from tests.support.world import inside
 
 pytestmark = pytest.mark.django_db
 

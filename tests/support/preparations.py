@@ -30,10 +30,10 @@ from publishing.models import DocumentKind, Publication, PublicationState
 from publishing.services import RecordInput
 from tenants.files import UploadedFile
 from tenants.models import Partnership
-from tests.conftest import inside
-from tests.documents import pdf
+from tests.support.documents import pdf
 from tests.support.route_world import actor_of, days, settled, today
 from tests.support.routes import Scope
+from tests.support.world import inside
 
 
 def _inside_the_review(s: Scope) -> Partnership:

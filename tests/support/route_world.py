@@ -22,13 +22,14 @@ Each partnership is a ``Side``:
   request, a member of the public's request for a copy).
 
 Croydon: alice, carol, dave, erin, ursula, bob (Met Police) and frank (NHS Croydon Health
-Services), as in tests/conftest.py. Lewisham: charlie, nina, lena, lars, ursula (a reviewer in
-both), leo (Met Police) and sol (Lewisham Children's Social Care), as in tests/joint.py.
+Services), as in tests/support/world.py. Lewisham: charlie, nina, lena, lars, ursula (a
+reviewer in both), leo (Met Police) and sol (Lewisham Children's Social Care), as in
+tests/support/joint.py.
 
-The joint review (``joint``) is Croydon's, held with Lewisham with every permission (tests/
-joint.py), with a chronology entry of its own, a request to and an action of Lewisham's Met
-Police (its mirror in Croydon's schema) with an update carrying evidence, and a document. Bexley
-(bea) takes no part.
+The joint review (``joint``) is Croydon's, held with Lewisham with every permission
+(tests/support/joint.py), with a chronology entry of its own, a request to and an action of
+Lewisham's Met Police (its mirror in Croydon's schema) with an update carrying evidence, and a
+document. Bexley (bea) takes no part.
 """
 
 import contextlib
@@ -73,9 +74,9 @@ from tenants.agencies.services import api_key_issue
 from tenants.clock import today
 from tenants.files import UploadedFile
 from tenants.models import Membership, Partnership, Role, User
-from tests.conftest import PARTNERSHIPS, ensure_partnership, inside, make_member, make_world
-from tests.documents import pdf
-from tests.joint import joint_world
+from tests.support.documents import pdf
+from tests.support.joint import joint_world
+from tests.support.world import PARTNERSHIPS, ensure_partnership, inside, make_member, make_world
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 # The children's real names: they must never appear in an audit row's detail.

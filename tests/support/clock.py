@@ -1,17 +1,24 @@
 """The clocks tests control, so that no test depends on the wall clock or on how long it takes.
 
 - ``HostCacheClock``: the host → partnership cache's clock (``tenants.selectors``), stopped for
-  every test (``tests/conftest.py``): a request counted after 1,800 rows were written on a
-  loaded machine makes the same queries as one counted straight away. A test of the expiry
-  moves it on by hand.
+  every test (the ``host_cache_clock`` fixture): a request counted after 1,800 rows were
+  written on a loaded machine makes the same queries as one counted straight away. A test of
+  the expiry moves it on by hand.
 - ``Clock``: the platform's time (``timezone.now()``, ``today()``) stopped at a moment the
-  test chooses, with time-machine: one place, not a patch of ``today`` in each module.
+  test chooses, with time-machine: one place, not a patch of ``today`` in each module (the
+  ``clock`` fixture).
+
+Both fixtures are registered for every test by ``pytest_plugins`` in tests/conftest.py.
 """
 
 import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
+from django.core.cache import caches
+
+import tenants.selectors
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -48,3 +55,21 @@ class Clock:
         if self._travel is not None:
             self._travel.stop()
             self._travel = None
+
+
+@pytest.fixture(autouse=True)
+def host_cache_clock(monkeypatch) -> HostCacheClock:
+    """Every test starts with an empty cache and a host cache whose clock stands still: what a
+    test counts never depends on the machine's speed."""
+    stopped = HostCacheClock()
+    monkeypatch.setattr(tenants.selectors, "host_cache_clock", stopped)
+    caches["default"].clear()
+    return stopped
+
+
+@pytest.fixture
+def clock():
+    """The platform's clock, stopped: ``clock.today(date)``, ``clock.set(datetime)``."""
+    stopped = Clock()
+    yield stopped
+    stopped.stop()

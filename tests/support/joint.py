@@ -2,7 +2,7 @@
 and invites Lewisham; Bexley takes no part.
 
 - Croydon: alice (business manager), carol (chair), dave (review group), erin (lead reviewer),
-  bob (Met Police), frank (NHS Croydon Health Services) — from tests/conftest.py
+  bob (Met Police), frank (NHS Croydon Health Services) — from tests/support/world.py
 - Lewisham: charlie (business manager), nina (chair), lena (review group member), leo (agency
   user, Lewisham's Met Police), and Lewisham's own Children's Social Care
 - Bexley: bea (business manager), who must never see any of it
@@ -10,6 +10,8 @@ and invites Lewisham; Bexley takes no part.
 
 import datetime
 from dataclasses import dataclass
+
+import pytest
 
 from casework import services as review_services
 from casework.joint import door
@@ -20,7 +22,7 @@ from tenants.actors import actor_for_member
 from tenants.agencies.models import Agency, AgencyKind
 from tenants.clock import today
 from tenants.models import Membership, Partnership, Role, User
-from tests.conftest import World, inside, make_agency, make_member
+from tests.support.world import World, inside, make_agency, make_member
 
 JOINT_TITLE = "Children R, S and W: joint practice review"
 SECRET_TITLE = "Croydon-only review Marchbanks"
@@ -87,7 +89,7 @@ def _commission(actor, title: str) -> Review:
 
 
 def joint_world(world, bexley) -> JointWorld:
-    """The ``joint`` fixture's world (tests/conftest.py)."""
+    """The ``joint`` fixture's world."""
     social_care = make_agency(
         world.lewisham, "Lewisham Children's Social Care", AgencyKind.CHILDRENS_SOCIAL_CARE
     )
@@ -114,3 +116,10 @@ def joint_world(world, bexley) -> JointWorld:
         bea=bea,
         social_care_lewisham=social_care,
     )
+
+
+@pytest.fixture
+def joint(world, bexley) -> JointWorld:
+    """Croydon's review to be held jointly with Lewisham, and their people (registered for every
+    test by ``pytest_plugins`` in tests/conftest.py)."""
+    return joint_world(world, bexley)

@@ -13,7 +13,7 @@ owner's data in the answer. ``assert_row_only_in`` asks PostgreSQL itself where 
 
 from django.db import connection
 
-from tests.conftest import api_client, replay_on, signed_in_client
+from tests.support.clients import api_client, replay_on, signed_in_client
 
 
 def _assert_hidden(response, markers, who: str) -> None:
