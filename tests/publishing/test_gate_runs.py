@@ -12,6 +12,15 @@ from publishing import gate, selectors, services
 from publishing.models import GateOutcome, GateRun, GateState, PublicationDocument
 from publishing.services import documents as document_services
 from tenants.agencies.models import AuditEvent
+from tests.publishing.test_publications import (  # noqa: F401 - fixtures
+    FAMILY,
+    GIVEN,
+    publication,
+    review,
+    run_tasks,
+    system,
+    upload,
+)
 from tests.support.documents import (
     active_pdf,
     annotated_pdf,
@@ -21,15 +30,6 @@ from tests.support.documents import (
     word_with_macros,
 )
 from tests.support.world import inside
-from tests.test_publishing import (  # noqa: F401 - fixtures
-    FAMILY,
-    GIVEN,
-    publication,
-    review,
-    run_tasks,
-    system,
-    upload,
-)
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.test import RequestFactory, override_settings
 from tenants.throttles import THROTTLE_CACHE, client_address, throttle_full, throttle_take
 from tests.support.clients import api_client, issue_key, problem
 from tests.support.world import PASSWORD
-from tests.test_accounts import croydon_browser, sign_in
+from tests.tenants.test_accounts import croydon_browser, sign_in
 
 
 def request_from(remote: str, forwarded: str | None = None):

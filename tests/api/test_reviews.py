@@ -7,11 +7,11 @@ import pytest
 
 from casework import services
 from casework.models import ActionUpdate, InformationResponse
+from tests.casework.test_reviews import actor
+from tests.casework.test_reviews import frozen as frozen
+from tests.casework.test_reviews import review as review
 from tests.support.clients import api_client, issue_key, problem
 from tests.support.world import inside
-from tests.test_reviews import actor
-from tests.test_reviews import frozen as frozen
-from tests.test_reviews import review as review
 
 pytestmark = pytest.mark.django_db
 

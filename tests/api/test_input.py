@@ -23,9 +23,7 @@ from casework.services import (
 )
 from tenants.agencies.models import AuditEvent, IdempotencyRecord
 from tenants.clock import today
-from tests.support.clients import api_client, issue_key, problem
-from tests.support.world import inside
-from tests.test_api_referrals import (  # noqa: F401 - fixtures
+from tests.api.test_referrals import (  # noqa: F401 - fixtures
     CONTRACT_BODY,
     CONTRIBUTION,
     URL,
@@ -36,7 +34,9 @@ from tests.test_api_referrals import (  # noqa: F401 - fixtures
     post,
     rapid_review,
 )
-from tests.test_web_referrals import actor_of
+from tests.frontend.test_referrals import actor_of
+from tests.support.clients import api_client, issue_key, problem
+from tests.support.world import inside
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from publishing import permissions
 from tenants.actors import Actor
 from tenants.roles import Role
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # Publishing's modules and pages; the roles' groups are tenants/roles.py's, the rules on them
 # publishing/permissions.py's.
 PUBLISHING_CODE = [

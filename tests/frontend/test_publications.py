@@ -17,11 +17,7 @@ from publishing.library.models import LibraryRecord
 from publishing.models import CopyRequest, GateRun, Publication, PublicationDocument
 from tenants.clock import today
 from tenants.files import UploadedFile
-from tests.support.clients import signed_in_client
-from tests.support.documents import pdf
-from tests.support.isolation import assert_web_isolated
-from tests.support.world import host_of, inside
-from tests.test_publishing import (  # noqa: F401 - fixtures
+from tests.publishing.test_publications import (  # noqa: F401 - fixtures
     CLEAN_REPORT,
     DIRTY_REPORT,
     FAMILY,
@@ -37,6 +33,10 @@ from tests.test_publishing import (  # noqa: F401 - fixtures
     system,
     upload,
 )
+from tests.support.clients import signed_in_client
+from tests.support.documents import pdf
+from tests.support.isolation import assert_web_isolated
+from tests.support.world import host_of, inside
 
 pytestmark = pytest.mark.django_db
 

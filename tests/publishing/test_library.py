@@ -35,8 +35,7 @@ from publishing.library.search import (
     library_search,
 )
 from publishing.models import PublicationState
-from tests.support.world import inside
-from tests.test_publishing import (  # noqa: F401 - fixtures
+from tests.publishing.test_publications import (  # noqa: F401 - fixtures
     _fresh_cache,
     actor,
     publication,
@@ -47,6 +46,7 @@ from tests.test_publishing import (  # noqa: F401 - fixtures
     run_tasks,
     system,
 )
+from tests.support.world import inside
 
 pytestmark = pytest.mark.django_db
 
