@@ -23,19 +23,9 @@ from casework.services import (
 )
 from tenants.agencies.models import AuditEvent, IdempotencyRecord
 from tenants.clock import today
-from tests.api.test_referrals import (  # noqa: F401 - fixtures
-    CONTRACT_BODY,
-    CONTRIBUTION,
-    URL,
-    body,
-    child,
-    frozen_today,
-    met,
-    post,
-    rapid_review,
-)
-from tests.frontend.test_referrals import actor_of
+from tests.support.actors import actor_of
 from tests.support.clients import api_client, issue_key, problem
+from tests.support.referral_api import CONTRACT_BODY, CONTRIBUTION, URL, body, child, post
 from tests.support.world import inside
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,6 @@
 """The agency API for referrals (DESIGN §4): the contract's body and answer, the clocks across
-bank holidays, bad input, Idempotency-Key, isolation, contributions, the audit trail."""
+bank holidays, bad input, reading and isolation, contributions, the audit trail, the schema."""
 
-import copy
 import datetime
 import json
 import re
@@ -10,109 +9,28 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
-import api.idempotency
-import api.referrals
-from api.urls import urlpatterns
-from casework.models import Child, Clock, ContributionRequest, Referral
-from casework.services import ChildInput, rapid_review_start, referral_create
-from tenants.actors import actor_for_member
+from casework.models import ContributionRequest, Referral
+from casework.services import ChildInput, referral_create
 from tenants.agencies.models import AuditEvent, IdempotencyRecord
-from tenants.agencies.services import idempotency_records_purge
-from tenants.models import Membership
+from tests.support.actors import actor_of
 from tests.support.clients import api_client, issue_key, problem, replay_on, signed_in_client
 from tests.support.isolation import assert_api_isolated
+from tests.support.referral_api import (
+    CONTRACT_BODY,
+    CONTRACT_CLOCK,
+    CONTRIBUTION,
+    URL,
+    body,
+    child,
+    counts,
+    post,
+)
 from tests.support.world import inside
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-URL = "/api/v1/referrals/"
-
-# The contract's body, exactly as DESIGN §4 has it.
-CONTRACT_BODY = {
-    "incident_date": "2026-10-30",
-    "aware_date": "2026-11-02",
-    "harm": "serious_harm",
-    "abuse_or_neglect": "suspected",
-    "circumstances": [],
-    "children": [
-        {
-            "given_name": "…",
-            "family_name": "…",
-            "date_of_birth": "2026-06-01",
-            "sex": "female",
-            "ethnicity": "…",
-            "looked_after": False,
-            "child_protection_plan": False,
-        }
-    ],
-    "agencies_involved": ["Met Police", "NHS Croydon Health Services"],
-    "summary": "What happened, in the referrer's words.",
-}
-# ...and its answer's clock.
-CONTRACT_CLOCK = {
-    "name": "panel_notification",
-    "counted_from": "2026-11-02",
-    "due": "2026-11-09",
-    "length": "5 working days",
-    "source": "Working Together to Safeguard Children 2023, ch. 5",
-    "state": "running",
-}
-
-
-@pytest.fixture
-def frozen_today(clock):
-    """Today in England is 3 November 2026 for the whole platform (tests/support/clock.py);
-    ``frozen_today(day)`` moves it."""
-    clock.today(D(2026, 11, 3))
-    return clock.today
-
-
-@pytest.fixture
-def met(world):
-    """An API client for Met Police's system in Croydon."""
-    return api_client(world.croydon, issue_key(world.croydon, world.met_croydon))
-
-
-def body(**changes) -> dict:
-    result = copy.deepcopy(CONTRACT_BODY)
-    result.update(changes)
-    return result
-
-
-def child(**changes) -> dict:
-    result = copy.deepcopy(CONTRACT_BODY["children"][0])
-    result.update(changes)
-    return result
-
-
-def post(client: Client, data, path: str = URL, key: str | None = None):
-    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}
-    payload = data if isinstance(data, str) else json.dumps(data)
-    return client.post(path, payload, content_type="application/json", **headers)
-
-
-def counts(partnership) -> tuple[int, ...]:
-    with inside(partnership):
-        return (
-            Referral.objects.count(),
-            Child.objects.count(),
-            Clock.objects.count(),
-            AuditEvent.objects.filter(action="referral.created").count(),
-            IdempotencyRecord.objects.count(),
-        )
-
-
-def member_actor(world, user, partnership=None):
-    membership = Membership.objects.select_related("user", "partnership").get(
-        user=user, partnership=partnership or world.croydon
-    )
-    return actor_for_member(membership=membership)
-
-
-# --- Referring ---------------------------------------------------------------------------------
 
 
 def test_the_contract_body_gets_the_contract_answer(world, frozen_today, met):
@@ -177,9 +95,6 @@ def test_a_clock_past_its_due_date_is_overdue(world, frozen_today, met):
     frozen_today(D(2026, 11, 12))
     [clock] = post(met, CONTRACT_BODY).json()["clocks"]
     assert (clock["state"], clock["days_left"]) == ("overdue", -3)
-
-
-# --- Bad input ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -263,137 +178,6 @@ def test_a_child_named_in_a_bad_request_is_not_echoed_back(world, frozen_today, 
     response = post(met, body(children=[child(given_name="Amara", date_of_birth="2026-11-01")]))
     assert response.status_code == 400
     assert "Amara" not in response.content.decode()
-
-
-# --- Idempotency-Key ---------------------------------------------------------------------------
-
-
-def test_a_retry_with_the_same_key_gets_the_first_answer_and_creates_nothing(
-    world, frozen_today, met
-):
-    first = post(met, CONTRACT_BODY, key="9b1f6a52-retry")
-    assert first.status_code == 201
-    after_first = counts(world.croydon)
-    # Same request resent, its keys in another order and spaced differently.
-    resent = json.dumps(dict(reversed(list(CONTRACT_BODY.items()))), indent=2)
-    again = post(met, resent, key="9b1f6a52-retry")
-    assert again.status_code == 201
-    assert again.content == first.content
-    assert again["Idempotent-Replayed"] == "true"
-    assert counts(world.croydon) == after_first
-    with inside(world.croydon):
-        record = IdempotencyRecord.objects.get()
-        assert (record.key, record.method, record.path) == ("9b1f6a52-retry", "POST", URL)
-        assert record.response_status == 201 and len(record.body_sha256) == 64
-        assert AuditEvent.objects.filter(action="request.replayed").count() == 1
-
-
-def test_keys_are_forgotten_after_a_day_and_the_purge_is_safe_to_run_twice(
-    world, frozen_today, met
-):
-    assert post(met, CONTRACT_BODY, key="k-old").status_code == 201
-    assert post(met, CONTRACT_BODY, key="k-new").status_code == 201
-    with inside(world.croydon):
-        IdempotencyRecord.objects.filter(key="k-old").update(
-            created_at=timezone.now() - datetime.timedelta(hours=25)
-        )
-        assert idempotency_records_purge() == 1
-        assert idempotency_records_purge() == 0
-        assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["k-new"]
-    # A forgotten key is a new request again.
-    assert post(met, CONTRACT_BODY, key="k-old").status_code == 201
-    assert counts(world.croydon)[0] == 3
-
-
-def test_the_same_key_with_another_body_is_a_422(world, frozen_today, met):
-    assert post(met, CONTRACT_BODY, key="k-1").status_code == 201
-    before = counts(world.croydon)
-    answer = problem(post(met, body(summary="Something else."), key="k-1"))
-    assert answer["status"] == 422
-    assert "Idempotency-Key" in answer["detail"]
-    assert counts(world.croydon) == before
-
-
-def test_without_a_key_each_post_is_a_new_referral(world, frozen_today, met):
-    first = post(met, CONTRACT_BODY).json()["reference"]
-    second = post(met, CONTRACT_BODY).json()["reference"]
-    assert first != second
-    assert counts(world.croydon)[4] == 0
-
-
-def test_a_failed_request_is_not_remembered_and_can_be_resent_put_right(world, frozen_today, met):
-    assert post(met, body(children=[]), key="k-2").status_code == 400
-    assert counts(world.croydon)[4] == 0
-    response = post(met, CONTRACT_BODY, key="k-2")
-    assert response.status_code == 201
-    assert "Idempotent-Replayed" not in response
-
-
-def test_the_record_and_the_referral_commit_together(world, frozen_today, met, monkeypatch):
-    def broken(**kwargs):
-        raise RuntimeError("the database went away")
-
-    monkeypatch.setattr(api.idempotency, "idempotency_record_create", broken)
-    before = counts(world.croydon)
-    met.raise_request_exception = False
-    response = post(met, CONTRACT_BODY, key="k-3")
-    assert response.status_code == 500
-    assert response["Content-Type"] == "application/problem+json"
-    assert counts(world.croydon) == before
-
-
-def test_two_racing_requests_with_one_key_make_one_referral(world, frozen_today, met, monkeypatch):
-    """The race, step by step: both requests look the key up before either has committed; the
-    first commits; the second's record then collides with the first's on the unique
-    constraint, its referral is rolled back, and it answers with the first's answer."""
-    first = post(met, CONTRACT_BODY, key="k-race")
-    before = counts(world.croydon)
-    real_find = api.idempotency.idempotency_record_find
-    looked = []
-
-    def find_before_the_first_committed(**kwargs):
-        looked.append(kwargs)
-        return None if len(looked) == 1 else real_find(**kwargs)
-
-    monkeypatch.setattr(api.idempotency, "idempotency_record_find", find_before_the_first_committed)
-    second = post(met, CONTRACT_BODY, key="k-race")
-    assert len(looked) == 2  # it looked again after the collision
-    assert (second.status_code, second.content) == (201, first.content)
-    assert counts(world.croydon) == before
-
-
-def test_keys_are_per_api_key(world, frozen_today, met):
-    other_system = api_client(world.croydon, issue_key(world.croydon, world.met_croydon))
-    first = post(met, CONTRACT_BODY, key="shared").json()["reference"]
-    second = post(other_system, CONTRACT_BODY, key="shared").json()["reference"]
-    assert first != second
-
-
-@pytest.mark.parametrize("key", ["x" * 256, "", "naïve-key"])
-def test_a_key_too_long_or_unreadable_is_a_400(world, frozen_today, met, key):
-    before = counts(world.croydon)
-    answer = problem(post(met, CONTRACT_BODY, key=key))
-    assert answer["status"] == 400
-    assert [error["name"] for error in answer["errors"]] == ["Idempotency-Key"]
-    assert counts(world.croydon) == before
-
-
-def test_a_key_of_255_characters_is_fine(world, frozen_today, met):
-    assert post(met, CONTRACT_BODY, key="k" * 255).status_code == 201
-
-
-def test_every_post_of_the_api_honours_idempotency_key():
-    posts = [
-        pattern.callback.cls
-        for pattern in urlpatterns
-        if hasattr(getattr(pattern.callback, "cls", None), "post")
-    ]
-    assert len(posts) >= 2
-    for view in posts:
-        assert getattr(view.post, "idempotent", False), view.__name__
-
-
-# --- Reading -----------------------------------------------------------------------------------
 
 
 def test_a_referral_made_through_the_api_is_listed_for_its_agency_only(world, frozen_today, met):
@@ -484,7 +268,7 @@ def test_without_a_key_nothing_is_answered(world, frozen_today):
 def test_the_list_costs_the_same_queries_for_3_or_33_referrals(
     world, frozen_today, met, django_assert_max_num_queries
 ):
-    bob = member_actor(world, world.bob)
+    bob = actor_of(world.bob, world.croydon)
 
     def refer(n):
         with inside(world.croydon):
@@ -509,27 +293,6 @@ def test_the_list_costs_the_same_queries_for_3_or_33_referrals(
     refer(30)
     with django_assert_max_num_queries(few):
         assert met.get(URL).json()["count"] == 33
-
-
-# --- Contributions -----------------------------------------------------------------------------
-
-CONTRIBUTION = {
-    "facts": "Seen at A&E on 30 October with bruising.",
-    "involvement": "Two attendances in 2026.",
-    "immediate_safety_actions": "Sibling seen on 31 October.",
-}
-
-
-@pytest.fixture
-def rapid_review(world, frozen_today, met):
-    """A Met referral whose rapid review asks NHS Croydon (not Met) for its contribution."""
-    reference = post(met, CONTRACT_BODY).json()["reference"]
-    with inside(world.croydon):
-        referral = Referral.objects.get(reference=reference)
-        rapid_review_start(
-            actor=member_actor(world, world.dave), referral=referral, agencies=[world.nhs_croydon]
-        )
-    return reference
 
 
 def test_the_agency_asked_contributes(world, rapid_review):
@@ -573,9 +336,6 @@ def test_one_key_for_two_different_requests_is_a_422(world, rapid_review):
     path = f"{URL}{rapid_review}/contributions/"
     assert post(nhs, CONTRIBUTION, path=path, key="same").status_code == 201
     assert problem(post(nhs, CONTRACT_BODY, key="same"))["status"] == 422
-
-
-# --- Documentation -----------------------------------------------------------------------------
 
 
 def test_every_endpoint_is_in_the_schema_with_its_examples(world):

@@ -7,9 +7,7 @@ import pytest
 
 from casework import services
 from casework.models import ActionUpdate, InformationResponse
-from tests.casework.test_reviews import actor
-from tests.casework.test_reviews import frozen as frozen
-from tests.casework.test_reviews import review as review
+from tests.support.actors import actor
 from tests.support.clients import api_client, issue_key, problem
 from tests.support.world import inside
 

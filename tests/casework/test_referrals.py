@@ -10,24 +10,16 @@ from casework import services
 from casework.criteria import screening_criteria
 from casework.models import Child, Clock, Referral, Reminder, Review
 from casework.selectors import access_referral, clock_board, referral_list, referral_timeline
-from tenants.actors import actor_for_member, actor_for_platform
+from tenants.actors import actor_for_platform
 from tenants.agencies.models import AuditEvent
 from tenants.files import UploadedFile
-from tenants.models import Membership
+from tests.support.actors import actor
 from tests.support.isolation import assert_row_only_in
 from tests.support.world import inside
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-
-
-def actor(world, who, partnership=None):
-    partnership = partnership or world.croydon
-    membership = Membership.objects.select_related("user", "partnership").get(
-        user=getattr(world, who), partnership=partnership
-    )
-    return actor_for_member(membership=membership)
 
 
 def child(**overrides):

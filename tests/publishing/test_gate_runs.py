@@ -12,15 +12,7 @@ from publishing import gate, selectors, services
 from publishing.models import GateOutcome, GateRun, GateState, PublicationDocument
 from publishing.services import documents as document_services
 from tenants.agencies.models import AuditEvent
-from tests.publishing.test_publications import (  # noqa: F401 - fixtures
-    FAMILY,
-    GIVEN,
-    publication,
-    review,
-    run_tasks,
-    system,
-    upload,
-)
+from tests.support.actors import system
 from tests.support.documents import (
     active_pdf,
     annotated_pdf,
@@ -29,6 +21,7 @@ from tests.support.documents import (
     word_bomb,
     word_with_macros,
 )
+from tests.support.publications import FAMILY, GIVEN, upload
 from tests.support.world import inside
 
 pytestmark = pytest.mark.django_db

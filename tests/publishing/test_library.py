@@ -35,17 +35,8 @@ from publishing.library.search import (
     library_search,
 )
 from publishing.models import PublicationState
-from tests.publishing.test_publications import (  # noqa: F401 - fixtures
-    _fresh_cache,
-    actor,
-    publication,
-    published,
-    ready,
-    refreshed,
-    review,
-    run_tasks,
-    system,
-)
+from tests.support.actors import actor, system
+from tests.support.publications import published, refreshed
 from tests.support.world import inside
 
 pytestmark = pytest.mark.django_db

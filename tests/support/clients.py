@@ -14,7 +14,7 @@ from tenants.agencies.models import Agency
 from tenants.agencies.services import api_key_issue
 from tenants.middleware import SESSION_PARTNERSHIP_KEY
 from tenants.models import Partnership, User
-from tests.support.world import host_of, inside
+from tests.support.world import PASSWORD, host_of, inside
 
 
 def signed_in_client(user: User, partnership: Partnership, *, verified: bool = True) -> Client:
@@ -29,6 +29,16 @@ def signed_in_client(user: User, partnership: Partnership, *, verified: bool = T
         session["otp_device_id"] = device.persistent_id
     session.save()
     return client
+
+
+def croydon_browser() -> Client:
+    """A browser on Croydon's host, signed out."""
+    return Client(HTTP_HOST="croydon.localhost")
+
+
+def sign_in(client: Client, email: str, password: str = PASSWORD, next_url: str = ""):
+    """Post the sign-in form as a person types it."""
+    return client.post("/sign-in/", {"email": email, "password": password, "next": next_url})
 
 
 def replay_on(client: Client, partnership: Partnership) -> Client:

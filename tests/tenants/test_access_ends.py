@@ -6,8 +6,8 @@ import pytest
 from casework.models import Referral
 from tenants.actors import actor_for_platform
 from tenants.agencies.services import agency_update
-from tests.frontend.test_referrals import make_referral, referral_form
 from tests.support.clients import api_client, issue_key, signed_in_client
+from tests.support.referrals import make_referral, referral_form
 from tests.support.world import PASSWORD, host_of, inside
 
 pytestmark = pytest.mark.django_db

@@ -10,18 +10,10 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tenants.models import Membership, Role
-from tests.support.clients import replay_on, signed_in_client, totp_code
-from tests.support.world import PASSWORD, make_member
+from tests.support.clients import croydon_browser, replay_on, sign_in, signed_in_client, totp_code
+from tests.support.world import make_member
 
 pytestmark = pytest.mark.django_db
-
-
-def sign_in(client: Client, email: str, password: str = PASSWORD, next_url: str = ""):
-    return client.post("/sign-in/", {"email": email, "password": password, "next": next_url})
-
-
-def croydon_browser() -> Client:
-    return Client(HTTP_HOST="croydon.localhost")
 
 
 def test_an_agency_user_signs_in_with_a_password_alone(world):

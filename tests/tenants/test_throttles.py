@@ -13,9 +13,8 @@ from django.db import connection
 from django.test import RequestFactory, override_settings
 
 from tenants.throttles import THROTTLE_CACHE, client_address, throttle_full, throttle_take
-from tests.support.clients import api_client, issue_key, problem
+from tests.support.clients import api_client, croydon_browser, issue_key, problem, sign_in
 from tests.support.world import PASSWORD
-from tests.tenants.test_accounts import croydon_browser, sign_in
 
 
 def request_from(remote: str, forwarded: str | None = None):

@@ -17,25 +17,18 @@ from publishing.library.models import LibraryRecord
 from publishing.models import CopyRequest, GateRun, Publication, PublicationDocument
 from tenants.clock import today
 from tenants.files import UploadedFile
-from tests.publishing.test_publications import (  # noqa: F401 - fixtures
-    CLEAN_REPORT,
-    DIRTY_REPORT,
-    FAMILY,
-    _fresh_cache,
-    actor,
-    notice,
-    publication,
-    published,
-    ready,
-    refreshed,
-    review,
-    run_tasks,
-    system,
-    upload,
-)
+from tests.support.actors import actor, system
 from tests.support.clients import signed_in_client
 from tests.support.documents import pdf
 from tests.support.isolation import assert_web_isolated
+from tests.support.publications import (
+    CLEAN_REPORT,
+    DIRTY_REPORT,
+    FAMILY,
+    published,
+    refreshed,
+    upload,
+)
 from tests.support.world import host_of, inside
 
 pytestmark = pytest.mark.django_db
