@@ -6,9 +6,7 @@ import re
 
 import pytest
 
-from casework.models import (
-    Clock,
-)
+from casework.models import Clock
 from tenants.clock import today
 from tests.support.clients import signed_in_client
 from tests.support.referrals import make_referral

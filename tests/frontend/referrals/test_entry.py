@@ -10,11 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
-from casework.models import (
-    Attachment,
-    Clock,
-    Referral,
-)
+from casework.models import Attachment, Clock, Referral
 from tenants.clock import today
 from tests.support.clients import signed_in_client
 from tests.support.isolation import assert_row_only_in

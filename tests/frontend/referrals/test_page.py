@@ -5,9 +5,7 @@ audited view and added later."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from casework.models import (
-    Attachment,
-)
+from casework.models import Attachment
 from tenants.agencies.models import AuditEvent
 from tenants.files import UploadedFile
 from tests.support.clients import replay_on, signed_in_client
