@@ -18,8 +18,9 @@ from casework.joint import door
 from casework.joint import services as joint_services
 from casework.joint.models import JointReviewParticipant
 from casework.models import Review
+from casework.services import EntryInput
 from tenants.actors import actor_for_member
-from tenants.agencies.models import Agency, AgencyKind
+from tenants.agencies.models import Agency, AgencyKind, AuditEvent
 from tenants.clock import today
 from tenants.models import Membership, Partnership, Role, User
 from tests.support.world import World, inside, make_agency, make_member
@@ -123,3 +124,19 @@ def joint(world, bexley) -> JointWorld:
     """Croydon's review to be held jointly with Lewisham, and their people (registered for every
     test by ``pytest_plugins`` in tests/conftest.py)."""
     return joint_world(world, bexley)
+
+
+def trail(partnership, action: str) -> list[AuditEvent]:
+    """The rows of ``partnership``'s audit trail for ``action``, oldest first."""
+    with inside(partnership):
+        return list(AuditEvent.objects.filter(action=action).order_by("id"))
+
+
+def entry(agency, what="Health visitor saw the baby", days_ago=30) -> EntryInput:
+    """A chronology entry of ``agency``'s, ``days_ago`` days ago."""
+    return EntryInput(
+        occurred_on=today() - datetime.timedelta(days=days_ago),
+        agency=agency,
+        what_happened=what,
+        who="health visitor",
+    )
