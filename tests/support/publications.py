@@ -1,25 +1,32 @@
 """A completed review of Croydon's and its publication, as the publishing tests start from: in
 the services (tests/publishing/) and on the web (tests/frontend/publications/). The review's
 child has a real name and date of birth in the case record (``GIVEN``, ``FAMILY``, ``BORN``),
-which must never reach anything public.
+which must never reach anything public. For the pages: Croydon's people signed in
+(``client``), anyone on a partnership's host (``public``), and library records made directly
+(``record``).
 
 The fixtures (``review``, ``publication``, ``ready``, ``run_tasks``) are made available to a
 folder by its ``conftest.py``."""
 
 import datetime
+import uuid
 
 import pytest
+from django.test import Client
 
 from casework import services as referral_services
 from casework.models import Review
 from publishing import selectors, services
+from publishing.library import services as library_services
+from publishing.library.models import LibraryRecord
 from publishing.models import Publication, PublicationState
 from publishing.services import RecordInput
 from tenants.clock import today
 from tenants.files import UploadedFile
 from tests.support.actors import actor
+from tests.support.clients import signed_in_client
 from tests.support.documents import pdf
-from tests.support.world import inside
+from tests.support.world import host_of, inside
 
 GIVEN, FAMILY, BORN = "Amara", "Quillfeather", datetime.date(2024, 6, 1)
 CLEAN_REPORT = "The review found that agencies did not share what they knew.\nChild J was seen."
@@ -130,3 +137,42 @@ def ready(world, publication, run_tasks):
 def published(world, ready):
     with inside(world.croydon):
         return services.publication_publish(actor=actor(world, "alice"), publication=ready)
+
+
+def client(world, who):
+    return signed_in_client(getattr(world, who), world.croydon)
+
+
+def public(partnership) -> Client:
+    return Client(HTTP_HOST=host_of(partnership))
+
+
+def record(key: str, n: int, **extra) -> LibraryRecord:
+    """A library record made directly (for lists of many)."""
+    values = {
+        "summary": f"Summary {n} about neglect and information sharing.",
+        **extra,
+    }
+    return library_services.library_record_save(
+        data=library_services.LibraryRecordData(
+            uuid=uuid.uuid4(),
+            partnerships=[{"key": key, "name": key.title()}],
+            title=f"Child {n}",
+            review_type="serious_case_review",
+            review_type_label="Serious Case Review (before 2018)",
+            availability="online",
+            published_on=datetime.date(2015 + n % 5, 1 + n % 12, 1),
+            themes=["neglect"] if n % 2 else ["information-sharing"],
+            age_bands=["1_4"],
+            documents=[
+                {
+                    "uuid": str(uuid.uuid4()),
+                    "kind": "full_report",
+                    "label": "Full report",
+                    "size": 100,
+                    "content_type": "application/pdf",
+                }
+            ],
+            **values,
+        )
+    )
