@@ -28,10 +28,11 @@ from publishing import selectors as publishing_selectors
 from publishing import services as publishing_services
 from publishing.models import DocumentKind, Publication, PublicationState
 from publishing.services import RecordInput
+from tenants.clock import today
 from tenants.files import UploadedFile
 from tenants.models import Partnership
 from tests.support.documents import pdf
-from tests.support.route_world import actor_of, days, settled, today
+from tests.support.route_casework import actor_of, days, settled
 from tests.support.routes import Scope
 from tests.support.world import inside
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 from django.urls import URLResolver, get_resolver, reverse
 
-from tests.support.route_world import ReviewWork, RouteWorld, Side
+from tests.support.route_casework import ReviewWork
+from tests.support.route_world import RouteWorld, Side
 
 PARTNERSHIP_URLCONF = "safeguard.urls_partnership"
 PLATFORM_URLCONF = "safeguard.urls_public"

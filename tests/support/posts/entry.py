@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.support.access import Access, access, through_the_door
-from tests.support.route_world import days
+from tests.support.route_casework import days
 from tests.support.routes import Scope
 
 
