@@ -95,7 +95,7 @@ def test_a_file_that_needs_more_memory_than_allowed_cannot_be_checked(
 
 class TestTheSweeper:
     """Runs whose worker died are sent again, then given up; the real worker's death is in
-    tests/test_celery.py."""
+    tests/safeguard/test_celery.py."""
 
     def stuck(self, world, publication, run_tasks, **fields):
         from django.utils import timezone

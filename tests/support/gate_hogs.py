@@ -1,5 +1,6 @@
-"""Functions that overrun what the gate's reading child may take, for tests/test_gate_reading.py:
-run by ``gate.run_bounded`` in the child, by name, where the real limits stop them."""
+"""Functions that overrun what the gate's reading child may take, for
+tests/publishing/gate/test_reading.py: run by ``gate.run_bounded`` in the child, by name, where
+the real limits stop them."""
 
 import os
 import signal
