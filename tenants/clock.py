@@ -2,7 +2,7 @@
 
 Time is stored in UTC and dates are counted and shown in England's time (DESIGN §4), so "today"
 is the date in Europe/London (``TIME_ZONE``), whatever the server's zone. Tests stop this clock
-in one place, with time-machine (``tests/clock.py``), rather than patching each module.
+in one place, with time-machine (``tests/support/clock.py``), rather than patching each module.
 """
 
 import datetime

@@ -16,7 +16,7 @@ from tenants.roles import Role
 HOST_CACHE_SECONDS = 30.0
 _host_cache: dict[str, tuple[float, Partnership]] = {}
 _host_cache_lock = threading.Lock()
-# The clock the expiry is read from. Tests stop it (tests/conftest.py), so that how long a
+# The clock the expiry is read from. Tests stop it (tests/support/clock.py), so that how long a
 # test takes on a loaded machine never changes how many queries a request makes.
 host_cache_clock: Callable[[], float] = time.monotonic
 

@@ -124,7 +124,7 @@ CLOCK_PATCH = re.compile(r"setattr\([^)]*[\"'](today|now)[\"']")
 def test_the_platform_reads_the_time_from_one_clock():
     """``tenants.clock`` is the one ``today()`` and ``now()``: no other module asks Django or
     Python for the time or defines a clock of its own, and no test patches one (they stop the
-    clock with the ``clock`` fixture, tests/clock.py)."""
+    clock with the ``clock`` fixture, tests/support/clock.py)."""
     reads = {("timezone", "now"), ("timezone", "localdate"), ("date", "today"), ("datetime", "now")}
     offenders = []
     for path in _python_files():

@@ -19,8 +19,8 @@ and crossings). That the data
 succeeds for everyone who may, and that everyone who may read a route reads it, are tested too:
 so a refusal is never the data's fault, and the tables' ``may`` are what the routes allow.
 
-The world (tests/support/world.py) is built once for the module and rolled back; each test runs
-in its own savepoint, its preparations (tests/support/preparations.py) with it.
+The world (tests/support/route_world.py) is built once for the module and rolled back; each test
+runs in its own savepoint, its preparations (tests/support/preparations.py) with it.
 """
 
 import json
@@ -31,8 +31,8 @@ from tests.support.access import ASKED_BY_HTMX, EXEMPT, KEYS, PEOPLE, READS, Acc
 from tests.support.askers import Asker, refused
 from tests.support.changes import Mark
 from tests.support.posts import POSTS, Post
+from tests.support.route_world import route_world_rolled_back
 from tests.support.routes import Pattern, Scope, partnership_routes, path_for, scope
-from tests.support.world import route_world_rolled_back
 
 pytestmark = pytest.mark.django_db
 

@@ -27,7 +27,8 @@ from django.test.testcases import LiveServerThread
 from safeguard.localdev import record_for_commands
 from tenants.agencies.models import Agency, AgencyApiKey, AgencyKind
 from tenants.selectors import host_cache_clear
-from tests.conftest import database_url_for_tests, ensure_partnership, inside
+from tests.support.database import database_url_for_tests
+from tests.support.world import ensure_partnership, inside
 
 README = Path(settings.BASE_DIR) / "README.md"
 MAKE_RUN_ADDRESS = "127.0.0.1:8000"

@@ -8,8 +8,9 @@ partnership has in joint reviews others lead), exactly one row in that partnersh
 none anywhere else. Every other route is declared not casework, with the reason, in
 ``tests/support/reads.py``; a route in neither list fails here, by name, so a new route cannot
 be missed. The pages this walk first recorded are also asked by the other partnership (its
-person, their session replayed, signed out: tests/isolation.py): a 404, and nothing in the
-owner's trail. The world (tests/support/world.py) is built once for the module and rolled back.
+person, their session replayed, signed out: tests/support/isolation.py): a 404, and nothing in
+the owner's trail. The world (tests/support/route_world.py) is built once for the module and
+rolled back.
 """
 
 import json
@@ -19,8 +20,8 @@ from django.db.models import Max
 from django.test import Client
 
 from tenants.agencies.models import AuditEvent
-from tests.conftest import api_client, host_of, inside, signed_in_client
-from tests.isolation import assert_web_isolated
+from tests.support.clients import api_client, signed_in_client
+from tests.support.isolation import assert_web_isolated
 from tests.support.reads import (
     ACCOUNT,
     API_ABOUT,
@@ -34,6 +35,7 @@ from tests.support.reads import (
     Read,
     what_it_is,
 )
+from tests.support.route_world import route_world_rolled_back
 from tests.support.routes import (
     ARGUMENTS,
     PLATFORM_ROUTES,
@@ -43,7 +45,7 @@ from tests.support.routes import (
     partnership_routes,
     url,
 )
-from tests.support.world import route_world_rolled_back
+from tests.support.world import host_of, inside
 
 pytestmark = pytest.mark.django_db
 

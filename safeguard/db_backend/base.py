@@ -11,7 +11,7 @@ it), closing the connection, and every ``set_tenant``/``set_schema`` naming anot
 (naming the same one keeps it: the routing middleware names the partnership on every
 request). A SET issued inside an
 atomic block is also forgotten when that block's savepoint or transaction is rolled back, which
-the backend's rollback hooks cover; tests/test_routing.py proves both cases.
+the backend's rollback hooks cover; tests/tenants/test_routing.py proves both cases.
 """
 
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper

@@ -6,7 +6,7 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("PLATFORM_SCHEME", "http")
 # The suite creates its database, migrates it and creates partnerships as the owner role
 # (DATABASE_OWNER_URL), as `manage.py migrate_schemas` does: no superuser needed. Tests that
-# prove what the runtime role may do switch to it (tests/test_database_roles.py).
+# prove what the runtime role may do switch to it (tests/tenants/test_database_roles.py).
 os.environ.setdefault("SAFEGUARD_DATABASE_ROLE", "owner")
 
 from safeguard.database import database_name_for_tests
@@ -33,12 +33,12 @@ CACHES["default"] = {
     "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
 }
 # Throttles count in the test database's cache table, rolled back with each test (never the
-# platform's Redis); tests/test_throttles.py checks that two processes share it.
+# platform's Redis); tests/tenants/test_throttles.py checks that two processes share it.
 CACHES["throttles"] = {
     "BACKEND": "django.core.cache.backends.db.DatabaseCache",
     "LOCATION": "safeguard_cache",
 }
-# Unit tests run tasks in-process when they are sent (after commit); tests/test_celery.py
+# Unit tests run tasks in-process when they are sent (after commit); tests/safeguard/test_celery.py
 # starts a real worker process against a real broker.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True

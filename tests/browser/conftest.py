@@ -34,7 +34,7 @@ from tenants.agencies.models import AgencyKind
 from tenants.models import Partnership, Role, User
 from tenants.selectors import host_cache_clear
 from tenants.services import partnership_create
-from tests.conftest import PASSWORD, make_agency, make_member
+from tests.support.world import PASSWORD, make_agency, make_member
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

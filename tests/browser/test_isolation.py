@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import check_accessibility, enter_code, sign_in
-from tests.conftest import totp_code
+from tests.support.clients import totp_code
 
 GENERIC_ERROR = "The email address or password is wrong, or you have no access here."
 

@@ -23,7 +23,8 @@ from tenants.clock import today
 from tenants.files import UploadedFile
 from tenants.models import Membership, Role
 from tests.browser.conftest import check_accessibility, enter_code, sign_in, sign_out
-from tests.conftest import inside, make_agency, make_member, totp_code
+from tests.support.clients import totp_code
+from tests.support.world import inside, make_agency, make_member
 
 TITLE = "Child V: joint practice review across Sutton and Bromley"
 SUTTON_ENTRY = "Health visitor's new birth visit in Sutton"

@@ -22,8 +22,9 @@ from tenants.clock import today
 from tenants.files import UploadedFile
 from tenants.models import Membership, Role
 from tests.browser.conftest import check_accessibility, enter_code, sign_in
-from tests.conftest import inside, make_member, totp_code
-from tests.documents import pdf
+from tests.support.clients import totp_code
+from tests.support.documents import pdf
+from tests.support.world import inside, make_member
 
 CHILD = ("Tilly", "Marchbank")
 REVIEW_TITLE = "Practice review after a toddler's injuries"

@@ -13,7 +13,8 @@ from casework.models import Referral, Review
 from tenants.clock import today
 from tenants.models import Role, User
 from tests.browser.conftest import check_accessibility, enter_code, sign_in, sign_out
-from tests.conftest import inside, make_agency, make_member, totp_code
+from tests.support.clients import totp_code
+from tests.support.world import inside, make_agency, make_member
 
 HOSTILE_GIVEN_NAME = "<script>window.__pwned=1</script>Mia"
 FAMILY_NAME = "Hostile"

@@ -21,7 +21,8 @@ from tenants.agencies.services import api_key_issue
 from tenants.clock import today
 from tenants.models import Membership, Role, User
 from tests.browser.conftest import check_accessibility, enter_code, sign_in
-from tests.conftest import inside, make_agency, make_member, totp_code
+from tests.support.clients import totp_code
+from tests.support.world import inside, make_agency, make_member
 
 REVIEW_TITLE = "Adolescents at risk of exploitation: thematic review"
 CONFLICTED = ("connie.conflicted@sutton.example", "Connie Conflicted")

@@ -14,7 +14,7 @@ from tests.browser.conftest import (
     sign_out,
     wait_until_codes_accepted,
 )
-from tests.conftest import totp_code
+from tests.support.clients import totp_code
 
 WRONG_OR_USED = "The code is wrong or has already been used."
 

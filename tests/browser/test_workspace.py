@@ -6,7 +6,8 @@ from playwright.sync_api import Page, expect
 
 from tenants.agencies.models import Agency, AgencyApiKey
 from tests.browser.conftest import check_accessibility, enter_code, sign_in
-from tests.conftest import inside, totp_code
+from tests.support.clients import totp_code
+from tests.support.world import inside
 
 HOSTILE_NAME = "<script>window.__pwned=1</script>Evil"
 

@@ -20,8 +20,7 @@ with two agencies and an API key. Then:
 3. it sends one request from each of ``--clients`` threads at once, all with the same key and
    body, and checks that exactly one referral was made and every answer is the same.
 
-``--profile N`` profiles N requests in-process (cProfile) and prints where the time goes.
-"""
+``--profile N`` profiles N requests in-process (cProfile) and prints where the time goes."""
 
 import argparse
 import concurrent.futures
@@ -37,7 +36,6 @@ import re
 import resource
 import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -49,8 +47,13 @@ from pathlib import Path
 import django
 import psycopg
 
+from tests.perf.machine import children_of, cpu_seconds, free_port, machine_busy_seconds, speed_ms
+
 PG_LOG = Path("/var/log/postgresql/postgresql-15-main.log")
+
+
 ROOT = Path(__file__).resolve().parents[2]
+
 
 BODY = {
     "incident_date": "2026-10-30",
@@ -72,6 +75,7 @@ BODY = {
     "agencies_involved": ["Met Police", "NHS Croydon Health Services"],
     "summary": "What happened, in the referrer's words.",
 }
+
 
 WRK_SCRIPT = """
 local targets = {%(targets)s}
@@ -114,47 +118,12 @@ end
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of one process, from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def machine_busy_seconds() -> float:
-    """CPU seconds every process on the machine has used (all cores), from /proc/stat."""
-    user, nice, system, _idle, _iowait, irq, softirq, steal = (
-        int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
-    )
-    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
-
-
-def children_of(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
-
-
 SECRET = "benchmark-only-" + secrets.token_urlsafe(24)
 
 
 def database_url(name: str) -> str:
     base = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/safeguard")
     return f"{base.rsplit('/', 1)[0]}/{name}"
-
-
-def speed_ms() -> float:
-    """CPU time of a fixed loop: how fast this machine is right now."""
-    started = time.process_time()
-    sum(range(10**7))
-    return round(1000 * (time.process_time() - started), 1)
-
-
-# --- set-up, in a child process per database (Django is bound to one database) ------------------
 
 
 class Setup:
@@ -240,9 +209,6 @@ class Setup:
         stats = pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative")
         stats.print_stats(40)
         stats.sort_stats("tottime").print_stats(25)
-
-
-# --- under load, from the parent process -----------------------------------------------------
 
 
 @contextlib.contextmanager

@@ -3,7 +3,7 @@
 A route names one kind of thing (``Access.thing``: a referral, a review, an action…) of the
 partnership whose host it is asked on (``Access.owner``), or none (a list, a blank form). Who
 may ask it (``Access.may``) is a set of *slots* of that partnership (``Side.people`` and
-``Side.keys`` in tests/support/world.py):
+``Side.keys`` in tests/support/route_world.py):
 
     business_manager  chair  review_group  lead_reviewer (appointed)  unappointed_reviewer
     agency_user (the referring agency, asked and owning)  other_agency_user

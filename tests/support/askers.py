@@ -10,8 +10,8 @@ For a route of Croydon's host naming Croydon's thing (``Access.owner``):
   manager), their session replayed on Croydon's host: 404 (the session is bound to
   Lewisham); and on Lewisham's own host naming Croydon's reference or UUID: 404;
 - **another partnership's key** (the API's routes): Lewisham's key on Croydon's host is unknown
-  there: 401, as every key on a host not its own (tests/isolation.py); on Lewisham's own host
-  naming Croydon's thing: 404.
+  there: 401, as every key on a host not its own (tests/support/isolation.py); on Lewisham's own
+  host naming Croydon's thing: 404.
 
 Routes that name no thing (a list, a form) are not asked by another partnership on its own host:
 there the page is that partnership's own.
@@ -28,9 +28,9 @@ from dataclasses import dataclass
 
 from django.test import Client
 
-from tests.conftest import api_client, replay_on, signed_in_client
 from tests.support.access import KEYS, PEOPLE, Access
-from tests.support.world import RouteWorld
+from tests.support.clients import api_client, replay_on, signed_in_client
+from tests.support.route_world import RouteWorld
 
 OTHER = {"croydon": "lewisham", "lewisham": "croydon"}
 

@@ -1,5 +1,5 @@
 """The states a POST needs before it can succeed for someone allowed, made from the route world
-(tests/support/world.py) in the test's own transaction, so rolled back with it.
+(tests/support/route_world.py) in the test's own transaction, so rolled back with it.
 
 The world holds each kind of casework once, in the state its reads need: its referral decided,
 its review completed and published. A decision can be recorded only once, a rapid review
@@ -28,12 +28,13 @@ from publishing import selectors as publishing_selectors
 from publishing import services as publishing_services
 from publishing.models import DocumentKind, Publication, PublicationState
 from publishing.services import RecordInput
+from tenants.clock import today
 from tenants.files import UploadedFile
 from tenants.models import Partnership
-from tests.conftest import inside
-from tests.documents import pdf
+from tests.support.documents import pdf
+from tests.support.route_casework import actor_of, days, settled
 from tests.support.routes import Scope
-from tests.support.world import actor_of, days, settled, today
+from tests.support.world import inside
 
 
 def _inside_the_review(s: Scope) -> Partnership:

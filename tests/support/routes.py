@@ -1,5 +1,5 @@
 """Every route of a partnership's host, and how to fill its URL's arguments from the route world
-(``tests/support/world.py``); what each route is, a read of casework or not, is in
+(``tests/support/route_world.py``); what each route is, a read of casework or not, is in
 ``tests/support/reads.py``.
 
 - ``partnership_routes()`` lists the patterns as the resolver has them, so a route added to the
@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 from django.urls import URLResolver, get_resolver, reverse
 
-from tests.support.world import ReviewWork, RouteWorld, Side
+from tests.support.route_casework import ReviewWork
+from tests.support.route_world import RouteWorld, Side
 
 PARTNERSHIP_URLCONF = "safeguard.urls_partnership"
 PLATFORM_URLCONF = "safeguard.urls_public"

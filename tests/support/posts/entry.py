@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.support.access import Access, access, through_the_door
+from tests.support.route_casework import days
 from tests.support.routes import Scope
-from tests.support.world import days
 
 
 @dataclass(frozen=True)

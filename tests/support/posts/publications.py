@@ -1,9 +1,9 @@
 """POST routes of publications and requests for copies: who may post, and data that succeeds
 for them (tests/support/posts/entry.py)."""
 
-from tests.documents import pdf
 from tests.support import preparations as prepared
 from tests.support.access import MANAGERS
+from tests.support.documents import pdf
 from tests.support.posts.entry import on, post, upload
 from tests.support.routes import Scope
 

@@ -4,8 +4,8 @@ that succeeds for them (tests/support/posts/entry.py)."""
 from tests.support import preparations as prepared
 from tests.support.access import KEYS, MANAGERS, REVIEW_GROUP
 from tests.support.posts.entry import on, post, upload
+from tests.support.route_casework import PNG
 from tests.support.routes import Scope
-from tests.support.world import PNG
 
 # --- The workspace -----------------------------------------------------------------------------
 

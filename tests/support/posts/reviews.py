@@ -2,9 +2,9 @@
 (through the door on the participant's host, and its invitations): who may post, and data that
 succeeds for them (tests/support/posts/entry.py)."""
 
-from tests.documents import pdf
 from tests.support import preparations as prepared
 from tests.support.access import MANAGERS, REVIEW_GROUP, WORKERS
+from tests.support.documents import pdf
 from tests.support.posts.entry import agency_named, door, on, post, upload
 from tests.support.routes import Scope
 

@@ -1,0 +1,6 @@
+"""The publication pages' tests start from a completed review of Croydon's and its publication
+(tests/support/publications.py), as the services' tests do."""
+
+from tests.support.publications import publication, ready, review, run_tasks
+
+__all__ = ["publication", "ready", "review", "run_tasks"]
