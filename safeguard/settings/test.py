@@ -45,3 +45,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # The browser tests' live server answers each request in a thread of its own; persistent
 # connections would outlive those threads and keep the test database busy at teardown.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# The webhook tests' receivers are http.server threads on this machine; the SSRF tests turn
+# this off to see loopback refused as production does.
+WEBHOOKS_ALLOW_LOOPBACK = True
+WEBHOOK_TIMEOUT_SECONDS = 2.0
+WEBHOOK_RETRY_DELAYS = (1, 2)
