@@ -163,10 +163,16 @@ def messages_queue(*, kind: str, recipients: list[str], subject: str, body: str)
     return messages
 
 
-def message_send(*, message_uuid: str) -> bool:
-    """Send one queued message. A failure is counted and raised, so the task retries it; after
-    ``MESSAGE_MAX_ATTEMPTS`` the message is marked failed. Safe to run twice: only a queued
-    message is sent, claimed under a lock."""
+def message_retry_delay(attempts: int) -> int:
+    """Seconds before the next try after ``attempts`` failed ones: 10, 20, 40… at most an hour."""
+    return min(3600, 10 * 2 ** (attempts - 1))
+
+
+def message_send(*, message_uuid: str) -> int | None:
+    """Send one queued message. Returns None when it is done (sent, failed for good, or not
+    queued), else the seconds to wait before trying again (``message_retry_delay``); after
+    ``MESSAGE_MAX_ATTEMPTS`` the message is marked failed with its last error, for the business
+    manager to see. Safe to run twice: only a queued message is sent, claimed under a lock."""
     with transaction.atomic():
         message = (
             Message.objects.select_for_update()
@@ -174,7 +180,7 @@ def message_send(*, message_uuid: str) -> bool:
             .first()
         )
         if message is None:
-            return False
+            return None
         message.attempts += 1
         try:
             EmailMessage(subject=message.subject, body=message.body, to=[message.recipient]).send()
@@ -185,18 +191,11 @@ def message_send(*, message_uuid: str) -> bool:
             message.save(update_fields=["attempts", "error", "state"])
             if message.state == Message.State.FAILED:
                 logger.warning("Message %s failed for good: %s", message.uuid, message.error)
-                return False
-            raise
+                return None
+            return message_retry_delay(message.attempts)
         message.state, message.sent_at, message.error = Message.State.SENT, now(), ""
         message.save(update_fields=["attempts", "error", "state", "sent_at"])
-    return True
-
-
-def message_failure_record(*, message_uuid: str, error: str) -> None:
-    """The task gave up retrying: the message is marked failed with the last error."""
-    Message.objects.filter(uuid=message_uuid, state=Message.State.QUEUED).update(
-        state=Message.State.FAILED, error=error[:500]
-    )
+    return None
 
 
 def digests_send(*, day: datetime.date | None = None) -> int:

@@ -14,19 +14,15 @@ def handoff_dispatch_task(self, event_uuid: str) -> int:
     return services.handoff_dispatch(event_uuid=event_uuid)
 
 
-@shared_task(
-    base=PartnershipTask,
-    bind=True,
-    autoretry_for=(Exception,),
-    retry_backoff=10,
-    retry_backoff_max=3600,
-    retry_jitter=True,
-    max_retries=services.MESSAGE_MAX_ATTEMPTS - 1,
-)
-def message_send_task(self, message_uuid: str) -> bool:
-    """One email, retried with backoff (10 s, 20 s, 40 s… at most an hour apart) until it is
-    sent or ``MESSAGE_MAX_ATTEMPTS`` have failed; a failure is kept on the message."""
-    return services.message_send(message_uuid=message_uuid)
+@shared_task(base=PartnershipTask, bind=True)
+def message_send_task(self, message_uuid: str) -> int | None:
+    """One email, tried again with backoff (10 s, 20 s, 40 s… at most an hour apart) until it is
+    sent or ``MESSAGE_MAX_ATTEMPTS`` have failed; each failure is kept on the message. The next
+    try is a new message with its countdown, the count kept on the row, not in the broker."""
+    delay = services.message_send(message_uuid=message_uuid)
+    if delay is not None:
+        message_send_task.apply_async(args=[message_uuid], countdown=delay)
+    return delay
 
 
 @shared_task(

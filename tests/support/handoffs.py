@@ -57,3 +57,13 @@ def outbox_event(partnership, action: str, object_ref: str, **detail) -> Handoff
 def messages_in(partnership) -> list[Message]:
     with inside(partnership):
         return list(Message.objects.order_by("created_at", "pk"))
+
+
+class FailingEmailBackend:
+    """An email backend whose server never answers (``EMAIL_BACKEND`` in a test)."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("the mail server refused the connection")

@@ -102,9 +102,7 @@ class TestRetries:
 
 
 class TestSlowReceiver:
-    def test_a_slow_receiver_holds_the_worker_no_longer_than_the_timeout(
-        self, world, settings
-    ):
+    def test_a_slow_receiver_holds_the_worker_no_longer_than_the_timeout(self, world, settings):
         settings.WEBHOOK_TIMEOUT_SECONDS = 1.0
         with receiver(delay=8) as slow:
             webhook = met_webhook(world, slow.url)
