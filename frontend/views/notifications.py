@@ -73,9 +73,7 @@ def webhook_deliveries(request, webhook_uuid):
 @member_required
 @require_POST
 def webhook_delivery_send_again(request, webhook_uuid, delivery_uuid):
-    webhook, _ = selectors.webhook_deliveries_for_page(
-        actor=request.actor, webhook_uuid=webhook_uuid, page=1
-    )
+    webhook = selectors.access_webhook(actor=request.actor, webhook_uuid=webhook_uuid)
     delivery = selectors.access_webhook_delivery(
         actor=request.actor, webhook=webhook, delivery_uuid=delivery_uuid
     )

@@ -465,6 +465,11 @@ CELERY_BEAT_SCHEDULE["handoff-digests"] = {
     "schedule": crontab(hour=16, minute=0),
     "args": ["tenants.notifications.tasks.digests_send_task"],
 }
+CELERY_BEAT_SCHEDULE["handoffs-sweeper"] = {
+    "task": "tenants.tasks.partnerships_fan_out",
+    "schedule": crontab(minute="*/10"),
+    "args": ["tenants.notifications.tasks.handoffs_sweep_task"],
+}
 CELERY_BEAT_SCHEDULE["actions-due-soon"] = {
     "task": "tenants.tasks.partnerships_fan_out",
     "schedule": crontab(hour=7, minute=30),

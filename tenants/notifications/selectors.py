@@ -96,8 +96,8 @@ def webhooks_for_page(*, actor: Actor) -> QuerySet[Webhook]:
     return Webhook.objects.select_related("agency").filter(deleted_at__isnull=True)
 
 
-def webhook_deliveries_for_page(*, actor: Actor, webhook_uuid, page: int | str | None):
-    """One webhook and its delivery log, newest first, a page at a time (recorded)."""
+def access_webhook(*, actor: Actor, webhook_uuid) -> Webhook:
+    """Any agency's live webhook, for the business manager; for anyone else, or none: a 404."""
     _require_workspace(actor)
     webhook = (
         Webhook.objects.select_related("agency")
@@ -106,6 +106,12 @@ def webhook_deliveries_for_page(*, actor: Actor, webhook_uuid, page: int | str |
     )
     if webhook is None:
         raise Http404("No such webhook.")
+    return webhook
+
+
+def webhook_deliveries_for_page(*, actor: Actor, webhook_uuid, page: int | str | None):
+    """One webhook and its delivery log, newest first, a page at a time (recorded)."""
+    webhook = access_webhook(actor=actor, webhook_uuid=webhook_uuid)
     found = Paginator(
         WebhookDelivery.objects.filter(webhook=webhook).defer("body"), PAGE_SIZE
     ).get_page(page)

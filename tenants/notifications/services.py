@@ -60,14 +60,41 @@ def handoff_dispatch(*, event_uuid: str, day: datetime.date | None = None) -> in
             for message in _messages_write(notice, event, partnership, context.day)
         ]
         deliveries = webhook_deliveries_create(event=event, webhook_events=handoff.webhook_events)
-        event.state, event.finished_at, event.attempts = (
-            HandoffEvent.State.DONE,
-            now(),
-            event.attempts + 1,
-        )
-        event.save(update_fields=["state", "finished_at", "attempts"])
+        event.state, event.finished_at = HandoffEvent.State.DONE, now()
+        event.save(update_fields=["state", "finished_at"])
         _send_after_commit([m for m in messages if m.state == Message.State.QUEUED], deliveries)
     return len(messages) + len(deliveries)
+
+
+# An outbox row still queued this long after it was written lost its task (a worker died, the
+# broker lost the message, a handler failed): the sweeper sends it again, at most this often.
+OUTBOX_SWEEP_AFTER = datetime.timedelta(minutes=5)
+OUTBOX_MAX_ATTEMPTS = 3
+
+
+def handoffs_sweep() -> int:
+    """Every ten minutes: an outbox row left queued is sent again (the outbox's promise: a
+    change committed is told, even if its first task was lost); after ``OUTBOX_MAX_ATTEMPTS``
+    sends it is marked failed. Safe to run twice: rows are claimed under a lock."""
+    from tenants.notifications.tasks import handoff_dispatch_task
+
+    stale = now() - OUTBOX_SWEEP_AFTER
+    sent = 0
+    with transaction.atomic():
+        rows = HandoffEvent.objects.select_for_update(skip_locked=True).filter(
+            state=HandoffEvent.State.QUEUED, created_at__lt=stale
+        )
+        for event in rows:
+            if event.attempts >= OUTBOX_MAX_ATTEMPTS:
+                event.state = HandoffEvent.State.FAILED
+                event.save(update_fields=["state"])
+                logger.error("Hand-off %s (%s) failed for good", event.uuid, event.action)
+                continue
+            event.attempts += 1
+            event.save(update_fields=["attempts"])
+            handoff_dispatch_task.send_after_commit(str(event.uuid))
+            sent += 1
+    return sent
 
 
 def _send_after_commit(messages: list[Message], delivery_uuids: list[str]) -> None:

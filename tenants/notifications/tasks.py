@@ -41,6 +41,12 @@ def webhook_deliver_task(self, delivery_uuid: str, once: bool = False) -> int | 
 
 
 @shared_task(base=PartnershipTask, bind=True)
+def handoffs_sweep_task(self) -> int:
+    """Every ten minutes, per partnership: outbox rows whose task was lost are sent again."""
+    return services.handoffs_sweep()
+
+
+@shared_task(base=PartnershipTask, bind=True)
 def digests_send_task(self) -> int:
     """Daily, per partnership: each person's held messages as one email."""
     return services.digests_send()

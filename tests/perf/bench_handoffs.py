@@ -9,9 +9,9 @@ business manager and two agencies, each with an API key), with the platform's ow
 is Redis at ``REDIS_URL`` when it is set, else kombu's filesystem broker in a temporary folder,
 as ``make run`` chooses.
 
-1. **The request.** Round after round (their order alternating, as the machine's speed drifts),
-   ``--posts`` referral POSTs in-process through the Django test client by an agency with two
-   webhooks subscribed to ``referral.received`` and the same number by one with none. Each
+1. **The request.** ``--rounds`` times ``--posts`` referral POSTs in-process through the Django
+   test client by an agency with two webhooks subscribed to ``referral.received`` and as many
+   by one with none, taking turns request by request (as the machine's speed drifts). Each
    POST writes the outbox row and sends its task after commit; the hand-off's handler, the
    emails and the deliveries run in the worker, so the two should be within a few per cent.
 2. **Event to first delivery attempt.** A real Celery worker (``--pool solo``, as ``make run``'s
@@ -126,23 +126,34 @@ def _post(client, key: str) -> str:
 
 
 def request_cost(client, keys, posts: int, rounds: int) -> dict:
+    """Each POST's own time, the two agencies taking turns request by request (which one goes
+    first alternating), so the machine's drift falls on both alike."""
     times: dict[str, list[float]] = {"two webhooks": [], "none": []}
     who = {"two webhooks": keys["Met Police"], "none": keys["NHS Bench"]}
     for _ in range(10):
         _post(client, who["none"])
         _post(client, who["two webhooks"])
     for round_ in range(rounds):
-        order = ("two webhooks", "none") if round_ % 2 == 0 else ("none", "two webhooks")
-        for label in order:
-            started = time.perf_counter()
-            for _ in range(posts):
+        for n in range(posts):
+            order = ("two webhooks", "none") if (n + round_) % 2 == 0 else ("none", "two webhooks")
+            for label in order:
+                started = time.perf_counter()
                 _post(client, who[label])
-            mean_ms = 1000 * (time.perf_counter() - started) / posts
-            times[label].append(mean_ms)
-            print(
-                f"round {round_ + 1} {label}: {mean_ms:.2f} ms/POST (speed {speed_ms():.0f})",
-                flush=True,
+                times[label].append(1000 * (time.perf_counter() - started))
+        print(
+            f"round {round_ + 1}: "
+            + ", ".join(
+                f"{label} median {statistics.median(values[-posts:]):.2f} ms"
+                for label, values in times.items()
             )
+            + f" (speed {speed_ms():.0f})",
+            flush=True,
+        )
+    for label, values in times.items():
+        print(
+            f"{label}: {len(values)} POSTs, median {statistics.median(values):.2f} ms, "
+            f"p95 {percentile(values, 0.95):.2f} ms"
+        )
     return {label: statistics.median(values) for label, values in times.items()}
 
 
