@@ -34,32 +34,11 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from tests.perf.bench_referral_api import BODY
 from tests.perf.harness import percentile, throwaway_database
 from tests.perf.machine import speed_ms
 
 ROOT = Path(__file__).resolve().parents[2]
-
-BODY = {
-    "incident_date": "2026-10-30",
-    "aware_date": "2026-11-02",
-    "harm": "serious_harm",
-    "abuse_or_neglect": "suspected",
-    "circumstances": [],
-    "children": [
-        {
-            "given_name": "Amara",
-            "family_name": "Okafor",
-            "date_of_birth": "2026-06-01",
-            "sex": "female",
-            "ethnicity": "Black British",
-            "looked_after": False,
-            "child_protection_plan": False,
-        }
-    ],
-    "agencies_involved": [],
-    "summary": "What happened, in the referrer's words.",
-}
-
 
 class Arrivals:
     """A receiver on loopback that notes when each webhook-id first arrived."""
