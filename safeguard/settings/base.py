@@ -473,7 +473,7 @@ CELERY_BEAT_SCHEDULE["handoffs-sweeper"] = {
 CELERY_BEAT_SCHEDULE["actions-due-soon"] = {
     "task": "tenants.tasks.partnerships_fan_out",
     "schedule": crontab(hour=7, minute=30),
-    "args": ["casework.handoffs.actions_due_soon_task"],
+    "args": ["casework.handoffs.actions.actions_due_soon_task"],
 }
 
 # Who is told when a partnership's audit trail no longer verifies (comma-separated emails).

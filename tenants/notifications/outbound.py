@@ -23,6 +23,8 @@ import urllib3
 from django.conf import settings
 from standardwebhooks import Webhook as StandardWebhook
 
+from tenants.clock import now
+
 
 class UnsafeReceiver(ValueError):
     """The URL may not be called: its scheme, its form or the addresses its name resolves to."""
@@ -124,7 +126,7 @@ def attempt(*, url: str, secret: str, message_id: str, body: str) -> Attempt:
     The connection and the wait for an answer are each bounded by
     ``WEBHOOK_TIMEOUT_SECONDS``, and the answer's body is never read, so a slow receiver holds
     a worker no longer than that."""
-    moment = datetime.datetime.now(tz=datetime.UTC)
+    moment = now()
     try:
         target = receiver_check(url)
     except UnsafeReceiver as error:

@@ -40,6 +40,7 @@ from tests.perf.machine import speed_ms
 
 ROOT = Path(__file__).resolve().parents[2]
 
+
 class Arrivals:
     """A receiver on loopback that notes when each webhook-id first arrived."""
 

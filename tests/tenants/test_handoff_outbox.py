@@ -80,3 +80,19 @@ def test_the_sweeper_sends_again_a_row_whose_task_was_lost_then_gives_up(
     assert states["CRO-2026-9999"] == HandoffEvent.State.FAILED
     assert list(states.values()).count(HandoffEvent.State.DONE) == 1
     assert sent.recipients == {world.alice.email}
+
+
+def test_the_tasks_refuse_to_run_without_a_partnership(world):
+    from safeguard.celery import PartnershipMissing
+    from tenants.notifications import tasks
+
+    for task in (
+        tasks.handoff_dispatch_task,
+        tasks.message_send_task,
+        tasks.webhook_deliver_task,
+    ):
+        with pytest.raises(PartnershipMissing):
+            task.apply(args=["00000000-0000-0000-0000-000000000000"], throw=True)
+    for task in (tasks.digests_send_task, tasks.handoffs_sweep_task):
+        with pytest.raises(PartnershipMissing):
+            task.apply(throw=True)
