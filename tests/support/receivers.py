@@ -14,6 +14,7 @@ class Receiver:
     status: int = 200
     delay: float = 0.0
     received: list = field(default_factory=list)
+    arrivals: list = field(default_factory=list)  # time.monotonic() of each POST
 
     @property
     def ids(self) -> list[str]:
@@ -27,6 +28,7 @@ def receiver(status: int = 200, delay: float = 0.0):
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
+            box.arrivals.append(time.monotonic())
             body = self.rfile.read(int(self.headers["Content-Length"]))
             box.received.append(({k.lower(): v for k, v in self.headers.items()}, body.decode()))
             time.sleep(box.delay)
