@@ -1,6 +1,5 @@
 """The notification choices form: one radio group a kind of hand-off."""
 
-from crispy_forms_gds.layout import Fieldset
 from django import forms
 
 from frontend.forms.base import form_layout
@@ -18,4 +17,4 @@ class PreferencesForm(forms.Form):
                 widget=forms.RadioSelect,
                 error_messages={"required": f"Choose how you hear of: {label.lower()}."},
             )
-        self.helper = form_layout(Fieldset(*KINDS), submit="Save my choices", token=True)
+        self.helper = form_layout(*KINDS, submit="Save my choices", token=True)
