@@ -3,6 +3,7 @@ referral, and its rapid-review contribution. Parse, call a selector or service, 
 lives here."""
 
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
@@ -86,10 +87,17 @@ class ClockSerializer(serializers.Serializer):
         return clock.due_soon_on(self.context["today"])
 
 
-def _referral_url(request, referral) -> str:
-    return request.build_absolute_uri(
-        reverse("api:referral-detail", kwargs={"reference": referral.reference})
-    )
+@extend_schema_field(OpenApiTypes.STR)
+class ReferralUrlField(serializers.Field):
+    """The referral's address in the API, absolute, for the request in the context."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, referral) -> str:
+        return self.context["request"].build_absolute_uri(
+            reverse("api:referral-detail", kwargs={"reference": referral.reference})
+        )
 
 
 def _context(request) -> dict:
@@ -145,10 +153,7 @@ class ReferralCreateApi(APIView):
         status = serializers.CharField()
         clocks = ClockSerializer(many=True, source="created_clocks")
         regime = serializers.CharField()
-        url = serializers.SerializerMethodField()
-
-        def get_url(self, referral) -> str:
-            return _referral_url(self.context["request"], referral)
+        url = ReferralUrlField()
 
     @extend_schema(
         operation_id="referral_create",
@@ -203,10 +208,7 @@ class ReferralListApi(APIView):
         aware_date = serializers.DateField()
         created_at = serializers.DateTimeField()
         clocks = ClockSerializer(many=True)
-        url = serializers.SerializerMethodField()
-
-        def get_url(self, referral) -> str:
-            return _referral_url(self.context["request"], referral)
+        url = ReferralUrlField()
 
     @extend_schema(
         operation_id="referral_list",
@@ -281,7 +283,7 @@ class ReferralDetailApi(APIView):
         decision = serializers.SerializerMethodField(
             help_text="The decision's outcome and date, once made"
         )
-        url = serializers.SerializerMethodField()
+        url = ReferralUrlField()
 
         def get_children(self, referral) -> int:
             return len(referral.children.all())
@@ -305,9 +307,6 @@ class ReferralDetailApi(APIView):
             if decision is None:
                 return None
             return {"outcome": decision.outcome, "decided_on": decision.decided_on.isoformat()}
-
-        def get_url(self, referral) -> str:
-            return _referral_url(self.context["request"], referral)
 
     @extend_schema(
         operation_id="referral_detail",
