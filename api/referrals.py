@@ -100,6 +100,16 @@ class ReferralUrlField(serializers.Field):
         )
 
 
+# What the list and a referral's own page both begin with. (No docstring: the subclasses'
+# schemas would take it as their description.)
+class ReferralHeadSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    status = serializers.CharField()
+    regime = serializers.CharField()
+    incident_date = serializers.DateField()
+    aware_date = serializers.DateField()
+
+
 def _context(request) -> dict:
     return {"request": request, "today": today()}
 
@@ -200,12 +210,7 @@ class ReferralListApi(APIView):
         status = serializers.ChoiceField(choices=ReferralStatus.choices, required=False)
 
     @extend_schema_serializer(component_name="ReferralListItem")
-    class OutputSerializer(serializers.Serializer):
-        reference = serializers.CharField()
-        status = serializers.CharField()
-        regime = serializers.CharField()
-        incident_date = serializers.DateField()
-        aware_date = serializers.DateField()
+    class OutputSerializer(ReferralHeadSerializer):
         created_at = serializers.DateTimeField()
         clocks = ClockSerializer(many=True)
         url = ReferralUrlField()
@@ -266,12 +271,7 @@ class ReferralsApi(ReferralListApi, ReferralCreateApi):
 
 class ReferralDetailApi(APIView):
     @extend_schema_serializer(component_name="ReferralDetailOutput")
-    class OutputSerializer(serializers.Serializer):
-        reference = serializers.CharField()
-        status = serializers.CharField()
-        regime = serializers.CharField()
-        incident_date = serializers.DateField()
-        aware_date = serializers.DateField()
+    class OutputSerializer(ReferralHeadSerializer):
         harm = serializers.CharField()
         abuse_or_neglect = serializers.CharField()
         circumstances = serializers.ListField(child=serializers.CharField())
