@@ -40,7 +40,7 @@ from publishing.permissions import (
 from tenants.actors import Actor
 from tenants.agencies.audit import audit_event_record
 from tenants.clock import now, today
-from tenants.validation import uuid_or_404, uuid_parse
+from tenants.validation import found_or_404, uuid_or_404, uuid_parse
 
 
 def _appointed_reviews(actor: Actor) -> QuerySet[Review]:
@@ -63,15 +63,13 @@ def _visible(actor: Actor) -> QuerySet[Publication]:
 
 
 def access_publication(*, actor: Actor, publication_uuid) -> Publication:
-    publication = (
+    return found_or_404(
         _visible(actor)
         .select_related("review", "public_record_run")
         .filter(uuid=uuid_or_404(publication_uuid))
-        .first()
+        .first(),
+        "No such publication.",
     )
-    if publication is None:
-        raise Http404("No such publication.")
-    return publication
 
 
 def publication_for_action(*, actor: Actor, publication_uuid) -> Publication:
@@ -312,15 +310,13 @@ def redaction_log_for_page(*, actor: Actor, publication: Publication) -> list[Ga
 
 
 def access_gate_run(*, publication: Publication, run_uuid) -> GateRun:
-    run = (
+    return found_or_404(
         publication.runs.select_related("document")
         .annotate(open_hits=Count("hits", filter=Q(hits__accepted_at__isnull=True)))
         .filter(uuid=uuid_or_404(run_uuid))
-        .first()
+        .first(),
+        "No such check.",
     )
-    if run is None:
-        raise Http404("No such check.")
-    return run
 
 
 def gate_run_for_page(*, actor: Actor, publication: Publication, run_uuid) -> GateRun:
@@ -338,23 +334,21 @@ def gate_run_for_page(*, actor: Actor, publication: Publication, run_uuid) -> Ga
 
 
 def access_gate_hit(*, publication: Publication, hit_uuid) -> GateHit:
-    hit = (
+    return found_or_404(
         GateHit.objects.select_related("run", "run__document")
         .filter(run__publication=publication, uuid=uuid_or_404(hit_uuid))
-        .first()
+        .first(),
+        "No such finding.",
     )
-    if hit is None:
-        raise Http404("No such finding.")
-    return hit
 
 
 def publication_document_for_download(
     *, actor: Actor, publication: Publication, document_uuid
 ) -> PublicationDocument:
     """A document of a publication the actor may see; the download is audited."""
-    document = publication.documents.filter(uuid=uuid_or_404(document_uuid)).first()
-    if document is None:
-        raise Http404("No such document.")
+    document = found_or_404(
+        publication.documents.filter(uuid=uuid_or_404(document_uuid)).first(), "No such document."
+    )
     audit_event_record(
         actor=actor,
         action="publication_document.downloaded",
@@ -413,14 +407,12 @@ def copy_requests_list(*, actor: Actor, status: str = "") -> QuerySet[CopyReques
 def access_copy_request(*, actor: Actor, request_uuid) -> CopyRequest:
     if not may_decide_copy_requests(actor):
         raise Http404("No such request.")
-    found = (
+    return found_or_404(
         CopyRequest.objects.select_related("publication", "document")
         .filter(uuid=uuid_or_404(request_uuid))
-        .first()
+        .first(),
+        "No such request.",
     )
-    if found is None:
-        raise Http404("No such request.")
-    return found
 
 
 def copy_request_for_page(*, actor: Actor, request_uuid) -> CopyRequest:

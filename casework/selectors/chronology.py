@@ -6,7 +6,6 @@ import datetime
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from casework.models import (
     ChronologyEntry,
@@ -16,7 +15,7 @@ from tenants.actors import Actor
 from tenants.agencies.audit import audit_event_record
 from tenants.agencies.models import Agency
 from tenants.spreadsheets import csv_lines
-from tenants.validation import uuid_or_404
+from tenants.validation import found_or_404, uuid_or_404
 
 CHRONOLOGY_PAGE_SIZE = 100
 
@@ -94,10 +93,10 @@ def chronology_history(*, entry: ChronologyEntry) -> list[ChronologyEntry]:
 
 
 def access_chronology_entry(*, review: Review, entry_uuid) -> ChronologyEntry:
-    entry = review.chronology.select_related("agency").filter(uuid=uuid_or_404(entry_uuid)).first()
-    if entry is None:
-        raise Http404("No such entry.")
-    return entry
+    return found_or_404(
+        review.chronology.select_related("agency").filter(uuid=uuid_or_404(entry_uuid)).first(),
+        "No such entry.",
+    )
 
 
 def chronology_entry_for_page(*, actor: Actor, review: Review, entry_uuid) -> ChronologyEntry:

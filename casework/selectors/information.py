@@ -11,7 +11,7 @@ from casework.models import (
 from casework.selectors.reviews import visible_reviews
 from tenants.actors import Actor
 from tenants.agencies.audit import audit_event_record
-from tenants.validation import uuid_or_404
+from tenants.validation import found_or_404, uuid_or_404
 
 
 def information_requests_of_review(*, review: Review) -> QuerySet[InformationRequest]:
@@ -34,13 +34,12 @@ def information_requests_for_agency(*, actor: Actor) -> QuerySet[InformationRequ
 
 def access_information_request(*, actor: Actor, request_uuid) -> InformationRequest:
     """For the agency asked, or the review's workers; the same 404 otherwise."""
-    request = (
+    request = found_or_404(
         InformationRequest.objects.select_related("agency", "review")
         .filter(uuid=uuid_or_404(request_uuid))
-        .first()
+        .first(),
+        "No such request.",
     )
-    if request is None:
-        raise Http404("No such request.")
     if actor.is_agency:
         if request.agency.uuid != actor.agency_uuid:
             raise Http404("No such request.")
