@@ -14,6 +14,7 @@ from django.http import Http404
 
 from casework.models import Review, ReviewerAppointment
 from casework.working_days import add_working_days
+from publishing.audit import publication_audit
 from publishing.models import (
     PUBLIC_STATES,
     BriefingNote,
@@ -83,12 +84,7 @@ def publication_for_page(*, actor: Actor, publication_uuid) -> Publication:
     """The publication with what its page shows (``publication_for_action``); the read is
     audited."""
     publication = publication_for_action(actor=actor, publication_uuid=publication_uuid)
-    audit_event_record(
-        actor=actor,
-        action="publication.viewed",
-        object_type="publication",
-        object_ref=str(publication.uuid),
-    )
+    publication_audit(actor, publication, "publication.viewed")
     return publication
 
 
@@ -299,13 +295,7 @@ def redaction_log_for_page(*, actor: Actor, publication: Publication) -> list[Ga
     """The redaction log (``runs_for_page``: every run and what it found, in context); the read
     is audited."""
     runs = runs_for_page(publication=publication)
-    audit_event_record(
-        actor=actor,
-        action="redaction_log.viewed",
-        object_type="publication",
-        object_ref=str(publication.uuid),
-        detail={"runs": len(runs)},
-    )
+    publication_audit(actor, publication, "redaction_log.viewed", runs=len(runs))
     return runs
 
 
@@ -323,13 +313,7 @@ def gate_run_for_page(*, actor: Actor, publication: Publication, run_uuid) -> Ga
     """A run of the gate, as its progress shows it (polled while the gate works); each read is
     audited."""
     run = access_gate_run(publication=publication, run_uuid=run_uuid)
-    audit_event_record(
-        actor=actor,
-        action="gate_run.viewed",
-        object_type="publication",
-        object_ref=str(publication.uuid),
-        detail={"run": str(run.uuid)},
-    )
+    publication_audit(actor, publication, "gate_run.viewed", run=str(run.uuid))
     return run
 
 
@@ -349,12 +333,12 @@ def publication_document_for_download(
     document = found_or_404(
         publication.documents.filter(uuid=uuid_or_404(document_uuid)).first(), "No such document."
     )
-    audit_event_record(
-        actor=actor,
-        action="publication_document.downloaded",
-        object_type="publication",
-        object_ref=str(publication.uuid),
-        detail={"document": str(document.uuid), "version": document.version},
+    publication_audit(
+        actor,
+        publication,
+        "publication_document.downloaded",
+        document=str(document.uuid),
+        version=document.version,
     )
     return document
 

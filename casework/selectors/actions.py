@@ -10,11 +10,11 @@ from django.db.models import BooleanField, Case, CharField, Count, Q, QuerySet, 
 from django.db.models.expressions import RawSQL
 
 from casework import permissions
+from casework.audit import review_audit
 from casework.models import Action, ActionStatus, ActionUpdate
 from casework.selectors.reviews import visible_reviews
 from casework.working_days import add_working_days
 from tenants.actors import Actor
-from tenants.agencies.audit import audit_event_record
 from tenants.clock import today
 from tenants.validation import found_or_404, reference_parse, uuid_or_404
 
@@ -118,13 +118,7 @@ def action_for_page(*, actor: Actor, action_uuid) -> Action:
     """The action its page shows, to its owner agency, the review group and the review's
     reviewer; the read is audited."""
     action = access_action(actor=actor, action_uuid=action_uuid)
-    audit_event_record(
-        actor=actor,
-        action="action.viewed",
-        object_type="review",
-        object_ref=action.review.reference,
-        detail={"action": str(action.uuid)},
-    )
+    review_audit(actor, action.review, "action.viewed", action=str(action.uuid))
     return action
 
 
@@ -140,11 +134,11 @@ def action_evidence_for_download(*, actor: Actor, action_uuid, update_uuid) -> A
         action.updates.filter(uuid=uuid_or_404(update_uuid)).exclude(evidence="").first(),
         "No such file.",
     )
-    audit_event_record(
-        actor=actor,
-        action="evidence.downloaded",
-        object_type="review",
-        object_ref=action.review.reference,
-        detail={"action": str(action.uuid), "update": str(update.uuid)},
+    review_audit(
+        actor,
+        action.review,
+        "evidence.downloaded",
+        action=str(action.uuid),
+        update=str(update.uuid),
     )
     return update

@@ -4,13 +4,13 @@ request for the agency asked or the review's workers (the same 404 otherwise).""
 from django.db.models import QuerySet
 from django.http import Http404
 
+from casework.audit import review_audit
 from casework.models import (
     InformationRequest,
     Review,
 )
 from casework.selectors.reviews import visible_reviews
 from tenants.actors import Actor
-from tenants.agencies.audit import audit_event_record
 from tenants.validation import found_or_404, uuid_or_404
 
 
@@ -55,11 +55,5 @@ def information_request_for_page(*, actor: Actor, request_uuid) -> InformationRe
     """The request its page shows, to the agency asked or the review's workers; the read is
     audited."""
     request = access_information_request(actor=actor, request_uuid=request_uuid)
-    audit_event_record(
-        actor=actor,
-        action="information_request.viewed",
-        object_type="review",
-        object_ref=request.review.reference,
-        detail={"request": str(request.uuid)},
-    )
+    review_audit(actor, request.review, "information_request.viewed", request=str(request.uuid))
     return request

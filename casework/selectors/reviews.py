@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from casework import permissions
+from casework.audit import review_audit
 from casework.joint import selectors as joint_selectors
 from casework.joint.models import ParticipantState
 from casework.models import (
@@ -82,13 +83,7 @@ def review_for_page(*, actor: Actor, reference: str, tab: str = "overview") -> R
         .first(),
         "No such review.",
     )
-    audit_event_record(
-        actor=actor,
-        action="review.viewed",
-        object_type="review",
-        object_ref=review.reference,
-        detail={"tab": tab},
-    )
+    review_audit(actor, review, "review.viewed", tab=tab)
     return review
 
 
@@ -140,12 +135,8 @@ def review_document_for_download(*, actor: Actor, review: Review, document_uuid)
     document = found_or_404(
         review.documents.filter(uuid=uuid_or_404(document_uuid)).first(), "No such document."
     )
-    audit_event_record(
-        actor=actor,
-        action="document.downloaded",
-        object_type="review",
-        object_ref=review.reference,
-        detail={"document": str(document.uuid), "version": document.version},
+    review_audit(
+        actor, review, "document.downloaded", document=str(document.uuid), version=document.version
     )
     return document
 

@@ -25,7 +25,7 @@ from casework.joint import selectors as joint_selectors
 from casework.joint import services as joint_services
 from casework.joint.models import ParticipantState
 from casework.selectors import lists
-from frontend.decorators import member_required
+from frontend.decorators import allowed_if, member_required
 from frontend.forms.base import ReasonForm
 
 
@@ -121,11 +121,12 @@ def _invitations_context(request, forms=None) -> dict:
 
 @member_required
 @require_GET
+@allowed_if(
+    permissions.may_manage_joint_reviews, "The business manager or the chair answers invitations."
+)
 def invitations(request):
     """Invitations received (to answer) and sent (the joint reviews this partnership leads), for
     the business manager and the chair."""
-    if not permissions.may_manage_joint_reviews(request.actor):
-        raise PermissionDenied("The business manager or the chair answers invitations.")
     return render(request, "joint/invitations.html", _invitations_context(request))
 
 
