@@ -94,12 +94,9 @@ def croydon_joint_review_load(*, lead: Partnership) -> Review | None:
         period_end=day - datetime.timedelta(days=25),
     )
     reviews.terms_sign_off(actor=chair, terms=terms)
+    agencies = {"health": health, "police": police}
     chronology_load(
-        actor=manager,
-        review=review,
-        before=day,
-        agencies={"health": health, "police": police},
-        table=CROYDON_CHRONOLOGY,
+        actor=manager, review=review, before=day, agencies=agencies, table=CROYDON_CHRONOLOGY
     )
     reviews.information_request_create(
         actor=manager, review=review, agency=police, asks=["chronology", "single_agency_report"]
@@ -143,12 +140,9 @@ def lewisham_part_load(*, participant: Partnership) -> bool:
         mine = {agency.name.split(" (")[0]: agency for agency in agency_list(actor=actor)}
         police = mine.get("Met Police")
         social_care = mine.get("Lewisham Children's Social Care") or police
+        agencies = {"police": police, "social_care": social_care}
         chronology_load(
-            actor=actor,
-            review=review,
-            before=day,
-            agencies={"police": police, "social_care": social_care},
-            table=LEWISHAM_CHRONOLOGY,
+            actor=actor, review=review, before=day, agencies=agencies, table=LEWISHAM_CHRONOLOGY
         )
         reviews.information_request_create(
             actor=actor, review=review, agency=police, asks=["chronology"]
