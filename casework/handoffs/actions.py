@@ -9,10 +9,10 @@ from django.db import transaction
 from casework.handoffs.recipients import agency_recipients, role_emails, webhook_for
 from casework.models import Action, ActionStatus
 from casework.working_days import add_working_days
-from safeguard.celery import PartnershipTask
 from tenants.agencies.audit import audit_event_record
 from tenants.handoffs import Handoff, HandoffContext, Notice
 from tenants.models import Partnership, Role
+from tenants.tasks import PartnershipTask
 
 # An action is "due soon" this many working days before its due date (the daily job tells its
 # owner and the owner agency's webhooks once).

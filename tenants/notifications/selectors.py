@@ -17,7 +17,7 @@ from tenants.notifications.models import (
     Webhook,
     WebhookDelivery,
 )
-from tenants.validation import uuid_or_404
+from tenants.validation import found_or_404, uuid_or_404
 
 PAGE_SIZE = 50
 
@@ -75,18 +75,18 @@ def webhooks_of_agency(*, actor: Actor) -> QuerySet[Webhook]:
 
 def access_agency_webhook(*, actor: Actor, webhook_uuid) -> Webhook:
     """One of the agency system's own webhooks; another agency's, or none: the same 404."""
-    webhook = (
+    if actor.agency_uuid is None:
+        raise Http404("No such webhook.")
+    return found_or_404(
         Webhook.objects.select_related("agency")
         .filter(
             uuid=uuid_or_404(webhook_uuid),
             agency__uuid=actor.agency_uuid,
             deleted_at__isnull=True,
         )
-        .first()
+        .first(),
+        "No such webhook.",
     )
-    if actor.agency_uuid is None or webhook is None:
-        raise Http404("No such webhook.")
-    return webhook
 
 
 def webhooks_for_page(*, actor: Actor) -> QuerySet[Webhook]:
@@ -99,14 +99,12 @@ def webhooks_for_page(*, actor: Actor) -> QuerySet[Webhook]:
 def access_webhook(*, actor: Actor, webhook_uuid) -> Webhook:
     """Any agency's live webhook, for the business manager; for anyone else, or none: a 404."""
     _require_workspace(actor)
-    webhook = (
+    return found_or_404(
         Webhook.objects.select_related("agency")
         .filter(uuid=uuid_or_404(webhook_uuid), deleted_at__isnull=True)
-        .first()
+        .first(),
+        "No such webhook.",
     )
-    if webhook is None:
-        raise Http404("No such webhook.")
-    return webhook
 
 
 def webhook_deliveries_for_page(*, actor: Actor, webhook_uuid, page: int | str | None):
@@ -127,9 +125,7 @@ def webhook_deliveries_for_page(*, actor: Actor, webhook_uuid, page: int | str |
 
 def access_webhook_delivery(*, actor: Actor, webhook: Webhook, delivery_uuid) -> WebhookDelivery:
     _require_workspace(actor)
-    delivery = WebhookDelivery.objects.filter(
-        uuid=uuid_or_404(delivery_uuid), webhook=webhook
-    ).first()
-    if delivery is None:
-        raise Http404("No such delivery.")
-    return delivery
+    return found_or_404(
+        WebhookDelivery.objects.filter(uuid=uuid_or_404(delivery_uuid), webhook=webhook).first(),
+        "No such delivery.",
+    )
