@@ -2,8 +2,6 @@
 receiver that never answers holds the worker no longer than ``WEBHOOK_TIMEOUT_SECONDS`` (2 s in
 the test settings), and the delivery queued behind it goes out straight after."""
 
-import subprocess
-import sys
 import time
 import uuid
 
@@ -17,8 +15,8 @@ from tenants.notifications.models import Webhook, WebhookDelivery
 from tenants.notifications.outbound import secret_new
 from tenants.notifications.tasks import webhook_deliver_task
 from tenants.services import partnership_create
-from tests.support.database import runtime_process_environment
 from tests.support.receivers import receiver
+from tests.support.workers import worker_process
 from tests.support.world import inside, make_agency
 
 SLOW_SECONDS = 20
@@ -56,28 +54,8 @@ def test_a_slow_receiver_does_not_hold_a_real_worker_beyond_the_timeout(
     partnership, agency = committed_agency
     monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
     queue = f"test-{uuid.uuid4().hex[:12]}"
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "safeguard",
-            "worker",
-            "--pool",
-            "solo",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel",
-            "INFO",
-        ],
-        cwd=settings.BASE_DIR,
-        # As in production: the retry it sends goes to the broker, not run inside the task.
-        env=runtime_process_environment(CELERY_QUEUE=queue, SAFEGUARD_EAGER_TASKS="0"),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    # As in production: the retry it sends goes to the broker, not run inside the task.
+    worker = worker_process(queue, SAFEGUARD_EAGER_TASKS="0")
     try:
         with receiver(delay=SLOW_SECONDS) as slow, receiver() as fast:
             with django_db_blocker.unblock(), tenant_context(partnership):
