@@ -31,7 +31,7 @@ from api.openapi import (
 )
 from api.problems import PROBLEM_CONTENT_TYPE
 from casework.models import AbuseOrNeglect, Circumstance, Harm, Outcome, ReferralStatus, Sex
-from casework.processes import REGIME_CHOICES
+from casework.regimes import REGIME_CHOICES
 from casework.selectors import access_contribution_request, referral_for_page, referral_list
 from casework.services import (
     CONTRIBUTION_MAX_LENGTH,

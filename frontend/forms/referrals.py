@@ -6,7 +6,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
 from casework.models import AbuseOrNeglect, Circumstance, Harm, ReferralStatus, Sex
-from casework.processes import REGIME_CHOICES
+from casework.regimes import REGIME_CHOICES
 from casework.services import MAX_CHILDREN, ChildInput
 from frontend.forms.base import (
     DATE_EXAMPLE,

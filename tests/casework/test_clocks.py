@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from casework.processes import CURRENT, SCR_2015, clock_state, plan_clocks
+from casework.regimes import CSPRR2018, SCR2015, WT2023, clock_state, plan_clocks
 from casework.working_days import (
     add_working_days,
     describe_length,
