@@ -168,7 +168,7 @@ def _panel_regime(key: str, label: str, source: str, start, until, sos: ClockRul
                 stops_on="panel_notified",
                 length=5,
                 unit=WORKING_DAYS,
-                source=f"{source}; {CA2004_S16C}",
+                source=source,  # the duty itself: Children Act 2004, s. 16C
             ),
             sos,
             ClockRule(

@@ -80,7 +80,18 @@ from casework.selectors.reviews import (
     terms_versions,
     visible_reviews,
 )
-from casework.selectors.waiting import Waiting, open_referrals, referral_waiting
+from casework.selectors.waiting import (
+    Waiting,
+    open_referrals,
+    referral_regime,
+    referral_waiting,
+)
+from casework.steps import (
+    decision_outcomes,
+    rapid_review_next_steps,
+    step_may,
+    step_may_with_reason,
+)
 
 __all__ = [
     "CHRONOLOGY_PAGE_SIZE",
@@ -117,6 +128,7 @@ __all__ = [
     "contribution_request_for_page",
     "contribution_requests_for_agency",
     "dashboard_for_page",
+    "decision_outcomes",
     "findings_of_review",
     "information_request_for_page",
     "information_requests_for_agency",
@@ -124,10 +136,12 @@ __all__ = [
     "joint_review_list",
     "joint_reviews_for_page",
     "open_referrals",
+    "rapid_review_next_steps",
     "recommendations_of_review",
     "referral_agency_choices",
     "referral_for_page",
     "referral_list",
+    "referral_regime",
     "referral_screening_rules",
     "referral_timeline",
     "referral_waiting",
@@ -140,6 +154,8 @@ __all__ = [
     "review_list_for_page",
     "reviewer_profile_for",
     "sign_offs_of_review",
+    "step_may",
+    "step_may_with_reason",
     "terms_versions",
     "visible_reviews",
 ]

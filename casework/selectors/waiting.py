@@ -79,6 +79,11 @@ def referral_waiting(referral: Referral) -> Waiting:
     return Waiting(step, who, steps.next_todo(regime, status))
 
 
+def referral_regime(referral: Referral):
+    """The rules the referral runs under (``casework.regimes.Regime``)."""
+    return REGIMES[referral.regime]
+
+
 def open_referrals(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
     """Those still waiting for someone: not closed, and not decided and communicated."""
     return referrals.exclude(

@@ -6,7 +6,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
-from casework.models import Outcome
+from casework.models import Outcome, PanelResponse
 from frontend.forms.base import (
     CaseworkForm,
     date_field,
@@ -118,9 +118,13 @@ class RapidReviewForm(CaseworkForm):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, next_steps=None, **kwargs):
         kwargs.setdefault("prefix", "rapid")
         super().__init__(*args, **kwargs)
+        if next_steps is not None:
+            self.fields["recommended_next_step"].choices = [
+                (o, Outcome(o).label) for o in next_steps
+            ]
         self.helper = form_layout(
             Field.textarea("immediate_actions", rows=4),
             Field.textarea("potential_improvements", rows=4),
@@ -141,13 +145,25 @@ class RapidReviewSendForm(CaseworkForm):
 
 
 class PanelResponseForm(CaseworkForm):
-    response = forms.CharField(label="What the Panel said", widget=forms.Textarea, required=False)
+    kind = forms.ChoiceField(
+        label="The Panel's response",
+        choices=PanelResponse.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    response = forms.CharField(
+        label="What the Panel said",
+        widget=forms.Textarea,
+        required=False,
+        help_text="Needed when the Panel asks for more information.",
+    )
     responded_on = date_field("Date the Panel answered", "the date the Panel answered")
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "response")
         super().__init__(*args, **kwargs)
         self.helper = form_layout(
+            Field.radios("kind", legend_size=Size.SMALL),
             Field.textarea("response", rows=4),
             Field.text("responded_on", field_width=10),
             submit="Record the Panel's response",
@@ -164,8 +180,18 @@ class DecisionNoticesForm(CaseworkForm):
     )
     panel_told_on = date_field("Date the Panel was told", "the date the Panel was told")
     ofsted_told_on = date_field("Date Ofsted was told", "the date Ofsted was told")
+    department_told_on = date_field(
+        "Date the Department for Education was told",
+        "the date the Department was told",
+    )
 
-    notice_fields = ("family_informed_on", "family_informed_how", "panel_told_on", "ofsted_told_on")
+    notice_fields = (
+        "family_informed_on",
+        "family_informed_how",
+        "panel_told_on",
+        "ofsted_told_on",
+        "department_told_on",
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "notices")
@@ -178,6 +204,7 @@ class DecisionNoticesForm(CaseworkForm):
             Field.text("family_informed_how"),
             Field.text("panel_told_on", field_width=10),
             Field.text("ofsted_told_on", field_width=10),
+            Field.text("department_told_on", field_width=10),
         ]
 
 
@@ -192,15 +219,27 @@ class DecisionForm(DecisionNoticesForm):
         help_text="It is communicated, including to the family.",
     )
     decided_on = date_field("Date of the decision", "the date of the decision")
+    exception_reason = forms.CharField(
+        label="Why decide before the Panel answers",
+        widget=forms.Textarea,
+        required=False,
+        help_text="Only when the Panel has not yet answered the rapid review.",
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, outcomes=None, **kwargs):
         kwargs.setdefault("prefix", "decision")
         super().__init__(*args, **kwargs)
-        self.order_fields(["outcome", "rationale", "decided_on", *self.notice_fields])
+        if outcomes is not None:
+            # What this referral's chair may choose; a posted value is the service's to check.
+            self.fields["outcome"].choices = [(o, Outcome(o).label) for o in outcomes]
+        self.order_fields(
+            ["outcome", "rationale", "decided_on", "exception_reason", *self.notice_fields]
+        )
         self.helper = form_layout(
             Field.radios("outcome", legend_size=Size.SMALL),
             Field.textarea("rationale", rows=4),
             Field.text("decided_on", field_width=10),
+            Field.textarea("exception_reason", rows=3),
             Fieldset(
                 *self._notice_layout(),
                 legend="Who has been told (you can add this later)",
