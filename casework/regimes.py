@@ -137,6 +137,24 @@ def _sos_ofsted(source: str, applies, label: str) -> ClockRule:
     )
 
 
+def _decision_notice(source: str, whom: str) -> ClockRule:
+    return ClockRule(
+        name="decision_notice",
+        label=f"Tell {whom} of the decision",
+        starts_on="decided",
+        stops_on="decision_notified",
+        length=5,
+        unit=WORKING_DAYS,
+        source=source,
+        responsible=MANAGERS,
+        applies=_notified,
+        closes_with_referral=False,
+        length_setting="DECISION_NOTICE_WORKING_DAYS",
+        unverified=f"the guidance asks for the decision to be told to {whom}; no length is "
+        "confirmed, set by DECISION_NOTICE_WORKING_DAYS",
+    )
+
+
 def _publication(source: str, outcome: str) -> ClockRule:
     return ClockRule(
         name="publication",
@@ -181,22 +199,7 @@ def _panel_regime(key: str, label: str, source: str, start, until, sos: ClockRul
                 source=source,
                 responsible=REVIEW_GROUP,
             ),
-            ClockRule(
-                name="decision_notice",
-                label="Tell the Panel, Ofsted and the Department for Education of the decision",
-                starts_on="decided",
-                stops_on="decision_notified",
-                length=5,
-                unit=WORKING_DAYS,
-                source=source,
-                responsible=MANAGERS,
-                applies=_notified,
-                closes_with_referral=False,
-                length_setting="DECISION_NOTICE_WORKING_DAYS",
-                unverified="the guidance asks for the decision to be shared with the Panel, "
-                "Ofsted and the Department; no length is confirmed, set by "
-                "DECISION_NOTICE_WORKING_DAYS",
-            ),
+            _decision_notice(source, "the Panel, Ofsted and the Department for Education"),
             _publication(source, "lcspr"),
         ),
         outcomes=("lcspr", "learning_review", "near_miss", "single_agency", "no_review"),
@@ -238,21 +241,7 @@ SCR2015 = Regime(
             length_setting="SCR_DECISION_MONTHS",
             unverified="one month is the figure local procedures give; set by SCR_DECISION_MONTHS",
         ),
-        ClockRule(
-            name="decision_notice",
-            label="Tell the National Panel of Independent Experts and Ofsted of the decision",
-            starts_on="decided",
-            stops_on="decision_notified",
-            length=5,
-            unit=WORKING_DAYS,
-            source=WT2015_CH4,
-            responsible=MANAGERS,
-            applies=_notified,
-            closes_with_referral=False,
-            length_setting="DECISION_NOTICE_WORKING_DAYS",
-            unverified="the guidance asks for the decision to be told; no length is confirmed, "
-            "set by DECISION_NOTICE_WORKING_DAYS",
-        ),
+        _decision_notice(WT2015_CH4, "the National Panel of Independent Experts and Ofsted"),
         ClockRule(
             name="no_review_report",
             label="Report a decision not to hold a serious case review",
