@@ -59,6 +59,8 @@ class ClockRule:
     # a duty that stands whatever the Panel's criteria say (the Secretary of State and Ofsted
     # told of a looked-after child's death) or that follows the decision is not stopped so.
     closes_with_referral: bool = True
+    # A clock stops once, unless its stopping event can be undone (a publication withdrawn).
+    reopens: bool = False
     # A length not confirmed from the guidance: read from this setting, and said so.
     length_setting: str = ""
     unverified: str = ""
@@ -167,6 +169,7 @@ def _publication(source: str, outcome: str) -> ClockRule:
         responsible=MANAGERS,
         applies=_publishes(outcome),
         closes_with_referral=False,
+        reopens=True,
     )
 
 

@@ -100,18 +100,20 @@ def referral_facts(referral: Referral, children=None, *, fresh: bool = False) ->
 def clocks_sync(*, referral: Referral, children=None, fresh: bool = False) -> list[Clock]:
     """Bring the referral's clocks in line with its recorded dates: a clock starts when the event
     it counts from is recorded and stops (keeping that date) when its stopping event is, or the
-    referral is closed. A stopped clock is never changed again: it stops exactly once."""
+    referral is closed. A stopped clock is never changed again: it stops exactly once (but for
+    the publication clock, which a withdrawn publication reopens)."""
     plans = plan_clocks(
         referral.regime,
         referral_events(referral, fresh=fresh),
         referral_facts(referral, children, fresh=fresh),
     )
     existing = {} if fresh else {clock.name: clock for clock in referral.clocks.all()}
+    reopening = {rule.name for rule in REGIMES[referral.regime].clocks if rule.reopens}
     review = None if fresh else getattr(referral, "review", None)
     to_create, kept = [], []
     for plan in plans:
         clock = existing.pop(plan.name, None)
-        if clock is not None and clock.stopped_on is not None:
+        if clock is not None and clock.stopped_on is not None and plan.name not in reopening:
             kept.append(clock)
             continue
         values = {

@@ -219,6 +219,15 @@ class TestRefusedSteps:
                 ofsted_told_on=None,
             ) == ["No decision has been recorded yet."]
 
+    def test_the_panels_response_is_one_of_its_answers_and_nothing_is_half_saved(self, world):
+        with inside(world.croydon):
+            referral = refer(world)
+            for step in (screen, notify, start_and_send):
+                step(world, referral)
+            assert refused(answer, world, referral, kind="maybe") == ["Choose what the Panel said."]
+            fresh = Referral.objects.select_related("rapid_review").get(pk=referral.pk)
+            assert fresh.status == "sent_to_panel" and fresh.rapid_review.panel_response_kind == ""
+
     def test_a_referral_not_notifiable_is_not_notified(self, world):
         with inside(world.croydon):
             referral = refer(world, abuse_or_neglect="not_suspected")

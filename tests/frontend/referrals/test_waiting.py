@@ -118,7 +118,9 @@ def test_deciding_before_the_panel_answers_asks_for_the_reason(world):
             recommended_next_step="lcspr",
         )
         services.rapid_review_send(
-            actor=actor_of(world.alice, world.croydon), referral=early, sent_on=early.aware_date
+            actor=actor_of(world.alice, world.croydon),
+            referral=early,
+            sent_on=early.panel_notified_on,
         )
     carol = signed_in_client(world.carol, world.croydon)
     assert 'id="decide-early"' not in body(carol.get(f"/referrals/{answered.reference}/"))
