@@ -183,7 +183,7 @@ def test_a_referral_from_the_form_to_the_decision(
         page, rapid_review.get_by_role("button", name="Record as sent"), "/rapid-review/sent/"
     )
     expect(page.locator("#waiting")).to_contain_text("Awaiting the Panel")
-    rapid_review.get_by_label("Agrees with the recommendation").check()
+    rapid_review.get_by_label("Agrees with the recommendation", exact=True).check()
     rapid_review.get_by_label("Date the Panel answered").fill(iso(0))
     _post_with_htmx(
         page,
@@ -199,8 +199,12 @@ def test_a_referral_from_the_form_to_the_decision(
     # --- The chair decides ------------------------------------------------------------------
     chair, device = sutton_chair
     _sign_in_with_code(page, world, chair.email, device)
+    # No clock runs while the chair decides: the dashboard still says the referral waits for her.
+    waiting = page.locator("#referrals-waiting tr", has_text=reference)
+    expect(waiting).to_contain_text("The independent chair")
+    check_accessibility(page, "dashboard: referrals waiting")
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Clocks").click()
-    expect(page.locator("#clocks-later")).to_contain_text(reference)
+    expect(page.locator("#clocks-later")).not_to_contain_text(reference)
     check_accessibility(page, "clocks board")
     page.goto(world.url("sutton", f"/referrals/{reference}/"))
     decision = page.locator("#decision")
