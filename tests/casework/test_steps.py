@@ -3,12 +3,15 @@ each regime, every refused step with its message, the chair's exception, and the
 closed referral stops once."""
 
 import datetime
+import importlib
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 
 from casework import services
 from casework.models import Referral, Review
+from casework.regimes import REGIMES
 from casework.steps import TRANSITIONS
 from tenants.actors import actor_for_platform
 from tenants.agencies.models import AuditEvent
@@ -291,3 +294,30 @@ def test_every_transition_cites_a_source_and_names_its_regimes():
     for transition in TRANSITIONS:
         assert transition.source and transition.regimes
         assert transition.label.startswith(("Recording", "Starting", "Sending"))
+
+
+def test_existing_referrals_get_the_step_their_records_show(world):
+    migration = importlib.import_module("casework.migrations.0007_referral_steps_from_records")
+    with inside(world.croydon):
+        notified, sent, closed = refer(world), refer(world), refer(world)
+        for referral in (notified, sent):
+            screen(world, referral)
+            notify(world, referral)
+        start_and_send(world, sent)
+        screen(world, closed, met=False, override_reason="An accident.")
+        # As the code before the steps left them.
+        Referral.objects.filter(pk__in=[notified.pk, closed.pk]).update(status="screened")
+        Referral.objects.filter(pk=sent.pk).update(status="rapid_review")
+        migration.derive_steps(apps, None)
+        steps = dict(Referral.objects.values_list("pk", "status"))
+    assert steps[notified.pk] == "notified"
+    assert steps[sent.pk] == "sent_to_panel"
+    assert steps[closed.pk] == "not_notifiable"
+
+
+def test_each_transition_cites_the_regimes_own_guidance():
+    decide_rows = [t for t in TRANSITIONS if t.action == "decide"]
+    cited = {t.cited(REGIMES[key]) for t in decide_rows for key in t.regimes}
+    assert any("2023, ch. 5" in text for text in cited)
+    assert any("2018, ch. 4" in text for text in cited)
+    assert all("{guidance}" not in text for text in cited)
