@@ -231,6 +231,30 @@ class TestRefusedSteps:
             fresh = Referral.objects.select_related("rapid_review").get(pk=referral.pk)
             assert fresh.status == "sent_to_panel" and fresh.rapid_review.panel_response_kind == ""
 
+    def test_a_step_done_is_not_done_again(self, world):
+        with inside(world.croydon):
+            referral = refer(world)
+            for step in (screen, notify, start_and_send):
+                step(world, referral)
+            assert refused(
+                services.rapid_review_start,
+                actor=actor(world, "dave"),
+                referral=referral,
+                agencies=[],
+            ) == [
+                "Starting the rapid review: that step is past; the referral is at “Sent to the "
+                "Panel”."
+            ]
+            answer(world, referral)
+            assert refused(answer, world, referral, kind="more_information", response="More.") == [
+                "Recording the Panel's response: that step is past; the referral is at “The "
+                "Panel has answered”."
+            ]
+            decide(world, referral)
+            assert refused(answer, world, referral) == [
+                "Recording the Panel's response: that step is past; the referral is at “Decided”."
+            ]
+
     def test_a_referral_not_notifiable_is_not_notified(self, world):
         with inside(world.croydon):
             referral = refer(world, abuse_or_neglect="not_suspected")

@@ -138,3 +138,24 @@ def test_deciding_before_the_panel_answers_asks_for_the_reason(world):
     assert response.status_code == 302
     page = body(carol.get(f"/referrals/{early.reference}/"))
     assert "Decided before the Panel answered, because" in page
+
+
+def test_not_notifiable_stops_the_clocks_with_the_reason_and_waits_for_nobody(world):
+    referral = make_referral(world)
+    dave = signed_in_client(world.dave, world.croydon)
+    response = dave.post(
+        f"/referrals/{referral.reference}/screening/",
+        {
+            "screening-view_met": "no",
+            "screening-rationale": "An accident at school.",
+            "screening-override_reason": "The hospital found the injury accidental.",
+        },
+    )
+    assert response.status_code == 302
+    page = body(dave.get(f"/referrals/{referral.reference}/"))
+    clock = page.split('data-clock="panel_notification"')[1].split("</tr>")[0]
+    assert "Stopped" in clock and "Screened as not notifiable" in clock and "Late" not in clock
+    assert "The criteria when screened" in page
+    waiting = page.split('id="waiting"')[1].split("</dl>")[0]
+    assert "Not notifiable" in waiting and "Nobody" in waiting
+    assert referral.reference not in body(dave.get("/dashboard/")).split("referrals-waiting")[-1]
