@@ -182,6 +182,7 @@ def _refusal(regime: Regime, status: str, transition: Transition) -> str:
 class Step:
     transition: Transition
     excepted: bool  # taken early, with the chair's reason
+    from_status: str
 
 
 def step_check(referral, action: str, *, exception_reason: str = "") -> Step:
@@ -193,7 +194,7 @@ def step_check(referral, action: str, *, exception_reason: str = "") -> Step:
     mine = [t for t in rows if regime.key in t.regimes]
     for transition in mine:
         if referral.status in transition.sources:
-            return Step(transition, excepted=False)
+            return Step(transition, excepted=False, from_status=referral.status)
     for transition in mine:
         if referral.status in transition.excepted_from:
             if not (exception_reason or "").strip():
@@ -205,28 +206,24 @@ def step_check(referral, action: str, *, exception_reason: str = "") -> Step:
                         ]
                     }
                 )
-            return Step(transition, excepted=True)
+            return Step(transition, excepted=True, from_status=referral.status)
     raise ValidationError(_refusal(regime, referral.status, (mine or rows)[0]))
 
 
 def step_take(referral, step: Step) -> None:
-    """Move the referral to the step's state (inside the caller's transaction)."""
-    if referral.status != step.transition.target:
-        referral.status = step.transition.target
-        referral.save(update_fields=["status"])
-
-
-def step_may(referral, action: str) -> bool:
-    """Whether ``action`` may follow now, without an exception (for what a page offers)."""
-    regime = REGIMES[referral.regime]
-    return any(
-        regime.key in t.regimes and referral.status in t.sources
-        for t in TRANSITIONS
-        if t.action == action
+    """Move the referral to the step's state, inside the caller's transaction, only if it is
+    still where it was checked: of two people taking a step at once, the second is refused."""
+    target = step.transition.target
+    moved = (
+        type(referral).objects.filter(pk=referral.pk, status=step.from_status).update(status=target)
     )
+    if not moved:
+        raise ValidationError("The referral has moved on meanwhile: reload the page to see it.")
+    referral.status = target
 
 
 def step_may_with_reason(referral, action: str) -> bool:
+    """Whether ``action`` may follow now only with a written reason (what a page asks for)."""
     regime = REGIMES[referral.regime]
     return any(
         regime.key in t.regimes and referral.status in t.excepted_from

@@ -89,7 +89,6 @@ from casework.selectors.waiting import (
 from casework.steps import (
     decision_outcomes,
     rapid_review_next_steps,
-    step_may,
     step_may_with_reason,
 )
 
@@ -154,7 +153,6 @@ __all__ = [
     "review_list_for_page",
     "reviewer_profile_for",
     "sign_offs_of_review",
-    "step_may",
     "step_may_with_reason",
     "terms_versions",
     "visible_reviews",

@@ -255,6 +255,17 @@ class TestRefusedSteps:
                 "Recording the Panel's response: that step is past; the referral is at “Decided”."
             ]
 
+    def test_of_two_people_taking_a_step_at_once_the_second_is_refused(self, world):
+        with inside(world.croydon):
+            referral = refer(world)
+            stale = Referral.objects.get(pk=referral.pk)  # the other person's page
+            screen(world, referral)
+            assert refused(screen, world, stale, met=False, override_reason="No.") == [
+                "The referral has moved on meanwhile: reload the page to see it."
+            ]
+            fresh = Referral.objects.select_related("screening").get(pk=referral.pk)
+            assert fresh.status == "screened" and fresh.screening.view_met is True
+
     def test_a_referral_not_notifiable_is_not_notified(self, world):
         with inside(world.croydon):
             referral = refer(world, abuse_or_neglect="not_suspected")

@@ -133,7 +133,6 @@ def _page_context(request, referral, forms=None, done=None) -> dict:
         "waiting": selectors.referral_waiting(referral),
         "regime": selectors.referral_regime(referral),
         "decide_needs_reason": selectors.step_may_with_reason(referral, "decide"),
-        "may_notify_now": selectors.step_may(referral, "notify"),
         "clocks": [clock_row(clock, day) for clock in referral.clocks.all()],
         "needs_sos_ofsted": referral.looked_after_died or referral.care_leaver_died,
         "today": day,
