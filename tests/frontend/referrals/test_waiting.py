@@ -1,6 +1,8 @@
 """Work that waits, on the web: the referrals list and the dashboard show each referral's step
 and whom it waits for, whether or not a clock runs, in a fixed number of queries; a step out of
-order is refused in the page's error summary."""
+order is refused in the page's error summary; a 2015 referral's page follows its own rules."""
+
+import datetime
 
 import pytest
 from django.db import connection
@@ -159,3 +161,35 @@ def test_not_notifiable_stops_the_clocks_with_the_reason_and_waits_for_nobody(wo
     waiting = page.split('id="waiting"')[1].split("</dl>")[0]
     assert "Not notifiable" in waiting and "Nobody" in waiting
     assert referral.reference not in body(dave.get("/dashboard/")).split("referrals-waiting")[-1]
+
+
+def test_a_2015_referrals_page_follows_its_rules(world):
+    with inside(world.croydon):
+        referral = services.referral_create(
+            actor=actor_of(world.bob, world.croydon),
+            incident_date=datetime.date(2016, 1, 20),
+            aware_date=datetime.date(2016, 1, 25),
+            harm="died",
+            abuse_or_neglect="suspected",
+            children=[services.ChildInput("Amara", "Okafor", datetime.date(2013, 2, 1), "female")],
+            summary="Found at home.",
+        )
+        services.screening_record(
+            actor=actor_of(world.dave, world.croydon),
+            referral=referral,
+            view_met=True,
+            rationale="A death, abuse suspected.",
+        )
+        services.panel_notification_record(
+            actor=actor_of(world.alice, world.croydon),
+            referral=referral,
+            submitted_on=datetime.date(2016, 1, 27),
+            panel_reference="OF-2016-1",
+        )
+    page = body(
+        signed_in_client(world.carol, world.croydon).get(f"/referrals/{referral.reference}/")
+    )
+    assert "Notification to Ofsted and the LSCB" in page
+    assert "rules have no rapid review" in page
+    assert 'value="serious_case_review"' in page and 'value="lcspr"' not in page
+    assert "The independent chair: record the decision" in page
