@@ -58,8 +58,12 @@ def notify(world, referral, day=None):
     )
 
 
+def start(world, referral):
+    return services.rapid_review_start(actor=actor(world, "dave"), referral=referral, agencies=[])
+
+
 def start_and_send(world, referral, day=None):
-    services.rapid_review_start(actor=actor(world, "dave"), referral=referral, agencies=[])
+    start(world, referral)
     services.rapid_review_update(
         actor=actor(world, "dave"),
         referral=referral,
@@ -186,12 +190,7 @@ class TestRefusedSteps:
                 "Recording the decision must wait: first record the screening."
             ]
             screen(world, referral)
-            assert refused(
-                services.rapid_review_start,
-                actor=actor(world, "dave"),
-                referral=referral,
-                agencies=[],
-            ) == [
+            assert refused(start, world, referral) == [
                 "Starting the rapid review must wait: first record the notification to the "
                 "Child Safeguarding Practice Review Panel."
             ]
@@ -208,7 +207,7 @@ class TestRefusedSteps:
             assert refused(answer, world, referral) == [
                 "Recording the Panel's response must wait: first start the rapid review."
             ]
-            services.rapid_review_start(actor=actor(world, "dave"), referral=referral, agencies=[])
+            start(world, referral)
             assert refused(decide, world, referral) == [
                 "Recording the decision must wait: first send the rapid review to the Panel."
             ]
@@ -236,12 +235,7 @@ class TestRefusedSteps:
             referral = refer(world)
             for step in (screen, notify, start_and_send):
                 step(world, referral)
-            assert refused(
-                services.rapid_review_start,
-                actor=actor(world, "dave"),
-                referral=referral,
-                agencies=[],
-            ) == [
+            assert refused(start, world, referral) == [
                 "Starting the rapid review: that step is past; the referral is at “Sent to the "
                 "Panel”."
             ]
@@ -280,12 +274,7 @@ class TestRefusedSteps:
             referral = refer(world, "scr2015")
             screen(world, referral)
             notify(world, referral)
-            assert refused(
-                services.rapid_review_start,
-                actor=actor(world, "dave"),
-                referral=referral,
-                agencies=[],
-            ) == [
+            assert refused(start, world, referral) == [
                 "Starting the rapid review: the Serious case review (Working Together 2015) "
                 "rules have no such step."
             ]
