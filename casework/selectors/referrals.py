@@ -8,6 +8,8 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from casework import permissions
 from casework.criteria import screening_criteria
 from casework.models import Attachment, Clock, ContributionRequest, Referral
+from casework.regimes import regime_disagreement
+from casework.selectors.waiting import with_waiting_work
 from casework.working_days import add_working_days
 from tenants.actors import Actor
 from tenants.agencies.audit import audit_event_record
@@ -74,8 +76,9 @@ def referral_list(
     overdue: bool = False,
     audit: bool = True,
 ) -> QuerySet[Referral]:
-    """The triage list, newest first, with each referral's agency and clocks in a fixed number
-    of queries whatever the number of referrals."""
+    """The triage list, newest first, with each referral's agency, clocks and what it waits for
+    (``casework.selectors.waiting``) in a fixed number of queries whatever the number of
+    referrals."""
     referrals = _visible_referrals(actor).select_related("referring_agency")
     if status:
         referrals = referrals.filter(status=status)
@@ -104,7 +107,7 @@ def referral_list(
                 if v
             },
         )
-    return referrals.prefetch_related("clocks").order_by("-created_at", "-id")
+    return with_waiting_work(referrals.prefetch_related("clocks")).order_by("-created_at", "-id")
 
 
 def clocks_needing_attention(*, actor: Actor, limit: int = 50) -> list[Clock]:
@@ -214,3 +217,11 @@ def referral_timeline(*, referral: Referral) -> QuerySet[AuditEvent]:
         .exclude(action__endswith=".viewed")
         .order_by("occurred_at", "id")
     )
+
+
+def referrals_with_regime_disagreeing() -> list[tuple[str, str]]:
+    """Each referral (by reference) whose recorded rules were not in force on its awareness
+    date, and why: for a person to look at; nothing is changed."""
+    rows = Referral.objects.values_list("reference", "regime", "aware_date").order_by("reference")
+    found = [(reference, regime_disagreement(regime, aware)) for reference, regime, aware in rows]
+    return [(reference, why) for reference, why in found if why]

@@ -6,7 +6,7 @@ import datetime
 
 from django.db import transaction
 
-from casework import permissions
+from casework import permissions, steps
 from casework.models import (
     Referral,
 )
@@ -20,8 +20,10 @@ def panel_notification_record(
     *, actor: Actor, referral: Referral, submitted_on: datetime.date | None, panel_reference: str
 ) -> Referral:
     """Record that the notification was submitted to the Panel (its service has no API) and its
-    national reference. Stops the notification clock, starts the rapid review's."""
+    national reference (under 2015, the notification to Ofsted and the LSCB). It follows the
+    screening (``casework.steps``); it stops the notification clock and starts the next."""
     permissions.require_notifier(actor)
+    step = steps.step_check(referral, "notify")
     errors: dict[str, list[str]] = {}
     event_date_check(errors, "submitted_on", submitted_on, referral.aware_date, "it was submitted")
     if not (panel_reference or "").strip():
@@ -31,6 +33,7 @@ def panel_notification_record(
         referral.panel_notified_on = submitted_on
         referral.panel_reference = panel_reference.strip()
         referral.save(update_fields=["panel_notified_on", "panel_reference"])
+        steps.step_take(referral, step)
         clocks_sync(referral=referral)
         audit_event_record(
             actor=actor,

@@ -19,9 +19,7 @@ from casework.models import (
     Referral,
     Sex,
 )
-from casework.processes import (
-    PROCESSES,
-)
+from casework.regimes import REGIMES, regimes_in_force
 from casework.services.clocks import clocks_sync
 from tenants.actors import Actor
 from tenants.agencies.audit import audit_event_record
@@ -94,13 +92,17 @@ def referral_create(
     summary: str,
     circumstances: list[str] = (),
     agencies_involved: list[str] = (),
-    regime: str = "wt2023",
+    regime: str | None = None,
+    regime_reason: str = "",
+    working_together_concern: bool | None = None,
     agency: Agency | None = None,
     attachments: list[UploadedFile] = (),
 ) -> Referral:
     """Refer a serious incident (DESIGN §2 step 1). The referral, its children, clocks,
     attachments and audit row are saved together or not at all. The referral comes back with
-    the clocks just started as ``created_clocks``."""
+    the clocks just started as ``created_clocks``. Its rules follow from the awareness date
+    (``casework.regimes``); the business manager may choose others in force that day, with a
+    reason."""
     active = list(Agency.objects.own().filter(is_active=True))
     referring = _referring_agency(actor, agency, active)
     now = today()
@@ -122,8 +124,7 @@ def referral_create(
     unknown = [c for c in circumstances if c not in Circumstance.values]
     if unknown:
         error_add(errors, "circumstances", f"Unknown circumstances: {', '.join(unknown)}.")
-    if regime not in PROCESSES:
-        error_add(errors, "regime", "Unknown regime.")
+    regime, regime_reason = _regime_check(actor, errors, aware_date, regime, regime_reason)
     if not (summary or "").strip():
         error_add(errors, "summary", "Describe what happened.")
     elif len(summary) > SUMMARY_MAX_LENGTH:
@@ -181,6 +182,7 @@ def referral_create(
         referral = Referral.objects.create(
             reference=reference_next(actor, "casework_referral_number", now),
             regime=regime,
+            regime_reason=regime_reason,
             referring_agency=referring,
             referred_by=actor.label,
             referred_by_uuid=actor.uuid,
@@ -191,6 +193,7 @@ def referral_create(
             circumstances=list(dict.fromkeys(circumstances)),
             other_agencies_involved=others,
             summary=summary.strip(),
+            working_together_concern=working_together_concern,
         )
         created_children = Child.objects.bulk_create(
             Child(
@@ -223,9 +226,45 @@ def referral_create(
                 "children": len(created_children),
                 "attachments": len(accepted),
                 "regime": regime,
+                "regime_chosen": bool(regime_reason),
             },
         )
     return referral
+
+
+def _regime_check(
+    actor: Actor, errors, aware_date: datetime.date | None, regime: str | None, reason: str
+) -> tuple[str, str]:
+    """The rules in force on the awareness date; another only where it was in force too (the
+    2018-2019 transition), chosen by the business manager with a written reason."""
+    if regime and regime not in REGIMES:
+        error_add(
+            errors, "regime", f"Unknown rules {regime!r}: choose one of {', '.join(REGIMES)}."
+        )
+        return "", ""
+    if aware_date is None:
+        return regime or "", ""
+    in_force = regimes_in_force(aware_date)
+    default = in_force[0].key
+    if not regime or regime == default:
+        return default, ""
+    if regime not in {r.key for r in in_force}:
+        error_add(
+            errors,
+            "regime",
+            f"The {REGIMES[regime].label} rules were not in force on {aware_date.isoformat()}, "
+            f"the date the partnership became aware: {in_force[0].label} applies.",
+        )
+    elif not permissions.may_choose_regime(actor):
+        error_add(
+            errors,
+            "regime",
+            f"{in_force[0].label} applies from the date the partnership became aware; only the "
+            "business manager may choose other rules.",
+        )
+    elif not (reason or "").strip():
+        error_add(errors, "regime_reason", "Give the reason for choosing these rules.")
+    return regime, (reason or "").strip()
 
 
 def reference_next(actor: Actor, sequence: str, day: datetime.date, infix: str = "") -> str:

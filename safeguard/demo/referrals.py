@@ -37,8 +37,10 @@ def _actor(partnership: Partnership, role: str, agency: Agency | None = None):
 
 
 def demo_referrals_load(*, partnership: Partnership) -> int:
-    """Four referrals: received, screened, rapid review under way (one contribution missing),
-    decided (a review commissioned). Does nothing if the demo referrals are there already."""
+    """Six referrals, one at each of the main steps: received, screened, not notifiable, rapid
+    review under way (one contribution missing), sent to the Panel, decided (a review
+    commissioned, the decision notice awaited). Does nothing if the demo referrals are there
+    already."""
     if Referral.objects.filter(summary__startswith=DEMO_MARKER).exists():
         return 0
     police = Agency.objects.own().filter(name="Met Police").first()
@@ -123,6 +125,49 @@ def demo_referrals_load(*, partnership: Partnership) -> int:
         immediate_safety_actions="Police protection used; both children placed with an aunt.",
     )
 
+    below = refer(
+        4,
+        "A 12-year-old broke an arm falling from a climbing frame at school; no concerns about "
+        "care at home.",
+        [child("Isla", "Morgan", datetime.date(2014, 7, 9), "female")],
+        harm="serious_harm",
+        abuse_or_neglect="not_suspected",
+    )
+    services.screening_record(
+        actor=group,
+        referral=below,
+        view_met=False,
+        rationale="An accident; abuse or neglect is not suspected: not notifiable.",
+    )
+
+    with_panel = refer(
+        18,
+        "A 15-year-old was admitted after an overdose; she had been reported missing four "
+        "times and exploitation is suspected.",
+        [child("Ella", "Price", datetime.date(2011, 1, 30), "female")],
+        harm="serious_harm",
+        abuse_or_neglect="suspected",
+    )
+    services.screening_record(
+        actor=group, referral=with_panel, view_met=True, rationale="Exploitation suspected."
+    )
+    services.panel_notification_record(
+        actor=manager,
+        referral=with_panel,
+        submitted_on=_before(day, 16),
+        panel_reference="CSPRP-DEMO-0005",
+    )
+    services.rapid_review_start(actor=group, referral=with_panel, agencies=[])
+    services.rapid_review_update(
+        actor=group,
+        referral=with_panel,
+        immediate_actions="A safety plan with the school and the missing-person coordinator.",
+        potential_improvements="How return-home interviews reach the exploitation panel.",
+        racism_inequality_disability="None identified so far.",
+        recommended_next_step="learning_review",
+    )
+    services.rapid_review_send(actor=manager, referral=with_panel, sent_on=_before(day, 2))
+
     decided = refer(
         25,
         "A 2-year-old died at home; the post-mortem found injuries of different ages.",
@@ -150,6 +195,13 @@ def demo_referrals_load(*, partnership: Partnership) -> int:
         recommended_next_step="lcspr",
     )
     services.rapid_review_send(actor=manager, referral=decided, sent_on=_before(day, 10))
+    services.panel_response_record(
+        actor=group,
+        referral=decided,
+        kind="agrees",
+        response="",
+        responded_on=_before(day, 4),
+    )
     services.decision_record(
         actor=chair,
         referral=decided,
@@ -168,7 +220,7 @@ def demo_referrals_load(*, partnership: Partnership) -> int:
         manager=manager,
         chair=chair,
     )
-    return 4
+    return 6
 
 
 CHRONOLOGY = """

@@ -471,3 +471,9 @@ PLATFORM_ALERT_EMAILS = [
     for address in (env("PLATFORM_ALERT_EMAILS", "") or "").split(",")
     if address.strip()
 ]
+
+# Referral clocks whose length is not confirmed from the guidance itself (casework.regimes marks
+# each "unverified"): the partnership's procedures set them.
+SOS_OFSTED_NOTIFICATION_WORKING_DAYS = int(env("SOS_OFSTED_NOTIFICATION_WORKING_DAYS", "5"))
+DECISION_NOTICE_WORKING_DAYS = int(env("DECISION_NOTICE_WORKING_DAYS", "5"))
+SCR_DECISION_MONTHS = int(env("SCR_DECISION_MONTHS", "1"))
