@@ -26,11 +26,7 @@ REFERRAL_CASE = ("Amelia", FAMILY_NAME, "Found injured")
 
 
 def _rapid_review_ready(world, referral):
-    dave, alice = actor(world, "dave"), actor(world, "alice")
-    services.screening_record(actor=dave, referral=referral, view_met=True, rationale="Met")
-    services.panel_notification_record(
-        actor=alice, referral=referral, submitted_on=D(2026, 11, 3), panel_reference="P-1"
-    )
+    dave = actor(world, "dave")
     services.rapid_review_start(actor=dave, referral=referral, agencies=[world.nhs_croydon])
     services.rapid_review_update(
         actor=dave,
@@ -58,7 +54,7 @@ class TestReferrals:
     def test_a_contribution_request_tells_that_agencys_users(
         self, world, frozen, django_capture_on_commit_callbacks
     ):
-        referral = make_referral(world)
+        referral = make_referral(world, step="notified")
         with inside(world.croydon):
             with told(django_capture_on_commit_callbacks) as sent:
                 services.rapid_review_start(
@@ -75,7 +71,7 @@ class TestReferrals:
     def test_an_agencys_answer_tells_the_business_managers(
         self, world, frozen, django_capture_on_commit_callbacks
     ):
-        referral = make_referral(world)
+        referral = make_referral(world, step="notified")
         with inside(world.croydon):
             services.rapid_review_start(
                 actor=actor(world, "dave"), referral=referral, agencies=[world.nhs_croydon]
@@ -96,7 +92,7 @@ class TestReferrals:
     def test_a_rapid_review_sent_to_the_panel_tells_the_chair_a_decision_awaits(
         self, world, frozen, django_capture_on_commit_callbacks
     ):
-        referral = make_referral(world)
+        referral = make_referral(world, step="notified")
         with inside(world.croydon):
             _rapid_review_ready(world, referral)
             with told(django_capture_on_commit_callbacks) as sent:
@@ -227,7 +223,7 @@ class TestPreferences:
     def test_a_digest_holds_the_messages_and_sends_one_summary(
         self, world, frozen, django_capture_on_commit_callbacks
     ):
-        referral = make_referral(world)
+        referral = make_referral(world, step="notified")
         with inside(world.croydon):
             NotificationPreference.objects.create(
                 user_uuid=world.frank.uuid, kind="request", delivery="digest"
