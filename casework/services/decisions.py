@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from casework import permissions, steps
+from casework.audit import referral_audit, review_audit
 from casework.models import (
     REVIEW_OUTCOMES,
     Decision,
@@ -19,7 +20,6 @@ from casework.models import (
 from casework.services.clocks import clocks_sync, decision_told_dates, event_date_check
 from casework.services.referrals import reference_next
 from tenants.actors import Actor
-from tenants.agencies.audit import audit_event_record
 from tenants.clock import today
 from tenants.validation import error_add, errors_raise
 
@@ -42,12 +42,7 @@ def _communicated(actor: Actor, referral: Referral, decision: Decision) -> None:
         decision_told_dates(referral.regime, decision)
     ):
         steps.step_take(referral, steps.step_check(referral, "communicate_decision"))
-        audit_event_record(
-            actor=actor,
-            action="decision.communicated",
-            object_type="referral",
-            object_ref=referral.reference,
-        )
+        referral_audit(actor, referral, "decision.communicated")
 
 
 def decision_record(
@@ -115,16 +110,13 @@ def decision_record(
         )
         steps.step_take(referral, step)
         referral.decision = decision
-        audit_event_record(
-            actor=actor,
-            action="decision.recorded",
-            object_type="referral",
-            object_ref=referral.reference,
-            detail={
-                "outcome": outcome,
-                "decided_on": decided_on.isoformat(),
-                "before_the_panel_answered": step.excepted,
-            },
+        referral_audit(
+            actor,
+            referral,
+            "decision.recorded",
+            outcome=outcome,
+            decided_on=decided_on.isoformat(),
+            before_the_panel_answered=step.excepted,
         )
         if outcome in REVIEW_OUTCOMES:
             review = Review.objects.create(
@@ -137,12 +129,8 @@ def decision_record(
             review.children.set(referral.children.all())
             review.agencies.set([referral.referring_agency, *referral.agencies_involved.all()])
             referral.review = review
-            audit_event_record(
-                actor=actor,
-                action="review.commissioned",
-                object_type="review",
-                object_ref=review.reference,
-                detail={"referral": referral.reference, "type": outcome},
+            review_audit(
+                actor, review, "review.commissioned", referral=referral.reference, type=outcome
             )
         _communicated(actor, referral, decision)
         clocks_sync(referral=referral)
@@ -188,12 +176,7 @@ def decision_notices_record(
         decision.ofsted_told_on = ofsted_told_on
         decision.department_told_on = department_told_on
         decision.save()
-        audit_event_record(
-            actor=actor,
-            action="decision.notices_recorded",
-            object_type="referral",
-            object_ref=referral.reference,
-        )
+        referral_audit(actor, referral, "decision.notices_recorded")
         _communicated(actor, referral, decision)
         clocks_sync(referral=referral)
     return decision

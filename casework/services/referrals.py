@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 
 from casework import permissions
+from casework.audit import referral_audit
 from casework.models import (
     AbuseOrNeglect,
     Attachment,
@@ -22,7 +23,6 @@ from casework.models import (
 from casework.regimes import REGIMES, regimes_in_force
 from casework.services.clocks import clocks_sync
 from tenants.actors import Actor
-from tenants.agencies.audit import audit_event_record
 from tenants.agencies.models import Agency
 from tenants.clock import today
 from tenants.files import (
@@ -216,18 +216,15 @@ def referral_create(
         referral.created_clocks = clocks_sync(
             referral=referral, children=created_children, fresh=True
         )
-        audit_event_record(
-            actor=actor,
-            action="referral.created",
-            object_type="referral",
-            object_ref=referral.reference,
-            detail={
-                "agency": referring.name,
-                "children": len(created_children),
-                "attachments": len(accepted),
-                "regime": regime,
-                "regime_chosen": bool(regime_reason),
-            },
+        referral_audit(
+            actor,
+            referral,
+            "referral.created",
+            agency=referring.name,
+            children=len(created_children),
+            attachments=len(accepted),
+            regime=regime,
+            regime_chosen=bool(regime_reason),
         )
     return referral
 
@@ -293,11 +290,11 @@ def attachment_add(*, actor: Actor, referral: Referral, upload: UploadedFile) ->
         raise ValidationError({"attachment": errors["attachments.0"]})
     with transaction.atomic():
         attachment = _store_attachment(actor, referral, upload, accepted[0][1])
-        audit_event_record(
-            actor=actor,
-            action="attachment.added",
-            object_type="referral",
-            object_ref=referral.reference,
-            detail={"attachment": str(attachment.uuid), "type": attachment.content_type},
+        referral_audit(
+            actor,
+            referral,
+            "attachment.added",
+            attachment=str(attachment.uuid),
+            type=attachment.content_type,
         )
     return attachment
