@@ -8,20 +8,14 @@ from tenants.agencies.audit import audit_event_record
 
 
 def review_audit(actor: Actor, review: Review, what: str, **detail) -> None:
-    audit_event_record(
-        actor=actor,
-        action=what,
-        object_type="review",
-        object_ref=review.reference,
-        detail=detail,
-    )
+    _row(actor, "review", review.reference, what, detail)
 
 
 def referral_audit(actor: Actor, referral: Referral, what: str, **detail) -> None:
+    _row(actor, "referral", referral.reference, what, detail)
+
+
+def _row(actor: Actor, object_type: str, reference: str, what: str, detail: dict) -> None:
     audit_event_record(
-        actor=actor,
-        action=what,
-        object_type="referral",
-        object_ref=referral.reference,
-        detail=detail,
+        actor=actor, action=what, object_type=object_type, object_ref=reference, detail=detail
     )

@@ -24,6 +24,18 @@ from tenants.clock import today
 from tenants.validation import error_add, errors_raise
 
 
+def _notices(family_on, family_how, panel_on, ofsted_on, department_on) -> dict:
+    """The dates the family, the Panel, Ofsted and the Department were told, and how the family
+    was: the decision's fields of that name."""
+    return {
+        "family_informed_on": family_on,
+        "family_informed_how": (family_how or "").strip(),
+        "panel_told_on": panel_on,
+        "ofsted_told_on": ofsted_on,
+        "department_told_on": department_on,
+    }
+
+
 def _notices_check(errors, decided_on, *, family_informed_how, **days):
     """Each date on or after the decision and not in the future; how the family was told."""
     for field, day in days.items():
@@ -84,15 +96,10 @@ def decision_record(
             errors, "rationale", "Give the rationale: it is communicated, including to the family."
         )
     event_date_check(errors, "decided_on", decided_on, referral.aware_date, "of the decision")
-    _notices_check(
-        errors,
-        decided_on,
-        family_informed_on=family_informed_on,
-        family_informed_how=family_informed_how,
-        panel_told_on=panel_told_on,
-        ofsted_told_on=ofsted_told_on,
-        department_told_on=department_told_on,
+    notices = _notices(
+        family_informed_on, family_informed_how, panel_told_on, ofsted_told_on, department_told_on
     )
+    _notices_check(errors, decided_on, **notices)
     errors_raise(errors)
     with transaction.atomic():
         decision = Decision.objects.create(
@@ -101,11 +108,7 @@ def decision_record(
             rationale=rationale.strip(),
             decided_on=decided_on,
             decided_by=actor.label,
-            family_informed_on=family_informed_on,
-            family_informed_how=(family_informed_how or "").strip(),
-            panel_told_on=panel_told_on,
-            ofsted_told_on=ofsted_told_on,
-            department_told_on=department_told_on,
+            **notices,
             exception_reason=exception_reason.strip() if step.excepted else "",
         )
         steps.step_take(referral, step)
@@ -158,23 +161,15 @@ def decision_notices_record(
     Department were told; once all are, the decision is communicated."""
     permissions.require_decision_notices_recorder(actor)
     decision = decision_of(referral)
-    errors: dict[str, list[str]] = {}
-    _notices_check(
-        errors,
-        decision.decided_on,
-        family_informed_on=family_informed_on,
-        family_informed_how=family_informed_how,
-        panel_told_on=panel_told_on,
-        ofsted_told_on=ofsted_told_on,
-        department_told_on=department_told_on,
+    notices = _notices(
+        family_informed_on, family_informed_how, panel_told_on, ofsted_told_on, department_told_on
     )
+    errors: dict[str, list[str]] = {}
+    _notices_check(errors, decision.decided_on, **notices)
     errors_raise(errors)
     with transaction.atomic():
-        decision.family_informed_on = family_informed_on
-        decision.family_informed_how = (family_informed_how or "").strip()
-        decision.panel_told_on = panel_told_on
-        decision.ofsted_told_on = ofsted_told_on
-        decision.department_told_on = department_told_on
+        for field, value in notices.items():
+            setattr(decision, field, value)
         decision.save()
         referral_audit(actor, referral, "decision.notices_recorded")
         _communicated(actor, referral, decision)

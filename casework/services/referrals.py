@@ -28,8 +28,8 @@ from tenants.clock import today
 from tenants.files import (
     DOCUMENTS_AND_IMAGES,
     UploadedFile,
+    Uploads,
     stored_file_keep,
-    upload_problem,
 )
 from tenants.validation import error_add, errors_raise
 
@@ -40,6 +40,7 @@ MAX_CHILDREN = 4
 MAX_AGENCIES_INVOLVED = 50
 SUMMARY_MAX_LENGTH = 20_000
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+ATTACHMENTS = Uploads(DOCUMENTS_AND_IMAGES, "PDF, Word document (.docx) or image (PNG, JPEG)")
 
 
 @dataclass
@@ -56,15 +57,10 @@ class ChildInput:
 def _validate_attachments(files, errors) -> list[tuple[UploadedFile, str]]:
     accepted = []
     for index, upload in enumerate(files):
-        content_type, problem = upload_problem(
-            upload,
-            accepted=DOCUMENTS_AND_IMAGES,
-            described="PDF, Word document (.docx) or image (PNG, JPEG)",
-            max_bytes=ATTACHMENT_MAX_BYTES,
+        content_type = ATTACHMENTS.check(
+            errors, f"attachments.{index}", upload, max_bytes=ATTACHMENT_MAX_BYTES
         )
-        if problem:
-            error_add(errors, f"attachments.{index}", problem)
-        else:
+        if content_type:
             accepted.append((upload, content_type))
     return accepted
 
