@@ -2,11 +2,8 @@
 the lead's in a joint review: ``casework.permissions.may_upload_review_document``) and a private
 download, recorded in the audit trail."""
 
-from django.views.decorators.http import require_GET
-
 from casework import selectors, services
 from casework.services import DOCUMENT_KINDS
-from frontend.decorators import member_required
 from frontend.downloads import private_file
 from frontend.forms.reviews import DocumentForm
 from frontend.views.reviews.workspace import Tab, review_view
@@ -24,10 +21,7 @@ def _shows(request, review) -> dict:
 TAB = Tab("documents", "reviews/documents.html", _shows)
 
 
-@member_required
-@require_GET
-def documents(request, reference):
-    return TAB.page(request, reference)
+documents = TAB.view()
 
 
 @review_view("POST")

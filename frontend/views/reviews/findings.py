@@ -2,10 +2,7 @@
 support them, and recommendations addressed to the partnership or to agencies
 (``casework.permissions.may_write_findings``; the services check it again)."""
 
-from django.views.decorators.http import require_GET
-
 from casework import selectors, services
-from frontend.decorators import member_required
 from frontend.forms.reviews import FindingForm, RecommendationForm
 from frontend.views.reviews.workspace import Tab, review_agencies, review_view
 
@@ -28,10 +25,7 @@ def _shows(request, review) -> dict:
 TAB = Tab("findings", "reviews/findings.html", _shows)
 
 
-@member_required
-@require_GET
-def findings(request, reference):
-    return TAB.page(request, reference)
+findings = TAB.view()
 
 
 @review_view("POST")

@@ -4,12 +4,10 @@ request and closing one (``casework.permissions.may_contribute_to_review``,
 ``frontend.views.information``."""
 
 from django.http import Http404
-from django.views.decorators.http import require_GET
 
 from casework import permissions, selectors, services
 from casework.models import InformationRequest
 from casework.services import ASKS
-from frontend.decorators import member_required
 from frontend.forms.reviews import InformationRequestForm
 from frontend.views.reviews.workspace import Tab, review_agencies, review_view
 from tenants.clock import today
@@ -37,10 +35,7 @@ def _shows(request, review) -> dict:
 TAB = Tab("information", "reviews/information.html", _shows)
 
 
-@member_required
-@require_GET
-def information(request, reference):
-    return TAB.page(request, reference)
+information = TAB.view()
 
 
 @review_view("POST")

@@ -3,10 +3,8 @@ joint review) and the chair's sign-off of the latest (``casework.permissions.may
 ``may_sign_off_terms``; the services check them again)."""
 
 from django.core.exceptions import ValidationError
-from django.views.decorators.http import require_GET
 
 from casework import permissions, selectors, services
-from frontend.decorators import member_required
 from frontend.forms.base import initial_from
 from frontend.forms.reviews import TermsForm, TermsSignOffForm
 from frontend.views.reviews.workspace import Tab, review_view
@@ -28,10 +26,7 @@ def _shows(request, review) -> dict:
 TAB = Tab("terms", "reviews/terms.html", _shows)
 
 
-@member_required
-@require_GET
-def terms(request, reference):
-    return TAB.page(request, reference)
+terms = TAB.view()
 
 
 @review_view("POST")

@@ -28,7 +28,7 @@ def with_review(view):
     under ``member_required``."""
 
     @wraps(view)
-    def wrapper(request, *args, reference, **kwargs):
+    def wrapper(request, reference, *args, **kwargs):
         review = selectors.access_review(actor=request.actor, reference=reference)
         return view(request, review, *args, **kwargs)
 
@@ -137,6 +137,16 @@ class Tab:
     def page(self, request, reference):
         review = selectors.review_for_page(actor=request.actor, reference=reference, tab=self.key)
         return render(request, self.template, self.context(request, review, {}, None))
+
+    def view(self):
+        """The tab's page, as the view its address calls (members, GET only)."""
+
+        @member_required
+        @require_http_methods(["GET"])
+        def tab_page(request, reference):
+            return self.page(request, reference)
+
+        return tab_page
 
     def answer(self, request, review, section: str, **answer):
         return tab_answer(
