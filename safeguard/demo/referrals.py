@@ -315,23 +315,27 @@ def demo_review_load(*, partnership, review, police, health, social_care, manage
         "paediatric assessment.",
         evidence=list(review.chronology.filter(key_episode=True, agency=health)[:3]),
     )
-    first = reviews.recommendation_add(
-        actor=manager,
-        review=review,
-        to_partnership=False,
-        agencies=[police],
-        text="Domestic abuse notifications involving children under five are screened within "
-        "24 hours.",
-        findings=[finding],
-    )
-    second = reviews.recommendation_add(
-        actor=manager,
-        review=review,
-        to_partnership=False,
-        agencies=[health],
-        text="Emergency departments refer every unexplained injury in a child under two for a "
-        "paediatric opinion.",
-        findings=[finding],
+    first, second = (
+        reviews.recommendation_add(
+            actor=manager,
+            review=review,
+            to_partnership=False,
+            agencies=[agency],
+            text=text,
+            findings=[finding],
+        )
+        for agency, text in (
+            (
+                police,
+                "Domestic abuse notifications involving children under five are screened within "
+                "24 hours.",
+            ),
+            (
+                health,
+                "Emergency departments refer every unexplained injury in a child under two for a "
+                "paediatric opinion.",
+            ),
+        )
     )
     day = today()
     reviews.action_add(
