@@ -6,6 +6,7 @@ import datetime
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from casework import permissions
+from casework.audit import referral_audit
 from casework.criteria import screening_criteria
 from casework.models import Attachment, Clock, ContributionRequest, Referral
 from casework.regimes import regime_disagreement
@@ -61,9 +62,7 @@ def referral_for_page(*, actor: Actor, reference: str) -> Referral:
         .first(),
         "No such referral.",
     )
-    audit_event_record(
-        actor=actor, action="referral.viewed", object_type="referral", object_ref=referral.reference
-    )
+    referral_audit(actor, referral, "referral.viewed")
     return referral
 
 
@@ -171,12 +170,7 @@ def contribution_request_for_page(*, actor: Actor, reference: str) -> Contributi
     request = access_contribution_request(actor=actor, reference=reference)
     referral = request.rapid_review.referral
     request.children = list(referral.children.all())
-    audit_event_record(
-        actor=actor,
-        action="contribution_request.viewed",
-        object_type="referral",
-        object_ref=referral.reference,
-    )
+    referral_audit(actor, referral, "contribution_request.viewed")
     return request
 
 
@@ -193,13 +187,7 @@ def attachment_for_download(*, actor: Actor, reference: str, attachment_uuid) ->
         referral.attachments.filter(uuid=uuid_or_404(attachment_uuid, "No such file.")).first(),
         "No such file.",
     )
-    audit_event_record(
-        actor=actor,
-        action="attachment.downloaded",
-        object_type="referral",
-        object_ref=referral.reference,
-        detail={"attachment": str(attachment.uuid)},
-    )
+    referral_audit(actor, referral, "attachment.downloaded", attachment=str(attachment.uuid))
     return attachment
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from casework import permissions, steps
+from casework.audit import referral_audit, review_audit
 from casework.models import (
     REVIEW_OUTCOMES,
     Decision,
@@ -19,9 +20,20 @@ from casework.models import (
 from casework.services.clocks import clocks_sync, decision_told_dates, event_date_check
 from casework.services.referrals import reference_next
 from tenants.actors import Actor
-from tenants.agencies.audit import audit_event_record
 from tenants.clock import today
 from tenants.validation import error_add, errors_raise
+
+
+def _notices(family_on, family_how, panel_on, ofsted_on, department_on) -> dict:
+    """The dates the family, the Panel, Ofsted and the Department were told, and how the family
+    was: the decision's fields of that name."""
+    return {
+        "family_informed_on": family_on,
+        "family_informed_how": (family_how or "").strip(),
+        "panel_told_on": panel_on,
+        "ofsted_told_on": ofsted_on,
+        "department_told_on": department_on,
+    }
 
 
 def _notices_check(errors, decided_on, *, family_informed_how, **days):
@@ -42,12 +54,7 @@ def _communicated(actor: Actor, referral: Referral, decision: Decision) -> None:
         decision_told_dates(referral.regime, decision)
     ):
         steps.step_take(referral, steps.step_check(referral, "communicate_decision"))
-        audit_event_record(
-            actor=actor,
-            action="decision.communicated",
-            object_type="referral",
-            object_ref=referral.reference,
-        )
+        referral_audit(actor, referral, "decision.communicated")
 
 
 def decision_record(
@@ -89,15 +96,10 @@ def decision_record(
             errors, "rationale", "Give the rationale: it is communicated, including to the family."
         )
     event_date_check(errors, "decided_on", decided_on, referral.aware_date, "of the decision")
-    _notices_check(
-        errors,
-        decided_on,
-        family_informed_on=family_informed_on,
-        family_informed_how=family_informed_how,
-        panel_told_on=panel_told_on,
-        ofsted_told_on=ofsted_told_on,
-        department_told_on=department_told_on,
+    notices = _notices(
+        family_informed_on, family_informed_how, panel_told_on, ofsted_told_on, department_told_on
     )
+    _notices_check(errors, decided_on, **notices)
     errors_raise(errors)
     with transaction.atomic():
         decision = Decision.objects.create(
@@ -106,25 +108,18 @@ def decision_record(
             rationale=rationale.strip(),
             decided_on=decided_on,
             decided_by=actor.label,
-            family_informed_on=family_informed_on,
-            family_informed_how=(family_informed_how or "").strip(),
-            panel_told_on=panel_told_on,
-            ofsted_told_on=ofsted_told_on,
-            department_told_on=department_told_on,
+            **notices,
             exception_reason=exception_reason.strip() if step.excepted else "",
         )
         steps.step_take(referral, step)
         referral.decision = decision
-        audit_event_record(
-            actor=actor,
-            action="decision.recorded",
-            object_type="referral",
-            object_ref=referral.reference,
-            detail={
-                "outcome": outcome,
-                "decided_on": decided_on.isoformat(),
-                "before_the_panel_answered": step.excepted,
-            },
+        referral_audit(
+            actor,
+            referral,
+            "decision.recorded",
+            outcome=outcome,
+            decided_on=decided_on.isoformat(),
+            before_the_panel_answered=step.excepted,
         )
         if outcome in REVIEW_OUTCOMES:
             review = Review.objects.create(
@@ -137,12 +132,8 @@ def decision_record(
             review.children.set(referral.children.all())
             review.agencies.set([referral.referring_agency, *referral.agencies_involved.all()])
             referral.review = review
-            audit_event_record(
-                actor=actor,
-                action="review.commissioned",
-                object_type="review",
-                object_ref=review.reference,
-                detail={"referral": referral.reference, "type": outcome},
+            review_audit(
+                actor, review, "review.commissioned", referral=referral.reference, type=outcome
             )
         _communicated(actor, referral, decision)
         clocks_sync(referral=referral)
@@ -170,30 +161,17 @@ def decision_notices_record(
     Department were told; once all are, the decision is communicated."""
     permissions.require_decision_notices_recorder(actor)
     decision = decision_of(referral)
-    errors: dict[str, list[str]] = {}
-    _notices_check(
-        errors,
-        decision.decided_on,
-        family_informed_on=family_informed_on,
-        family_informed_how=family_informed_how,
-        panel_told_on=panel_told_on,
-        ofsted_told_on=ofsted_told_on,
-        department_told_on=department_told_on,
+    notices = _notices(
+        family_informed_on, family_informed_how, panel_told_on, ofsted_told_on, department_told_on
     )
+    errors: dict[str, list[str]] = {}
+    _notices_check(errors, decision.decided_on, **notices)
     errors_raise(errors)
     with transaction.atomic():
-        decision.family_informed_on = family_informed_on
-        decision.family_informed_how = (family_informed_how or "").strip()
-        decision.panel_told_on = panel_told_on
-        decision.ofsted_told_on = ofsted_told_on
-        decision.department_told_on = department_told_on
+        for field, value in notices.items():
+            setattr(decision, field, value)
         decision.save()
-        audit_event_record(
-            actor=actor,
-            action="decision.notices_recorded",
-            object_type="referral",
-            object_ref=referral.reference,
-        )
+        referral_audit(actor, referral, "decision.notices_recorded")
         _communicated(actor, referral, decision)
         clocks_sync(referral=referral)
     return decision

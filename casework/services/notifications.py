@@ -7,12 +7,12 @@ import datetime
 from django.db import transaction
 
 from casework import permissions, steps
+from casework.audit import referral_audit
 from casework.models import (
     Referral,
 )
 from casework.services.clocks import clocks_sync, event_date_check
 from tenants.actors import Actor
-from tenants.agencies.audit import audit_event_record
 from tenants.validation import error_add, errors_raise
 
 
@@ -35,12 +35,12 @@ def panel_notification_record(
         referral.save(update_fields=["panel_notified_on", "panel_reference"])
         steps.step_take(referral, step)
         clocks_sync(referral=referral)
-        audit_event_record(
-            actor=actor,
-            action="panel_notification.recorded",
-            object_type="referral",
-            object_ref=referral.reference,
-            detail={"submitted_on": submitted_on.isoformat(), "panel_reference": panel_reference},
+        referral_audit(
+            actor,
+            referral,
+            "panel_notification.recorded",
+            submitted_on=submitted_on.isoformat(),
+            panel_reference=panel_reference,
         )
     return referral
 
@@ -56,11 +56,7 @@ def sos_ofsted_notification_record(
         referral.sos_ofsted_notified_on = notified_on
         referral.save(update_fields=["sos_ofsted_notified_on"])
         clocks_sync(referral=referral)
-        audit_event_record(
-            actor=actor,
-            action="sos_ofsted_notification.recorded",
-            object_type="referral",
-            object_ref=referral.reference,
-            detail={"notified_on": notified_on.isoformat()},
+        referral_audit(
+            actor, referral, "sos_ofsted_notification.recorded", notified_on=notified_on.isoformat()
         )
     return referral

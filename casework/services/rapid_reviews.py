@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from casework import permissions, steps
+from casework.audit import referral_audit
 from casework.models import (
     ContributionRequest,
     PanelResponse,
@@ -17,7 +18,6 @@ from casework.models import (
 from casework.services.clocks import clocks_sync, event_date_check
 from casework.working_days import add_working_days
 from tenants.actors import Actor
-from tenants.agencies.audit import audit_event_record
 from tenants.agencies.models import Agency
 from tenants.clock import now, today
 from tenants.validation import error_add, errors_raise
@@ -35,12 +35,7 @@ def rapid_review_start(*, actor: Actor, referral: Referral, agencies: list[Agenc
         rapid_review = RapidReview.objects.create(referral=referral, started_on=today())
         referral.rapid_review = rapid_review
         steps.step_take(referral, step)
-        audit_event_record(
-            actor=actor,
-            action="rapid_review.started",
-            object_type="referral",
-            object_ref=referral.reference,
-        )
+        referral_audit(actor, referral, "rapid_review.started")
         contribution_requests_add(actor=actor, referral=referral, agencies=agencies)
     return rapid_review
 
@@ -75,12 +70,8 @@ def contribution_requests_add(
                     rapid_review=rapid_review, agency=agency, requested_on=now, due=due
                 )
             )
-            audit_event_record(
-                actor=actor,
-                action="contribution.requested",
-                object_type="referral",
-                object_ref=referral.reference,
-                detail={"agency": agency.name, "due": due.isoformat()},
+            referral_audit(
+                actor, referral, "contribution.requested", agency=agency.name, due=due.isoformat()
             )
     return created
 
@@ -121,12 +112,11 @@ def contribution_submit(
         request.submitted_by = actor.label
         request.submitted_at = now()
         request.save()
-        audit_event_record(
-            actor=actor,
-            action="contribution.submitted" if first else "contribution.changed",
-            object_type="referral",
-            object_ref=request.rapid_review.referral.reference,
-            detail={"agency": request.agency.name},
+        referral_audit(
+            actor,
+            request.rapid_review.referral,
+            "contribution.submitted" if first else "contribution.changed",
+            agency=request.agency.name,
         )
     return request
 
@@ -154,12 +144,7 @@ def rapid_review_update(
         rapid_review.racism_inequality_disability = (racism_inequality_disability or "").strip()
         rapid_review.recommended_next_step = recommended_next_step or ""
         rapid_review.save()
-        audit_event_record(
-            actor=actor,
-            action="rapid_review.changed",
-            object_type="referral",
-            object_ref=referral.reference,
-        )
+        referral_audit(actor, referral, "rapid_review.changed")
     return rapid_review
 
 
@@ -192,12 +177,12 @@ def rapid_review_send(
         missing = [
             r.agency.name for r in rapid_review.contribution_requests.all() if not r.received
         ]
-        audit_event_record(
-            actor=actor,
-            action="rapid_review.sent",
-            object_type="referral",
-            object_ref=referral.reference,
-            detail={"sent_on": sent_on.isoformat(), "contributions_missing": missing},
+        referral_audit(
+            actor,
+            referral,
+            "rapid_review.sent",
+            sent_on=sent_on.isoformat(),
+            contributions_missing=missing,
         )
     return rapid_review
 
@@ -236,11 +221,11 @@ def panel_response_record(
             update_fields=["panel_response_kind", "panel_response", "panel_responded_on"]
         )
         steps.step_take(referral, step)
-        audit_event_record(
-            actor=actor,
-            action="panel_response.recorded",
-            object_type="referral",
-            object_ref=referral.reference,
-            detail={"kind": kind, "responded_on": responded_on.isoformat()},
+        referral_audit(
+            actor,
+            referral,
+            "panel_response.recorded",
+            kind=kind,
+            responded_on=responded_on.isoformat(),
         )
     return rapid_review

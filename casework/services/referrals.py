@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 
 from casework import permissions
+from casework.audit import referral_audit
 from casework.models import (
     AbuseOrNeglect,
     Attachment,
@@ -22,14 +23,13 @@ from casework.models import (
 from casework.regimes import REGIMES, regimes_in_force
 from casework.services.clocks import clocks_sync
 from tenants.actors import Actor
-from tenants.agencies.audit import audit_event_record
 from tenants.agencies.models import Agency
 from tenants.clock import today
 from tenants.files import (
     DOCUMENTS_AND_IMAGES,
     UploadedFile,
+    Uploads,
     stored_file_keep,
-    upload_problem,
 )
 from tenants.validation import error_add, errors_raise
 
@@ -40,6 +40,7 @@ MAX_CHILDREN = 4
 MAX_AGENCIES_INVOLVED = 50
 SUMMARY_MAX_LENGTH = 20_000
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+ATTACHMENTS = Uploads(DOCUMENTS_AND_IMAGES, "PDF, Word document (.docx) or image (PNG, JPEG)")
 
 
 @dataclass
@@ -56,15 +57,10 @@ class ChildInput:
 def _validate_attachments(files, errors) -> list[tuple[UploadedFile, str]]:
     accepted = []
     for index, upload in enumerate(files):
-        content_type, problem = upload_problem(
-            upload,
-            accepted=DOCUMENTS_AND_IMAGES,
-            described="PDF, Word document (.docx) or image (PNG, JPEG)",
-            max_bytes=ATTACHMENT_MAX_BYTES,
+        content_type = ATTACHMENTS.check(
+            errors, f"attachments.{index}", upload, max_bytes=ATTACHMENT_MAX_BYTES
         )
-        if problem:
-            error_add(errors, f"attachments.{index}", problem)
-        else:
+        if content_type:
             accepted.append((upload, content_type))
     return accepted
 
@@ -216,18 +212,15 @@ def referral_create(
         referral.created_clocks = clocks_sync(
             referral=referral, children=created_children, fresh=True
         )
-        audit_event_record(
-            actor=actor,
-            action="referral.created",
-            object_type="referral",
-            object_ref=referral.reference,
-            detail={
-                "agency": referring.name,
-                "children": len(created_children),
-                "attachments": len(accepted),
-                "regime": regime,
-                "regime_chosen": bool(regime_reason),
-            },
+        referral_audit(
+            actor,
+            referral,
+            "referral.created",
+            agency=referring.name,
+            children=len(created_children),
+            attachments=len(accepted),
+            regime=regime,
+            regime_chosen=bool(regime_reason),
         )
     return referral
 
@@ -293,11 +286,11 @@ def attachment_add(*, actor: Actor, referral: Referral, upload: UploadedFile) ->
         raise ValidationError({"attachment": errors["attachments.0"]})
     with transaction.atomic():
         attachment = _store_attachment(actor, referral, upload, accepted[0][1])
-        audit_event_record(
-            actor=actor,
-            action="attachment.added",
-            object_type="referral",
-            object_ref=referral.reference,
-            detail={"attachment": str(attachment.uuid), "type": attachment.content_type},
+        referral_audit(
+            actor,
+            referral,
+            "attachment.added",
+            attachment=str(attachment.uuid),
+            type=attachment.content_type,
         )
     return attachment

@@ -5,6 +5,7 @@ finds not notifiable stops its clocks, with that reason (``casework.steps``)."""
 from django.db import transaction
 
 from casework import permissions, steps
+from casework.audit import referral_audit
 from casework.criteria import screening_criteria
 from casework.models import (
     Referral,
@@ -12,7 +13,6 @@ from casework.models import (
 )
 from casework.services.clocks import clocks_sync
 from tenants.actors import Actor
-from tenants.agencies.audit import audit_event_record
 from tenants.clock import today
 from tenants.validation import error_add, errors_raise
 
@@ -55,15 +55,12 @@ def screening_record(
         referral.screening = screening
         steps.step_take(referral, step)
         clocks_sync(referral=referral)
-        audit_event_record(
-            actor=actor,
-            action="screening.recorded" if created else "screening.changed",
-            object_type="referral",
-            object_ref=referral.reference,
-            detail={
-                "criteria_met": criteria_met,
-                "view_met": view_met,
-                "overridden": view_met != criteria_met,
-            },
+        referral_audit(
+            actor,
+            referral,
+            "screening.recorded" if created else "screening.changed",
+            criteria_met=criteria_met,
+            view_met=view_met,
+            overridden=view_met != criteria_met,
         )
     return screening

@@ -69,6 +69,29 @@ def demo_referrals_load(*, partnership: Partnership) -> int:
     def child(given, family, born, sex, **extra):
         return services.ChildInput(given, family, born, sex, ethnicity="Not recorded", **extra)
 
+    def screen(referral, view_met, rationale):
+        services.screening_record(
+            actor=group, referral=referral, view_met=view_met, rationale=rationale
+        )
+
+    def to_rapid_review(referral, rationale, notified_days_ago, panel_reference, agencies):
+        """Screened as notifiable, notified, the rapid review started."""
+        screen(referral, True, rationale)
+        services.panel_notification_record(
+            actor=manager,
+            referral=referral,
+            submitted_on=_before(day, notified_days_ago),
+            panel_reference=panel_reference,
+        )
+        services.rapid_review_start(actor=group, referral=referral, agencies=agencies)
+
+    def to_the_panel(referral, sent_days_ago, **answers):
+        """The rapid review's answers written and sent to the Panel."""
+        services.rapid_review_update(actor=group, referral=referral, **answers)
+        services.rapid_review_send(
+            actor=manager, referral=referral, sent_on=_before(day, sent_days_ago)
+        )
+
     refer(
         1,
         "A 14-year-old was found with stab wounds after going missing from home for three days.",
@@ -85,11 +108,10 @@ def demo_referrals_load(*, partnership: Partnership) -> int:
         harm="serious_harm",
         abuse_or_neglect="suspected",
     )
-    services.screening_record(
-        actor=group,
-        referral=screened,
-        view_met=True,
-        rationale="Non-accidental injury suspected in a non-mobile baby: the criteria are met.",
+    screen(
+        screened,
+        True,
+        "Non-accidental injury suspected in a non-mobile baby: the criteria are met.",
     )
 
     under_way = refer(
@@ -103,19 +125,13 @@ def demo_referrals_load(*, partnership: Partnership) -> int:
         harm="serious_harm",
         abuse_or_neglect="known",
     )
-    services.screening_record(
-        actor=group,
-        referral=under_way,
-        view_met=True,
-        rationale="Neglect known, serious harm: criteria met.",
+    to_rapid_review(
+        under_way,
+        "Neglect known, serious harm: criteria met.",
+        6,
+        "CSPRP-DEMO-0003",
+        [police, health],
     )
-    services.panel_notification_record(
-        actor=manager,
-        referral=under_way,
-        submitted_on=_before(day, 6),
-        panel_reference="CSPRP-DEMO-0003",
-    )
-    services.rapid_review_start(actor=group, referral=under_way, agencies=[police, health])
     request = under_way.rapid_review.contribution_requests.get(agency=police)
     services.contribution_submit(
         actor=referrer,
@@ -133,12 +149,7 @@ def demo_referrals_load(*, partnership: Partnership) -> int:
         harm="serious_harm",
         abuse_or_neglect="not_suspected",
     )
-    services.screening_record(
-        actor=group,
-        referral=below,
-        view_met=False,
-        rationale="An accident; abuse or neglect is not suspected: not notifiable.",
-    )
+    screen(below, False, "An accident; abuse or neglect is not suspected: not notifiable.")
 
     with_panel = refer(
         18,
@@ -148,25 +159,15 @@ def demo_referrals_load(*, partnership: Partnership) -> int:
         harm="serious_harm",
         abuse_or_neglect="suspected",
     )
-    services.screening_record(
-        actor=group, referral=with_panel, view_met=True, rationale="Exploitation suspected."
-    )
-    services.panel_notification_record(
-        actor=manager,
-        referral=with_panel,
-        submitted_on=_before(day, 16),
-        panel_reference="CSPRP-DEMO-0005",
-    )
-    services.rapid_review_start(actor=group, referral=with_panel, agencies=[])
-    services.rapid_review_update(
-        actor=group,
-        referral=with_panel,
+    to_rapid_review(with_panel, "Exploitation suspected.", 16, "CSPRP-DEMO-0005", [])
+    to_the_panel(
+        with_panel,
+        2,
         immediate_actions="A safety plan with the school and the missing-person coordinator.",
         potential_improvements="How return-home interviews reach the exploitation panel.",
         racism_inequality_disability="None identified so far.",
         recommended_next_step="learning_review",
     )
-    services.rapid_review_send(actor=manager, referral=with_panel, sent_on=_before(day, 2))
 
     decided = refer(
         25,
@@ -175,26 +176,16 @@ def demo_referrals_load(*, partnership: Partnership) -> int:
         harm="died",
         abuse_or_neglect="suspected",
     )
-    services.screening_record(
-        actor=group, referral=decided, view_met=True, rationale="A child's death, abuse suspected."
-    )
-    services.panel_notification_record(
-        actor=manager,
-        referral=decided,
-        submitted_on=_before(day, 23),
-        panel_reference="CSPRP-DEMO-0004",
-    )
-    services.rapid_review_start(actor=group, referral=decided, agencies=[police])
-    services.rapid_review_update(
-        actor=group,
-        referral=decided,
+    to_rapid_review(decided, "A child's death, abuse suspected.", 23, "CSPRP-DEMO-0004", [police])
+    to_the_panel(
+        decided,
+        10,
         immediate_actions="Siblings' plans reviewed the same day.",
         potential_improvements="How health visiting and GP records are shared.",
         racism_inequality_disability="The family's first language was not English; interpreters "
         "were not used at two health appointments.",
         recommended_next_step="lcspr",
     )
-    services.rapid_review_send(actor=manager, referral=decided, sent_on=_before(day, 10))
     services.panel_response_record(
         actor=group,
         referral=decided,
@@ -324,23 +315,27 @@ def demo_review_load(*, partnership, review, police, health, social_care, manage
         "paediatric assessment.",
         evidence=list(review.chronology.filter(key_episode=True, agency=health)[:3]),
     )
-    first = reviews.recommendation_add(
-        actor=manager,
-        review=review,
-        to_partnership=False,
-        agencies=[police],
-        text="Domestic abuse notifications involving children under five are screened within "
-        "24 hours.",
-        findings=[finding],
-    )
-    second = reviews.recommendation_add(
-        actor=manager,
-        review=review,
-        to_partnership=False,
-        agencies=[health],
-        text="Emergency departments refer every unexplained injury in a child under two for a "
-        "paediatric opinion.",
-        findings=[finding],
+    first, second = (
+        reviews.recommendation_add(
+            actor=manager,
+            review=review,
+            to_partnership=False,
+            agencies=[agency],
+            text=text,
+            findings=[finding],
+        )
+        for agency, text in (
+            (
+                police,
+                "Domestic abuse notifications involving children under five are screened within "
+                "24 hours.",
+            ),
+            (
+                health,
+                "Emergency departments refer every unexplained injury in a child under two for a "
+                "paediatric opinion.",
+            ),
+        )
     )
     day = today()
     reviews.action_add(

@@ -1,10 +1,10 @@
 """Lists the referrals whose recorded rules disagree with their awareness date; changes nothing."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django_tenants.utils import tenant_context
 
 from casework.selectors import referrals_with_regime_disagreeing
-from tenants.selectors import partnership_get, partnership_list
+from tenants.management.partnerships import partnerships_named
 
 
 class Command(BaseCommand):
@@ -17,15 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("key", nargs="?", help="The partnership's key, e.g. croydon")
 
     def handle(self, *args, key, **options):
-        if key:
-            partnership = partnership_get(key=key)
-            if partnership is None:
-                raise CommandError(f"There is no partnership with key '{key}'.", returncode=2)
-            partnerships = [partnership]
-        else:
-            partnerships = list(partnership_list())
         found = 0
-        for partnership in partnerships:
+        for partnership in partnerships_named(key):
             with tenant_context(partnership):
                 rows = referrals_with_regime_disagreeing()
             for reference, why in rows:
