@@ -120,6 +120,7 @@ def _page_context(request, referral, forms=None, done=None) -> dict:
         "circumstances": [Circumstance(c).label for c in referral.circumstances],
         "agencies_involved": [a.name for a in referral.agencies_involved.all()]
         + list(referral.other_agencies_involved),
+        "agencies_besides_referrer": selectors.agencies_involved_besides_referrer(referral),
         "criteria_met": criteria_met,
         "criteria_reasons": reasons,
         "screening": getattr(referral, "screening", None),
