@@ -85,6 +85,7 @@ from casework.selectors.waiting import (
     Waiting,
     open_referrals,
     referral_regime,
+    referral_tasks,
     referral_waiting,
 )
 from casework.steps import (
@@ -144,6 +145,7 @@ __all__ = [
     "referral_list",
     "referral_regime",
     "referral_screening_rules",
+    "referral_tasks",
     "referral_timeline",
     "referral_waiting",
     "referrals_with_regime_disagreeing",

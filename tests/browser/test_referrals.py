@@ -138,6 +138,11 @@ def test_a_referral_from_the_form_to_the_decision(
     expect(screening.locator("#screening-record")).to_contain_text("Suspected abuse")
     expect(page.locator("#status")).to_contain_text("Screened")
     expect(page.locator("#timeline")).to_contain_text("Screened against the criteria")
+    # The task list says where the case stands and what is next, refreshed with the status.
+    tasks = page.locator("#task-list")
+    expect(tasks.locator("[data-task=screening]")).to_contain_text("Completed")
+    expect(tasks.locator("[data-task=notification]")).to_contain_text("In progress")
+    expect(tasks.locator("[data-task=decision]")).to_contain_text("Cannot start yet")
     assert page.evaluate("window.__samePage") == "yes"
     check_accessibility(page, "referral page: screened with htmx")
 

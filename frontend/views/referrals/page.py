@@ -132,6 +132,7 @@ def _page_context(request, referral, forms=None, done=None) -> dict:
         "decision": getattr(referral, "decision", None),
         "review": getattr(referral, "review", None),
         "waiting": selectors.referral_waiting(referral),
+        "tasks": selectors.referral_tasks(referral),
         "regime": selectors.referral_regime(referral),
         "decide_needs_reason": selectors.step_may_with_reason(referral, "decide"),
         "clocks": [clock_row(clock, day) for clock in referral.clocks.all()],
