@@ -83,3 +83,27 @@ def test_steps_a_referral_did_not_take_are_not_applicable(world):
     agency_page = page_of(signed_in_client(world.bob, world.croydon), referral)
     assert tasks(agency_page)["screening"] == "Completed"
     assert "govuk-task-list__link" not in agency_page
+
+
+def test_each_step_has_a_page_of_its_own(world):
+    referral = make_referral(world, step="screened")
+    alice = signed_in_client(world.alice, world.croydon)
+    overview = page_of(alice, referral)
+    assert 'href="?step=notification"' in overview
+    assert all(f'id="{s}"' in overview for s in ("screening", "notification", "decision"))
+    step = alice.get(f"/referrals/{referral.reference}/?step=notification").content.decode()
+    assert 'id="notification"' in step and 'id="panel-content"' in step
+    for elsewhere in ("screening", "decision", "details", "timeline", "rapid_review"):
+        assert f'id="{elsewhere}"' not in step
+    assert tasks(step)["notification"] == "In progress" and 'id="whole-referral"' in step
+    # Its form still answers with htmx, refreshing the step's section and the task list.
+    answer = alice.post(
+        f"/referrals/{referral.reference}/panel-notification/",
+        {"panel-submitted_on": referral.aware_date.isoformat(), "panel-panel_reference": "P-1"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert tasks(answer)["notification"] == "Completed"
+    # An unknown step is the whole referral.
+    assert (
+        'id="screening"' in alice.get(f"/referrals/{referral.reference}/?step=x").content.decode()
+    )
