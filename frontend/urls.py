@@ -1,6 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
+from casework.selectors.queues import QUEUE_KEYS
 from frontend.views import (
     accounts,
     actions,
@@ -11,6 +12,7 @@ from frontend.views import (
     notifications,
     public_reviews,
     publications,
+    queues,
     referrals,
     reviews,
     workspace,
@@ -262,6 +264,8 @@ urlpatterns = [
     path("referrals/new/", referrals.referral_new, name="referral-new"),
     *[path(REFERRAL_ROUTE + route, view, name=name) for route, view, name in REFERRAL_PAGES],
     path("clocks/", clocks.clock_board, name="clock-board"),
+    # The work queues, one named address each (casework.selectors.queues).
+    *[path(f"work/{key}/", queues.queue, {"key": key}, name=f"work-{key}") for key in QUEUE_KEYS],
     # /reviews/ is the partnership's public area: its published reviews (also always at
     # /reviews/published/), each named by UUID. The review workspace is at /case-reviews/,
     # each review named by its reference; its old addresses under /reviews/ redirect there.

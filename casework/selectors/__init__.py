@@ -50,6 +50,7 @@ from casework.selectors.referrals import (
     DUE_SOON_WORKING_DAYS,
     access_contribution_request,
     access_referral,
+    agencies_involved_besides_referrer,
     attachment_for_download,
     clock_board,
     clock_board_for_page,
@@ -84,6 +85,7 @@ from casework.selectors.waiting import (
     Waiting,
     open_referrals,
     referral_regime,
+    referral_tasks,
     referral_waiting,
 )
 from casework.steps import (
@@ -113,6 +115,7 @@ __all__ = [
     "action_tracker",
     "action_tracker_for_page",
     "action_updates",
+    "agencies_involved_besides_referrer",
     "agency_information_requests_for_page",
     "attachment_for_download",
     "chronology_agencies",
@@ -142,6 +145,7 @@ __all__ = [
     "referral_list",
     "referral_regime",
     "referral_screening_rules",
+    "referral_tasks",
     "referral_timeline",
     "referral_waiting",
     "referrals_with_regime_disagreeing",

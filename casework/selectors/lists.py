@@ -15,6 +15,7 @@ from casework.joint import listings
 from casework.joint.door import Gathered
 from casework.selectors import actions as action_selectors
 from casework.selectors import information as information_selectors
+from casework.selectors import queues as queue_selectors
 from casework.selectors import referrals as referral_selectors
 from casework.selectors import reviews as review_selectors
 from casework.selectors import waiting as waiting_selectors
@@ -53,7 +54,8 @@ def _waiting(actor: Actor) -> list:
 
 
 def dashboard_for_page(*, actor: Actor) -> dict:
-    """What a person's dashboard lists, by role: the review group's clocks needing attention; an
+    """What a person's dashboard lists, by role: the work queues they see, each counted
+    (``casework.selectors.queues``); the review group's clocks needing attention; an
     agency's contribution and information requests (its joint reviews' too); a lead reviewer's
     reviews; the joint reviews the review group and reviewers take part in. The read is
     audited."""
@@ -93,6 +95,7 @@ def dashboard_for_page(*, actor: Actor) -> dict:
         "my_reviews": list(review_selectors.review_list(actor=actor)) if reviewer else [],
         "joint_reviews": joint_reviews.items,
         "joint_information_requests": joint_requests.items,
+        "queues": queue_selectors.queue_counts(actor=actor),
     }
     audit_event_record(
         actor=actor,

@@ -213,3 +213,19 @@ def referrals_with_regime_disagreeing() -> list[tuple[str, str]]:
     rows = Referral.objects.values_list("reference", "regime", "aware_date").order_by("reference")
     found = [(reference, regime_disagreement(regime, aware)) for reference, regime, aware in rows]
     return [(reference, why) for reference, why in found if why]
+
+
+def agencies_involved_besides_referrer(referral: Referral) -> list[str]:
+    """The agencies named as involved, each once, without the referring agency, which the
+    Panel's notification form names on its own (issue 14: it was listed twice)."""
+    names = [a.name for a in referral.agencies_involved.all()]
+    names += list(referral.other_agencies_involved)
+    referrer = referral.referring_agency.name.casefold()
+    seen: set[str] = set()
+    besides = []
+    for name in names:
+        key = name.strip().casefold()
+        if key and key != referrer and key not in seen:
+            seen.add(key)
+            besides.append(name)
+    return besides

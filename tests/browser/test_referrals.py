@@ -138,8 +138,18 @@ def test_a_referral_from_the_form_to_the_decision(
     expect(screening.locator("#screening-record")).to_contain_text("Suspected abuse")
     expect(page.locator("#status")).to_contain_text("Screened")
     expect(page.locator("#timeline")).to_contain_text("Screened against the criteria")
+    # The task list says where the case stands and what is next, refreshed with the status.
+    tasks = page.locator("#task-list")
+    expect(tasks.locator("[data-task=screening]")).to_contain_text("Completed")
+    expect(tasks.locator("[data-task=notification]")).to_contain_text("In progress")
+    expect(tasks.locator("[data-task=decision]")).to_contain_text("Cannot start yet")
     assert page.evaluate("window.__samePage") == "yes"
     check_accessibility(page, "referral page: screened with htmx")
+    # Each step has a page of its own: the notification's, from the task list.
+    tasks.get_by_role("link", name=re.compile("^Notification to")).click()
+    expect(page).to_have_url(re.compile(r"\?step=notification$"))
+    expect(page.locator("#screening")).to_have_count(0)
+    check_accessibility(page, "referral: the notification step on its own page")
 
     notification = page.locator("#notification")
     expect(notification.locator("#panel-content")).to_contain_text(HOSTILE_GIVEN_NAME)
@@ -151,10 +161,13 @@ def test_a_referral_from_the_form_to_the_decision(
         "/panel-notification/",
     )
     expect(notification.locator("#panel-notified")).to_contain_text("CSPRP-2026-0001")
+    expect(tasks.locator("[data-task=notification]")).to_contain_text("Completed")
+    assert page.evaluate("window.__samePage") == "yes"
+    page.locator("#whole-referral").click()
+    expect(page).to_have_url(world.url("sutton", f"/referrals/{reference}/"))
     clocks = page.locator("#clocks")
     expect(clocks.locator("tr[data-clock=panel_notification]")).to_contain_text(f"Stopped {iso(0)}")
     expect(clocks.locator("tr[data-clock=rapid_review]")).to_contain_text("Running")
-    assert page.evaluate("window.__samePage") == "yes"
     check_accessibility(page, "referral page: Panel notified")
 
     rapid_review = page.locator("#rapid_review")

@@ -47,6 +47,8 @@ KEYS = ("agency_key", "other_agency_key")
 REVIEW_GROUP = frozenset({"business_manager", "chair", "review_group"})
 MANAGERS = frozenset({"business_manager", "chair"})
 WORKERS = REVIEW_GROUP | {"lead_reviewer"}  # the review group and the appointed reviewer
+AGENCY_USERS = frozenset({"agency_user", "other_agency_user"})
+REVIEWERS = frozenset({"lead_reviewer", "unappointed_reviewer"})
 
 SEES: dict[str, frozenset[str]] = {
     # casework.selectors._visible_referrals: the review group; the referring agency's users and
@@ -162,6 +164,25 @@ READS: dict[str, Access] = {
         "contribution", "agency_user", prepare=preparations.asked_only_the_referrer
     ),
     "frontend:clock-board": access(None, *REVIEW_GROUP),
+    # The work queues (casework.selectors.queues): each for the roles whose work it is.
+    **{
+        f"frontend:work-{key}": access(None, *may)
+        for key, may in {
+            "screening": REVIEW_GROUP,
+            "notification": {"business_manager"},
+            "contributions-overdue": REVIEW_GROUP,
+            "decisions": {"chair"},
+            "decision-notices": MANAGERS,
+            "report-sign-offs": {"chair"},
+            "terms-sign-offs": {"chair"},
+            "contribution-requests": AGENCY_USERS,
+            "information-requests": AGENCY_USERS,
+            "actions-due": AGENCY_USERS,
+            "review-deadlines": REVIEWERS,
+            "review-information": REVIEWERS,
+            "invitations": MANAGERS,
+        }.items()
+    },
     "frontend:review-list": access(None, *WORKERS, "unappointed_reviewer"),
     **{f"frontend:{name}": access("review", *WORKERS) for name in REVIEW_TABS},
     "frontend:action-tracker": access(None, *PEOPLE),

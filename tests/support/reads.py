@@ -102,6 +102,31 @@ READS: dict[str, Read] = {
         "croydon.other_agency_user", action="contribution_request.viewed"
     ),
     "frontend:clock-board": read("croydon.review_group", action="clocks.viewed"),
+    # The work queues, each read by one whose work it is (the filters in the address).
+    **{
+        f"frontend:work-{key}": read(f"croydon.{slot}", action="queue.listed")
+        for key, slot in {
+            "screening": "review_group",
+            "notification": "business_manager",
+            "contributions-overdue": "review_group",
+            "decisions": "chair",
+            "decision-notices": "business_manager",
+            "report-sign-offs": "chair",
+            "terms-sign-offs": "chair",
+            "contribution-requests": "agency_user",
+            "information-requests": "agency_user",
+            "actions-due": "agency_user",
+            "review-deadlines": "lead_reviewer",
+            "review-information": "lead_reviewer",
+            "invitations": "business_manager",
+        }.items()
+    },
+    "frontend:work-information-requests": read(
+        "croydon.agency_user",
+        htmx("croydon.agency_user"),
+        Visit("croydon.agency_user", query="overdue=on"),
+        action="queue.listed",
+    ),
     # /case-reviews/ is the review list for the partnership's signed-in people (the manager's has
     # the commissioning form too).
     "frontend:review-list": read(

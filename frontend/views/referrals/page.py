@@ -5,7 +5,9 @@ of ``casework.permissions``; every change is a casework service's, which checks 
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from django.http import QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -106,6 +108,34 @@ def _section_forms(referral, agencies) -> dict:
     }
 
 
+# A step of the task list on a page of its own (``?step=``): the step's section of the page.
+STEP_SECTIONS = {
+    "screening": "screening",
+    "notification": "notification",
+    "rapid_review": "rapid_review",
+    "panel_response": "rapid_review",
+    "decision": "decision",
+    "decision_notices": "decision",
+}
+
+
+def _step_shown(request) -> dict:
+    """Which sections the page shows: all of them on the referral's overview, only the step's
+    on a step's page (``?step=``; a section's htmx answer, from the page it came from)."""
+    query = request.GET
+    if request.htmx and request.htmx.current_url:
+        query = QueryDict(urlsplit(request.htmx.current_url).query)
+    step = query.get("step", "") if request.method == "GET" or request.htmx else ""
+    section = STEP_SECTIONS.get(step, "")
+    return {
+        "step": step if section else "",
+        "shows": {
+            name: not section or name == section
+            for name in ("overview", *set(STEP_SECTIONS.values()))
+        },
+    }
+
+
 def _page_context(request, referral, forms=None, done=None) -> dict:
     actor = request.actor
     day = today()
@@ -120,6 +150,7 @@ def _page_context(request, referral, forms=None, done=None) -> dict:
         "circumstances": [Circumstance(c).label for c in referral.circumstances],
         "agencies_involved": [a.name for a in referral.agencies_involved.all()]
         + list(referral.other_agencies_involved),
+        "agencies_besides_referrer": selectors.agencies_involved_besides_referrer(referral),
         "criteria_met": criteria_met,
         "criteria_reasons": reasons,
         "screening": getattr(referral, "screening", None),
@@ -131,6 +162,8 @@ def _page_context(request, referral, forms=None, done=None) -> dict:
         "decision": getattr(referral, "decision", None),
         "review": getattr(referral, "review", None),
         "waiting": selectors.referral_waiting(referral),
+        "tasks": selectors.referral_tasks(referral),
+        **_step_shown(request),
         "regime": selectors.referral_regime(referral),
         "decide_needs_reason": selectors.step_may_with_reason(referral, "decide"),
         "clocks": [clock_row(clock, day) for clock in referral.clocks.all()],

@@ -148,3 +148,21 @@ class TestAttachments:
         frank = signed_in_client(world.frank, world.croydon)
         response = frank.post(path, {"file-attachment": SimpleUploadedFile("n.pdf", PDF)})
         assert response.status_code == 404
+
+
+def test_the_panel_notification_copy_names_each_agency_once(world):
+    """Issue 14: the referrer named itself among the agencies involved, and the copy block for
+    the Panel's form listed it twice."""
+    referral = make_referral(world)
+    with inside(world.croydon):
+        referral.agencies_involved.add(world.met_croydon)
+        referral.other_agencies_involved = ["Croydon Council", "croydon council", "met police"]
+        referral.save(update_fields=["other_agencies_involved"])
+    page = body(
+        signed_in_client(world.alice, world.croydon).get(f"/referrals/{referral.reference}/")
+    )
+    copy = page.split('id="panel-content"')[1].split("</dl>")[0]
+    agencies = copy.split("Agencies involved")[1].split("</dd>")[0]
+    assert agencies.count("Met Police") == 1 and agencies.lower().count("met police") == 1
+    assert agencies.count("NHS Croydon Health Services") == 1
+    assert agencies.lower().count("croydon council") == 1
