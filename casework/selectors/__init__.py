@@ -7,6 +7,7 @@ downloads are recorded in the audit trail. Selectors never import services (the 
 - ``reviews``: who sees which review (``visible_reviews``), the review and its parts;
 - ``chronology``, ``information``, ``actions``: a review's chronology, information requests
   and action plans;
+- ``search``: searching referrals and reviews (reference, child's name, agency, dates);
 - ``lists``: the lists opened most (dashboard, action tracker, joint reviews, an agency's
   requests), gathering the partnership's own casework with its joint reviews'.
 """
@@ -78,6 +79,7 @@ from casework.selectors.reviews import (
     terms_versions,
     visible_reviews,
 )
+from casework.selectors.search import SearchTerms, casework_search
 
 __all__ = [
     "CHRONOLOGY_PAGE_SIZE",
@@ -87,6 +89,7 @@ __all__ = [
     "DASHBOARD_REQUESTS",
     "DUE_SOON_WORKING_DAYS",
     "OPEN_STATUSES",
+    "SearchTerms",
     "access_action",
     "access_chronology_entry",
     "access_contribution_request",
@@ -101,6 +104,7 @@ __all__ = [
     "action_updates",
     "agency_information_requests_for_page",
     "attachment_for_download",
+    "casework_search",
     "chronology_agencies",
     "chronology_csv",
     "chronology_entries",
