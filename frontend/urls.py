@@ -6,12 +6,14 @@ from frontend.views import (
     actions,
     clocks,
     dashboard,
+    exports,
     information,
     joint,
     public_reviews,
     publications,
     referrals,
     reviews,
+    search,
     workspace,
 )
 
@@ -248,6 +250,16 @@ urlpatterns = [
     path("referrals/new/", referrals.referral_new, name="referral-new"),
     *[path(REFERRAL_ROUTE + route, view, name=name) for route, view, name in REFERRAL_PAGES],
     path("clocks/", clocks.clock_board, name="clock-board"),
+    path("search/", search.search, name="search"),
+    # Lists as spreadsheets: <format> is csv or xlsx.
+    path("actions/export.<str:file_format>", exports.actions_export, name="actions-export"),
+    path("referrals/export.<str:file_format>", exports.referrals_export, name="referrals-export"),
+    path("clocks/export.<str:file_format>", exports.clocks_export, name="clocks-export"),
+    path(
+        "workspace/audit/export.<str:file_format>",
+        exports.audit_trail_export,
+        name="audit-trail-export",
+    ),
     # /reviews/ is the partnership's public area: its published reviews (also always at
     # /reviews/published/), each named by UUID. The review workspace is at /case-reviews/,
     # each review named by its reference; its old addresses under /reviews/ redirect there.

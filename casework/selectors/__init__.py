@@ -8,6 +8,7 @@ downloads are recorded in the audit trail. Selectors never import services (the 
 - ``chronology``, ``information``, ``actions``: a review's chronology, information requests
   and action plans;
 - ``search``: searching referrals and reviews (reference, child's name, agency, dates);
+- ``exports``: the referrals and clocks for a download;
 - ``lists``: the lists opened most (dashboard, action tracker, joint reviews, an agency's
   requests), gathering the partnership's own casework with its joint reviews'.
 """
@@ -31,6 +32,7 @@ from casework.selectors.chronology import (
     chronology_history,
     chronology_page,
 )
+from casework.selectors.exports import clocks_for_export, referrals_for_export
 from casework.selectors.information import (
     access_information_request,
     information_request_for_page,
@@ -113,6 +115,7 @@ __all__ = [
     "chronology_page",
     "clock_board",
     "clock_board_for_page",
+    "clocks_for_export",
     "clocks_needing_attention",
     "contribution_request_for_page",
     "contribution_requests_for_agency",
@@ -129,6 +132,7 @@ __all__ = [
     "referral_list",
     "referral_screening_rules",
     "referral_timeline",
+    "referrals_for_export",
     "review_agency_choices",
     "review_document_for_download",
     "review_documents",
