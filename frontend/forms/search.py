@@ -12,7 +12,7 @@ class CaseworkSearchForm(ErrorLinks, forms.Form):
         label="Reference",
         required=False,
         max_length=24,
-        help_text="All or part of it, for example CRO-2026-0042 or R-2026.",
+        help_text="All or part of a referral's or a review's reference.",
     )
     name = forms.CharField(
         label="Child's name",

@@ -15,4 +15,9 @@ from frontend.forms.search import CaseworkSearchForm
 def search(request):
     form = CaseworkSearchForm(request.GET or None, agencies=selectors.referral_agency_choices())
     result = selectors.casework_search(actor=request.actor, terms=form.terms())
-    return render(request, "search/search.html", {"form": form, **result})
+    context = {
+        "form": form,
+        "may_export_referrals": permissions.may_see_referrals(request.actor),
+        **result,
+    }
+    return render(request, "search/search.html", context)

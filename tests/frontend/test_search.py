@@ -1,0 +1,52 @@
+"""The search page (issue 14, item 2): a misspelt name finds the case, each person finds only
+what they see, bad dates are explained, and the search is recorded."""
+
+import pytest
+
+from tenants.agencies.models import AuditEvent
+from tests.support.clients import signed_in_client
+from tests.support.world import inside
+
+pytestmark = pytest.mark.django_db
+
+
+def search(world, who: str, query: str, partnership=None):
+    client = signed_in_client(getattr(world, who), partnership or world.croydon)
+    return client.get(f"/search/?{query}")
+
+
+def test_a_misspelt_name_finds_the_referral_and_the_review(world, review):
+    with inside(world.croydon):
+        referral = review.referral.reference
+    page = search(world, "dave", "name=Amra+Okafr").content.decode()
+    assert f'href="/referrals/{referral}/"' in page
+    assert f'href="/case-reviews/{review.reference}/"' in page
+    assert "Referrals (1)" in page and "Reviews (1)" in page
+    with inside(world.croydon):
+        event = AuditEvent.objects.get(action="casework.searched")
+    assert event.detail["name"] == "Amra Okafr"
+
+
+def test_an_agency_finds_its_referrals_and_never_a_review(world, review):
+    page = search(world, "bob", "name=Amara+Okafor").content.decode()
+    assert "Referrals (1)" in page and "Reviews (0)" in page
+    page = search(world, "frank", "name=Amara+Okafor").content.decode()
+    assert "Referrals (0)" in page and "Okafor</td>" not in page
+
+
+def test_another_partnership_finds_nothing_and_the_blank_form_records_nothing(world, review):
+    with inside(world.croydon):
+        referral = review.referral.reference
+    page = search(world, "charlie", "reference=CRO", world.lewisham).content.decode()
+    assert referral not in page and review.reference not in page and "Referrals (0)" in page
+    assert "Referrals (" not in search(world, "dave", "").content.decode()
+    with inside(world.croydon):
+        assert not AuditEvent.objects.filter(action="casework.searched").exists()
+
+
+def test_dates_that_cannot_be_read_or_run_backwards_are_explained(world, review):
+    page = search(world, "dave", "date_from=2026-13-01").content.decode()
+    assert "Enter the first date as year-month-day" in page
+    page = search(world, "dave", "date_from=2026-11-05&date_to=2026-11-01").content.decode()
+    assert "The last date must be on or after the first date." in page
+    assert "govuk-error-summary" in page and "Referrals (" not in page
