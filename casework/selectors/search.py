@@ -27,7 +27,7 @@ from django.db.models.functions import Coalesce, Concat
 
 from casework.models import Child, Referral, Review
 from casework.selectors.referrals import visible_referrals
-from casework.selectors.reviews import visible_reviews
+from casework.selectors.reviews import reviews_filtered, visible_reviews
 from tenants.actors import Actor
 from tenants.agencies.audit import audit_event_record
 
@@ -107,12 +107,9 @@ def _reviews(actor: Actor, terms: SearchTerms) -> QuerySet[Review]:
             Q(reference__icontains=terms.reference)
             | Q(referral__reference__icontains=terms.reference)
         )
-    if terms.agency_uuid:
-        reviews = _by_agency(reviews, terms.agency_uuid, "agencies")
-    if terms.date_from:
-        reviews = reviews.filter(commissioned_on__gte=terms.date_from)
-    if terms.date_to:
-        reviews = reviews.filter(commissioned_on__lte=terms.date_to)
+    reviews = reviews_filtered(
+        reviews, agency_uuid=terms.agency_uuid, date_from=terms.date_from, date_to=terms.date_to
+    )
     order = ["-commissioned_on", "-id"]
     if terms.name:
         score = _name_score(Child.objects.filter(reviews=OuterRef("pk")), terms.name)

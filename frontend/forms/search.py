@@ -1,13 +1,29 @@
-"""The search of a partnership's casework: reference, child's name, agency, dates."""
+"""Finding casework: the search of a partnership's referrals and reviews (reference, child's
+name, agency, dates) and the review list's filters."""
 
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
+from casework.processes import REVIEW_TYPE_CHOICES
 from casework.selectors import SearchTerms
 from frontend.forms.base import ErrorLinks, agency_choices, date_field, form_layout
 
 
-class CaseworkSearchForm(ErrorLinks, forms.Form):
+class DateRangeForm(ErrorLinks, forms.Form):
+    """Two optional dates, the last not before the first."""
+
+    date_from = date_field("From", "the first date")
+    date_to = date_field("To", "the last date")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The last date must be on or after the first date.")
+        return data
+
+
+class CaseworkSearchForm(DateRangeForm):
     reference = forms.CharField(
         label="Reference",
         required=False,
@@ -21,8 +37,6 @@ class CaseworkSearchForm(ErrorLinks, forms.Form):
         help_text="A near spelling finds them too.",
     )
     agency = forms.ChoiceField(label="Agency", required=False)
-    date_from = date_field("From", "the first date")
-    date_to = date_field("To", "the last date")
 
     def __init__(self, *args, agencies=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,13 +56,6 @@ class CaseworkSearchForm(ErrorLinks, forms.Form):
             button_id="button-search",
         )
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", "The last date must be on or after the first date.")
-        return data
-
     def terms(self) -> SearchTerms:
         """What was asked; nothing when the form is not valid."""
         if not self.is_bound or not self.is_valid():
@@ -61,3 +68,48 @@ class CaseworkSearchForm(ErrorLinks, forms.Form):
             date_from=data["date_from"],
             date_to=data["date_to"],
         )
+
+
+class ReviewListFilterForm(DateRangeForm):
+    review_type = forms.ChoiceField(
+        label="Type", choices=[("", "Any type"), *REVIEW_TYPE_CHOICES], required=False
+    )
+    completed = forms.ChoiceField(
+        label="Progress",
+        choices=[("", "Any"), ("open", "Under way"), ("completed", "Completed")],
+        required=False,
+    )
+    agency = forms.ChoiceField(label="Agency involved", required=False)
+
+    def __init__(self, *args, agencies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = agency_choices(agencies, "Any agency")
+        self.fields["date_from"].label = "Commissioned from"
+        self.fields["date_to"].label = "Commissioned to"
+        self.helper = form_layout(
+            Fieldset(
+                Field.select("review_type"),
+                Field.select("completed"),
+                Field.select("agency"),
+                Field.text("date_from", field_width=10),
+                Field.text("date_to", field_width=10),
+                legend="Filter reviews",
+                legend_size=Size.SMALL,
+            ),
+            submit="Apply filters",
+            secondary=True,
+            method="get",
+            button_id="button-filter-reviews",
+        )
+
+    def filters(self) -> dict:
+        if not self.is_bound or not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "review_type": data["review_type"],
+            "completed": {"open": False, "completed": True}.get(data["completed"]),
+            "agency_uuid": data["agency"] or None,
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+        }

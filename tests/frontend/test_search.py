@@ -50,3 +50,18 @@ def test_dates_that_cannot_be_read_or_run_backwards_are_explained(world, review)
     page = search(world, "dave", "date_from=2026-11-05&date_to=2026-11-01").content.decode()
     assert "The last date must be on or after the first date." in page
     assert "govuk-error-summary" in page and "Referrals (" not in page
+
+
+def test_the_review_list_filters_by_type_progress_agency_and_dates(world, review):
+    def listed(query: str) -> bool:
+        page = signed_in_client(world.carol, world.croydon).get(f"/case-reviews/?{query}")
+        return f'href="/case-reviews/{review.reference}/"' in page.content.decode()
+
+    assert listed("review_type=lcspr&completed=open")
+    assert not listed("review_type=thematic") and not listed("completed=completed")
+    assert listed(f"agency={world.nhs_croydon.uuid}")
+    assert listed("date_from=2026-11-03&date_to=2026-11-03")
+    assert not listed("date_from=2026-11-04")
+    with inside(world.croydon):
+        event = AuditEvent.objects.filter(action="reviews.listed").latest("id")
+    assert event.detail == {"count": 0, "date_from": "2026-11-04"}
