@@ -4,7 +4,6 @@ focusable and named ``label``, so a keyboard can scroll it; styles in frontend/s
 
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -17,7 +16,7 @@ class ScrollingTableNode(template.Node):
         return format_html(
             '<div class="app-table-container" tabindex="0" role="region" aria-label="{}">{}</div>',
             self.label.resolve(context),
-            mark_safe(self.nodelist.render(context)),  # the table, rendered (and escaped) above
+            self.nodelist.render(context),  # already safe: the template escaped what it holds
         )
 
 
