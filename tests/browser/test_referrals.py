@@ -153,6 +153,10 @@ def test_a_referral_from_the_form_to_the_decision(
     clocks = page.locator("#clocks")
     expect(clocks.locator("tr[data-clock=panel_notification]")).to_contain_text(f"Stopped {iso(0)}")
     expect(clocks.locator("tr[data-clock=rapid_review]")).to_contain_text("Running")
+    # The second htmx action's banner replaces the first's: they do not pile up.
+    banners = page.locator(".govuk-notification-banner")
+    expect(banners).to_have_count(1)
+    expect(notification.locator(".govuk-notification-banner")).to_have_count(1)
     assert page.evaluate("window.__samePage") == "yes"
     check_accessibility(page, "referral page: Panel notified")
 
