@@ -51,6 +51,11 @@ def may_see_referrals(actor: Actor) -> bool:
     return actor.is_agency or actor.has_role(*REVIEW_GROUP)
 
 
+def may_search_casework(actor: Actor) -> bool:
+    """Search finds only what the searcher already sees (the selectors' rule)."""
+    return actor.is_agency or actor.has_role(*REVIEW_GROUP_AND_REVIEWERS)
+
+
 def may_refer(actor: Actor) -> bool:
     """Any agency with statutory duties for children refers (its users and its system), and the
     business manager for an agency (DESIGN §2 step 1)."""

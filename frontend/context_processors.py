@@ -16,6 +16,7 @@ def _menu(actor) -> dict:
         "publications": may_see_publications(actor),
         "actions": permissions.may_follow_action_plans(actor),
         "clocks": permissions.may_see_clock_board(actor),
+        "search": permissions.may_search_casework(actor),
         "workspace": may_run_workspace(actor),
         "audit_trail": may_read_audit_trail(actor),
     }

@@ -7,6 +7,7 @@ from frontend.views import (
     actions,
     clocks,
     dashboard,
+    exports,
     information,
     joint,
     notifications,
@@ -15,6 +16,7 @@ from frontend.views import (
     queues,
     referrals,
     reviews,
+    search,
     workspace,
 )
 
@@ -266,6 +268,16 @@ urlpatterns = [
     path("clocks/", clocks.clock_board, name="clock-board"),
     # The work queues, one named address each (casework.selectors.queues).
     *[path(f"work/{key}/", queues.queue, {"key": key}, name=f"work-{key}") for key in QUEUE_KEYS],
+    path("search/", search.search, name="search"),
+    # Lists as spreadsheets: <format> is csv or xlsx.
+    path("actions/export.<str:file_format>", exports.actions_export, name="actions-export"),
+    path("referrals/export.<str:file_format>", exports.referrals_export, name="referrals-export"),
+    path("clocks/export.<str:file_format>", exports.clocks_export, name="clocks-export"),
+    path(
+        "workspace/audit/export.<str:file_format>",
+        exports.audit_trail_export,
+        name="audit-trail-export",
+    ),
     # /reviews/ is the partnership's public area: its published reviews (also always at
     # /reviews/published/), each named by UUID. The review workspace is at /case-reviews/,
     # each review named by its reference; its old addresses under /reviews/ redirect there.

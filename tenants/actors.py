@@ -115,13 +115,20 @@ def actor_for_member(*, membership: Membership, request_id: str = "", host: str 
     )
 
 
+def api_key_label(api_key) -> str:
+    """Who an agency's system is, in the trail and on what it did ("Referred by"): the system's
+    name given at issue (``create_agency_key --name``, the workspace's form), then its key."""
+    key, agency = f"API key {api_key.prefix}", api_key.agency.name
+    return f"{api_key.name} ({key}, {agency})" if api_key.name else f"{key} ({agency})"
+
+
 def actor_for_api_key(
     *, partnership: Partnership, api_key, request_id: str = "", host: str = ""
 ) -> Actor:
     return Actor(
         partnership=partnership,
         kind="api_key",
-        label=f"API key {api_key.prefix} ({api_key.agency.name})",
+        label=api_key_label(api_key),
         role="agency_system",
         agency_uuid=api_key.agency.uuid,
         api_key_uuid=api_key.uuid,

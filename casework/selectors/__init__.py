@@ -8,6 +8,8 @@ downloads are recorded in the audit trail. Selectors never import services (the 
 - ``chronology``, ``information``, ``actions``: a review's chronology, information requests
   and action plans;
 - ``waiting``: each referral's current step and whom it waits for (from ``casework.steps``);
+- ``search``: searching referrals and reviews (reference, child's name, agency, dates);
+- ``exports``: the referrals and clocks for a download;
 - ``lists``: the lists opened most (dashboard, action tracker, joint reviews, an agency's
   requests), gathering the partnership's own casework with its joint reviews'.
 """
@@ -31,6 +33,7 @@ from casework.selectors.chronology import (
     chronology_history,
     chronology_page,
 )
+from casework.selectors.exports import clocks_for_export, referrals_for_export
 from casework.selectors.information import (
     access_information_request,
     information_request_for_page,
@@ -81,6 +84,7 @@ from casework.selectors.reviews import (
     terms_versions,
     visible_reviews,
 )
+from casework.selectors.search import SearchTerms, casework_search
 from casework.selectors.waiting import (
     Waiting,
     open_referrals,
@@ -102,6 +106,7 @@ __all__ = [
     "DASHBOARD_REQUESTS",
     "DUE_SOON_WORKING_DAYS",
     "OPEN_STATUSES",
+    "SearchTerms",
     "Waiting",
     "access_action",
     "access_chronology_entry",
@@ -118,6 +123,7 @@ __all__ = [
     "agencies_involved_besides_referrer",
     "agency_information_requests_for_page",
     "attachment_for_download",
+    "casework_search",
     "chronology_agencies",
     "chronology_csv",
     "chronology_entries",
@@ -126,6 +132,7 @@ __all__ = [
     "chronology_page",
     "clock_board",
     "clock_board_for_page",
+    "clocks_for_export",
     "clocks_needing_attention",
     "contribution_request_for_page",
     "contribution_requests_for_agency",
@@ -148,6 +155,7 @@ __all__ = [
     "referral_tasks",
     "referral_timeline",
     "referral_waiting",
+    "referrals_for_export",
     "referrals_with_regime_disagreeing",
     "review_agency_choices",
     "review_document_for_download",

@@ -61,6 +61,7 @@ def action_tracker(
     *,
     actor: Actor,
     agency_uuid=None,
+    partnership_owned: bool = False,
     review_reference: str = "",
     status: str = "",
     rag: str = "",
@@ -68,7 +69,8 @@ def action_tracker(
     day: datetime.date | None = None,
 ) -> dict:
     """All actions across the partnership's reviews (open ones by default) with their RAG rating,
-    filterable by agency, review, status and RAG, with counts by RAG and by status. A fixed
+    filterable by owner (an agency, or the partnership itself: ``partnership_owned``), review,
+    status and RAG, with counts by RAG and by status. A fixed
     number of queries, whatever the number of actions."""
     day = day or today()
     actions = _visible_actions(actor).annotate(rag=_rag_annotation(day))
@@ -86,6 +88,8 @@ def action_tracker(
         actions = actions.filter(owner_agency__home_agency_uuid=uuid_or_404(agency_uuid))
     elif agency_uuid:
         actions = actions.filter(owner_agency__uuid=uuid_or_404(agency_uuid))
+    if partnership_owned:
+        actions = actions.filter(owner_agency__isnull=True)
     if review_reference:
         actions = actions.filter(review__reference=reference_parse(review_reference))
     counts_by_rag = dict(actions.values_list("rag").annotate(n=Count("id")).order_by())

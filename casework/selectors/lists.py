@@ -106,17 +106,18 @@ def dashboard_for_page(*, actor: Actor) -> dict:
     return page
 
 
-def action_tracker_for_page(*, actor: Actor, filters: dict, purpose: str) -> dict:
+def action_tracker_for_page(*, actor: Actor, filters: dict, purpose: str, export: str = "") -> dict:
     """The action tracker (``action_tracker``: ``board``) and the actions the actor's
     partnership or agency owns in joint reviews others lead (``joint``), filtered alike; the
-    read is audited with its filters. ``purpose`` names the page or endpoint to the leads."""
+    read is audited with its filters, as a download in the ``export`` format when it is one.
+    ``purpose`` names the page or endpoint to the leads."""
     board = action_selectors.action_tracker(actor=actor, **filters)
     joint = listings.joint_action_boards(actor=actor, filters=filters, purpose=purpose)
     audit_event_record(
         actor=actor,
-        action="actions.listed",
+        action="actions.exported" if export else "actions.listed",
         object_type="action",
-        detail=_detail(filters, joint["reviews"]),
+        detail=_detail({**filters, "format": export}, joint["reviews"]),
     )
     return {"board": board, "joint": joint}
 

@@ -32,6 +32,10 @@ def _visible_referrals(actor: Actor) -> QuerySet[Referral]:
     return referrals.none()
 
 
+# Who sees which referral, for the other selectors (search) to use the same rule.
+visible_referrals = _visible_referrals
+
+
 def access_referral(*, actor: Actor, reference: str) -> Referral:
     """The referral, if this actor may see it; the same 404 otherwise."""
     return found_or_404(

@@ -2,6 +2,8 @@
 list, its terms, findings, recommendations, documents and agencies, and a participant's joint
 reviews. Missing and not-yours are the same 404; a page or a download is audited."""
 
+import datetime
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -29,6 +31,8 @@ from tenants.agencies.selectors import agency_list
 from tenants.clock import today
 from tenants.validation import found_or_404, reference_parse, uuid_or_404
 
+# The last stage of every review type (casework.processes).
+COMPLETED = "completed"
 # The actions a list counts as open: not yet complete (a completed one awaits verification).
 ACTIONS_IN_HAND = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
 
@@ -87,10 +91,38 @@ def review_for_page(*, actor: Actor, reference: str, tab: str = "overview") -> R
     return review
 
 
-def review_list(*, actor: Actor) -> QuerySet[Review]:
-    """Every review for the review group; a lead reviewer's own reviews."""
+def reviews_filtered(
+    reviews: QuerySet[Review],
+    *,
+    review_type: str = "",
+    completed: bool | None = None,
+    agency_uuid=None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[Review]:
+    """``reviews`` of that type, completed or not, with that agency among the review's, and
+    commissioned between the two dates: the review list's filters, and the search's."""
+    if review_type:
+        reviews = reviews.filter(review_type=review_type)
+    if completed is not None:
+        done = Q(stage=COMPLETED)
+        reviews = reviews.filter(done if completed else ~done)
+    if agency_uuid:
+        reviews = reviews.filter(
+            pk__in=Review.objects.filter(agencies__uuid=agency_uuid).values("pk")
+        )
+    if date_from:
+        reviews = reviews.filter(commissioned_on__gte=date_from)
+    if date_to:
+        reviews = reviews.filter(commissioned_on__lte=date_to)
+    return reviews
+
+
+def review_list(*, actor: Actor, **filters) -> QuerySet[Review]:
+    """Every review for the review group; a lead reviewer's own reviews; filtered as
+    ``reviews_filtered`` says."""
     return (
-        visible_reviews(actor)
+        reviews_filtered(visible_reviews(actor), **filters)
         .annotate(
             open_actions=Count("actions", filter=Q(actions__status__in=ACTIONS_IN_HAND)),
         )
@@ -98,11 +130,15 @@ def review_list(*, actor: Actor) -> QuerySet[Review]:
     )
 
 
-def review_list_for_page(*, actor: Actor) -> list[Review]:
-    """The list of reviews (``review_list``); the read is audited."""
-    reviews = list(review_list(actor=actor))
+def review_list_for_page(*, actor: Actor, **filters) -> list[Review]:
+    """The list of reviews (``review_list``); the read is audited with its filters."""
+    reviews = list(review_list(actor=actor, **filters))
+    asked = {key: str(value) for key, value in filters.items() if value not in (None, "")}
     audit_event_record(
-        actor=actor, action="reviews.listed", object_type="review", detail={"count": len(reviews)}
+        actor=actor,
+        action="reviews.listed",
+        object_type="review",
+        detail={"count": len(reviews), **asked},
     )
     return reviews
 

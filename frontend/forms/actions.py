@@ -9,6 +9,8 @@ from casework.models import ActionStatus
 from frontend.forms.base import CaseworkForm, agency_choices, date_field, form_layout, optional_text
 from tenants.files import UploadedFile
 
+# The owner filter's choice for actions the partnership itself owns (no agency).
+PARTNERSHIP = "partnership"
 RAG_CHOICES = [("red", "Red"), ("amber", "Amber"), ("green", "Green")]
 OPEN_STATUS_CHOICES = [
     (ActionStatus.NOT_STARTED, "Not started"),
@@ -97,7 +99,8 @@ class ActionTrackerFilterForm(forms.Form):
         if agencies is None:
             del self.fields["agency"]
         else:
-            self.fields["agency"].choices = agency_choices(agencies, "Any owner")
+            any_owner, *owners = agency_choices(agencies, "Any owner")
+            self.fields["agency"].choices = [any_owner, (PARTNERSHIP, "The partnership"), *owners]
             fields.append(Field.select("agency"))
         if reviews is None:
             del self.fields["review"]
@@ -120,8 +123,10 @@ class ActionTrackerFilterForm(forms.Form):
         if not self.is_valid():
             return {"open_only": True}
         data = self.cleaned_data
+        owner = data.get("agency") or None
         return {
-            "agency_uuid": data.get("agency") or None,
+            "agency_uuid": None if owner == PARTNERSHIP else owner,
+            "partnership_owned": owner == PARTNERSHIP,
             "review_reference": data.get("review") or "",
             "status": data["status"],
             "rag": data["rag"],

@@ -109,13 +109,27 @@ class FormWithRows:
                 self.form.add_error(None, messages)
 
 
+# What a date may be typed as: ISO 8601 (DESIGN §4), and day, month and year in the orders
+# people in England write them, which GOV.UK's date pattern accepts (01/12/2026 was refused).
+DATE_INPUT_FORMATS = [
+    "%Y-%m-%d",
+    "%d/%m/%Y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%d %m %Y",
+    "%d %B %Y",
+    "%d %b %Y",
+]
+
+
 def date_field(label: str, what: str, *, hint: str = "", required: bool = False):
-    """One ISO date (DESIGN §4: dates as ISO 8601). Missing dates are the services' to name;
-    a date that cannot be read is the form's."""
+    """One date, shown as ISO (DESIGN §4: dates as ISO 8601), read from ISO or day, month and
+    year (``DATE_INPUT_FORMATS``). Missing dates are the services' to name; a date that cannot
+    be read is the form's."""
     return forms.DateField(
         label=label,
         required=required,
-        input_formats=["%Y-%m-%d"],
+        input_formats=DATE_INPUT_FORMATS,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         help_text=hint or f"Year-month-day, for example {DATE_EXAMPLE}.",
         error_messages={

@@ -6,6 +6,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 
 from frontend.forms.base import (
+    date_field,
     form_layout,
 )
 from tenants.agencies.models import AgencyKind
@@ -103,6 +104,8 @@ class MemberForm(forms.Form):
 class AuditFilterForm(forms.Form):
     action = forms.CharField(label="Action starts with", required=False, max_length=64)
     actor = forms.CharField(label="Who (email or key)", required=False, max_length=254)
+    date_from = date_field("From", "the first date")
+    date_to = date_field("To", "the last date")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,6 +116,8 @@ class AuditFilterForm(forms.Form):
             Fieldset(
                 Field.text("action", field_width=20),
                 Field.text("actor", field_width=20),
+                Field.text("date_from", field_width=10),
+                Field.text("date_to", field_width=10),
                 legend="Filter",
                 legend_size=Size.SMALL,
             ),

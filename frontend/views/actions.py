@@ -27,6 +27,26 @@ TRACKER_PAGE_SIZE = 100
 RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green"}
 
 
+def tracker_form(request) -> ActionTrackerFilterForm:
+    """The tracker's filters, as the page and its downloads read them: the owner filter for
+    those who track every action, the review filter for all but agencies."""
+    actor = request.actor
+    reviews = None
+    if not actor.is_agency:
+        reviews = [(r.reference, r.reference) for r in selectors.review_list(actor=actor)]
+        reviews += [
+            (grant.review_reference, f"{grant.review_reference} (led by {grant.lead.name})")
+            for grant in listings.joint_review_choices(actor=actor)
+        ]
+    return ActionTrackerFilterForm(
+        request.GET or None,
+        agencies=agency_list(actor=actor, include_inactive=True)
+        if permissions.may_track_every_action(actor)
+        else None,
+        reviews=reviews,
+    )
+
+
 @member_required
 @require_GET
 @allowed_if(
@@ -35,18 +55,7 @@ RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green"}
 def tracker(request):
     actor = request.actor
     in_review_group = permissions.may_track_every_action(actor)
-    reviews = None
-    if not actor.is_agency:
-        reviews = [(r.reference, r.reference) for r in selectors.review_list(actor=actor)]
-        reviews += [
-            (grant.review_reference, f"{grant.review_reference} (led by {grant.lead.name})")
-            for grant in listings.joint_review_choices(actor=actor)
-        ]
-    form = ActionTrackerFilterForm(
-        request.GET or None,
-        agencies=agency_list(actor=actor, include_inactive=True) if in_review_group else None,
-        reviews=reviews,
-    )
+    form = tracker_form(request)
     # Next to its own reviews' actions, those it owns in joint reviews other partnerships lead.
     tracked = lists.action_tracker_for_page(
         actor=actor, filters=form.filters(), purpose="action tracker"

@@ -65,12 +65,20 @@ def record_links(request, record, partnerships: dict, labels: dict | None = None
     page = reverse(
         "frontend:public-review", urlconf="safeguard.urls_partnership", args=[record.uuid]
     )
+    published = reverse("frontend:public-reviews", urlconf="safeguard.urls_partnership")
     labels = labels or {}
     return {
         "record": record,
         "themes": [(slug, labels.get(slug, slug.replace("-", " "))) for slug in record.themes],
+        # Each partnership's name leads to its page of the review; the partnership whose host
+        # this is, to its published reviews (its page of the review is this very page).
         "pages": [
-            {"name": item["name"], "url": on(partnerships.get(item["key"]), page)}
+            {
+                "name": item["name"],
+                "url": on(
+                    partnerships.get(item["key"]), published if item["key"] == here else page
+                ),
+            }
             for item in record.partnerships
         ],
         "documents": [

@@ -170,6 +170,8 @@ def audit_trail(request):
         actor=request.actor,
         action=filters.get("action", ""),
         actor_label=filters.get("actor", ""),
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
     )
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -5,6 +5,12 @@ with ``audit_event_record`` in the same transaction; selectors record the reads 
 download or a list with it too, which is why it lives here and not in ``services``: a selector
 imports this module, never a services module. The chain that makes the trail tamper-evident is
 computed in ``chain.py``, beside this.
+
+A row's ``detail`` names things by reference or UUID, never a child or a family, with one
+exception: a search of casework (``casework.selectors.search``) records the name searched for,
+because issue 14 asks that the trail say who searched for which name (looking a child up is
+itself a read of their record to answer for). The trail stays in the partnership's schema and is
+read only by its business manager and chair, as the referral itself is.
 """
 
 import logging
@@ -33,7 +39,8 @@ def audit_event_record(
 ) -> AuditEvent:
     """Append one row to the partnership's audit trail (DESIGN §5: every read and every change
     of casework, who, what, when, from which host). ``detail`` must never hold a child's or a
-    family's identifiers: name objects by reference or UUID.
+    family's identifiers: name objects by reference or UUID (the one exception, a search's
+    terms, is in this module's docstring).
 
     The database numbers, times and seals the row (its trigger, see ``AuditEvent``): the
     returned event carries its ``position``, ``occurred_at`` and ``hash``. A request id that is

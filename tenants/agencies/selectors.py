@@ -1,6 +1,8 @@
 """Reads in a partnership's own schema. Objects are reached through ``access_<thing>`` helpers,
 which give the same 404 for "missing" and "not yours"."""
 
+import datetime
+
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
@@ -71,22 +73,34 @@ def audit_event_list(
     action: str = "",
     actor_label: str = "",
     object_ref: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    export: str = "",
 ) -> QuerySet[AuditEvent]:
-    """The audit trail, newest first, for the business manager and the chair. Reading the
-    trail is itself recorded."""
+    """The audit trail, newest first, for the business manager and the chair, between two UK
+    dates when given. Reading the trail is itself recorded, and downloading it (``export``: its
+    format) as such."""
     if not may_read_audit_trail(actor):
         raise Http404("No such page.")
+    asked = (
+        ("action", action),
+        ("actor", actor_label),
+        ("object", object_ref),
+        ("date_from", date_from and date_from.isoformat()),
+        ("date_to", date_to and date_to.isoformat()),
+        ("format", export),
+    )
     audit_event_record(
         actor=actor,
-        action="audit_trail.viewed",
+        action="audit_trail.exported" if export else "audit_trail.viewed",
         object_type="audit_trail",
-        detail={
-            key: value
-            for key, value in (("action", action), ("actor", actor_label), ("object", object_ref))
-            if value
-        },
+        detail={key: value for key, value in asked if value},
     )
     events = AuditEvent.objects.all()
+    if date_from:
+        events = events.filter(occurred_at__date__gte=date_from)
+    if date_to:
+        events = events.filter(occurred_at__date__lte=date_to)
     if action:
         events = events.filter(action__startswith=action)
     if actor_label:

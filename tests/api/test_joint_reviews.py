@@ -139,7 +139,8 @@ def test_a_participants_agency_answers_and_updates_through_its_own_host(joint, p
     )
     assert response.status_code == 201, response.content
     with inside(joint.croydon):
-        assert InformationResponse.objects.get().submitted_by.startswith("API key")
+        # The system by the name it was issued under, then its key (tenants.actors).
+        assert "(API key " in InformationResponse.objects.get().submitted_by
         assert ActionUpdate.objects.get().note == "Audit started"
         rows = AuditEvent.objects.filter(action="action.updated")
         assert [r.partnership_key for r in rows] == ["lewisham"]

@@ -54,6 +54,9 @@ def test_the_contract_body_gets_the_contract_answer(world, frozen_today, met):
         }
         event = AuditEvent.objects.get(action="referral.created", object_ref=referral.reference)
     assert event.actor_type == "api_key" and event.host == "croydon.localhost"
+    # The system is named as given when its key was issued, not only by the key's prefix.
+    assert re.fullmatch(r"test system \(API key \w+, Met Police\)", referral.referred_by)
+    assert event.actor_label == referral.referred_by
 
 
 @pytest.mark.parametrize(

@@ -41,3 +41,13 @@ def test_unknown_host_gets_the_friendly_not_found_page(page, browser_world):
     expect(page.locator("body")).not_to_contain_text("Safeguarding Children Partnership")
     expect(page.get_by_label("Password")).to_have_count(0)
     check_accessibility(page, "404 for an unknown host")
+
+
+def test_the_api_docs_page_is_accessible(page, browser_world):
+    """The agency API's Swagger UI page (api/templates/api/swagger_ui.html): a language, enough
+    contrast and no control inside another, once its operations have been drawn."""
+    response = page.goto(browser_world.url("sutton", "/api/v1/docs/"))
+    assert response.status == 200
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator(".opblock").first).to_be_visible()
+    check_accessibility(page, "API docs")

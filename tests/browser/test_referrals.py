@@ -205,6 +205,8 @@ def test_a_referral_from_the_form_to_the_decision(
     )
     answered = rapid_review.locator("#panel-response")
     expect(answered).to_contain_text("Agrees with the recommendation")
+    # Four htmx actions on this page, one banner: each replaces the last instead of piling up.
+    expect(page.locator(".govuk-notification-banner")).to_have_count(1)
     expect(page.locator("#waiting")).to_contain_text("The independent chair: record the decision")
     check_accessibility(page, "referral page: the Panel has answered")
     sign_out(page)

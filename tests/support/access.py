@@ -183,6 +183,13 @@ READS: dict[str, Access] = {
             "invitations": MANAGERS,
         }.items()
     },
+    # Lists as spreadsheets: who may open the list may download it.
+    "frontend:actions-export": access(None, *PEOPLE),
+    "frontend:referrals-export": access(None, *REVIEW_GROUP, "agency_user", "other_agency_user"),
+    "frontend:clocks-export": access(None, *REVIEW_GROUP),
+    "frontend:audit-trail-export": access(None, *MANAGERS, refused_with=404),
+    # Search finds only what each already sees (casework.selectors.search).
+    "frontend:search": access(None, *PEOPLE),
     "frontend:review-list": access(None, *WORKERS, "unappointed_reviewer"),
     **{f"frontend:{name}": access("review", *WORKERS) for name in REVIEW_TABS},
     "frontend:action-tracker": access(None, *PEOPLE),

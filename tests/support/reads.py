@@ -127,6 +127,25 @@ READS: dict[str, Read] = {
         Visit("croydon.agency_user", query="overdue=on"),
         action="queue.listed",
     ),
+    # Each download of a list is recorded as such.
+    "frontend:actions-export": read(
+        "croydon.review_group", "croydon.agency_user", action="actions.exported"
+    ),
+    "frontend:referrals-export": read(
+        "croydon.review_group", "croydon.agency_user", action="referrals.exported"
+    ),
+    "frontend:clocks-export": read("croydon.review_group", action="clocks.exported"),
+    "frontend:audit-trail-export": read(
+        "croydon.business_manager",
+        Visit("croydon.chair", query="date_from=2026-01-01"),
+        action="audit_trail.exported",
+    ),
+    # A search is recorded; the blank form before it is not a read.
+    "frontend:search": read(
+        Visit("croydon.review_group", query="name=Amelia&reference=CRO"),
+        Visit("croydon.agency_user", query="reference=CRO"),
+        action="casework.searched",
+    ),
     # /case-reviews/ is the review list for the partnership's signed-in people (the manager's has
     # the commissioning form too).
     "frontend:review-list": read(

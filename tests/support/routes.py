@@ -263,6 +263,11 @@ ARGUMENTS: dict[str, Arguments] = {
     "frontend:joint-invitation-accept": _part,
     "frontend:joint-invitation-decline": _part,
     "frontend:joint-part-end": _part,
+    # Lists as spreadsheets (one format walked; the other is the same view).
+    **{
+        f"frontend:{name}-export": lambda s: {"file_format": "xlsx"}
+        for name in ("actions", "referrals", "clocks", "audit-trail")
+    },
     # The agency API.
     "api:referral-detail": _referral,
     "api:referral-contributions": _referral,

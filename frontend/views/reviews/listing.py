@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from casework import permissions, selectors, services
 from frontend.decorators import allowed_if, member_required
 from frontend.forms.reviews import ReviewCommissionForm
+from frontend.forms.search import ReviewListFilterForm
 from tenants.agencies.selectors import agency_list
 
 
@@ -55,11 +56,14 @@ def review_list(request):
             else:
                 messages.success(request, f"Review {review.reference} commissioned.")
                 return redirect("frontend:review", review.reference)
+    filters = ReviewListFilterForm(request.GET or None, agencies=agency_list(actor=actor))
     return render(
         request,
         "reviews/list.html",
         {
-            "reviews": selectors.review_list_for_page(actor=actor),
+            "filters": filters,
+            "filtered": bool(filters.filters()),
+            "reviews": selectors.review_list_for_page(actor=actor, **filters.filters()),
             "is_reviewer": permissions.is_reviewer(actor),
             "may_manage_joint_reviews": permissions.may_manage_joint_reviews(actor),
             "form": form,

@@ -47,6 +47,14 @@ class TestThePublicArea:
         response = anonymous.get(f"/reviews/{ready.uuid}/documents/{document.uuid}/")
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
         assert hashlib.sha256(response.content).hexdigest() == document.sha256
+        # The review's page: its summary in body text, its partnership's name leading to the
+        # partnership's published reviews, not back to the page itself.
+        review = body(anonymous.get(f"/reviews/{ready.uuid}/"))
+        summary = review[review.index('id="review-summary"') :]
+        assert summary.split(">", 1)[1].lstrip().startswith('<p class="govuk-body">')
+        partnerships = review[review.index('id="review-partnerships"') :].split("</dd>")[0]
+        assert 'href="/reviews/published/"' in partnerships
+        assert f'href="/reviews/{ready.uuid}/"' not in partnerships
 
     def test_signed_in_people_get_their_review_list_at_reviews_and_the_public_one_beside(
         self, world, ready

@@ -104,7 +104,7 @@ class TestReferralForm:
                 "id_child-1-date_of_birth",
             ),
             (
-                {"incident_date": "30/10/2026"},
+                {"incident_date": "30/13/2026"},
                 None,
                 "Enter the date of the incident as year-month-day, for example 2026-11-02.",
                 "id_incident_date",

@@ -65,3 +65,24 @@ class TestTerms:
             f"/case-reviews/{review.reference}/terms/sign-off/", {"sign-terms-version": "1"}
         )
         assert "A newer version has been written" in error_summary(body(response))
+
+
+def test_a_new_version_starts_from_the_latest(world, appointed):
+    """The "new version" form holds the latest version's scope, lines of enquiry and period,
+    on the tab and after a version is saved with htmx."""
+    ref = appointed.reference
+    erin = client(world, "erin")
+    data = {
+        "terms-scope": "The child's last year.",
+        "terms-lines_of_enquiry": "Information sharing\nRecognising injuries",
+        "terms-period_start": days(-400).isoformat(),
+        "terms-period_end": days(-10).isoformat(),
+    }
+    for page in (
+        body(htmx(erin, f"/case-reviews/{ref}/terms/new/", data)),
+        body(erin.get(f"/case-reviews/{ref}/terms/")),
+    ):
+        form = page[page.index('name="terms-scope"') - 200 :]
+        assert "The child&#x27;s last year.</textarea>" in form
+        assert "Information sharing\nRecognising injuries</textarea>" in form
+        assert f'value="{days(-400).isoformat()}"' in form
