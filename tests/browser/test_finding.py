@@ -11,6 +11,7 @@ from tenants.clock import today
 from tenants.models import Role
 from tests.browser.conftest import check_accessibility, sign_in
 from tests.support.actors import actor_of
+from tests.support.referrals import walk_to_decision
 from tests.support.world import inside, make_member
 
 LONG_ACTION = (
@@ -24,6 +25,9 @@ def _case(world, django_db_blocker) -> str:
     own, committed for the live server; the referral's reference."""
     with django_db_blocker.unblock():
         chair_user = make_member(world.sutton, "chair.finding@sutton.example", Role.CHAIR)
+        manager_user = make_member(
+            world.sutton, "manager.finding@sutton.example", Role.BUSINESS_MANAGER
+        )
         with inside(world.sutton):
             agency, chair = (
                 actor_of(world.agency_user, world.sutton),
@@ -40,6 +44,14 @@ def _case(world, django_db_blocker) -> str:
                 ],
                 summary="Found injured at home.",
                 agencies_involved=[world.sutton_agency_name],
+            )
+            walk_to_decision(
+                referral,
+                group=chair,
+                manager=actor_of(manager_user, world.sutton),
+                notified_on=today(),
+                sent_on=today(),
+                answered_on=today(),
             )
             services.decision_record(
                 actor=chair,
