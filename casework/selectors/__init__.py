@@ -30,6 +30,7 @@ from casework.selectors.chronology import (
     chronology_history,
     chronology_page,
 )
+from casework.selectors.clocks import clock_board, clock_board_for_page, open_clocks
 from casework.selectors.information import (
     access_information_request,
     information_request_for_page,
@@ -50,8 +51,6 @@ from casework.selectors.referrals import (
     access_contribution_request,
     access_referral,
     attachment_for_download,
-    clock_board,
-    clock_board_for_page,
     clocks_needing_attention,
     contribution_request_for_page,
     contribution_requests_for_agency,

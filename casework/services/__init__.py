@@ -6,6 +6,7 @@ transaction; the audit details name objects by reference, never a child. Callers
 - ``clocks``: a referral's clocks kept in line with what is recorded, and the daily reminders;
 - ``referrals``, ``screening``, ``notifications``, ``rapid_reviews``, ``decisions``: a referral
   from the agency's report to the chair's decision;
+- ``review_clocks``: a review's own clocks (its type's) and the Home Office submission;
 - ``reviews`` (stages, sign-off, thematic reviews), ``reviewers``, ``terms``, ``information``,
   ``chronology``, ``findings``, ``actions``, ``documents``: the review and its action plan.
 """
@@ -78,6 +79,11 @@ from casework.services.referrals import (
     reference_next,
     referral_create,
 )
+from casework.services.review_clocks import (
+    home_office_submission_record,
+    review_clocks_sync,
+    review_events,
+)
 from casework.services.reviewers import (
     INDEPENDENCE_LOOKBACK_YEARS,
     OVERRIDE_HINT,
@@ -141,6 +147,7 @@ __all__ = [
     "entry_outside_period",
     "event_date_check",
     "finding_add",
+    "home_office_submission_record",
     "home_partnership",
     "independence_conflicts",
     "information_request_close",
@@ -160,7 +167,9 @@ __all__ = [
     "referral_facts",
     "review_audit",
     "review_chair_sign_off",
+    "review_clocks_sync",
     "review_document_upload",
+    "review_events",
     "review_partnership_names",
     "review_stage_move",
     "reviewer_appoint",

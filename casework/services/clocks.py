@@ -17,6 +17,7 @@ from casework.models import (
 from casework.processes import (
     PROCESSES,
     plan_clocks,
+    review_clock_rule,
 )
 from casework.working_days import is_due_soon
 from tenants.actors import Actor
@@ -129,7 +130,7 @@ def clock_reminders_send(*, actor: Actor, day: datetime.date | None = None) -> i
     day, however often the job runs: the Reminder row's unique (clock, day) is the guarantee, and
     the row and the email go together. Emails name the reference and the clock, never a child."""
     day = day or today()
-    clocks = Clock.objects.filter(stopped_on__isnull=True).select_related("referral")
+    clocks = Clock.objects.filter(stopped_on__isnull=True).select_related("referral", "review")
     members = list(
         Membership.objects.filter(partnership=actor.partnership, user__is_active=True)
         .select_related("user")
@@ -140,9 +141,12 @@ def clock_reminders_send(*, actor: Actor, day: datetime.date | None = None) -> i
         overdue = clock.due < day
         if not overdue and not is_due_soon(due=clock.due, today=day):
             continue
-        rule = next(
-            (r for r in PROCESSES[clock.referral.regime].clocks if r.name == clock.name), None
-        )
+        if clock.referral_id is None:  # a review's own clock
+            rule = review_clock_rule(clock.review.review_type, clock.name)
+        else:
+            rule = next(
+                (r for r in PROCESSES[clock.referral.regime].clocks if r.name == clock.name), None
+            )
         roles = rule.responsible if rule else (Role.BUSINESS_MANAGER,)
         recipients = sorted({email for role, email in members if role in roles})
         kind = "overdue" if overdue else "due_soon"
@@ -152,19 +156,16 @@ def clock_reminders_send(*, actor: Actor, day: datetime.date | None = None) -> i
                     clock=clock, sent_on=day, kind=kind, recipients=len(recipients)
                 )
                 if recipients:
-                    link = partnership_url(
-                        partnership=actor.partnership,
-                        path=f"/referrals/{clock.referral.reference}/",
-                    )
+                    link = partnership_url(partnership=actor.partnership, path=clock.subject_path)
                     state = (
                         f"was due on {clock.due.isoformat()} and is overdue"
                         if overdue
                         else f"is due on {clock.due.isoformat()}"
                     )
                     send_mail(
-                        subject=f"{clock.referral.reference}: {clock.label} {state}",
+                        subject=f"{clock.subject_reference}: {clock.label} {state}",
                         message=(
-                            f"{clock.label} for referral {clock.referral.reference} {state}.\n"
+                            f"{clock.label} for {clock.subject_type} {clock.subject_reference} {state}.\n"
                             f"Counted from {clock.counted_from.isoformat()}, "
                             f"{clock.length_label} ({clock.source}).\n\n{link}\n"
                         ),
@@ -174,8 +175,8 @@ def clock_reminders_send(*, actor: Actor, day: datetime.date | None = None) -> i
                 audit_event_record(
                     actor=actor,
                     action="clock.reminder_sent",
-                    object_type="referral",
-                    object_ref=clock.referral.reference,
+                    object_type=clock.subject_type,
+                    object_ref=clock.subject_reference,
                     detail={"clock": clock.name, "kind": kind, "recipients": len(recipients)},
                 )
         except IntegrityError:

@@ -17,6 +17,7 @@ from casework.models import (
 )
 from casework.services.clocks import clocks_sync, event_date_check
 from casework.services.referrals import reference_next
+from casework.services.review_clocks import review_clocks_sync
 from tenants.actors import Actor
 from tenants.agencies.audit import audit_event_record
 from tenants.clock import today
@@ -94,6 +95,7 @@ def decision_record(
             review.children.set(referral.children.all())
             review.agencies.set([referral.referring_agency, *referral.agencies_involved.all()])
             referral.review = review
+            review_clocks_sync(review=review)
             audit_event_record(
                 actor=actor,
                 action="review.commissioned",
