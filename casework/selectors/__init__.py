@@ -118,6 +118,7 @@ __all__ = [
     "information_requests_of_review",
     "joint_review_list",
     "joint_reviews_for_page",
+    "open_clocks",
     "recommendations_of_review",
     "referral_agency_choices",
     "referral_for_page",

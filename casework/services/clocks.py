@@ -165,7 +165,8 @@ def clock_reminders_send(*, actor: Actor, day: datetime.date | None = None) -> i
                     send_mail(
                         subject=f"{clock.subject_reference}: {clock.label} {state}",
                         message=(
-                            f"{clock.label} for {clock.subject_type} {clock.subject_reference} {state}.\n"
+                            f"{clock.label} for {clock.subject_type} "
+                            f"{clock.subject_reference} {state}.\n"
                             f"Counted from {clock.counted_from.isoformat()}, "
                             f"{clock.length_label} ({clock.source}).\n\n{link}\n"
                         ),

@@ -244,7 +244,7 @@ def test_publishing_stops_the_review_s_publication_clock(world, ready):
     from casework.models import Clock
 
     with inside(world.croydon):
-        clock = Clock.objects.get(referral=ready.review.referral, name="publication")
+        clock = Clock.objects.get(review=ready.review, referral=None, name="publication")
         assert clock.stopped_on is None
     published(world, ready)
     with inside(world.croydon):
