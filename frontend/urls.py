@@ -336,6 +336,11 @@ urlpatterns = [
         name="publication-not-published",
     ),
     path(
+        "publications/<uuid:publication_uuid>/not-published/reasons-sent/",
+        publications.reasons_sent,
+        name="publication-reasons-sent",
+    ),
+    path(
         "publications/<uuid:publication_uuid>/withdraw/",
         publications.withdraw,
         name="publication-withdraw",

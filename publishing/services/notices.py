@@ -45,9 +45,7 @@ def _dates_check(
         if value > clock.today():
             error_add(errors, name, "The date it was sent cannot be in the future.")
         elif value < not_before:
-            error_add(
-                errors, name, f"The date cannot be before {not_before.isoformat()}, {what}."
-            )
+            error_add(errors, name, f"The date cannot be before {not_before.isoformat()}, {what}.")
     for name, value in values.items():
         before = getattr(publication, name)
         if before is not None and before != value:

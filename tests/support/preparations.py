@@ -251,6 +251,19 @@ def publication_delayed(s: Scope) -> Scope:
     return _done(s)
 
 
+def publication_not_published(s: Scope) -> Scope:
+    """Decided today not to publish the report (the improvements are published): its reasons
+    are still to be sent to the Panel and the Secretary of State."""
+    s = publication_with_improvements(s)
+    with inside(s.side.partnership):
+        publishing_services.publication_not_publish(
+            actor=_as(s, "business_manager"),
+            publication=_publication(s),
+            reason="The family asked; the improvements are published.",
+        )
+    return _done(s)
+
+
 def finding_of_the_gate_open(s: Scope) -> Scope:
     """A new version of the report, in which the gate found the child's family name: a finding
     waiting for the chair to accept it (the world's findings are all accepted)."""

@@ -191,6 +191,7 @@ PUBLICATION_POSTS = (
     "publication-delay",
     "publication-lift",
     "publication-not-published",
+    "publication-reasons-sent",
     "publication-withdraw",
     "publication-reopen",
     "publication-online",

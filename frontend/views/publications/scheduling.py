@@ -4,7 +4,13 @@ publishing the report, withdrawing, reopening and keeping it online. Each form i
 section, the form, the publishing service it calls."""
 
 from frontend.forms.base import ButtonForm
-from frontend.forms.publications import DelayForm, KeepOnlineForm, NoticeForm, ScheduleForm
+from frontend.forms.publications import (
+    DelayForm,
+    KeepOnlineForm,
+    NoticeForm,
+    ReasonsSentForm,
+    ScheduleForm,
+)
 from frontend.views.publications.page import NOT_PUBLISHED, WITHDRAW, SectionPost, section_view
 from publishing import services
 
@@ -119,6 +125,22 @@ not_published = section_view(
             actor=actor, publication=publication, reason=form.cleaned_data["reason"]
         ),
         done="The report is not published; the improvements are.",
+    )
+)
+
+reasons_sent = section_view(
+    SectionPost(
+        section=SECTION,
+        form_key="reasons_form",
+        form=lambda request, publication: ReasonsSentForm(request.POST),
+        perform=lambda actor, publication, form: services.not_publish_reasons_sent_record(
+            actor=actor,
+            publication=publication,
+            panel_sent_on=form.cleaned_data["reasons_panel_sent_on"],
+            secretary_of_state_sent_on=form.cleaned_data["reasons_secretary_of_state_sent_on"],
+            change_reason=form.cleaned_data["change_reason"],
+        ),
+        done="The dates the reasons were sent are saved.",
     )
 )
 
