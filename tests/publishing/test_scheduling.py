@@ -69,7 +69,13 @@ class TestPublishing:
     def test_publishing_with_unresolved_hits_is_refused_with_the_reason(
         self, world, publication, run_tasks
     ):
-        upload(world, run_tasks, publication, pdf(DIRTY_REPORT), on=today() - datetime.timedelta(days=31))
+        upload(
+            world,
+            run_tasks,
+            publication,
+            pdf(DIRTY_REPORT),
+            on=today() - datetime.timedelta(days=31),
+        )
         notice(world, publication, today() - datetime.timedelta(days=30))
         with inside(world.croydon):
             with pytest.raises(ValidationError, match="possible identifier"):
