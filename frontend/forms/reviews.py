@@ -115,8 +115,21 @@ class AppointForm(CaseworkForm):
         help_text="Only the chair can override a conflict of interest. The reason is shown "
         "on the review.",
     )
+    independence_reason = forms.CharField(
+        label="Why they are independent despite the near match",
+        widget=forms.Textarea,
+        required=False,
+        help_text="Only the chair can confirm it. The reason is shown on the review.",
+    )
 
-    def __init__(self, *args, conflicted: bool = False, may_override: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        conflicted: bool = False,
+        warned: bool = False,
+        may_override: bool = False,
+        **kwargs,
+    ):
         kwargs.setdefault("prefix", "appoint")
         super().__init__(*args, **kwargs)
         fields = [Field("reviewer"), Field.text("appointed_on", field_width=10)]
@@ -124,17 +137,26 @@ class AppointForm(CaseworkForm):
             fields.append(Field.textarea("override_reason", rows=3))
         else:
             del self.fields["override_reason"]
-        self.helper = form_layout(
-            *fields, submit="Appoint anyway" if conflicted else "Appoint the reviewer"
-        )
+        # An overridden conflict's reason answers the warnings too.
+        if warned and not conflicted and may_override:
+            fields.append(Field.textarea("independence_reason", rows=3))
+        else:
+            del self.fields["independence_reason"]
+        submit = "Appoint the reviewer"
+        if conflicted:
+            submit = "Appoint anyway"
+        elif warned:
+            submit = "Confirm their independence and appoint"
+        self.helper = form_layout(*fields, submit=submit)
 
     def add_service_errors(self, error: ValidationError) -> None:
         # The conflicts are the service's answer about the reviewer, a hidden field here: they
         # point at the chair's reason when there is one to give, else at the form.
-        if hasattr(error, "error_dict") and "reviewer" in error.error_dict:
-            target = "override_reason" if "override_reason" in self.fields else None
+        answers = {"reviewer": "override_reason", "independence": "independence_reason"}
+        if hasattr(error, "error_dict") and set(answers) & set(error.error_dict):
             for field, messages in error.message_dict.items():
-                if field == "reviewer":
+                if field in answers:
+                    target = answers[field] if answers[field] in self.fields else None
                     self.add_error(target, messages)
                 else:
                     self.add_error(field if field in self.fields else None, messages)
@@ -167,8 +189,12 @@ class ReviewerProfileForm(CaseworkForm):
 
 
 class AffiliationForm(ErrorLinks, forms.Form):
+    agency = forms.ChoiceField(label="Agency, from the register", required=False)
     organisation = forms.CharField(
-        label="Organisation", max_length=200, required=False, help_text="An agency or partnership."
+        label="Or another organisation",
+        max_length=200,
+        required=False,
+        help_text="A partnership, or an agency the register does not know.",
     )
     role = forms.CharField(label="Role there (optional)", max_length=200, required=False)
     started_on = date_field("From", "when it began")
@@ -178,11 +204,13 @@ class AffiliationForm(ErrorLinks, forms.Form):
         hint="Year-month-day. Empty while it continues.",
     )
 
-    def __init__(self, *args, number: int, **kwargs):
+    def __init__(self, *args, number: int, agencies=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.number = number
+        self.fields["agency"].choices = [("", "Not in the register"), *agencies]
         self.helper = form_layout(
             Fieldset(
+                Field.select("agency"),
                 Field.text("organisation"),
                 Field.text("role"),
                 Field.text("started_on", field_width=10),
@@ -203,6 +231,7 @@ class AffiliationForm(ErrorLinks, forms.Form):
             started_on=data["started_on"],
             ended_on=data["ended_on"],
             role=data["role"],
+            agency_uuid=data["agency"] or None,
         )
 
 
@@ -215,7 +244,9 @@ class ReviewerProfileEntry(FormWithRows):
     EXTRA_ROWS = 2
     MIN_ROWS = 3
 
-    def __init__(self, data=None, *, reviewers=(), profile=None, initial_reviewer: str = ""):
+    def __init__(
+        self, data=None, *, reviewers=(), profile=None, initial_reviewer: str = "", agencies=()
+    ):
         super().__init__()
         affiliations = list(profile.affiliations.all()) if profile is not None else []
         initial = None
@@ -245,8 +276,10 @@ class ReviewerProfileEntry(FormWithRows):
                     data,
                     prefix=f"affiliation-{number}",
                     number=number,
+                    agencies=agencies,
                     initial={
-                        "organisation": item.organisation,
+                        "agency": str(item.agency.uuid) if item.agency_id else "",
+                        "organisation": "" if item.agency_id else item.organisation,
                         "role": item.role,
                         "started_on": item.started_on,
                         "ended_on": item.ended_on,

@@ -24,6 +24,7 @@ from frontend.forms.reviews import (
 from frontend.sections import After, section_answer
 from frontend.views.clocks import clock_row
 from frontend.views.reviews.workspace import tab_url, workspace_context
+from tenants.agencies.selectors import agency_list
 from tenants.clock import today
 from tenants.selectors import lead_reviewer_choices
 
@@ -54,14 +55,20 @@ def independence_check(actor, review, user_uuid) -> dict:
     if str(user_uuid) not in reviewers:
         raise Http404("No such reviewer.")
     profile = selectors.reviewer_profile_for(actor=actor, user_uuid=user_uuid)
-    conflicts = services.independence_conflicts(review=review, profile=profile) if profile else []
+    found = services.independence_check(review=review, profile=profile) if profile else None
     return {
         "user_uuid": str(user_uuid),
         "label": reviewers[str(user_uuid)],
         "profile": profile,
         "affiliations": list(profile.affiliations.all()) if profile else [],
-        "conflicts": conflicts,
+        "conflicts": found.conflicts if found else [],
+        "warnings": found.warnings if found else [],
     }
+
+
+def register_choices(actor) -> list[tuple[str, str]]:
+    """The agencies register, as (UUID, name) choices for a reviewer's affiliations."""
+    return [(str(agency.uuid), agency.name) for agency in agency_list(actor=actor)]
 
 
 def end_part_key(part) -> str:
@@ -97,12 +104,15 @@ def _reviewers_context(actor, check) -> dict:
             reviewers=reviewers,
             profile=check["profile"] if check else None,
             initial_reviewer=check["user_uuid"] if check else "",
+            agencies=register_choices(actor),
         ),
     }
-    if check and check["profile"] and (not check["conflicts"] or may_override):
+    answered_only_by_chair = check and (check["conflicts"] or check["warnings"])
+    if check and check["profile"] and (not answered_only_by_chair or may_override):
         context["appoint_form"] = AppointForm(
             initial={"reviewer": check["user_uuid"]},
             conflicted=bool(check["conflicts"]),
+            warned=bool(check["warnings"]),
             may_override=may_override,
         )
     return context
