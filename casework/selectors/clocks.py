@@ -7,7 +7,7 @@ import datetime
 from django.db.models import Q
 
 from casework.models import Clock
-from casework.selectors.referrals import DUE_SOON_WORKING_DAYS, _visible_referrals
+from casework.selectors.referrals import DUE_SOON_WORKING_DAYS, visible_referrals
 from casework.selectors.reviews import visible_reviews
 from casework.working_days import add_working_days
 from tenants.actors import Actor
@@ -18,7 +18,7 @@ from tenants.clock import today
 def open_clocks(*, actor: Actor, limit: int = 500) -> list[Clock]:
     """Open clocks, soonest due first, of the referrals and the reviews this actor sees, each
     with its referral or review (one query however many there are)."""
-    visible = Q(referral__in=_visible_referrals(actor).values("pk")) | Q(
+    visible = Q(referral__in=visible_referrals(actor).values("pk")) | Q(
         referral__isnull=True, review__in=visible_reviews(actor).values("pk")
     )
     return list(
