@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz, process, utils
 
 from casework import permissions
 from casework.joint import selectors as joint_selectors
@@ -157,8 +157,16 @@ def _affiliation_keys(affiliation: Affiliation, register: dict) -> set[str]:
 
 
 def _near_match(text: str, names: dict[str, str]) -> tuple[str, int] | None:
+    """The name on the case the text is nearly (punctuation ignored), with how alike. Only
+    names of two words or more: a one-word name (a partnership's key, "croydon") is in every
+    local organisation's name."""
+    candidates = [name for name in names if len(name.split()) > 1]
     found = process.extractOne(
-        text, list(names), scorer=fuzz.token_set_ratio, score_cutoff=NEAR_MATCH_SCORE
+        text,
+        candidates,
+        scorer=fuzz.token_set_ratio,
+        processor=utils.default_process,
+        score_cutoff=NEAR_MATCH_SCORE,
     )
     return (names[found[0]], round(found[1])) if found else None
 
