@@ -379,10 +379,9 @@ def statements_of(*, publication: Publication) -> list[ChairStatement]:
 
 
 def publication_ready_on(*, publication: Publication) -> datetime.date | None:
-    """The day the publication was ready to be sent ahead of publication: the day the report the
-    notice sends (the first version of its full report or, before 2013, executive summary) was
-    uploaded, in England's time. None while there is no report. A notice cannot have been sent
-    before it: the notice *is* the report going to the Panel, the Secretary of State and Ofsted."""
+    """The day the publication was ready to be sent ahead of publication, when the first version
+    of its full report (or executive summary) was uploaded, in England's time; None without one.
+    The notice *is* the report going out: it cannot be dated before."""
     first = (
         publication.documents.filter(
             kind__in=(DocumentKind.FULL_REPORT, DocumentKind.EXECUTIVE_SUMMARY)
