@@ -84,7 +84,13 @@ def clocks_sync(*, referral: Referral, children=None, fresh: bool = False) -> li
         referral_facts(referral, children, fresh=fresh),
     )
     existing = {} if fresh else {clock.name: clock for clock in referral.clocks.all()}
-    review = None if fresh else getattr(referral, "review", None)
+    return clock_rows_sync(plans, existing, referral=referral)
+
+
+def clock_rows_sync(plans, existing: dict[str, Clock], **owner) -> list[Clock]:
+    """Make the clock rows of one referral or review (``owner``) match its plans: a new plan a
+    new row, a changed one saved, a row no plan names any more removed. ``existing`` is its
+    rows by name."""
     to_create, kept = [], []
     for plan in plans:
         clock = existing.pop(plan.name, None)
@@ -96,10 +102,9 @@ def clocks_sync(*, referral: Referral, children=None, fresh: bool = False) -> li
             "unit": plan.unit,
             "source": plan.source,
             "stopped_on": plan.stopped_on,
-            "review": review if plan.name == "publication" else None,
         }
         if clock is None:
-            to_create.append(Clock(referral=referral, name=plan.name, **values))
+            to_create.append(Clock(name=plan.name, **owner, **values))
             continue
         changed = [field for field, value in values.items() if getattr(clock, field) != value]
         if changed:

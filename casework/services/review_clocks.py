@@ -12,6 +12,7 @@ from django.db import transaction
 from casework import permissions
 from casework.models import Clock, Review
 from casework.processes import plan_review_clocks
+from casework.services.clocks import clock_rows_sync
 from tenants.actors import Actor
 from tenants.agencies.audit import audit_event_record
 from tenants.clock import today
@@ -46,31 +47,7 @@ def review_clocks_sync(*, review: Review) -> list[Clock]:
     its type no longer has is removed."""
     plans = plan_review_clocks(review.review_type, review_events(review))
     existing = {clock.name: clock for clock in Clock.objects.filter(review=review, referral=None)}
-    to_create, kept = [], []
-    for plan in plans:
-        values = {
-            "label": plan.label,
-            "counted_from": plan.counted_from,
-            "due": plan.due,
-            "length": plan.length,
-            "unit": plan.unit,
-            "source": plan.source,
-            "stopped_on": plan.stopped_on,
-        }
-        clock = existing.pop(plan.name, None)
-        if clock is None:
-            to_create.append(Clock(review=review, name=plan.name, **values))
-            continue
-        changed = [field for field, value in values.items() if getattr(clock, field) != value]
-        if changed:
-            for field in changed:
-                setattr(clock, field, values[field])
-            clock.save(update_fields=changed)
-        kept.append(clock)
-    created = Clock.objects.bulk_create(to_create)
-    if existing:
-        Clock.objects.filter(pk__in=[clock.pk for clock in existing.values()]).delete()
-    return sorted(kept + created, key=lambda clock: (clock.due, clock.name))
+    return clock_rows_sync(plans, existing, review=review)
 
 
 def home_office_submission_record(
