@@ -53,6 +53,12 @@ REVIEW_PAGES = (
     ("", reviews.overview, "review", "joint-review"),
     ("stage/", reviews.stage_move, "review-stage", "joint-review-stage"),
     (
+        "home-office/",
+        reviews.home_office_submission,
+        "review-home-office",
+        "joint-review-home-office",
+    ),
+    (
         "reviewers/check/",
         reviews.reviewer_check,
         "review-reviewer-check",

@@ -83,6 +83,21 @@ class StageMoveForm(ButtonForm):
         self.helper.layout.insert(0, Field("to_stage"))
 
 
+class HomeOfficeForm(CaseworkForm):
+    """When a domestic abuse related death review's overview report went to the Home Office."""
+
+    sent_on = date_field("Sent to the Home Office on", "the date the report was sent")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "home-office")
+        super().__init__(*args, **kwargs)
+        self.helper = form_layout(
+            Field.text("sent_on", field_width=10),
+            submit="Record the submission",
+            secondary=True,
+        )
+
+
 class ReviewerChoiceForm(CaseworkForm):
     reviewer = forms.ChoiceField(label="Lead reviewer", required=False)
 

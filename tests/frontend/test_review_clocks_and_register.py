@@ -82,3 +82,28 @@ def test_the_clocks_page_s_queries_do_not_grow_with_its_clocks(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = body(dave.get("/clocks/"))
     assert page.count('href="/case-reviews/') >= 5
+
+
+def test_a_dardr_s_submission_to_the_home_office_stops_its_clock_on_the_web(world):
+    dardr = commission(world, "dardr", datetime.date(2025, 1, 6))
+    learning = commission(world, "learning_review", datetime.date(2025, 1, 6))
+    alice = signed_in_client(world.alice, world.croydon)
+    page = body(alice.get(f"/case-reviews/{dardr.reference}/"))
+    assert "Overview report sent to the Home Office" in page
+    assert "Overview report sent to the Home Office" not in body(
+        alice.get(f"/case-reviews/{learning.reference}/")
+    )
+    path = f"/case-reviews/{dardr.reference}/home-office/"
+    response = alice.post(path, {"home-office-sent_on": "2024-12-31"})
+    assert "The date cannot be before 2025-01-06." in body(response)
+    response = alice.post(path, {"home-office-sent_on": "2025-06-30"})
+    assert response.status_code == 302
+    page = body(alice.get(f"/case-reviews/{dardr.reference}/"))
+    assert "Sent on 2025-06-30, recorded by alice@croydon.example." in page
+    with inside(world.croydon):
+        assert dardr.clocks.get().stopped_on == datetime.date(2025, 6, 30)
+    # The review group member sees the clock, not the form.
+    page = body(
+        signed_in_client(world.dave, world.croydon).get(f"/case-reviews/{dardr.reference}/")
+    )
+    assert "home-office-sent_on" not in page

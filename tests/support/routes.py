@@ -154,6 +154,7 @@ REFERRAL_SECTIONS = (
 )
 REVIEW_POSTS = (
     "review-stage",
+    "review-home-office",
     "review-reviewer-check",
     "review-reviewer-appoint",
     "review-reviewer-profile",

@@ -17,6 +17,7 @@ from frontend.forms.base import ButtonForm
 from frontend.forms.joint import JointInviteForm, ParticipantSignOffForm, ReasonForm
 from frontend.forms.reviews import (
     AppointForm,
+    HomeOfficeForm,
     ReviewerChoiceForm,
     ReviewerProfileEntry,
     StageMoveForm,
@@ -189,6 +190,12 @@ def overview_context(request, review, forms, done, check=None) -> dict:
         )
     context.update(_reviewers_context(actor, check))
     context.update(_joint_context(actor, review, forms))
+    if "home_office_submission" in {rule.name for rule in review.definition.clocks} and (
+        permissions.may_manage_reviewers(actor)
+    ):
+        context["home_office_form"] = HomeOfficeForm(
+            initial={"sent_on": review.home_office_sent_on}
+        )
     sign_off_form = _sign_off_form(actor, review, context["sign_offs"])
     if sign_off_form is not None:
         context["sign_off_form"] = sign_off_form
@@ -251,4 +258,23 @@ def stage_move(request, reference):
         ),
         done=lambda _: f"The review has moved to {review.stage_label.lower()}.",
         refresh=("heading_stage",),
+    )
+
+
+@member_required
+@require_POST
+def home_office_submission(request, reference):
+    """A domestic abuse related death review's overview report sent to the Home Office: its
+    clock stops (``casework.services.home_office_submission_record``)."""
+    review = selectors.access_review(actor=request.actor, reference=reference)
+    return overview_answer(
+        request,
+        review,
+        "clocks",
+        form=HomeOfficeForm(request.POST),
+        form_key="home_office_form",
+        perform=lambda data: services.home_office_submission_record(
+            actor=request.actor, review=review, sent_on=data["sent_on"]
+        ),
+        done=lambda _: "The submission to the Home Office is recorded.",
     )
