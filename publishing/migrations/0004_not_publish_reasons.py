@@ -3,6 +3,17 @@
 from django.db import migrations, models
 
 
+def decided_on_the_day_not_published(apps, schema_editor):
+    """A publication not published before the decision's day was kept: the decision was taken
+    on the day it went out (``published_on``), so its reasons can now be recorded as sent."""
+    Publication = apps.get_model("publishing", "Publication")
+    for publication in Publication.objects.filter(
+        state="not_published", not_published_on__isnull=True
+    ):
+        publication.not_published_on = publication.published_on
+        publication.save(update_fields=["not_published_on"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -30,4 +41,5 @@ class Migration(migrations.Migration):
             name='reasons_sent_by',
             field=models.CharField(blank=True, max_length=254),
         ),
+        migrations.RunPython(decided_on_the_day_not_published, migrations.RunPython.noop),
     ]
