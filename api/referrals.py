@@ -3,6 +3,7 @@ referral, and its rapid-review contribution. Parse, call a selector or service, 
 lives here."""
 
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
@@ -86,10 +87,27 @@ class ClockSerializer(serializers.Serializer):
         return clock.due_soon_on(self.context["today"])
 
 
-def _referral_url(request, referral) -> str:
-    return request.build_absolute_uri(
-        reverse("api:referral-detail", kwargs={"reference": referral.reference})
-    )
+@extend_schema_field(OpenApiTypes.STR)
+class ReferralUrlField(serializers.Field):
+    """The referral's address in the API, absolute, for the request in the context."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, referral) -> str:
+        return self.context["request"].build_absolute_uri(
+            reverse("api:referral-detail", kwargs={"reference": referral.reference})
+        )
+
+
+# What the list and a referral's own page both begin with. (No docstring: the subclasses'
+# schemas would take it as their description.)
+class ReferralHeadSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    status = serializers.CharField()
+    regime = serializers.CharField()
+    incident_date = serializers.DateField()
+    aware_date = serializers.DateField()
 
 
 def _context(request) -> dict:
@@ -145,10 +163,7 @@ class ReferralCreateApi(APIView):
         status = serializers.CharField()
         clocks = ClockSerializer(many=True, source="created_clocks")
         regime = serializers.CharField()
-        url = serializers.SerializerMethodField()
-
-        def get_url(self, referral) -> str:
-            return _referral_url(self.context["request"], referral)
+        url = ReferralUrlField()
 
     @extend_schema(
         operation_id="referral_create",
@@ -195,18 +210,10 @@ class ReferralListApi(APIView):
         status = serializers.ChoiceField(choices=ReferralStatus.choices, required=False)
 
     @extend_schema_serializer(component_name="ReferralListItem")
-    class OutputSerializer(serializers.Serializer):
-        reference = serializers.CharField()
-        status = serializers.CharField()
-        regime = serializers.CharField()
-        incident_date = serializers.DateField()
-        aware_date = serializers.DateField()
+    class OutputSerializer(ReferralHeadSerializer):
         created_at = serializers.DateTimeField()
         clocks = ClockSerializer(many=True)
-        url = serializers.SerializerMethodField()
-
-        def get_url(self, referral) -> str:
-            return _referral_url(self.context["request"], referral)
+        url = ReferralUrlField()
 
     @extend_schema(
         operation_id="referral_list",
@@ -264,12 +271,7 @@ class ReferralsApi(ReferralListApi, ReferralCreateApi):
 
 class ReferralDetailApi(APIView):
     @extend_schema_serializer(component_name="ReferralDetailOutput")
-    class OutputSerializer(serializers.Serializer):
-        reference = serializers.CharField()
-        status = serializers.CharField()
-        regime = serializers.CharField()
-        incident_date = serializers.DateField()
-        aware_date = serializers.DateField()
+    class OutputSerializer(ReferralHeadSerializer):
         harm = serializers.CharField()
         abuse_or_neglect = serializers.CharField()
         circumstances = serializers.ListField(child=serializers.CharField())
@@ -281,7 +283,7 @@ class ReferralDetailApi(APIView):
         decision = serializers.SerializerMethodField(
             help_text="The decision's outcome and date, once made"
         )
-        url = serializers.SerializerMethodField()
+        url = ReferralUrlField()
 
         def get_children(self, referral) -> int:
             return len(referral.children.all())
@@ -305,9 +307,6 @@ class ReferralDetailApi(APIView):
             if decision is None:
                 return None
             return {"outcome": decision.outcome, "decided_on": decision.decided_on.isoformat()}
-
-        def get_url(self, referral) -> str:
-            return _referral_url(self.context["request"], referral)
 
     @extend_schema(
         operation_id="referral_detail",

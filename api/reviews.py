@@ -67,14 +67,24 @@ class ReviewSummarySerializer(serializers.Serializer):
         return [_named(p) for p in partnerships or [_lead_of(review, self.context)]]
 
 
-def _context(actor, items, review_of) -> dict:
-    """The serializers' context: the host's partnership, and every joint review's partnerships
-    (two queries for the page)."""
-    uuids = {review_of(item).uuid for item in items}
-    return {
-        "partnership": actor.partnership,
-        "partnerships_by_review": review_partnerships_by_uuid(review_uuids=uuids),
+def _page_of_review_items(view, request, items, serializer_class):
+    """One page of ``items`` (each of one review), serialized with the host's partnership and
+    every joint review's partnerships in the context (two queries for the page)."""
+    paginator = PageNumberPagination()
+    page = paginator.paginate_queryset(items, request, view=view)
+    context = {
+        "partnership": request.user.actor.partnership,
+        "partnerships_by_review": review_partnerships_by_uuid(
+            review_uuids={item.review.uuid for item in page}
+        ),
     }
+    return paginator.get_paginated_response(serializer_class(page, many=True, context=context).data)
+
+
+def _created_here_or_through(request, work):
+    """201 with what ``work(actor)`` returns, done here or else through the joint-review door."""
+    data = door.here_or_through(actor=request.user.actor, purpose=f"POST {request.path}", work=work)
+    return Response(data, status=status.HTTP_201_CREATED)
 
 
 class InformationRequestSerializer(serializers.Serializer):
@@ -99,11 +109,7 @@ class InformationRequestListApi(APIView):
         actor = request.user.actor
         # The agency's requests in joint reviews other partnerships lead, with its own.
         requests = agency_information_requests_for_page(actor=actor)
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(requests, request, view=self)
-        context = _context(actor, page, lambda item: item.review)
-        data = InformationRequestSerializer(page, many=True, context=context).data
-        return paginator.get_paginated_response(data)
+        return _page_of_review_items(self, request, requests, InformationRequestSerializer)
 
 
 class InformationResponseCreateApi(APIView):
@@ -144,10 +150,7 @@ class InformationResponseCreateApi(APIView):
             )
             return self.OutputSerializer(response).data
 
-        data = door.here_or_through(
-            actor=request.user.actor, purpose=f"POST {request.path}", work=answer
-        )
-        return Response(data, status=status.HTTP_201_CREATED)
+        return _created_here_or_through(request, answer)
 
 
 class ActionSerializer(serializers.Serializer):
@@ -206,11 +209,7 @@ class ActionListApi(APIView):
         if joint["actions"]:
             # The actions it owns in joint reviews other partnerships lead, with its own.
             actions = sorted([*actions, *joint["actions"]], key=lambda a: (a.due, str(a.uuid)))
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(actions, request, view=self)
-        context = _context(actor, page, lambda item: item.review)
-        data = ActionSerializer(page, many=True, context=context).data
-        return paginator.get_paginated_response(data)
+        return _page_of_review_items(self, request, actions, ActionSerializer)
 
 
 class ActionUpdateCreateApi(APIView):
@@ -278,7 +277,4 @@ class ActionUpdateCreateApi(APIView):
             )
             return self.OutputSerializer(added).data
 
-        answer = door.here_or_through(
-            actor=request.user.actor, purpose=f"POST {request.path}", work=update
-        )
-        return Response(answer, status=status.HTTP_201_CREATED)
+        return _created_here_or_through(request, update)

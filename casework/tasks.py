@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from casework.services import actions_chase, clock_reminders_send, information_requests_chase
-from safeguard.celery import PartnershipTask
+from tenants.tasks import PartnershipTask
 
 
 @shared_task(base=PartnershipTask, bind=True)

@@ -3,6 +3,7 @@
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -30,3 +31,19 @@ def member_required(view):
         return redirect(target)
 
     return wrapper
+
+
+def allowed_if(may, refusal: str):
+    """Inside ``member_required``: the page only for those ``may`` (a domain's ``may_*``) lets
+    in; a 403 saying ``refusal`` to anyone else."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not may(request.actor):
+                raise PermissionDenied(refusal)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -45,6 +45,43 @@ REFERRAL_PAGES = (
     ("decision/notices/", referrals.decision_notices, "referral-decision-notices"),
     ("contribution/", referrals.contribution, "contribution"),
 )
+PUBLICATION_ROUTE = "publications/<uuid:publication_uuid>/"
+
+# A publication's page and what its panels post to: (route under the publication, view, URL name).
+PUBLICATION_PAGES = (
+    ("", publications.publication_detail, "publication"),
+    ("record/", publications.record_update, "publication-record"),
+    ("identifiers/", publications.identifier_add, "publication-identifier-add"),
+    ("documents/", publications.document_upload, "publication-document-upload"),
+    ("statement/", publications.statement_save, "publication-statement"),
+    ("briefing/", publications.briefing_save, "publication-briefing"),
+    ("briefing/generate/", publications.briefing_generate, "publication-briefing-generate"),
+    ("notice/", publications.notice_record, "publication-notice"),
+    ("schedule/", publications.schedule, "publication-schedule"),
+    ("unschedule/", publications.unschedule, "publication-unschedule"),
+    ("publish/", publications.publish, "publication-publish"),
+    ("record-as-published/", publications.record_as_published, "publication-as-published"),
+    ("delay/", publications.delay, "publication-delay"),
+    ("delay/lift/", publications.delay_lift, "publication-lift"),
+    ("not-published/", publications.not_published, "publication-not-published"),
+    (
+        "not-published/reasons-sent/",
+        publications.reasons_sent,
+        "publication-reasons-sent",
+    ),
+    ("withdraw/", publications.withdraw, "publication-withdraw"),
+    ("reopen/", publications.reopen, "publication-reopen"),
+    ("keep-online/", publications.keep_online, "publication-online"),
+    ("redaction-log/", publications.redaction_log, "publication-log"),
+    (
+        "identifiers/<uuid:identifier_uuid>/remove/",
+        publications.identifier_remove,
+        "publication-identifier-remove",
+    ),
+    ("documents/<uuid:document_uuid>/", publications.document_download, "publication-document"),
+    ("gate/<uuid:run_uuid>/", publications.gate_run, "publication-gate-run"),
+    ("hits/<uuid:hit_uuid>/accept/", publications.gate_hit_accept, "publication-hit-accept"),
+)
 JOINT_ROUTE = "joint-reviews/<uuid:review_uuid>/"
 
 # A review's workspace: (route under the review, view, URL name, the URL name of the same page
@@ -266,126 +303,7 @@ urlpatterns = [
         publications.copy_request_decide,
         name="copy-request",
     ),
-    path(
-        "publications/<uuid:publication_uuid>/",
-        publications.publication_detail,
-        name="publication",
-    ),
-    path(
-        "publications/<uuid:publication_uuid>/record/",
-        publications.record_update,
-        name="publication-record",
-    ),
-    path(
-        "publications/<uuid:publication_uuid>/identifiers/",
-        publications.identifier_add,
-        name="publication-identifier-add",
-    ),
-    path(
-        "publications/<uuid:publication_uuid>/documents/",
-        publications.document_upload,
-        name="publication-document-upload",
-    ),
-    path(
-        "publications/<uuid:publication_uuid>/statement/",
-        publications.statement_save,
-        name="publication-statement",
-    ),
-    path(
-        "publications/<uuid:publication_uuid>/briefing/",
-        publications.briefing_save,
-        name="publication-briefing",
-    ),
-    path(
-        "publications/<uuid:publication_uuid>/briefing/generate/",
-        publications.briefing_generate,
-        name="publication-briefing-generate",
-    ),
-    path(
-        "publications/<uuid:publication_uuid>/notice/",
-        publications.notice_record,
-        name="publication-notice",
-    ),
-    path(
-        "publications/<uuid:publication_uuid>/schedule/",
-        publications.schedule,
-        name="publication-schedule",
-    ),
-    path(
-        "publications/<uuid:publication_uuid>/unschedule/",
-        publications.unschedule,
-        name="publication-unschedule",
-    ),
-    path(
-        "publications/<uuid:publication_uuid>/publish/",
-        publications.publish,
-        name="publication-publish",
-    ),
-    path(
-        "publications/<uuid:publication_uuid>/record-as-published/",
-        publications.record_as_published,
-        name="publication-as-published",
-    ),
-    path(
-        "publications/<uuid:publication_uuid>/delay/",
-        publications.delay,
-        name="publication-delay",
-    ),
-    path(
-        "publications/<uuid:publication_uuid>/delay/lift/",
-        publications.delay_lift,
-        name="publication-lift",
-    ),
-    path(
-        "publications/<uuid:publication_uuid>/not-published/",
-        publications.not_published,
-        name="publication-not-published",
-    ),
-    path(
-        "publications/<uuid:publication_uuid>/not-published/reasons-sent/",
-        publications.reasons_sent,
-        name="publication-reasons-sent",
-    ),
-    path(
-        "publications/<uuid:publication_uuid>/withdraw/",
-        publications.withdraw,
-        name="publication-withdraw",
-    ),
-    path(
-        "publications/<uuid:publication_uuid>/reopen/",
-        publications.reopen,
-        name="publication-reopen",
-    ),
-    path(
-        "publications/<uuid:publication_uuid>/keep-online/",
-        publications.keep_online,
-        name="publication-online",
-    ),
-    path(
-        "publications/<uuid:publication_uuid>/redaction-log/",
-        publications.redaction_log,
-        name="publication-log",
-    ),
-    path(
-        "publications/<uuid:publication_uuid>/identifiers/<uuid:identifier_uuid>/remove/",
-        publications.identifier_remove,
-        name="publication-identifier-remove",
-    ),
-    path(
-        "publications/<uuid:publication_uuid>/documents/<uuid:document_uuid>/",
-        publications.document_download,
-        name="publication-document",
-    ),
-    path(
-        "publications/<uuid:publication_uuid>/gate/<uuid:run_uuid>/",
-        publications.gate_run,
-        name="publication-gate-run",
-    ),
-    path(
-        "publications/<uuid:publication_uuid>/hits/<uuid:hit_uuid>/accept/",
-        publications.gate_hit_accept,
-        name="publication-hit-accept",
-    ),
+    *[path(PUBLICATION_ROUTE + route, view, name=name) for route, view, name in PUBLICATION_PAGES],
 ]
 
 

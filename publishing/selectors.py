@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from casework.models import Review, ReviewerAppointment
 from casework.working_days import add_working_days
+from publishing.audit import publication_audit
 from publishing.models import (
     PUBLIC_STATES,
     BriefingNote,
@@ -41,7 +42,7 @@ from publishing.permissions import (
 from tenants.actors import Actor
 from tenants.agencies.audit import audit_event_record
 from tenants.clock import now, today
-from tenants.validation import uuid_or_404, uuid_parse
+from tenants.validation import found_or_404, uuid_or_404, uuid_parse
 
 
 def _appointed_reviews(actor: Actor) -> QuerySet[Review]:
@@ -64,15 +65,13 @@ def _visible(actor: Actor) -> QuerySet[Publication]:
 
 
 def access_publication(*, actor: Actor, publication_uuid) -> Publication:
-    publication = (
+    return found_or_404(
         _visible(actor)
         .select_related("review", "public_record_run")
         .filter(uuid=uuid_or_404(publication_uuid))
-        .first()
+        .first(),
+        "No such publication.",
     )
-    if publication is None:
-        raise Http404("No such publication.")
-    return publication
 
 
 def publication_for_action(*, actor: Actor, publication_uuid) -> Publication:
@@ -86,12 +85,7 @@ def publication_for_page(*, actor: Actor, publication_uuid) -> Publication:
     """The publication with what its page shows (``publication_for_action``); the read is
     audited."""
     publication = publication_for_action(actor=actor, publication_uuid=publication_uuid)
-    audit_event_record(
-        actor=actor,
-        action="publication.viewed",
-        object_type="publication",
-        object_ref=str(publication.uuid),
-    )
+    publication_audit(actor, publication, "publication.viewed")
     return publication
 
 
@@ -302,66 +296,50 @@ def redaction_log_for_page(*, actor: Actor, publication: Publication) -> list[Ga
     """The redaction log (``runs_for_page``: every run and what it found, in context); the read
     is audited."""
     runs = runs_for_page(publication=publication)
-    audit_event_record(
-        actor=actor,
-        action="redaction_log.viewed",
-        object_type="publication",
-        object_ref=str(publication.uuid),
-        detail={"runs": len(runs)},
-    )
+    publication_audit(actor, publication, "redaction_log.viewed", runs=len(runs))
     return runs
 
 
 def access_gate_run(*, publication: Publication, run_uuid) -> GateRun:
-    run = (
+    return found_or_404(
         publication.runs.select_related("document")
         .annotate(open_hits=Count("hits", filter=Q(hits__accepted_at__isnull=True)))
         .filter(uuid=uuid_or_404(run_uuid))
-        .first()
+        .first(),
+        "No such check.",
     )
-    if run is None:
-        raise Http404("No such check.")
-    return run
 
 
 def gate_run_for_page(*, actor: Actor, publication: Publication, run_uuid) -> GateRun:
     """A run of the gate, as its progress shows it (polled while the gate works); each read is
     audited."""
     run = access_gate_run(publication=publication, run_uuid=run_uuid)
-    audit_event_record(
-        actor=actor,
-        action="gate_run.viewed",
-        object_type="publication",
-        object_ref=str(publication.uuid),
-        detail={"run": str(run.uuid)},
-    )
+    publication_audit(actor, publication, "gate_run.viewed", run=str(run.uuid))
     return run
 
 
 def access_gate_hit(*, publication: Publication, hit_uuid) -> GateHit:
-    hit = (
+    return found_or_404(
         GateHit.objects.select_related("run", "run__document")
         .filter(run__publication=publication, uuid=uuid_or_404(hit_uuid))
-        .first()
+        .first(),
+        "No such finding.",
     )
-    if hit is None:
-        raise Http404("No such finding.")
-    return hit
 
 
 def publication_document_for_download(
     *, actor: Actor, publication: Publication, document_uuid
 ) -> PublicationDocument:
     """A document of a publication the actor may see; the download is audited."""
-    document = publication.documents.filter(uuid=uuid_or_404(document_uuid)).first()
-    if document is None:
-        raise Http404("No such document.")
-    audit_event_record(
-        actor=actor,
-        action="publication_document.downloaded",
-        object_type="publication",
-        object_ref=str(publication.uuid),
-        detail={"document": str(document.uuid), "version": document.version},
+    document = found_or_404(
+        publication.documents.filter(uuid=uuid_or_404(document_uuid)).first(), "No such document."
+    )
+    publication_audit(
+        actor,
+        publication,
+        "publication_document.downloaded",
+        document=str(document.uuid),
+        version=document.version,
     )
     return document
 
@@ -429,14 +407,12 @@ def copy_requests_list(*, actor: Actor, status: str = "") -> QuerySet[CopyReques
 def access_copy_request(*, actor: Actor, request_uuid) -> CopyRequest:
     if not may_decide_copy_requests(actor):
         raise Http404("No such request.")
-    found = (
+    return found_or_404(
         CopyRequest.objects.select_related("publication", "document")
         .filter(uuid=uuid_or_404(request_uuid))
-        .first()
+        .first(),
+        "No such request.",
     )
-    if found is None:
-        raise Http404("No such request.")
-    return found
 
 
 def copy_request_for_page(*, actor: Actor, request_uuid) -> CopyRequest:

@@ -9,7 +9,7 @@ from publishing.services import (
     gate_runs_sweep,
     publications_daily,
 )
-from safeguard.celery import PartnershipTask
+from tenants.tasks import PartnershipTask
 
 # The reading child is stopped at GATE_TIME_LIMIT_SECONDS (and the run "cannot be checked"); the
 # task's own limit, two minutes later, catches whatever else hangs.

@@ -1,8 +1,9 @@
 """The tenant-aware Celery app.
 
 A task that works on casework runs in one partnership's schema, named by the message header that
-tenant-schemas-celery adds when the task is sent from inside that schema. ``PartnershipTask``
-refuses to run without one: tenant-schemas-celery would otherwise run it in the public schema.
+tenant-schemas-celery adds when the task is sent from inside that schema. ``SchemaTask`` (the base
+of ``tenants.tasks.PartnershipTask``) refuses to run without one: tenant-schemas-celery would
+otherwise run it in the public schema. This module imports no app.
 """
 
 import os
@@ -18,9 +19,10 @@ class PartnershipMissing(RuntimeError):
     """A partnership-scoped task was sent without a partnership."""
 
 
-class PartnershipTask(TenantTask):
-    """Base for tasks that touch one partnership's schema. Acknowledged late, so a lost worker
-    means the task runs again: every such task must be safe to run twice."""
+class SchemaTask(TenantTask):
+    """Base for tasks that run in one partnership's schema: refuses the public schema, and is
+    acknowledged late, so a lost worker means the task runs again (every such task must be safe
+    to run twice). It knows no app: ``tenants.tasks.PartnershipTask`` adds the platform actor."""
 
     abstract = True
     acks_late = True
@@ -38,18 +40,9 @@ class PartnershipTask(TenantTask):
     @property
     def partnership(self):
         """The partnership whose schema this task runs in (the one its message named)."""
-        from tenants.models import Partnership
+        from django_tenants.utils import get_tenant_model
 
-        return Partnership.objects.get(schema_name=connection.schema_name)
-
-    def platform_actor(self, label: str):
-        """The platform acting for this partnership in this task (``label`` says which job),
-        its request id the task's own, so the audit rows name the run."""
-        from tenants.actors import actor_for_platform
-
-        return actor_for_platform(
-            partnership=self.partnership, label=label, request_id=self.request.id
-        )
+        return get_tenant_model().objects.get(schema_name=connection.schema_name)
 
 
 app = CeleryApp("safeguard")

@@ -31,3 +31,10 @@ def server_error(request):
     if _is_api(request):
         return problem_response(request, 500, "Something went wrong on our side.")
     return defaults.server_error(request, template_name="errors/500.html")
+
+
+# What each root URLconf (safeguard.urls_partnership, safeguard.urls_public) takes with
+# ``from safeguard.errors import *``: Django looks for these names there.
+handler400, handler403, handler404 = bad_request, permission_denied, page_not_found
+handler500 = server_error
+__all__ = ["handler400", "handler403", "handler404", "handler500"]

@@ -2,12 +2,10 @@
 
 from django.urls import include, path
 
+# handler400 … handler500, the error pages: GOV.UK-styled on the web, problem+json under /api/.
+from safeguard.errors import *  # noqa: F403
+
 urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("", include("frontend.urls")),
 ]
-
-handler400 = "safeguard.errors.bad_request"
-handler403 = "safeguard.errors.permission_denied"
-handler404 = "safeguard.errors.page_not_found"
-handler500 = "safeguard.errors.server_error"

@@ -4,10 +4,24 @@ from celery import current_app, shared_task
 from django.db import connection
 from django_tenants.utils import tenant_context
 
-from safeguard.celery import PartnershipTask
+from safeguard.celery import SchemaTask
 from tenants.actors import actor_for_platform
 from tenants.models import Membership
 from tenants.selectors import partnership_list
+
+
+class PartnershipTask(SchemaTask):
+    """Base for tasks that touch one partnership's schema (``SchemaTask``: never the public
+    schema, acknowledged late, so safe to run twice), acting there as the platform."""
+
+    abstract = True
+
+    def platform_actor(self, label: str):
+        """The platform acting for this partnership in this task (``label`` says which job),
+        its request id the task's own, so the audit rows name the run."""
+        return actor_for_platform(
+            partnership=self.partnership, label=label, request_id=self.request.id
+        )
 
 
 @shared_task(acks_late=True)

@@ -52,3 +52,10 @@ def error_text(error: ValidationError) -> str:
     if hasattr(error, "error_dict"):
         return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())
     return " ".join(error.messages)
+
+
+def found_or_404(found, message: str = "No such record."):
+    """``found`` (what a lookup gave), or the 404 a missing record gives when it is None."""
+    if found is None:
+        raise Http404(message)
+    return found

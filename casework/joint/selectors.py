@@ -17,7 +17,7 @@ from tenants.actors import Actor
 from tenants.agencies.audit import audit_event_record
 from tenants.models import Partnership
 from tenants.roles import JOINT_REVIEW_ANSWERERS
-from tenants.validation import uuid_or_404
+from tenants.validation import found_or_404, uuid_or_404
 
 
 def _participants():
@@ -135,15 +135,13 @@ def invitations_for_page(*, actor: Actor) -> dict[str, list]:
 def access_invitation(*, actor: Actor, participant_uuid) -> JointReviewParticipant:
     """An invitation (a part) of the actor's own partnership, for its business manager or
     chair; an invitation meant for another partnership is the same 404 as none."""
-    part = (
+    return found_or_404(
         invitations_received(actor=actor)
         .select_related("grant__lead", "partnership")
         .filter(uuid=uuid_or_404(participant_uuid, "No such invitation."))
-        .first()
+        .first(),
+        "No such invitation.",
     )
-    if part is None:
-        raise Http404("No such invitation.")
-    return part
 
 
 def access_participant(*, actor: Actor, review, participant_uuid) -> JointReviewParticipant:
@@ -151,18 +149,16 @@ def access_participant(*, actor: Actor, review, participant_uuid) -> JointReview
     ``access_review`` in the lead's schema)."""
     if actor.is_joint:
         raise Http404("No such partnership.")
-    part = (
+    return found_or_404(
         JointReviewParticipant.objects.select_related("grant__lead", "partnership")
         .filter(
             uuid=uuid_or_404(participant_uuid, "No such invitation."),
             grant__review_uuid=review.uuid,
             grant__lead=actor.partnership,
         )
-        .first()
+        .first(),
+        "No such partnership.",
     )
-    if part is None:
-        raise Http404("No such partnership.")
-    return part
 
 
 def invitable_partnerships(*, actor: Actor, review) -> QuerySet[Partnership]:

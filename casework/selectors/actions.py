@@ -8,16 +8,15 @@ import datetime
 
 from django.db.models import BooleanField, Case, CharField, Count, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
-from django.http import Http404
 
 from casework import permissions
+from casework.audit import review_audit
 from casework.models import Action, ActionStatus, ActionUpdate
 from casework.selectors.reviews import visible_reviews
 from casework.working_days import add_working_days
 from tenants.actors import Actor
-from tenants.agencies.audit import audit_event_record
 from tenants.clock import today
-from tenants.validation import reference_parse, uuid_or_404
+from tenants.validation import found_or_404, reference_parse, uuid_or_404
 
 OPEN_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.COMPLETE)
 
@@ -106,28 +105,20 @@ def action_tracker(
 
 
 def access_action(*, actor: Actor, action_uuid) -> Action:
-    action = (
+    return found_or_404(
         _visible_actions(actor)
         .select_related("owner_agency", "review", "recommendation")
         .filter(uuid=uuid_or_404(action_uuid))
-        .first()
+        .first(),
+        "No such action.",
     )
-    if action is None:
-        raise Http404("No such action.")
-    return action
 
 
 def action_for_page(*, actor: Actor, action_uuid) -> Action:
     """The action its page shows, to its owner agency, the review group and the review's
     reviewer; the read is audited."""
     action = access_action(actor=actor, action_uuid=action_uuid)
-    audit_event_record(
-        actor=actor,
-        action="action.viewed",
-        object_type="review",
-        object_ref=action.review.reference,
-        detail={"action": str(action.uuid)},
-    )
+    review_audit(actor, action.review, "action.viewed", action=str(action.uuid))
     return action
 
 
@@ -139,14 +130,15 @@ def action_evidence_for_download(*, actor: Actor, action_uuid, update_uuid) -> A
     """The evidence of an update on an action the actor may see (its owner agency, the review
     group, the review's reviewer); the same 404 otherwise. The download is audited."""
     action = access_action(actor=actor, action_uuid=action_uuid)
-    update = action.updates.filter(uuid=uuid_or_404(update_uuid)).exclude(evidence="").first()
-    if update is None:
-        raise Http404("No such file.")
-    audit_event_record(
-        actor=actor,
-        action="evidence.downloaded",
-        object_type="review",
-        object_ref=action.review.reference,
-        detail={"action": str(action.uuid), "update": str(update.uuid)},
+    update = found_or_404(
+        action.updates.filter(uuid=uuid_or_404(update_uuid)).exclude(evidence="").first(),
+        "No such file.",
+    )
+    review_audit(
+        actor,
+        action.review,
+        "evidence.downloaded",
+        action=str(action.uuid),
+        update=str(update.uuid),
     )
     return update

@@ -6,17 +6,16 @@ import datetime
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
-from django.http import Http404
 
+from casework.audit import review_audit
 from casework.models import (
     ChronologyEntry,
     Review,
 )
 from tenants.actors import Actor
-from tenants.agencies.audit import audit_event_record
 from tenants.agencies.models import Agency
 from tenants.spreadsheets import csv_lines
-from tenants.validation import uuid_or_404
+from tenants.validation import found_or_404, uuid_or_404
 
 CHRONOLOGY_PAGE_SIZE = 100
 
@@ -73,12 +72,11 @@ def chronology_page(
         row.outside_period = bool(
             terms and not terms.period_start <= row.occurred_on <= terms.period_end
         )
-    audit_event_record(
-        actor=actor,
-        action="chronology.printed" if printed else "chronology.viewed",
-        object_type="review",
-        object_ref=review.reference,
-        detail={**_filters_read(filters), **({} if printed else {"page": page})},
+    review_audit(
+        actor,
+        review,
+        "chronology.printed" if printed else "chronology.viewed",
+        **{**_filters_read(filters), **({} if printed else {"page": page})},
     )
     return {"entries": rows, "total": total, "page": page, "pages": pages, "terms": terms}
 
@@ -94,23 +92,17 @@ def chronology_history(*, entry: ChronologyEntry) -> list[ChronologyEntry]:
 
 
 def access_chronology_entry(*, review: Review, entry_uuid) -> ChronologyEntry:
-    entry = review.chronology.select_related("agency").filter(uuid=uuid_or_404(entry_uuid)).first()
-    if entry is None:
-        raise Http404("No such entry.")
-    return entry
+    return found_or_404(
+        review.chronology.select_related("agency").filter(uuid=uuid_or_404(entry_uuid)).first(),
+        "No such entry.",
+    )
 
 
 def chronology_entry_for_page(*, actor: Actor, review: Review, entry_uuid) -> ChronologyEntry:
     """An entry of the review's chronology, for its page, its row or the form correcting it;
     the read is audited."""
     entry = access_chronology_entry(review=review, entry_uuid=entry_uuid)
-    audit_event_record(
-        actor=actor,
-        action="chronology_entry.viewed",
-        object_type="review",
-        object_ref=review.reference,
-        detail={"entry": str(entry.uuid)},
-    )
+    review_audit(actor, review, "chronology_entry.viewed", entry=str(entry.uuid))
     return entry
 
 
@@ -129,13 +121,7 @@ CSV_HEADER = [
 
 def chronology_csv(*, actor: Actor, review: Review, **filters) -> Iterator[str]:
     """The chronology as CSV lines, streamed; the export is audited."""
-    audit_event_record(
-        actor=actor,
-        action="chronology.exported",
-        object_type="review",
-        object_ref=review.reference,
-        detail=_filters_read(filters),
-    )
+    review_audit(actor, review, "chronology.exported", **_filters_read(filters))
     rows = chronology_entries(review=review, **filters).values_list(
         "occurred_on",
         "occurred_at",

@@ -4,14 +4,14 @@ request for the agency asked or the review's workers (the same 404 otherwise).""
 from django.db.models import QuerySet
 from django.http import Http404
 
+from casework.audit import review_audit
 from casework.models import (
     InformationRequest,
     Review,
 )
 from casework.selectors.reviews import visible_reviews
 from tenants.actors import Actor
-from tenants.agencies.audit import audit_event_record
-from tenants.validation import uuid_or_404
+from tenants.validation import found_or_404, uuid_or_404
 
 
 def information_requests_of_review(*, review: Review) -> QuerySet[InformationRequest]:
@@ -34,13 +34,12 @@ def information_requests_for_agency(*, actor: Actor) -> QuerySet[InformationRequ
 
 def access_information_request(*, actor: Actor, request_uuid) -> InformationRequest:
     """For the agency asked, or the review's workers; the same 404 otherwise."""
-    request = (
+    request = found_or_404(
         InformationRequest.objects.select_related("agency", "review")
         .filter(uuid=uuid_or_404(request_uuid))
-        .first()
+        .first(),
+        "No such request.",
     )
-    if request is None:
-        raise Http404("No such request.")
     if actor.is_agency:
         if request.agency.uuid != actor.agency_uuid:
             raise Http404("No such request.")
@@ -56,11 +55,5 @@ def information_request_for_page(*, actor: Actor, request_uuid) -> InformationRe
     """The request its page shows, to the agency asked or the review's workers; the read is
     audited."""
     request = access_information_request(actor=actor, request_uuid=request_uuid)
-    audit_event_record(
-        actor=actor,
-        action="information_request.viewed",
-        object_type="review",
-        object_ref=request.review.reference,
-        detail={"request": str(request.uuid)},
-    )
+    review_audit(actor, request.review, "information_request.viewed", request=str(request.uuid))
     return request

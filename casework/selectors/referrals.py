@@ -2,7 +2,6 @@
 404 for "missing" and "not yours"; page-level reads are recorded in the audit trail."""
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404
 
 from casework import permissions
 from casework.criteria import screening_criteria
@@ -12,7 +11,7 @@ from tenants.actors import Actor
 from tenants.agencies.audit import audit_event_record
 from tenants.agencies.models import Agency, AuditEvent
 from tenants.clock import today
-from tenants.validation import reference_parse, uuid_or_404
+from tenants.validation import found_or_404, reference_parse, uuid_or_404
 
 DUE_SOON_WORKING_DAYS = 2
 
@@ -35,20 +34,18 @@ def visible_referrals(actor: Actor) -> QuerySet[Referral]:
 
 def access_referral(*, actor: Actor, reference: str) -> Referral:
     """The referral, if this actor may see it; the same 404 otherwise."""
-    referral = (
+    return found_or_404(
         _visible_referrals(actor)
         .select_related("referring_agency")
         .filter(reference=reference_parse(reference))
-        .first()
+        .first(),
+        "No such referral.",
     )
-    if referral is None:
-        raise Http404("No such referral.")
-    return referral
 
 
 def referral_for_page(*, actor: Actor, reference: str) -> Referral:
     """The referral with everything its page or API answer shows; the read is audited."""
-    referral = (
+    referral = found_or_404(
         _visible_referrals(actor)
         .select_related("referring_agency", "screening", "rapid_review", "decision", "review")
         .prefetch_related(
@@ -62,10 +59,9 @@ def referral_for_page(*, actor: Actor, reference: str) -> Referral:
             ),
         )
         .filter(reference=reference_parse(reference))
-        .first()
+        .first(),
+        "No such referral.",
     )
-    if referral is None:
-        raise Http404("No such referral.")
     audit_event_record(
         actor=actor, action="referral.viewed", object_type="referral", object_ref=referral.reference
     )
@@ -138,14 +134,12 @@ def contribution_requests_for_agency(*, actor: Actor) -> QuerySet[ContributionRe
 def access_contribution_request(*, actor: Actor, reference: str) -> ContributionRequest:
     """The request to the actor's agency on that referral; 404 for anyone else. An agency asked
     for a contribution need not be the one that referred."""
-    request = (
+    return found_or_404(
         contribution_requests_for_agency(actor=actor)
         .filter(rapid_review__referral__reference=reference_parse(reference))
-        .first()
+        .first(),
+        "No such request.",
     )
-    if request is None:
-        raise Http404("No such request.")
-    return request
 
 
 def contribution_request_for_page(*, actor: Actor, reference: str) -> ContributionRequest:
@@ -172,11 +166,10 @@ def referral_agency_choices() -> QuerySet[Agency]:
 def attachment_for_download(*, actor: Actor, reference: str, attachment_uuid) -> Attachment:
     """A referral's file for someone who may see the referral; the download is audited."""
     referral = access_referral(actor=actor, reference=reference)
-    attachment = referral.attachments.filter(
-        uuid=uuid_or_404(attachment_uuid, "No such file.")
-    ).first()
-    if attachment is None:
-        raise Http404("No such file.")
+    attachment = found_or_404(
+        referral.attachments.filter(uuid=uuid_or_404(attachment_uuid, "No such file.")).first(),
+        "No such file.",
+    )
     audit_event_record(
         actor=actor,
         action="attachment.downloaded",

@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from casework import permissions
+from casework.audit import review_audit
 from casework.joint import selectors as joint_selectors
 from casework.joint.models import ParticipantState
 from casework.models import (
@@ -26,7 +27,7 @@ from tenants.agencies.audit import audit_event_record
 from tenants.agencies.models import Agency
 from tenants.agencies.selectors import agency_list
 from tenants.clock import today
-from tenants.validation import reference_parse, uuid_or_404
+from tenants.validation import found_or_404, reference_parse, uuid_or_404
 
 # The actions a list counts as open: not yet complete (a completed one awaits verification).
 ACTIONS_IN_HAND = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
@@ -55,15 +56,15 @@ def visible_reviews(actor: Actor) -> QuerySet[Review]:
 
 
 def access_review(*, actor: Actor, reference: str) -> Review:
-    review = visible_reviews(actor).filter(reference=reference_parse(reference)).first()
-    if review is None:
-        raise Http404("No such review.")
-    return review
+    return found_or_404(
+        visible_reviews(actor).filter(reference=reference_parse(reference)).first(),
+        "No such review.",
+    )
 
 
 def review_for_page(*, actor: Actor, reference: str, tab: str = "overview") -> Review:
     """The review with what its workspace shows; the read of its ``tab`` is audited."""
-    review = (
+    review = found_or_404(
         visible_reviews(actor)
         .select_related("referral")
         .prefetch_related(
@@ -79,17 +80,10 @@ def review_for_page(*, actor: Actor, reference: str, tab: str = "overview") -> R
             ),
         )
         .filter(reference=reference_parse(reference))
-        .first()
+        .first(),
+        "No such review.",
     )
-    if review is None:
-        raise Http404("No such review.")
-    audit_event_record(
-        actor=actor,
-        action="review.viewed",
-        object_type="review",
-        object_ref=review.reference,
-        detail={"tab": tab},
-    )
+    review_audit(actor, review, "review.viewed", tab=tab)
     return review
 
 
@@ -138,15 +132,11 @@ def review_documents(*, review: Review) -> QuerySet[ReviewDocument]:
 
 def review_document_for_download(*, actor: Actor, review: Review, document_uuid) -> ReviewDocument:
     """A document of a review the actor may open; the download is audited."""
-    document = review.documents.filter(uuid=uuid_or_404(document_uuid)).first()
-    if document is None:
-        raise Http404("No such document.")
-    audit_event_record(
-        actor=actor,
-        action="document.downloaded",
-        object_type="review",
-        object_ref=review.reference,
-        detail={"document": str(document.uuid), "version": document.version},
+    document = found_or_404(
+        review.documents.filter(uuid=uuid_or_404(document_uuid)).first(), "No such document."
+    )
+    review_audit(
+        actor, review, "document.downloaded", document=str(document.uuid), version=document.version
     )
     return document
 
@@ -186,14 +176,12 @@ def review_agency_choices(*, actor: Actor, review: Review, include_inactive: boo
 
 
 def access_review_agency(*, actor: Actor, review: Review, agency_uuid) -> Agency:
-    agency = (
+    return found_or_404(
         review_agency_choices(actor=actor, review=review, include_inactive=True)
         .filter(uuid=uuid_or_404(agency_uuid))
-        .first()
+        .first(),
+        "No such agency.",
     )
-    if agency is None:
-        raise Http404("No such agency.")
-    return agency
 
 
 def joint_review_list(*, actor: Actor) -> list[Review]:

@@ -7,7 +7,6 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from casework import permissions
@@ -18,7 +17,11 @@ from casework.models import (
     Recommendation,
 )
 from casework.services.documents import DOCUMENT_MAX_BYTES
-from casework.services.information import agency_emails, home_partnership
+from casework.services.information import (
+    agency_emails,
+    each_chased_once_a_day,
+    home_partnership,
+)
 from casework.services.reviews import agency_check, review_audit
 from casework.working_days import working_days_between
 from tenants.actors import Actor
@@ -174,47 +177,39 @@ def action_verify(*, actor: Actor, action: Action) -> Action:
 def actions_chase(*, actor: Actor, day: datetime.date | None = None) -> int:
     """The daily job: each overdue open action is chased with its owner once a day."""
     day = day or today()
-    chased = 0
     overdue = Action.objects.filter(
         status__in=(ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS), due__lt=day
-    ).filter(Q(last_chased_on__isnull=True) | Q(last_chased_on__lt=day))
-    for action in overdue.select_related("owner_agency", "review"):
-        with transaction.atomic():
-            claimed = (
-                Action.objects.filter(pk=action.pk)
-                .filter(Q(last_chased_on__isnull=True) | Q(last_chased_on__lt=day))
-                .update(last_chased_on=day)
+    ).select_related("owner_agency", "review")
+
+    def chase(action):
+        owner_key = permissions.action_owner_key(action)
+        if action.owner_agency is not None:
+            recipients = agency_emails(actor, action.owner_agency)
+        else:
+            recipients = sorted(
+                Membership.objects.filter(
+                    partnership=home_partnership(actor, owner_key), role=Role.BUSINESS_MANAGER
+                ).values_list("user__email", flat=True)
             )
-            if not claimed:
-                continue
-            owner_key = permissions.action_owner_key(action)
-            if action.owner_agency is not None:
-                recipients = agency_emails(actor, action.owner_agency)
-            else:
-                recipients = sorted(
-                    Membership.objects.filter(
-                        partnership=home_partnership(actor, owner_key), role=Role.BUSINESS_MANAGER
-                    ).values_list("user__email", flat=True)
-                )
-            if recipients:
-                send_mail(
-                    subject=f"{action.review.reference}: an action is overdue",
-                    message=(
-                        f"An action from review {action.review.reference} was due on "
-                        f"{action.due.isoformat()}.\n\n"
-                        + partnership_url(
-                            partnership=home_partnership(actor, owner_key), path="/actions/"
-                        )
-                    ),
-                    from_email=None,
-                    recipient_list=recipients,
-                )
-            review_audit(
-                actor,
-                action.review,
-                "action.chased",
-                action=str(action.uuid),
-                recipients=len(recipients),
+        if recipients:
+            send_mail(
+                subject=f"{action.review.reference}: an action is overdue",
+                message=(
+                    f"An action from review {action.review.reference} was due on "
+                    f"{action.due.isoformat()}.\n\n"
+                    + partnership_url(
+                        partnership=home_partnership(actor, owner_key), path="/actions/"
+                    )
+                ),
+                from_email=None,
+                recipient_list=recipients,
             )
-            chased += 1
-    return chased
+        review_audit(
+            actor,
+            action.review,
+            "action.chased",
+            action=str(action.uuid),
+            recipients=len(recipients),
+        )
+
+    return each_chased_once_a_day(overdue, day, chase)

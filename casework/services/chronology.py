@@ -54,23 +54,29 @@ def entry_outside_period(review: Review, entry: ChronologyEntry) -> bool:
     return not terms.period_start <= entry.occurred_on <= terms.period_end
 
 
+def _entry_create(actor: Actor, review: Review, data: EntryInput, **more) -> ChronologyEntry:
+    """The entry as ``data`` has it, its text trimmed, entered by the actor."""
+    return ChronologyEntry.objects.create(
+        review=review,
+        occurred_on=data.occurred_on,
+        occurred_at=data.occurred_at,
+        agency=data.agency,
+        what_happened=data.what_happened.strip(),
+        who=data.who.strip(),
+        source_document=(data.source_document or "").strip(),
+        key_episode=data.key_episode,
+        entered_by=actor.label,
+        **more,
+    )
+
+
 def chronology_entry_add(*, actor: Actor, review: Review, data: EntryInput) -> ChronologyEntry:
     """An entry in the merged chronology; in a joint review a participant enters its own
     agencies' entries."""
     permissions.require_review_contributor(actor, review)
     _check_entry(actor, review, data)
     with transaction.atomic():
-        entry = ChronologyEntry.objects.create(
-            review=review,
-            occurred_on=data.occurred_on,
-            occurred_at=data.occurred_at,
-            agency=data.agency,
-            what_happened=data.what_happened.strip(),
-            who=data.who.strip(),
-            source_document=(data.source_document or "").strip(),
-            key_episode=data.key_episode,
-            entered_by=actor.label,
-        )
+        entry = _entry_create(actor, review, data)
         review_audit(actor, review, "chronology.added", entry=str(entry.uuid))
     return entry
 
@@ -90,18 +96,7 @@ def chronology_entry_correct(
             raise ValidationError(
                 ["This entry has already been corrected; correct the latest one."]
             )
-        corrected = ChronologyEntry.objects.create(
-            review=entry.review,
-            occurred_on=data.occurred_on,
-            occurred_at=data.occurred_at,
-            agency=data.agency,
-            what_happened=data.what_happened.strip(),
-            who=data.who.strip(),
-            source_document=(data.source_document or "").strip(),
-            key_episode=data.key_episode,
-            entered_by=actor.label,
-            supersedes=entry,
-        )
+        corrected = _entry_create(actor, entry.review, data, supersedes=entry)
         review_audit(
             actor,
             entry.review,

@@ -135,48 +135,52 @@ def home_partnership(actor: Actor, key: str):
     return (partnership_get(key=key) if key else None) or actor.partnership
 
 
+def each_chased_once_a_day(overdue, day: datetime.date, chase) -> int:
+    """Run ``chase(item)`` for each of ``overdue`` not yet chased on ``day``, each claimed first
+    in the same transaction: the conditional update of ``last_chased_on`` is the guarantee, so
+    a second run the same day (or one alongside) sends nothing. How many were chased."""
+    not_yet = Q(last_chased_on__isnull=True) | Q(last_chased_on__lt=day)
+    chased = 0
+    for item in overdue.filter(not_yet):
+        with transaction.atomic():
+            if type(item).objects.filter(pk=item.pk).filter(not_yet).update(last_chased_on=day):
+                chase(item)
+                chased += 1
+    return chased
+
+
 def information_requests_chase(*, actor: Actor, day: datetime.date | None = None) -> int:
     """The daily job: each overdue open request is chased once a day (the conditional update
     of ``last_chased_on`` is the guarantee, so a second run the same day sends nothing)."""
     day = day or today()
-    chased = 0
     overdue = InformationRequest.objects.filter(
         status=InformationRequest.Status.OPEN, due__lt=day
-    ).filter(Q(last_chased_on__isnull=True) | Q(last_chased_on__lt=day))
-    for request in overdue.select_related("agency", "review"):
-        with transaction.atomic():
-            claimed = (
-                InformationRequest.objects.filter(pk=request.pk)
-                .filter(Q(last_chased_on__isnull=True) | Q(last_chased_on__lt=day))
-                .update(last_chased_on=day)
+    ).select_related("agency", "review")
+
+    def chase(request):
+        recipients = agency_emails(actor, request.agency)
+        if recipients:
+            days = working_days_between(request.due, day)
+            send_mail(
+                subject=f"{request.review.reference}: information overdue",
+                message=(
+                    f"The review {request.review.reference} asked {request.agency.name} for "
+                    f"information due on {request.due.isoformat()}, {days} working day"
+                    f"{'s' if days != 1 else ''} ago.\n\n"
+                    + partnership_url(
+                        partnership=home_partnership(actor, request.agency.home_partnership_key),
+                        path="/dashboard/",
+                    )
+                ),
+                from_email=None,
+                recipient_list=recipients,
             )
-            if not claimed:
-                continue
-            recipients = agency_emails(actor, request.agency)
-            if recipients:
-                days = working_days_between(request.due, day)
-                send_mail(
-                    subject=f"{request.review.reference}: information overdue",
-                    message=(
-                        f"The review {request.review.reference} asked {request.agency.name} for "
-                        f"information due on {request.due.isoformat()}, {days} working day"
-                        f"{'s' if days != 1 else ''} ago.\n\n"
-                        + partnership_url(
-                            partnership=home_partnership(
-                                actor, request.agency.home_partnership_key
-                            ),
-                            path="/dashboard/",
-                        )
-                    ),
-                    from_email=None,
-                    recipient_list=recipients,
-                )
-            review_audit(
-                actor,
-                request.review,
-                "information.chased",
-                agency=request.agency.name,
-                recipients=len(recipients),
-            )
-            chased += 1
-    return chased
+        review_audit(
+            actor,
+            request.review,
+            "information.chased",
+            agency=request.agency.name,
+            recipients=len(recipients),
+        )
+
+    return each_chased_once_a_day(overdue, day, chase)

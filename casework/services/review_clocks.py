@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from casework import permissions
+from casework.audit import review_audit
 from casework.models import Clock, Review
 from casework.processes import plan_review_clocks
 from casework.services.clocks import clock_rows_sync
 from tenants.actors import Actor
-from tenants.agencies.audit import audit_event_record
 from tenants.clock import today
 
 # The publication states in which a report (or, withheld, its improvements) is out: the
@@ -78,14 +78,11 @@ def home_office_submission_record(
         review.home_office_sent_by = actor.label
         review.save(update_fields=["home_office_sent_on", "home_office_sent_by"])
         review_clocks_sync(review=review)
-        audit_event_record(
-            actor=actor,
-            action="review.home_office_sent",
-            object_type="review",
-            object_ref=review.reference,
-            detail={
-                "sent_on": sent_on.isoformat(),
-                "replaces": before.isoformat() if before else None,
-            },
+        review_audit(
+            actor,
+            review,
+            "review.home_office_sent",
+            sent_on=sent_on.isoformat(),
+            replaces=before.isoformat() if before else None,
         )
     return review

@@ -11,6 +11,7 @@ from django.db.models import Q
 from rapidfuzz import fuzz, process, utils
 
 from casework import permissions
+from casework.audit import review_audit
 from casework.joint import selectors as joint_selectors
 from casework.models import (
     Affiliation,
@@ -18,7 +19,6 @@ from casework.models import (
     ReviewerAppointment,
     ReviewerProfile,
 )
-from casework.services.reviews import review_audit
 from tenants.actors import Actor
 from tenants.agencies.audit import audit_event_record
 from tenants.agencies.models import Agency

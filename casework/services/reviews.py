@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from casework import permissions
+from casework.audit import review_audit
 from casework.joint import selectors as joint_selectors
 from casework.models import (
     InformationRequest,
@@ -21,19 +22,8 @@ from casework.processes import (
 from casework.services.referrals import reference_next
 from casework.services.review_clocks import review_clocks_sync
 from tenants.actors import Actor
-from tenants.agencies.audit import audit_event_record
 from tenants.clock import now, today
 from tenants.validation import error_add, errors_raise
-
-
-def review_audit(actor: Actor, review: Review, what: str, **detail) -> None:
-    audit_event_record(
-        actor=actor,
-        action=what,
-        object_type="review",
-        object_ref=review.reference,
-        detail=detail,
-    )
 
 
 def agency_check(actor: Actor, review: Review, agency, errors: dict, field: str) -> None:

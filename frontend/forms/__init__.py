@@ -3,8 +3,7 @@ allowed. Each module is one area of the site; ``base`` holds what they share.
 
 Every form is re-exported here, but for the few names two areas both use, which are imported
 from their area: ``reviews.DocumentForm`` and ``publications.DocumentForm``,
-``referral_sections.DecisionForm`` and ``publications.DecisionForm``, ``joint.ReasonForm`` and
-``publications.ReasonForm``.
+``referral_sections.DecisionForm`` and ``publications.DecisionForm``.
 """
 
 from frontend.forms.accounts import (
@@ -25,11 +24,16 @@ from frontend.forms.base import (
     CaseworkForm,
     ErrorLinks,
     FormWithRows,
+    ReasonForm,
     agency_choices,
     apply_service_errors,
+    checkboxes,
     date_field,
     error_anchor,
     form_layout,
+    initial_from,
+    input_from,
+    optional_text,
     time_field,
 )
 from frontend.forms.chronology import (
@@ -147,6 +151,7 @@ __all__ = [
     "ParticipantSignOffForm",
     "RapidReviewForm",
     "RapidReviewSendForm",
+    "ReasonForm",
     "RecommendationForm",
     "RecordForm",
     "ReferralEntry",
@@ -169,8 +174,12 @@ __all__ = [
     "TriageFilterForm",
     "agency_choices",
     "apply_service_errors",
+    "checkboxes",
     "date_field",
     "error_anchor",
     "form_layout",
+    "initial_from",
+    "input_from",
+    "optional_text",
     "time_field",
 ]

@@ -6,12 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from casework.models import ActionStatus
-from frontend.forms.base import (
-    CaseworkForm,
-    agency_choices,
-    date_field,
-    form_layout,
-)
+from frontend.forms.base import CaseworkForm, agency_choices, date_field, form_layout, optional_text
 from tenants.files import UploadedFile
 
 RAG_CHOICES = [("red", "Red"), ("amber", "Amber"), ("green", "Green")]
@@ -27,7 +22,7 @@ OPEN_STATUS_CHOICES = [
 
 class ActionForm(CaseworkForm):
     recommendation = forms.ChoiceField(label="Recommendation", required=False)
-    description = forms.CharField(label="Action", widget=forms.Textarea, required=False)
+    description = optional_text("Action")
     owner = forms.ChoiceField(
         label="Owner",
         required=False,
@@ -35,8 +30,9 @@ class ActionForm(CaseworkForm):
     )
     due = date_field("Due date", "the due date")
 
+    prefix = "action"
+
     def __init__(self, *args, recommendations=(), agencies=(), partnership=None, **kwargs):
-        kwargs.setdefault("prefix", "action")
         super().__init__(*args, **kwargs)
         self.fields["recommendation"].choices = [("", "Choose a recommendation")] + [
             (str(r.uuid), f"Recommendation {r.number}") for r in recommendations
@@ -62,7 +58,7 @@ class ActionUpdateForm(CaseworkForm):
     status = forms.ChoiceField(
         label="Status", choices=OPEN_STATUS_CHOICES, widget=forms.RadioSelect, required=False
     )
-    note = forms.CharField(label="Progress", widget=forms.Textarea, required=False)
+    note = optional_text("Progress")
     evidence = forms.FileField(
         label="Evidence (optional)",
         required=False,
@@ -70,8 +66,9 @@ class ActionUpdateForm(CaseworkForm):
         help_text="PDF, Word (.docx) or an image (PNG, JPEG), up to 25 MB.",
     )
 
+    prefix = "update"
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("prefix", "update")
         super().__init__(*args, **kwargs)
         self.helper = form_layout(
             Field.radios("status", legend_size=Size.SMALL, small=True),

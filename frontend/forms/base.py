@@ -7,8 +7,10 @@ crispy-forms-gds renders labels, legends and hints unescaped: they hold only our
 never anything a user typed (choices' labels are escaped).
 """
 
+import dataclasses
+
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Layout, Submit
+from crispy_forms_gds.layout import Field, Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
@@ -182,3 +184,54 @@ class ButtonForm(CaseworkForm):
 def agency_choices(agencies, empty: str | None = None) -> list[tuple[str, str]]:
     choices = [(str(agency.uuid), agency.name) for agency in agencies]
     return [("", empty), *choices] if empty is not None else choices
+
+
+def input_from(input_class, data: dict, **given):
+    """A service's input (a dataclass) from a form's cleaned ``data``: each of its fields under
+    the same name, but those ``given`` (what the form reshapes first)."""
+    names = [field.name for field in dataclasses.fields(input_class) if field.name not in given]
+    return input_class(**{name: data[name] for name in names}, **given)
+
+
+def initial_from(instance, form_class, **given) -> dict | None:
+    """What ``form_class`` shows of ``instance`` when it changes it: each of the form's fields
+    from the attribute of the same name, but those ``given``; None when there is no instance."""
+    if instance is None:
+        return None
+    names = [name for name in form_class.base_fields if name not in given]
+    return {**{name: getattr(instance, name) for name in names}, **given}
+
+
+def checkboxes(label: str, help_text: str = "") -> forms.MultipleChoiceField:
+    """An optional group of checkboxes, its choices set when the form is made."""
+    return forms.MultipleChoiceField(
+        label=label, widget=forms.CheckboxSelectMultiple, required=False, help_text=help_text
+    )
+
+
+def optional_text(label: str, help_text: str = "", **kwargs) -> forms.CharField:
+    """An optional text area."""
+    return forms.CharField(
+        label=label, widget=forms.Textarea, required=False, help_text=help_text, **kwargs
+    )
+
+
+class ReasonForm(CaseworkForm):
+    """One reason and a button: ending a joint review or a part in it, declining, not
+    publishing the report, withdrawing."""
+
+    reason = optional_text("Why?")
+
+    def __init__(
+        self, *args, prefix: str, submit: str, label: str = "Why?", hint: str = "", **kwargs
+    ):
+        kwargs["prefix"] = prefix
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
+        self.fields["reason"].help_text = hint
+        self.helper = form_layout(
+            Field.textarea("reason", rows=2),
+            submit=submit,
+            secondary=True,
+            button_id=f"button-{prefix}",
+        )

@@ -12,6 +12,7 @@ from frontend.forms.base import (
     agency_choices,
     date_field,
     form_layout,
+    optional_text,
     time_field,
 )
 
@@ -69,11 +70,8 @@ class ChronologyEntryForm(CaseworkForm):
     occurred_on = date_field("Date", "the date")
     occurred_at = time_field("Time (optional)")
     agency = forms.ChoiceField(label="Agency", required=False)
-    what_happened = forms.CharField(
-        label="What happened",
-        widget=forms.Textarea,
-        required=False,
-        help_text="What was done and why, as it was seen at the time.",
+    what_happened = optional_text(
+        "What happened", "What was done and why, as it was seen at the time."
     )
     who = forms.CharField(
         label="Who",
@@ -86,8 +84,9 @@ class ChronologyEntryForm(CaseworkForm):
     )
     key_episode = forms.BooleanField(label="A key practice episode", required=False)
 
+    prefix = "entry"
+
     def __init__(self, *args, agencies=(), submit: str = "Add the entry", **kwargs):
-        kwargs.setdefault("prefix", "entry")
         super().__init__(*args, **kwargs)
         self.fields["agency"].choices = agency_choices(agencies, "Choose an agency")
         self.agencies = {str(agency.uuid): agency for agency in agencies}

@@ -6,10 +6,7 @@ from crispy_forms_gds.layout import Field, Size
 from django import forms
 
 from casework.joint.models import ParticipantPermission
-from frontend.forms.base import (
-    CaseworkForm,
-    form_layout,
-)
+from frontend.forms.base import CaseworkForm, form_layout, optional_text
 
 
 class JointInviteForm(CaseworkForm):
@@ -29,8 +26,9 @@ class JointInviteForm(CaseworkForm):
         "information-sharing agreement is signed.",
     )
 
+    prefix = "invite"
+
     def __init__(self, *args, partnerships=(), **kwargs):
-        kwargs.setdefault("prefix", "invite")
         kwargs.setdefault(
             "initial",
             {"permissions": list(ParticipantPermission.values), "open_on_acceptance": True},
@@ -47,33 +45,15 @@ class JointInviteForm(CaseworkForm):
         )
 
 
-class ReasonForm(CaseworkForm):
-    """Ending something (a part, the joint review) or declining: with the reason why."""
-
-    reason = forms.CharField(label="Why?", widget=forms.Textarea, required=False)
-
-    def __init__(self, *args, submit: str, prefix: str, label: str = "Why?", **kwargs):
-        kwargs["prefix"] = prefix
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].label = label
-        self.helper = form_layout(
-            Field.textarea("reason", rows=2),
-            submit=submit,
-            secondary=True,
-            button_id=f"button-{prefix}",
-        )
-
-
 class ParticipantSignOffForm(CaseworkForm):
-    statement = forms.CharField(
-        label="Your chair's statement (optional)",
-        widget=forms.Textarea,
-        required=False,
-        help_text="Published with the report, under your partnership's name.",
+    statement = optional_text(
+        "Your chair's statement (optional)",
+        "Published with the report, under your partnership's name.",
     )
 
+    prefix = "sign-off"
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("prefix", "sign-off")
         super().__init__(*args, **kwargs)
         self.button_id = "button-sign-off"
         self.helper = form_layout(

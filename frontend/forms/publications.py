@@ -18,6 +18,8 @@ from frontend.forms.base import (
     CaseworkForm,
     date_field,
     form_layout,
+    initial_from,
+    input_from,
 )
 from publishing.library.models import AgeBand
 from publishing.models import DocumentKind, IdentifierKind
@@ -54,8 +56,9 @@ class MonthField(forms.CharField):
 class StartForm(CaseworkForm):
     review = forms.ChoiceField(label="Completed review", required=False)
 
+    prefix = "start"
+
     def __init__(self, *args, reviews=(), **kwargs):
-        kwargs.setdefault("prefix", "start")
         super().__init__(*args, **kwargs)
         self.fields["review"].choices = [("", "Choose a review")] + [
             (review.reference, f"{review.reference}: {review.title}") for review in reviews
@@ -81,8 +84,9 @@ class EnterForm(CaseworkForm):
         label="Only an executive summary was published (reviews before 2013)", required=False
     )
 
+    prefix = "enter"
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("prefix", "enter")
         super().__init__(*args, **kwargs)
         self.helper = form_layout(
             Field.text("title"),
@@ -126,8 +130,9 @@ class RecordForm(CaseworkForm):
         help_text="Published instead of the report when the report is not published.",
     )
 
+    prefix = "record"
+
     def __init__(self, *args, themes=(), **kwargs):
-        kwargs.setdefault("prefix", "record")
         super().__init__(*args, **kwargs)
         self.fields["themes"].choices = [(theme.slug, theme.label) for theme in themes]
         self.helper = form_layout(
@@ -144,31 +149,20 @@ class RecordForm(CaseworkForm):
 
     @classmethod
     def initial_from(cls, publication) -> dict:
-        return {
-            "title": publication.title,
-            "pseudonyms": ", ".join(publication.pseudonyms),
-            "summary": publication.summary,
-            "themes": list(publication.themes),
-            "age_bands": list(publication.age_bands),
-            "commissioned_month": publication.commissioned_month,
-            "incident_month": publication.incident_month,
-            "improvements": publication.improvements,
-        }
+        return initial_from(
+            publication,
+            cls,
+            pseudonyms=", ".join(publication.pseudonyms),
+            themes=list(publication.themes),
+            age_bands=list(publication.age_bands),
+        )
 
     def record_input(self):
         from publishing.services import RecordInput
 
         data = self.cleaned_data
-        return RecordInput(
-            title=data["title"],
-            summary=data["summary"],
-            pseudonyms=[p.strip() for p in data["pseudonyms"].split(",") if p.strip()],
-            themes=data["themes"],
-            age_bands=data["age_bands"],
-            commissioned_month=data["commissioned_month"],
-            incident_month=data["incident_month"],
-            improvements=data["improvements"],
-        )
+        pseudonyms = [p.strip() for p in data["pseudonyms"].split(",") if p.strip()]
+        return input_from(RecordInput, data, pseudonyms=pseudonyms)
 
 
 class IdentifierForm(CaseworkForm):
@@ -183,8 +177,9 @@ class IdentifierForm(CaseworkForm):
         "Dates of birth as year-month-day.",
     )
 
+    prefix = "identifier"
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("prefix", "identifier")
         super().__init__(*args, **kwargs)
         self.fields["value"].widget.attrs.update(autocomplete="off", spellcheck="false")
         self.helper = form_layout(
@@ -204,8 +199,9 @@ class DocumentForm(CaseworkForm):
         "gate checks it as soon as it is uploaded.",
     )
 
+    prefix = "document"
+
     def __init__(self, *args, kinds=None, **kwargs):
-        kwargs.setdefault("prefix", "document")
         super().__init__(*args, **kwargs)
         if kinds is not None:
             self.fields["kind"].choices = [("", "Choose"), *kinds]
@@ -251,8 +247,9 @@ class NoticeForm(CaseworkForm):
         help_text="Only when correcting a date recorded before. Kept in the audit trail.",
     )
 
+    prefix = "notice"
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("prefix", "notice")
         super().__init__(*args, **kwargs)
         self.helper = form_layout(
             Field.text("panel_sent_on", field_width=10),
@@ -293,8 +290,9 @@ class ReasonsSentForm(CaseworkForm):
 class ScheduleForm(CaseworkForm):
     scheduled_for = date_field("Publish on", "the date to publish on")
 
+    prefix = "schedule"
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("prefix", "schedule")
         super().__init__(*args, **kwargs)
         self.helper = form_layout(Field.text("scheduled_for", field_width=10), submit="Schedule")
 
@@ -308,32 +306,15 @@ class DelayForm(CaseworkForm):
     )
     review_on = date_field("Review the delay on", "the date to review the delay")
 
+    prefix = "delay"
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("prefix", "delay")
         super().__init__(*args, **kwargs)
         self.helper = form_layout(
             Field.textarea("reason", rows=2),
             Field.text("review_on", field_width=10),
             submit="Delay publication",
             secondary=True,
-        )
-
-
-class ReasonForm(CaseworkForm):
-    """One reason and a button: not publishing the report, withdrawing."""
-
-    reason = forms.CharField(label="Reason", required=False, widget=forms.Textarea)
-
-    def __init__(self, *args, prefix: str, label: str, submit: str, hint: str = "", **kwargs):
-        kwargs["prefix"] = prefix
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].label = label
-        self.fields["reason"].help_text = hint
-        self.helper = form_layout(
-            Field.textarea("reason", rows=2),
-            submit=submit,
-            secondary=True,
-            button_id=f"button-{prefix}",
         )
 
 
@@ -344,8 +325,9 @@ class KeepOnlineForm(CaseworkForm):
         hint="Year-month-day. Leave empty to keep it online with no end date.",
     )
 
+    prefix = "online"
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("prefix", "online")
         super().__init__(*args, **kwargs)
         self.helper = form_layout(
             Field.text("until", field_width=10), submit="Keep it online", secondary=True
@@ -359,8 +341,9 @@ class StatementForm(CaseworkForm):
     )
     text = forms.CharField(label="Statement", required=False, widget=forms.Textarea)
 
+    prefix = "statement"
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("prefix", "statement")
         super().__init__(*args, **kwargs)
         self.helper = form_layout(
             Field.text("chair_name"),
@@ -371,8 +354,9 @@ class StatementForm(CaseworkForm):
 
 
 class BriefingForm(CaseworkForm):
+    prefix = "briefing"
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("prefix", "briefing")
         super().__init__(*args, **kwargs)
         for name, label in BRIEFING_SECTIONS.items():
             self.fields[name] = forms.CharField(
@@ -402,8 +386,9 @@ class CopyRequestForm(CaseworkForm):
         label="Why would you like a copy?", required=False, widget=forms.Textarea
     )
 
+    prefix = "copy"
+
     def __init__(self, *args, documents=(), **kwargs):
-        kwargs.setdefault("prefix", "copy")
         super().__init__(*args, **kwargs)
         self.fields["document"].choices = [
             (str(document["uuid"]), document["label"]) for document in documents
@@ -439,8 +424,9 @@ class DecisionForm(CaseworkForm):
         help_text="Needed to refuse; the requester is told it.",
     )
 
+    prefix = "decision"
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("prefix", "decision")
         super().__init__(*args, **kwargs)
         self.helper = form_layout(
             Field.radios("decision", legend_size=Size.SMALL, small=True),

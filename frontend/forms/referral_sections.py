@@ -7,11 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from casework.models import Outcome
-from frontend.forms.base import (
-    CaseworkForm,
-    date_field,
-    form_layout,
-)
+from frontend.forms.base import CaseworkForm, date_field, form_layout, optional_text
 from tenants.files import UploadedFile
 
 # --- The referral page's sections --------------------------------------------------------------
@@ -26,16 +22,15 @@ class ScreeningForm(CaseworkForm):
         required=False,
         empty_value=None,
     )
-    rationale = forms.CharField(label="Rationale", widget=forms.Textarea, required=False)
-    override_reason = forms.CharField(
-        label="Reason for departing from the criteria",
-        widget=forms.Textarea,
-        required=False,
-        help_text="Only when the group's view differs from what the criteria say.",
+    rationale = optional_text("Rationale")
+    override_reason = optional_text(
+        "Reason for departing from the criteria",
+        "Only when the group's view differs from what the criteria say.",
     )
 
+    prefix = "screening"
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("prefix", "screening")
         super().__init__(*args, **kwargs)
         self.helper = form_layout(
             Field.radios("view_met", legend_size=Size.SMALL),
@@ -60,8 +55,9 @@ class PanelNotificationForm(CaseworkForm):
         help_text="The reference the national notification service gave.",
     )
 
+    prefix = "panel"
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("prefix", "panel")
         super().__init__(*args, **kwargs)
         self.helper = form_layout(
             Field.text("submitted_on", field_width=10),
@@ -75,8 +71,9 @@ class SosOfstedNotificationForm(CaseworkForm):
         "Date the Secretary of State and Ofsted were told", "the date they were told"
     )
 
+    prefix = "sos"
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("prefix", "sos")
         super().__init__(*args, **kwargs)
         self.helper = form_layout(
             Field.text("notified_on", field_width=10), submit="Record that they were told"
@@ -92,8 +89,9 @@ class AgenciesToAskForm(CaseworkForm):
         "actions, within 5 working days.",
     )
 
+    prefix = "ask"
+
     def __init__(self, *args, agencies=(), submit: str = "Start the rapid review", **kwargs):
-        kwargs.setdefault("prefix", "ask")
         super().__init__(*args, **kwargs)
         self.fields["agencies"].choices = [(str(a.uuid), a.name) for a in agencies]
         self.helper = form_layout(
@@ -118,8 +116,9 @@ class RapidReviewForm(CaseworkForm):
         required=False,
     )
 
+    prefix = "rapid"
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("prefix", "rapid")
         super().__init__(*args, **kwargs)
         self.helper = form_layout(
             Field.textarea("immediate_actions", rows=4),
@@ -134,18 +133,20 @@ class RapidReviewForm(CaseworkForm):
 class RapidReviewSendForm(CaseworkForm):
     sent_on = date_field("Date it was sent to the Panel", "the date it was sent")
 
+    prefix = "send"
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("prefix", "send")
         super().__init__(*args, **kwargs)
         self.helper = form_layout(Field.text("sent_on", field_width=10), submit="Record as sent")
 
 
 class PanelResponseForm(CaseworkForm):
-    response = forms.CharField(label="What the Panel said", widget=forms.Textarea, required=False)
+    response = optional_text("What the Panel said")
     responded_on = date_field("Date the Panel answered", "the date the Panel answered")
 
+    prefix = "response"
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("prefix", "response")
         super().__init__(*args, **kwargs)
         self.helper = form_layout(
             Field.textarea("response", rows=4),
@@ -167,8 +168,9 @@ class DecisionNoticesForm(CaseworkForm):
 
     notice_fields = ("family_informed_on", "family_informed_how", "panel_told_on", "ofsted_told_on")
 
+    prefix = "notices"
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("prefix", "notices")
         super().__init__(*args, **kwargs)
         self.helper = form_layout(*self._notice_layout(), submit="Record who was told")
 
@@ -185,16 +187,12 @@ class DecisionForm(DecisionNoticesForm):
     outcome = forms.ChoiceField(
         label="Decision", choices=Outcome.choices, widget=forms.RadioSelect, required=False
     )
-    rationale = forms.CharField(
-        label="Rationale",
-        widget=forms.Textarea,
-        required=False,
-        help_text="It is communicated, including to the family.",
-    )
+    rationale = optional_text("Rationale", "It is communicated, including to the family.")
     decided_on = date_field("Date of the decision", "the date of the decision")
 
+    prefix = "decision"
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("prefix", "decision")
         super().__init__(*args, **kwargs)
         self.order_fields(["outcome", "rationale", "decided_on", *self.notice_fields])
         self.helper = form_layout(
@@ -218,8 +216,9 @@ class AttachmentForm(CaseworkForm):
         help_text="PDF, Word (.docx) or an image (PNG, JPEG), up to 20 MB.",
     )
 
+    prefix = "file"
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("prefix", "file")
         super().__init__(*args, **kwargs)
         self.helper = form_layout(Field("attachment"), submit="Upload file", secondary=True)
 
@@ -242,16 +241,10 @@ class ContributionForm(CaseworkForm):
     facts = forms.CharField(
         label="The facts as your agency knows them", widget=forms.Textarea, required=False
     )
-    involvement = forms.CharField(
-        label="Your agency's involvement with the child and family",
-        widget=forms.Textarea,
-        required=False,
-    )
-    immediate_safety_actions = forms.CharField(
-        label="Immediate safety actions taken",
-        widget=forms.Textarea,
-        required=False,
-        help_text="What your agency has done to keep the child and any other children safe.",
+    involvement = optional_text("Your agency's involvement with the child and family")
+    immediate_safety_actions = optional_text(
+        "Immediate safety actions taken",
+        "What your agency has done to keep the child and any other children safe.",
     )
 
     def __init__(self, *args, **kwargs):

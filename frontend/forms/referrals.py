@@ -12,8 +12,11 @@ from frontend.forms.base import (
     DATE_EXAMPLE,
     ErrorLinks,
     FormWithRows,
+    checkboxes,
     date_field,
     form_layout,
+    input_from,
+    optional_text,
 )
 from tenants.files import UploadedFile
 
@@ -76,17 +79,11 @@ class ReferralForm(ErrorLinks, forms.Form):
         required=False,
         help_text="Historic cases notified before 2018 follow the 2015 Serious Case Review rules.",
     )
-    agencies_involved = forms.MultipleChoiceField(
-        label="Agencies involved with the child or family",
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text="Select all that apply.",
+    agencies_involved = checkboxes(
+        "Agencies involved with the child or family", "Select all that apply."
     )
-    other_agencies = forms.CharField(
-        label="Other agencies involved",
-        widget=forms.Textarea,
-        required=False,
-        help_text="Agencies not listed above, one on each line.",
+    other_agencies = optional_text(
+        "Other agencies involved", "Agencies not listed above, one on each line."
     )
     summary = forms.CharField(
         label="What happened",
@@ -171,16 +168,7 @@ class ChildForm(ErrorLinks, forms.Form):
         return not self.has_changed()
 
     def child_input(self) -> ChildInput:
-        data = self.cleaned_data
-        return ChildInput(
-            given_name=data["given_name"],
-            family_name=data["family_name"],
-            date_of_birth=data["date_of_birth"],
-            sex=data["sex"],
-            ethnicity=data["ethnicity"],
-            looked_after=data["looked_after"],
-            child_protection_plan=data["child_protection_plan"],
-        )
+        return input_from(ChildInput, self.cleaned_data)
 
 
 class ReferralEntry(FormWithRows):

@@ -15,8 +15,12 @@ from frontend.forms.base import (
     ErrorLinks,
     FormWithRows,
     agency_choices,
+    checkboxes,
     date_field,
     form_layout,
+    initial_from,
+    input_from,
+    optional_text,
 )
 from tenants.files import UploadedFile
 
@@ -43,20 +47,15 @@ class ReviewCommissionForm(CaseworkForm):
         help_text="For example, 'Vulnerable Adolescents Thematic Review 2026'.",
     )
     commissioned_on = date_field("Date it was commissioned", "the date it was commissioned")
-    referrals = forms.MultipleChoiceField(
-        label="Referrals it draws on (optional)",
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text="A thematic review may stand on several referrals, or on none.",
+    referrals = checkboxes(
+        "Referrals it draws on (optional)",
+        "A thematic review may stand on several referrals, or on none.",
     )
-    agencies = forms.MultipleChoiceField(
-        label="Agencies involved (optional)",
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    agencies = checkboxes("Agencies involved (optional)")
+
+    prefix = "commission"
 
     def __init__(self, *args, referrals=(), agencies=(), **kwargs):
-        kwargs.setdefault("prefix", "commission")
         super().__init__(*args, **kwargs)
         self.fields["referrals"].choices = [(r.reference, r.reference) for r in referrals]
         self.fields["agencies"].choices = agency_choices(agencies)
@@ -101,8 +100,9 @@ class HomeOfficeForm(CaseworkForm):
 class ReviewerChoiceForm(CaseworkForm):
     reviewer = forms.ChoiceField(label="Lead reviewer", required=False)
 
+    prefix = "check"
+
     def __init__(self, *args, reviewers=(), **kwargs):
-        kwargs.setdefault("prefix", "check")
         super().__init__(*args, **kwargs)
         self.fields["reviewer"].choices = [("", "Choose a lead reviewer"), *reviewers]
         self.helper = form_layout(
@@ -137,6 +137,8 @@ class AppointForm(CaseworkForm):
         help_text="Only the chair can confirm it. The reason is shown on the review.",
     )
 
+    prefix = "appoint"
+
     def __init__(
         self,
         *args,
@@ -145,7 +147,6 @@ class AppointForm(CaseworkForm):
         may_override: bool = False,
         **kwargs,
     ):
-        kwargs.setdefault("prefix", "appoint")
         super().__init__(*args, **kwargs)
         fields = [Field("reviewer"), Field.text("appointed_on", field_width=10)]
         if conflicted and may_override:
@@ -189,8 +190,9 @@ class ReviewerProfileForm(CaseworkForm):
         help_text="Who they work for now, for example 'Independent'.",
     )
 
+    prefix = "profile"
+
     def __init__(self, *args, reviewers=(), **kwargs):
-        kwargs.setdefault("prefix", "profile")
         super().__init__(*args, **kwargs)
         self.fields["reviewer"].choices = [("", "Choose a lead reviewer"), *reviewers]
         self.helper = form_layout(
@@ -240,13 +242,8 @@ class AffiliationForm(ErrorLinks, forms.Form):
         return not any(self.data.get(self.add_prefix(name), "").strip() for name in self.fields)
 
     def affiliation_input(self) -> AffiliationInput:
-        data = self.cleaned_data
-        return AffiliationInput(
-            organisation=data["organisation"],
-            started_on=data["started_on"],
-            ended_on=data["ended_on"],
-            role=data["role"],
-            agency_uuid=data["agency"] or None,
+        return input_from(
+            AffiliationInput, self.cleaned_data, agency_uuid=self.cleaned_data["agency"] or None
         )
 
 
@@ -292,15 +289,13 @@ class ReviewerProfileEntry(FormWithRows):
                     prefix=f"affiliation-{number}",
                     number=number,
                     agencies=agencies,
-                    initial={
-                        "agency": str(item.agency.uuid) if item.agency_id else "",
-                        "organisation": "" if item.agency_id else item.organisation,
-                        "role": item.role,
-                        "started_on": item.started_on,
-                        "ended_on": item.ended_on,
-                    }
-                    if item
-                    else None,
+                    # Chosen from the register: the agency, not its name typed again.
+                    initial=initial_from(
+                        item,
+                        AffiliationForm,
+                        agency=str(item.agency.uuid) if item and item.agency_id else "",
+                        organisation="" if not item or item.agency_id else item.organisation,
+                    ),
                 )
             )
 
@@ -318,18 +313,14 @@ class ReviewerProfileEntry(FormWithRows):
 
 
 class TermsForm(CaseworkForm):
-    scope = forms.CharField(label="Scope of the review", widget=forms.Textarea, required=False)
-    lines_of_enquiry = forms.CharField(
-        label="Key lines of enquiry",
-        widget=forms.Textarea,
-        required=False,
-        help_text="One on each line.",
-    )
+    scope = optional_text("Scope of the review")
+    lines_of_enquiry = optional_text("Key lines of enquiry", "One on each line.")
     period_start = date_field("Start of the period under review", "when the period starts")
     period_end = date_field("End of the period under review", "when the period ends")
 
+    prefix = "terms"
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("prefix", "terms")
         super().__init__(*args, **kwargs)
         self.helper = form_layout(
             Field.textarea("scope", rows=4),
@@ -360,11 +351,8 @@ class InformationRequestForm(CaseworkForm):
         required=False,
         help_text="Select all that apply.",
     )
-    details = forms.CharField(
-        label="Details (optional)",
-        widget=forms.Textarea,
-        required=False,
-        help_text="The period, the people and the questions the agency should cover.",
+    details = optional_text(
+        "Details (optional)", "The period, the people and the questions the agency should cover."
     )
     due = date_field(
         "Due date (optional)",
@@ -372,8 +360,9 @@ class InformationRequestForm(CaseworkForm):
         hint="Leave empty for 20 working days from today. Year-month-day, for example 2026-11-02.",
     )
 
+    prefix = "request"
+
     def __init__(self, *args, agencies=(), **kwargs):
-        kwargs.setdefault("prefix", "request")
         super().__init__(*args, **kwargs)
         self.fields["agency"].choices = agency_choices(agencies, "Choose an agency")
         self.helper = form_layout(
@@ -399,8 +388,9 @@ class InformationResponseForm(CaseworkForm):
         "else asked for. You can answer more than once.",
     )
 
+    prefix = "response"
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("prefix", "response")
         super().__init__(*args, **kwargs)
         self.helper = form_layout(Field.textarea("text", rows=8), submit="Send your answer")
 
@@ -416,16 +406,14 @@ def _entry_label(entry) -> str:
 
 
 class FindingForm(CaseworkForm):
-    text = forms.CharField(label="Finding", widget=forms.Textarea, required=False)
-    evidence = forms.MultipleChoiceField(
-        label="Chronology entries that support it",
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text="The key practice episodes of the chronology.",
+    text = optional_text("Finding")
+    evidence = checkboxes(
+        "Chronology entries that support it", "The key practice episodes of the chronology."
     )
 
+    prefix = "finding"
+
     def __init__(self, *args, entries=(), **kwargs):
-        kwargs.setdefault("prefix", "finding")
         super().__init__(*args, **kwargs)
         self.fields["evidence"].choices = [(str(e.uuid), _entry_label(e)) for e in entries]
         fields = [Field.textarea("text", rows=4)]
@@ -435,22 +423,16 @@ class FindingForm(CaseworkForm):
 
 
 class RecommendationForm(CaseworkForm):
-    text = forms.CharField(label="Recommendation", widget=forms.Textarea, required=False)
+    text = optional_text("Recommendation")
     to_partnership = forms.BooleanField(label="To the partnership", required=False)
-    agencies = forms.MultipleChoiceField(
-        label="To these agencies",
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text="Address it to the partnership, to one or more agencies, or both.",
+    agencies = checkboxes(
+        "To these agencies", "Address it to the partnership, to one or more agencies, or both."
     )
-    findings = forms.MultipleChoiceField(
-        label="Findings it answers (optional)",
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    findings = checkboxes("Findings it answers (optional)")
+
+    prefix = "recommendation"
 
     def __init__(self, *args, agencies=(), findings=(), **kwargs):
-        kwargs.setdefault("prefix", "recommendation")
         super().__init__(*args, **kwargs)
         self.fields["agencies"].choices = agency_choices(agencies)
         self.fields["findings"].choices = [(str(f.number), f"Finding {f.number}") for f in findings]
@@ -486,8 +468,9 @@ class DocumentForm(CaseworkForm):
         help_text="PDF or Word (.docx), up to 25 MB.",
     )
 
+    prefix = "document"
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("prefix", "document")
         super().__init__(*args, **kwargs)
         self.helper = form_layout(
             Field.text("title"), Field.select("kind"), Field("file"), submit="Upload"

@@ -4,7 +4,7 @@ posts progress with evidence and the review group verifies it. An agency sees an
 the actions it owns; any other action is a 404."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -14,7 +14,7 @@ from casework import permissions, selectors, services
 from casework.joint import listings
 from casework.models import ActionStatus
 from casework.selectors import lists
-from frontend.decorators import member_required
+from frontend.decorators import allowed_if, member_required
 from frontend.downloads import private_file
 from frontend.forms.actions import ActionTrackerFilterForm, ActionUpdateForm
 from frontend.forms.base import ButtonForm
@@ -29,10 +29,11 @@ RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green"}
 
 @member_required
 @require_GET
+@allowed_if(
+    permissions.may_see_actions, "Actions are for the review group and the agencies that own them."
+)
 def tracker(request):
     actor = request.actor
-    if not permissions.may_see_actions(actor):
-        raise PermissionDenied("Actions are for the review group and the agencies that own them.")
     in_review_group = permissions.may_track_every_action(actor)
     reviews = None
     if not actor.is_agency:
@@ -89,6 +90,20 @@ def tracker(request):
     return response
 
 
+def _changed(request, form, perform, done: str) -> bool:
+    """Whether ``perform(the form's data)`` changed the action (then ``done`` is said);
+    otherwise the form carries what was wrong, the service's refusals included."""
+    if not form.is_valid():
+        return False
+    try:
+        perform(form.cleaned_data)
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return False
+    messages.success(request, done)
+    return True
+
+
 def _action_context(request, action, *, update_form=None, verify_form=None) -> dict:
     actor = request.actor
     in_review_group = permissions.may_see_every_case(actor)
@@ -123,21 +138,19 @@ def action_detail(request, action_uuid):
     form = None
     if request.method == "POST":
         form = ActionUpdateForm(request.POST, request.FILES)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.action_update_add(
-                    actor=actor,
-                    action=action,
-                    status=data["status"],
-                    note=data["note"],
-                    evidence=form.evidence_upload(),
-                )
-            except ValidationError as error:
-                form.add_service_errors(error)
-            else:
-                messages.success(request, "Your update is saved.")
-                return redirect(review_path(request, "action", action.review, action.uuid))
+        if _changed(
+            request,
+            form,
+            lambda data: services.action_update_add(
+                actor=actor,
+                action=action,
+                status=data["status"],
+                note=data["note"],
+                evidence=form.evidence_upload(),
+            ),
+            "Your update is saved.",
+        ):
+            return redirect(review_path(request, "action", action.review, action.uuid))
     context = _action_context(request, action, update_form=form)
     return render(
         request, "actions/action.html", {**context, "page_error": bool(form and form.errors)}
@@ -150,14 +163,13 @@ def action_verify(request, action_uuid):
     actor = request.actor
     action = selectors.access_action(actor=actor, action_uuid=action_uuid)
     form = ButtonForm(request.POST, submit="Verify the action", prefix="verify")
-    if form.is_valid():
-        try:
-            services.action_verify(actor=actor, action=action)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, "The action is verified and closed.")
-            return redirect(review_path(request, "action", action.review, action.uuid))
+    if _changed(
+        request,
+        form,
+        lambda _data: services.action_verify(actor=actor, action=action),
+        "The action is verified and closed.",
+    ):
+        return redirect(review_path(request, "action", action.review, action.uuid))
     context = _action_context(request, action, verify_form=form)
     context["may_verify"] = True
     return render(request, "actions/action.html", {**context, "page_error": True})

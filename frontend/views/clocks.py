@@ -3,13 +3,12 @@ overview, the dashboard), and the partnership's clocks by urgency, for the revie
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from casework import permissions, selectors
 from casework.working_days import working_days_between
-from frontend.decorators import member_required
+from frontend.decorators import allowed_if, member_required
 from tenants.clock import today
 
 GROUPS = (
@@ -35,9 +34,8 @@ def clock_row(clock, day: datetime.date) -> dict:
 
 @member_required
 @require_GET
+@allowed_if(permissions.may_see_clock_board, "The clock board is the review group's.")
 def clock_board(request):
-    if not permissions.may_see_clock_board(request.actor):
-        raise PermissionDenied("The clock board is the review group's.")
     day = today()
     board = selectors.clock_board_for_page(actor=request.actor, day=day)
     groups = [

@@ -25,8 +25,8 @@ from casework.joint import selectors as joint_selectors
 from casework.joint import services as joint_services
 from casework.joint.models import ParticipantState
 from casework.selectors import lists
-from frontend.decorators import member_required
-from frontend.forms.joint import ReasonForm
+from frontend.decorators import allowed_if, member_required
+from frontend.forms.base import ReasonForm
 
 
 def _settled(response):
@@ -121,21 +121,25 @@ def _invitations_context(request, forms=None) -> dict:
 
 @member_required
 @require_GET
+@allowed_if(
+    permissions.may_manage_joint_reviews, "The business manager or the chair answers invitations."
+)
 def invitations(request):
     """Invitations received (to answer) and sent (the joint reviews this partnership leads), for
     the business manager and the chair."""
-    if not permissions.may_manage_joint_reviews(request.actor):
-        raise PermissionDenied("The business manager or the chair answers invitations.")
     return render(request, "joint/invitations.html", _invitations_context(request))
 
 
 def _answer(request, participant_uuid, do, *, kind: str, done: str):
+    """Answer an invitation or end a part: ``do`` is the service, called with the actor, the
+    part and (when ``kind`` names a form with a reason) the reason."""
     actor = request.actor
     part = joint_selectors.access_invitation(actor=actor, participant_uuid=participant_uuid)
     key = part.uuid.hex[:8]
     form = ReasonForm(request.POST, submit="", prefix=f"{kind}-{key}") if kind else None
     try:
-        do(actor, part, form.cleaned_data["reason"] if form and form.is_valid() else "")
+        reason = {"reason": form.cleaned_data["reason"] if form.is_valid() else ""} if form else {}
+        do(actor=actor, part=part, **reason)
     except ValidationError as error:
         if form is None:
             messages.error(request, " ".join(error.messages))
@@ -149,42 +153,30 @@ def _answer(request, participant_uuid, do, *, kind: str, done: str):
     return redirect(reverse("frontend:joint-invitations") + f"#part-{part.uuid}")
 
 
-@member_required
-@require_POST
-def invitation_accept(request, participant_uuid):
-    return _answer(
-        request,
-        participant_uuid,
-        lambda actor, part, _: joint_services.joint_review_accept(actor=actor, part=part),
-        kind="",
-        done="You have accepted: your partnership takes part in {review}.",
-    )
+def _answering(service, *, kind: str, done: str):
+    """The POST view that answers with ``service`` (``_answer``)."""
+
+    @member_required
+    @require_POST
+    def view(request, participant_uuid):
+        return _answer(request, participant_uuid, service, kind=kind, done=done)
+
+    return view
 
 
-@member_required
-@require_POST
-def invitation_decline(request, participant_uuid):
-    return _answer(
-        request,
-        participant_uuid,
-        lambda actor, part, reason: joint_services.joint_review_decline(
-            actor=actor, part=part, reason=reason
-        ),
-        kind="decline",
-        done="You have declined the invitation to {review}.",
-    )
-
-
-@member_required
-@require_POST
-def part_end(request, participant_uuid):
-    """A participant's chair ends their partnership's part, on their own host."""
-    return _answer(
-        request,
-        participant_uuid,
-        lambda actor, part, reason: joint_services.joint_review_part_end(
-            actor=actor, part=part, reason=reason
-        ),
-        kind="end",
-        done="Your partnership's part in {review} has ended.",
-    )
+invitation_accept = _answering(
+    joint_services.joint_review_accept,
+    kind="",
+    done="You have accepted: your partnership takes part in {review}.",
+)
+invitation_decline = _answering(
+    joint_services.joint_review_decline,
+    kind="decline",
+    done="You have declined the invitation to {review}.",
+)
+# A participant's chair ends their partnership's part, on their own host.
+part_end = _answering(
+    joint_services.joint_review_part_end,
+    kind="end",
+    done="Your partnership's part in {review} has ended.",
+)

@@ -62,13 +62,13 @@ def extract_bounded(
     content_type: str,
     progress: Callable[[int, int], None] | None = None,
     *,
-    max_pages: int | None = None,
     limits: Limits | None = None,
-    ocr: OcrRule | None = None,
+    **options,
 ) -> Extraction:
-    """``extract`` in a child process with at most ``limits.memory_mb`` of memory and
-    ``limits.seconds`` of time (``limits.run_bounded``): a file that would exhaust the machine
-    "cannot be checked" instead."""
+    """``extract`` (with the same ``options``: ``max_pages``, ``ocr``) in a child process with
+    at most ``limits.memory_mb`` of memory and ``limits.seconds`` of time
+    (``limits.run_bounded``): a file that would exhaust the machine "cannot be checked"
+    instead."""
     limits = limits or Limits()
     return run_bounded(
         extract,
@@ -76,7 +76,6 @@ def extract_bounded(
         content_type,
         bounds=limits,
         progress=progress,
-        max_pages=max_pages,
         limits=limits,
-        ocr=ocr,
+        **options,
     )

@@ -30,10 +30,9 @@ from publishing.library.models import (
     LibraryRecord,
     Theme,
 )
-from publishing.library.selectors import SEARCH_CACHE_SECONDS, library_edition
+from publishing.library.selectors import SEARCH_CACHE_SECONDS, SEARCH_CONFIG, library_edition
 from tenants.models import Partnership
 
-SEARCH_CONFIG = "english"
 QUERY_MAX_LENGTH = 200
 PAGE_SIZE = 20
 FILTERS = ("theme", "year", "type", "partnership", "age_band")

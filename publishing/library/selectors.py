@@ -13,6 +13,9 @@ from publishing.library.models import LibraryEdition, LibraryRecord, Theme
 from tenants.models import Partnership
 from tenants.validation import uuid_parse
 
+# The PostgreSQL text search configuration the library's index is built and searched with.
+SEARCH_CONFIG = "english"
+
 TREND_THEMES = 6
 SEARCH_CACHE_SECONDS = 600
 

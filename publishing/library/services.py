@@ -26,8 +26,7 @@ from publishing.library.models import (
     LibraryRecord,
     Theme,
 )
-
-SEARCH_CONFIG = "english"
+from publishing.library.selectors import SEARCH_CONFIG
 
 
 @dataclass

@@ -8,23 +8,13 @@ check it again (the task is sent when the transaction commits).
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from publishing.audit import publication_audit
 from publishing.models import GateRun, Publication, PublicationDocument, PublicationState
 from publishing.selectors import current_documents, record_snapshot, snapshot_sha256
 from tenants.actors import Actor
-from tenants.agencies.audit import audit_event_record
 
 # The longest the public record's texts may be (the gate reads them; the library shows them).
 TEXT_LIMITS = {"title": 200, "summary": 6000, "improvements": 6000, "statement": 4000}
-
-
-def publication_audit(actor: Actor, publication: Publication, action: str, **detail) -> None:
-    audit_event_record(
-        actor=actor,
-        action=action,
-        object_type="publication",
-        object_ref=str(publication.uuid),
-        detail=detail,
-    )
 
 
 def publication_editable_check(publication: Publication) -> None:

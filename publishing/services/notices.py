@@ -10,6 +10,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from publishing.audit import publication_audit
 from publishing.models import PREPARING_STATES, Publication, PublicationState
 from publishing.permissions import require_publish_publication, require_record_notice
 from publishing.selectors import (
@@ -17,7 +18,6 @@ from publishing.selectors import (
     publication_readiness,
     publication_ready_on,
 )
-from publishing.services.changes import publication_audit
 from publishing.services.library_door import library_sync, review_clocks_sync
 from tenants import clock
 from tenants.actors import Actor

@@ -13,6 +13,7 @@ from casework.joint import services as joint_services
 from casework.joint.models import JointReviewGrant, JointReviewParticipant, ParticipantState
 from casework.models import Review
 from casework.services import EntryInput
+from safeguard.demo.chronology import chronology_load
 from tenants.actors import actor_for_member
 from tenants.agencies.models import Agency
 from tenants.agencies.selectors import agency_list
@@ -22,6 +23,17 @@ from tenants.models import Membership, Partnership, Role, User
 
 CROYDON_TITLE = "Baby T: joint practice review (Croydon and Lewisham)"
 FAMILY_A_TITLE = "Family A"
+# Croydon's agencies' part of the chronology, and Lewisham's (``safeguard.demo.chronology``).
+CROYDON_CHRONOLOGY = """
+120 | health | health visitor | New birth visit in Croydon; records from Lewisham not yet received | key
+60 | police | PC | Domestic abuse call at the Croydon address; no children's notification sent | key
+30 | health | emergency department nurse | Baby brought in with bruising to the face; skeletal survey arranged | key
+"""
+LEWISHAM_CHRONOLOGY = """
+400 | social_care | social worker | Child in need plan for the older sibling closed in Lewisham | key
+150 | police | PC | Welfare check at the Lewisham address before the move; no concerns recorded
+140 | social_care | duty social worker | Transfer-in letter to Croydon drafted but not sent | key
+"""
 DRAFT = b"%PDF-1.7\n% Demo draft report (fictional)\n%%EOF\n"
 
 
@@ -82,34 +94,10 @@ def croydon_joint_review_load(*, lead: Partnership) -> Review | None:
         period_end=day - datetime.timedelta(days=25),
     )
     reviews.terms_sign_off(actor=chair, terms=terms)
-    for days, agency, who, what, key in (
-        (
-            120,
-            health,
-            "health visitor",
-            "New birth visit in Croydon; records from Lewisham not yet received",
-            True,
-        ),
-        (
-            60,
-            police,
-            "PC",
-            "Domestic abuse call at the Croydon address; no children's notification sent",
-            True,
-        ),
-        (
-            30,
-            health,
-            "emergency department nurse",
-            "Baby brought in with bruising to the face; skeletal survey arranged",
-            True,
-        ),
-    ):
-        reviews.chronology_entry_add(
-            actor=manager,
-            review=review,
-            data=_entry(day - datetime.timedelta(days=days), agency, who, what, key),
-        )
+    agencies = {"health": health, "police": police}
+    chronology_load(
+        actor=manager, review=review, before=day, agencies=agencies, table=CROYDON_CHRONOLOGY
+    )
     reviews.information_request_create(
         actor=manager, review=review, agency=police, asks=["chronology", "single_agency_report"]
     )
@@ -152,34 +140,10 @@ def lewisham_part_load(*, participant: Partnership) -> bool:
         mine = {agency.name.split(" (")[0]: agency for agency in agency_list(actor=actor)}
         police = mine.get("Met Police")
         social_care = mine.get("Lewisham Children's Social Care") or police
-        for days, agency, who, what, key in (
-            (
-                400,
-                social_care,
-                "social worker",
-                "Child in need plan for the older sibling closed in Lewisham",
-                True,
-            ),
-            (
-                150,
-                police,
-                "PC",
-                "Welfare check at the Lewisham address before the move; no concerns recorded",
-                False,
-            ),
-            (
-                140,
-                social_care,
-                "duty social worker",
-                "Transfer-in letter to Croydon drafted but not sent",
-                True,
-            ),
-        ):
-            reviews.chronology_entry_add(
-                actor=actor,
-                review=review,
-                data=_entry(day - datetime.timedelta(days=days), agency, who, what, key),
-            )
+        agencies = {"police": police, "social_care": social_care}
+        chronology_load(
+            actor=actor, review=review, before=day, agencies=agencies, table=LEWISHAM_CHRONOLOGY
+        )
         reviews.information_request_create(
             actor=actor, review=review, agency=police, asks=["chronology"]
         )

@@ -9,6 +9,7 @@ import datetime
 from casework import services
 from casework.models import Referral
 from casework.working_days import add_working_days
+from safeguard.demo.chronology import chronology_load
 from tenants.actors import actor_for_member
 from tenants.agencies.models import Agency
 from tenants.clock import today
@@ -170,86 +171,43 @@ def demo_referrals_load(*, partnership: Partnership) -> int:
     return 4
 
 
-CHRONOLOGY = [
-    # (days before the incident, agency key, who, what, key practice episode)
-    (700, "health", "midwife", "Booking appointment; mother reports low mood in pregnancy", False),
-    (690, "health", "GP", "Mother prescribed antidepressants; referral to perinatal team", False),
-    (
-        640,
-        "health",
-        "perinatal mental health nurse",
-        "Assessment; discharged after two missed appointments",
-        True,
-    ),
-    (610, "health", "midwife", "Birth at 39 weeks; no concerns recorded", False),
-    (600, "health", "health visitor", "New birth visit; father not present", False),
-    (560, "police", "PC", "Neighbour reports shouting at the address; no offences found", False),
-    (
-        555,
-        "social_care",
-        "duty social worker",
-        "Police notification screened: no further action",
-        True,
-    ),
-    (520, "health", "health visitor", "6-8 week review; mother tearful, advised to see GP", False),
-    (480, "health", "GP", "Baby seen with nappy rash; no other concerns", False),
-    (430, "police", "PC", "Domestic abuse call; father arrested and released without charge", True),
-    (
-        428,
-        "social_care",
-        "duty social worker",
-        "Strategy discussion: single assessment opened",
-        True,
-    ),
-    (400, "social_care", "social worker", "Home visit; mother says father has left", False),
-    (
-        380,
-        "social_care",
-        "social worker",
-        "Assessment closed: no role for children's social care",
-        True,
-    ),
-    (360, "health", "health visitor", "1-year review not attended", False),
-    (340, "health", "health visitor", "Second appointment not attended; letter sent", False),
-    (
-        300,
-        "health",
-        "emergency department nurse",
-        "Child brought in with a burn to the hand; account accepted",
-        True,
-    ),
-    (298, "health", "GP", "Discharge letter received and filed", False),
-    (250, "police", "PC", "Father seen at the address by neighbourhood officers", False),
-    (230, "health", "health visitor", "Home visit; new partner present, details not taken", True),
-    (
-        200,
-        "social_care",
-        "social worker",
-        "School nursery referral about bruising; advice given by phone",
-        True,
-    ),
-    (180, "health", "GP", "Mother's antidepressants stopped at her request", False),
-    (150, "police", "call handler", "Anonymous call about a child crying for hours", False),
-    (148, "police", "PC", "Welfare check: no answer at the door; no further action", True),
-    (120, "health", "health visitor", "2-year review cancelled by the family", False),
-    (90, "social_care", "family support worker", "Early help offer declined", False),
-    (
-        60,
-        "health",
-        "emergency department doctor",
-        "Child with a head injury; skeletal survey not done",
-        True,
-    ),
-    (45, "health", "GP", "Mother reports the child is clumsy", False),
-    (30, "police", "PC", "Domestic abuse call; mother declines to make a statement", True),
-    (20, "social_care", "duty social worker", "Police notification not screened for 10 days", True),
-    (10, "health", "health visitor", "Unannounced visit; no access", False),
-    (2, "police", "PC", "Call from mother: child not breathing", True),
-    (2, "health", "paramedic", "Child taken to hospital; pronounced dead", True),
-    (1, "social_care", "duty manager", "Strategy discussion about the siblings", True),
-    (1, "police", "detective sergeant", "Investigation opened; scene preserved", False),
-    (0, "health", "paediatrician", "Post-mortem finds injuries of different ages", True),
-]
+CHRONOLOGY = """
+700 | health | midwife | Booking appointment; mother reports low mood in pregnancy
+690 | health | GP | Mother prescribed antidepressants; referral to perinatal team
+640 | health | perinatal mental health nurse | Assessment; discharged after two missed appointments | key
+610 | health | midwife | Birth at 39 weeks; no concerns recorded
+600 | health | health visitor | New birth visit; father not present
+560 | police | PC | Neighbour reports shouting at the address; no offences found
+555 | social_care | duty social worker | Police notification screened: no further action | key
+520 | health | health visitor | 6-8 week review; mother tearful, advised to see GP
+480 | health | GP | Baby seen with nappy rash; no other concerns
+430 | police | PC | Domestic abuse call; father arrested and released without charge | key
+428 | social_care | duty social worker | Strategy discussion: single assessment opened | key
+400 | social_care | social worker | Home visit; mother says father has left
+380 | social_care | social worker | Assessment closed: no role for children's social care | key
+360 | health | health visitor | 1-year review not attended
+340 | health | health visitor | Second appointment not attended; letter sent
+300 | health | emergency department nurse | Child brought in with a burn to the hand; account accepted | key
+298 | health | GP | Discharge letter received and filed
+250 | police | PC | Father seen at the address by neighbourhood officers
+230 | health | health visitor | Home visit; new partner present, details not taken | key
+200 | social_care | social worker | School nursery referral about bruising; advice given by phone | key
+180 | health | GP | Mother's antidepressants stopped at her request
+150 | police | call handler | Anonymous call about a child crying for hours
+148 | police | PC | Welfare check: no answer at the door; no further action | key
+120 | health | health visitor | 2-year review cancelled by the family
+90 | social_care | family support worker | Early help offer declined
+60 | health | emergency department doctor | Child with a head injury; skeletal survey not done | key
+45 | health | GP | Mother reports the child is clumsy
+30 | police | PC | Domestic abuse call; mother declines to make a statement | key
+20 | social_care | duty social worker | Police notification not screened for 10 days | key
+10 | health | health visitor | Unannounced visit; no access
+2 | police | PC | Call from mother: child not breathing | key
+2 | health | paramedic | Child taken to hospital; pronounced dead | key
+1 | social_care | duty manager | Strategy discussion about the siblings | key
+1 | police | detective sergeant | Investigation opened; scene preserved
+0 | health | paediatrician | Post-mortem finds injuries of different ages | key
+"""
 
 
 def demo_review_load(*, partnership, review, police, health, social_care, manager, chair):
@@ -304,19 +262,9 @@ def demo_review_load(*, partnership, review, police, health, social_care, manage
     )
     reviews.review_stage_move(actor=manager, review=review, to_stage="information_gathering")
     agencies = {"health": health, "police": police, "social_care": social_care or health}
-    for days, key, who, what, episode in CHRONOLOGY:
-        reviews.chronology_entry_add(
-            actor=manager,
-            review=review,
-            data=reviews.EntryInput(
-                occurred_on=incident - datetime.timedelta(days=days),
-                agency=agencies[key],
-                what_happened=what,
-                who=who,
-                key_episode=episode,
-                source_document=f"{agencies[key].name} records",
-            ),
-        )
+    chronology_load(
+        actor=manager, review=review, before=incident, agencies=agencies, table=CHRONOLOGY
+    )
     finding = reviews.finding_add(
         actor=manager,
         review=review,

@@ -410,46 +410,39 @@ GATE_OCR_MIN_CONFIDENCE = int(env("GATE_OCR_MIN_CONFIDENCE", "75"))
 # sweeper sends it again. A live task shows progress at least every 30 seconds.
 GATE_SWEEP_AFTER_SECONDS = int(env("GATE_SWEEP_AFTER_SECONDS", "1200"))
 
+
+def _in_every_partnership(task: str, schedule) -> dict:
+    """A periodic job: ``task`` sent once for every live partnership, inside its schema
+    (``tenants.tasks.partnerships_fan_out``)."""
+    return {"task": "tenants.tasks.partnerships_fan_out", "schedule": schedule, "args": [task]}
+
+
 CELERY_BEAT_SCHEDULE = {
-    "purge-idempotency-records": {
-        "task": "tenants.tasks.partnerships_fan_out",
-        "schedule": crontab(hour=3, minute=0),
-        "args": ["tenants.agencies.tasks.idempotency_records_purge_task"],
-    },
-    "review-chasers": {
-        "task": "tenants.tasks.partnerships_fan_out",
-        "schedule": crontab(hour=7, minute=15),
-        "args": ["casework.tasks.review_chasers_send_task"],
-    },
-    "clock-reminders": {
-        "task": "tenants.tasks.partnerships_fan_out",
-        "schedule": crontab(hour=7, minute=0),
-        "args": ["casework.tasks.clock_reminders_send_task"],
-    },
+    "purge-idempotency-records": _in_every_partnership(
+        "tenants.agencies.tasks.idempotency_records_purge_task", crontab(hour=3, minute=0)
+    ),
+    "review-chasers": _in_every_partnership(
+        "casework.tasks.review_chasers_send_task", crontab(hour=7, minute=15)
+    ),
+    "clock-reminders": _in_every_partnership(
+        "casework.tasks.clock_reminders_send_task", crontab(hour=7, minute=0)
+    ),
     # Scheduled publications go out, and those past the retention period become available on
     # request, early each morning.
-    "publications-daily": {
-        "task": "tenants.tasks.partnerships_fan_out",
-        "schedule": crontab(hour=0, minute=30),
-        "args": ["publishing.tasks.publications_daily_task"],
-    },
+    "publications-daily": _in_every_partnership(
+        "publishing.tasks.publications_daily_task", crontab(hour=0, minute=30)
+    ),
     # The gate's runs whose worker died are sent again (or given up), every ten minutes.
-    "gate-sweeper": {
-        "task": "tenants.tasks.partnerships_fan_out",
-        "schedule": crontab(minute="*/10"),
-        "args": ["publishing.tasks.gate_runs_sweep_task"],
-    },
-    "revoke-expired-api-keys": {
-        "task": "tenants.tasks.partnerships_fan_out",
-        "schedule": crontab(hour=2, minute=15),
-        "args": ["tenants.agencies.tasks.api_keys_revoke_expired_task"],
-    },
+    "gate-sweeper": _in_every_partnership(
+        "publishing.tasks.gate_runs_sweep_task", crontab(minute="*/10")
+    ),
+    "revoke-expired-api-keys": _in_every_partnership(
+        "tenants.agencies.tasks.api_keys_revoke_expired_task", crontab(hour=2, minute=15)
+    ),
     # Every partnership's audit trail is verified against its hash chain and checkpoints.
-    "verify-audit-trails": {
-        "task": "tenants.tasks.partnerships_fan_out",
-        "schedule": crontab(hour=4, minute=0),
-        "args": ["tenants.agencies.tasks.audit_trail_check_task"],
-    },
+    "verify-audit-trails": _in_every_partnership(
+        "tenants.agencies.tasks.audit_trail_check_task", crontab(hour=4, minute=0)
+    ),
 }
 
 # Who is told when a partnership's audit trail no longer verifies (comma-separated emails).

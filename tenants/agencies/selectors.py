@@ -10,7 +10,7 @@ from tenants.agencies.audit import audit_event_record
 from tenants.agencies.models import Agency, AgencyApiKey, AuditEvent, IdempotencyRecord
 from tenants.agencies.permissions import may_read_audit_trail, may_run_workspace
 from tenants.throttles import throttle_full, throttle_take
-from tenants.validation import uuid_or_404
+from tenants.validation import found_or_404, uuid_or_404
 
 
 def agency_list(*, actor: Actor, include_inactive: bool = False) -> QuerySet[Agency]:
@@ -51,10 +51,10 @@ def access_agency(*, actor: Actor, agency_uuid) -> Agency:
     agency_uuid = uuid_or_404(agency_uuid)
     if actor.is_agency and agency_uuid != actor.agency_uuid:
         raise Http404("No such agency.")
-    agency = agency_list(actor=actor, include_inactive=True).filter(uuid=agency_uuid).first()
-    if agency is None:
-        raise Http404("No such agency.")
-    return agency
+    return found_or_404(
+        agency_list(actor=actor, include_inactive=True).filter(uuid=agency_uuid).first(),
+        "No such agency.",
+    )
 
 
 def agency_for_actor(*, actor: Actor) -> Agency | None:
@@ -76,10 +76,9 @@ def access_api_key(*, actor: Actor, key_uuid) -> AgencyApiKey:
     key_uuid = uuid_or_404(key_uuid)
     if not may_run_workspace(actor):
         raise Http404("No such key.")
-    api_key = AgencyApiKey.objects.select_related("agency").filter(uuid=key_uuid).first()
-    if api_key is None:
-        raise Http404("No such key.")
-    return api_key
+    return found_or_404(
+        AgencyApiKey.objects.select_related("agency").filter(uuid=key_uuid).first(), "No such key."
+    )
 
 
 def audit_event_list(

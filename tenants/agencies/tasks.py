@@ -1,8 +1,8 @@
 from celery import shared_task
 
-from safeguard.celery import PartnershipTask
 from tenants.agencies.audit import audit_trail_check
 from tenants.agencies.services import api_keys_revoke_expired, idempotency_records_purge
+from tenants.tasks import PartnershipTask
 
 
 @shared_task(base=PartnershipTask, bind=True)

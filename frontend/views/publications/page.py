@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from frontend.decorators import member_required
-from frontend.forms.base import ButtonForm
+from frontend.forms.base import ButtonForm, ReasonForm
 from frontend.forms.publications import (
     AcceptForm,
     BriefingForm,
@@ -26,7 +26,6 @@ from frontend.forms.publications import (
     IdentifierForm,
     KeepOnlineForm,
     NoticeForm,
-    ReasonForm,
     ReasonsSentForm,
     RecordForm,
     ScheduleForm,

@@ -3,13 +3,13 @@ there) and an agency's rapid-review contribution. Who may is asked of ``casework
 every change is a casework service's, which checks the rule again."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
 from casework import permissions, selectors, services
-from frontend.decorators import member_required
+from frontend.decorators import allowed_if, member_required
 from frontend.forms.referral_sections import ContributionForm
 from frontend.forms.referrals import ReferralEntry, TriageFilterForm
 from frontend.views.clocks import clock_row
@@ -27,10 +27,9 @@ def _next_open_clock(referral):
 
 @member_required
 @require_http_methods(["GET", "POST"])
+@allowed_if(permissions.may_refer, "Agencies, and the business manager for them, refer cases.")
 def referral_new(request):
     actor = request.actor
-    if not permissions.may_refer(actor):
-        raise PermissionDenied("Agencies, and the business manager for them, refer cases.")
     choose_agency = permissions.may_refer_for_an_agency(actor)
     agencies = list(selectors.referral_agency_choices())
     entry = ReferralEntry(
@@ -71,10 +70,11 @@ def referral_new(request):
 
 @member_required
 @require_GET
+@allowed_if(
+    permissions.may_see_referrals, "Referrals are for the review group and the referring agencies."
+)
 def referral_list(request):
     actor = request.actor
-    if not permissions.may_see_referrals(actor):
-        raise PermissionDenied("Referrals are for the review group and the referring agencies.")
     agencies = None if actor.is_agency else agency_list(actor=actor, include_inactive=True)
     form = TriageFilterForm(request.GET or None, agencies=agencies)
     day = today()

@@ -12,7 +12,8 @@ from casework import selectors
 from casework.joint import selectors as joint_selectors
 from casework.joint import services as joint_services
 from frontend.decorators import member_required
-from frontend.forms.joint import JointInviteForm, ReasonForm
+from frontend.forms.base import ReasonForm
+from frontend.forms.joint import JointInviteForm
 from frontend.views.reviews.overview import end_part_form, end_part_key, overview_answer
 from frontend.views.reviews.workspace import tab_url
 

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from casework import permissions, selectors, services
-from frontend.decorators import member_required
+from frontend.decorators import allowed_if, member_required
 from frontend.forms.reviews import ReviewCommissionForm
 from tenants.agencies.selectors import agency_list
 
@@ -24,10 +24,11 @@ def _commission_form(actor, data=None):
 
 @member_required
 @require_http_methods(["GET", "POST"])
+@allowed_if(
+    permissions.may_see_reviews, "Reviews are for the review group and the appointed reviewers."
+)
 def review_list(request):
     actor = request.actor
-    if not permissions.may_see_reviews(actor):
-        raise PermissionDenied("Reviews are for the review group and the appointed reviewers.")
     may_commission = permissions.may_commission_review(actor)
     form = _commission_form(actor) if may_commission else None
     if request.method == "POST":

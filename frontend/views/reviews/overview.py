@@ -13,8 +13,8 @@ from casework import permissions, selectors, services
 from casework.joint import selectors as joint_selectors
 from casework.joint.models import ParticipantPermission, ParticipantState
 from frontend.decorators import member_required
-from frontend.forms.base import ButtonForm
-from frontend.forms.joint import JointInviteForm, ParticipantSignOffForm, ReasonForm
+from frontend.forms.base import ButtonForm, ReasonForm
+from frontend.forms.joint import JointInviteForm, ParticipantSignOffForm
 from frontend.forms.reviews import (
     AppointForm,
     HomeOfficeForm,

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from casework import permissions, selectors, services
 from frontend.decorators import member_required
+from frontend.forms.base import initial_from
 from frontend.forms.reviews import TermsForm, TermsSignOffForm
 from frontend.views.reviews.workspace import Tab
 
@@ -17,16 +18,7 @@ def _shows(request, review) -> dict:
     context = {
         "versions": versions,
         "latest": latest,
-        "terms_form": TermsForm(
-            initial={
-                "scope": latest.scope,
-                "lines_of_enquiry": latest.lines_of_enquiry,
-                "period_start": latest.period_start,
-                "period_end": latest.period_end,
-            }
-            if latest
-            else None
-        ),
+        "terms_form": TermsForm(initial=initial_from(latest, TermsForm)),
     }
     if latest and not latest.signed_off_at and permissions.may_sign_off_terms(request.actor):
         context["terms_sign_off_form"] = TermsSignOffForm(initial={"version": latest.version})

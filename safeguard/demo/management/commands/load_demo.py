@@ -59,6 +59,31 @@ def agency_kind_for(name: str) -> str:
     return AgencyKind.OTHER
 
 
+# The joint reviews of the demo: (lead, participant, the steps in order), each step whose schema
+# it runs in ("lead" or "participant", also the name the loader takes it by) and what it loads.
+JOINT_DEMOS = (
+    (
+        "croydon",
+        "lewisham",
+        (
+            ("lead", joint_demo.croydon_joint_review_load),
+            ("participant", joint_demo.lewisham_part_load),
+        ),
+    ),
+    (
+        "kingston",
+        "merton",
+        (
+            ("lead", joint_demo.family_a_load),
+            ("participant", joint_demo.merton_part_load),
+            ("lead", joint_demo.family_a_to_sign_off),
+            ("participant", joint_demo.merton_sign_off),
+            ("lead", joint_demo.family_a_complete),
+        ),
+    ),
+)
+
+
 class Command(BaseCommand):
     help = (
         "Load the demo partnerships, their agencies and one person per role, from the seeds. "
@@ -136,24 +161,16 @@ class Command(BaseCommand):
     def _load_joint_reviews(self):
         """Each step runs in the schema of the partnership doing it: the lead commissions and
         invites at home, the participant accepts at home and works through the door."""
-        croydon, lewisham = partnership_get(key="croydon"), partnership_get(key="lewisham")
-        if croydon is not None and lewisham is not None:
-            with tenant_context(croydon):
-                joint_demo.croydon_joint_review_load(lead=croydon)
-            with tenant_context(lewisham):
-                joint_demo.lewisham_part_load(participant=lewisham)
-        kingston, merton = partnership_get(key="kingston"), partnership_get(key="merton")
-        if kingston is not None and merton is not None:
-            with tenant_context(kingston):
-                joint_demo.family_a_load(lead=kingston)
-            with tenant_context(merton):
-                joint_demo.merton_part_load(participant=merton)
-            with tenant_context(kingston):
-                joint_demo.family_a_to_sign_off(lead=kingston)
-            with tenant_context(merton):
-                joint_demo.merton_sign_off(participant=merton)
-            with tenant_context(kingston):
-                joint_demo.family_a_complete(lead=kingston)
+        for lead_key, participant_key, steps in JOINT_DEMOS:
+            partners = {
+                "lead": partnership_get(key=lead_key),
+                "participant": partnership_get(key=participant_key),
+            }
+            if None in partners.values():
+                continue
+            for who, load in steps:
+                with tenant_context(partners[who]):
+                    load(**{who: partners[who]})
 
     def _print_sign_in(self, data, password):
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
