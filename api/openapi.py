@@ -43,6 +43,12 @@ NOT_FOUND = {
         "all look the same."
     )
 }
+WEBHOOK_NOT_FOUND = {
+    (404, PROBLEM_CONTENT_TYPE): _problem(
+        "No such webhook for this agency: missing, another agency's or another partnership's "
+        "all look the same."
+    )
+}
 INVALID = {
     (400, PROBLEM_CONTENT_TYPE): _problem(
         "Malformed JSON, or fields that are missing or not valid; each is named in `errors`."

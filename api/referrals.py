@@ -31,9 +31,22 @@ from api.openapi import (
     ProblemSerializer,
 )
 from api.problems import PROBLEM_CONTENT_TYPE
-from casework.models import AbuseOrNeglect, Circumstance, Harm, Outcome, ReferralStatus, Sex
-from casework.processes import REGIME_CHOICES
-from casework.selectors import access_contribution_request, referral_for_page, referral_list
+from casework.models import (
+    AbuseOrNeglect,
+    Circumstance,
+    Harm,
+    Outcome,
+    PanelResponse,
+    ReferralStatus,
+    Sex,
+)
+from casework.regimes import REGIME_CHOICES
+from casework.selectors import (
+    access_contribution_request,
+    referral_for_page,
+    referral_list,
+    referral_waiting,
+)
 from casework.services import (
     CONTRIBUTION_MAX_LENGTH,
     MAX_AGENCIES_INVOLVED,
@@ -87,6 +100,21 @@ class ClockSerializer(serializers.Serializer):
         return clock.due_soon_on(self.context["today"])
 
 
+# Where a referral is and whom it waits for (``casework.selectors.referral_waiting``). (No
+# docstring: the subclasses' schemas would take it as their description.)
+class WaitingFields(serializers.Serializer):
+    step = serializers.SerializerMethodField(help_text="e.g. 'Awaiting the Panel'")
+    waiting_for = serializers.SerializerMethodField(
+        help_text="Who must act next, e.g. 'The independent chair'; 'Nobody' when done"
+    )
+
+    def get_step(self, referral) -> str:
+        return referral_waiting(referral).step
+
+    def get_waiting_for(self, referral) -> str:
+        return referral_waiting(referral).waits_for
+
+
 @extend_schema_field(OpenApiTypes.STR)
 class ReferralUrlField(serializers.Field):
     """The referral's address in the API, absolute, for the request in the context."""
@@ -102,7 +130,7 @@ class ReferralUrlField(serializers.Field):
 
 # What the list and a referral's own page both begin with. (No docstring: the subclasses'
 # schemas would take it as their description.)
-class ReferralHeadSerializer(serializers.Serializer):
+class ReferralHeadSerializer(WaitingFields):
     reference = serializers.CharField()
     status = serializers.CharField()
     regime = serializers.CharField()
@@ -153,8 +181,19 @@ class ReferralCreateApi(APIView):
         summary = serializers.CharField(allow_blank=True, max_length=SUMMARY_MAX_LENGTH)
         regime = ServiceCheckedChoiceField(
             choices=REGIME_CHOICES,
-            default="wt2023",
-            help_text="wt2023 (Working Together 2018/2023, the default) or scr2015 (historic)",
+            required=False,
+            help_text="Leave out: the rules follow from aware_date (scr2015 before 29 June 2018, "
+            "csprr2018 from then, wt2023 from 15 December 2023). Rules not in force on "
+            "aware_date are refused (400 naming `regime`); other rules in force that day are "
+            "the business manager's choice, on the web, with a reason.",
+        )
+        working_together_concern = serializers.BooleanField(
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text="Whether there is cause for concern about how the agencies worked "
+            "together to safeguard the child (asked by the 2015 rules when a child was "
+            "seriously harmed); null when not known",
         )
 
     @extend_schema_serializer(component_name="ReferralCreateOutput")
@@ -198,7 +237,8 @@ class ReferralCreateApi(APIView):
             children=[ChildInput(**child) for child in data["children"]],
             agencies_involved=data["agencies_involved"],
             summary=data["summary"],
-            regime=data["regime"],
+            regime=data.get("regime") or None,
+            working_together_concern=data["working_together_concern"],
         )
         output = ReferralCreateApi.OutputSerializer(referral, context=_context(request))
         return Response(output.data, status=201)
@@ -280,8 +320,13 @@ class ReferralDetailApi(APIView):
         summary = serializers.CharField()
         created_at = serializers.DateTimeField()
         clocks = ClockSerializer(many=True)
+        panel_response = serializers.SerializerMethodField(
+            help_text="What the Panel answered to the rapid review, once it has"
+        )
         decision = serializers.SerializerMethodField(
-            help_text="The decision's outcome and date, once made"
+            help_text="The decision's outcome and date, once made; whether it came before the "
+            "Panel answered (the chair's reason is recorded) and whether it has been "
+            "communicated to those the rules name"
         )
         url = ReferralUrlField()
 
@@ -298,6 +343,8 @@ class ReferralDetailApi(APIView):
                 fields={
                     "outcome": serializers.ChoiceField(choices=Outcome.choices),
                     "decided_on": serializers.DateField(),
+                    "before_the_panel_answered": serializers.BooleanField(),
+                    "communicated": serializers.BooleanField(),
                 },
                 allow_null=True,
             )
@@ -306,7 +353,31 @@ class ReferralDetailApi(APIView):
             decision = getattr(referral, "decision", None)
             if decision is None:
                 return None
-            return {"outcome": decision.outcome, "decided_on": decision.decided_on.isoformat()}
+            return {
+                "outcome": decision.outcome,
+                "decided_on": decision.decided_on.isoformat(),
+                "before_the_panel_answered": bool(decision.exception_reason),
+                "communicated": referral.status == ReferralStatus.DECISION_NOTIFIED,
+            }
+
+        @extend_schema_field(
+            inline_serializer(
+                "ReferralPanelResponse",
+                fields={
+                    "kind": serializers.ChoiceField(choices=PanelResponse.choices),
+                    "responded_on": serializers.DateField(),
+                },
+                allow_null=True,
+            )
+        )
+        def get_panel_response(self, referral) -> dict | None:
+            rapid_review = getattr(referral, "rapid_review", None)
+            if rapid_review is None or not rapid_review.panel_response_kind:
+                return None
+            return {
+                "kind": rapid_review.panel_response_kind,
+                "responded_on": rapid_review.panel_responded_on.isoformat(),
+            }
 
     @extend_schema(
         operation_id="referral_detail",

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api import referrals, reviews, whoami
+from api import referrals, reviews, webhooks, whoami
 
 app_name = "api"
 # Swagger UI with no inline script (its set-up is fetched as ?script) and its one inline style
@@ -35,6 +35,8 @@ urlpatterns = [
         reviews.ActionUpdateCreateApi.as_view(),
         name="action-updates",
     ),
+    path("webhooks/", webhooks.WebhooksApi.as_view(), name="webhooks"),
+    path("webhooks/<str:webhook_id>/", webhooks.WebhookDetailApi.as_view(), name="webhook-detail"),
     path(
         "schema/",
         SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]),

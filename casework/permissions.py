@@ -62,6 +62,11 @@ def may_refer_for_an_agency(actor: Actor) -> bool:
     return not actor.is_agency and actor.has_role(Role.BUSINESS_MANAGER)
 
 
+def may_choose_regime(actor: Actor) -> bool:
+    """The business manager may choose other rules where both were in force (DESIGN §2)."""
+    return may_refer_for_an_agency(actor)
+
+
 def require_referrer(actor: Actor) -> None:
     _refuse_unless(
         may_refer(actor), "Only agencies (and the business manager for them) refer cases."

@@ -1,203 +1,19 @@
-"""Each process as data, not branching code (DESIGN §2: "each review type is a process
-definition"): nothing else in the code knows a deadline or a stage.
+"""Each review type as a process definition, not branching code (DESIGN §2: "each review type
+is a process definition"): its stages, what each stage needs before a review may move into it
+(named checks: ``casework.services.reviews.PREREQUISITES``), who may move it, and its clocks.
 
-- A referral's *regime* (``PROCESSES``) names each statutory clock: the event it counts from,
-  its length and unit, the event that stops it, when it applies, who is reminded, and its source.
-  ``plan_clocks`` turns a referral's recorded dates into clocks.
-- A *review type* (``REVIEW_TYPES``) names its stages, what each stage needs before a review may
-  move into it (named checks: ``casework.services.reviews.PREREQUISITES``), who may move it,
-  and its clocks (the publication clock only where the guidance requires publication), which
-  ``plan_review_clocks`` turns into a review's clocks.
-
-Working days and lengths are counted in ``casework.working_days``.
+A review type's clocks (the publication clock only where the guidance requires publication)
+are turned into a review's clocks by ``plan_review_clocks``. A referral's rules by date (its
+regime and statutory clocks) are ``casework.regimes``; working days and lengths are counted in
+``casework.working_days``.
 """
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from casework.working_days import (
-    CALENDAR_DAYS,
-    MONTHS,
-    WORKING_DAYS,
-    add_length,
-)
-from tenants.roles import MANAGERS, REVIEW_GROUP, Role
-
-
-@dataclass(frozen=True)
-class ClockRule:
-    """One statutory clock of a regime."""
-
-    name: str
-    label: str
-    starts_on: str  # an event name: the clock counts from the date it happened
-    stops_on: str  # the event that stops it
-    length: int
-    unit: str
-    source: str
-    # Who is reminded when it is close or overdue (roles in the partnership).
-    responsible: tuple[str, ...] = (Role.BUSINESS_MANAGER,)
-    applies: Callable[[dict], bool] = lambda facts: True
-
-
-@dataclass(frozen=True)
-class ProcessDefinition:
-    key: str
-    label: str
-    clocks: tuple[ClockRule, ...]
-
-    def rule(self, name: str) -> ClockRule:
-        return next(rule for rule in self.clocks if rule.name == name)
-
-
-WT2023_CH5 = "Working Together to Safeguard Children 2023, ch. 5"
-WT2015_CH4 = "Working Together to Safeguard Children 2015, ch. 4"
-
-
-def _looked_after_death_or_care_leaver(facts: dict) -> bool:
-    return facts.get("looked_after_died", False) or facts.get("care_leaver_died", False)
-
-
-def _decided_not_to_review(facts: dict) -> bool:
-    return facts.get("decision_outcome") == "no_review"
-
-
-CURRENT = ProcessDefinition(
-    key="wt2023",
-    label="Child safeguarding practice review (Working Together 2018 and 2023)",
-    clocks=(
-        ClockRule(
-            name="panel_notification",
-            label="Notify the Child Safeguarding Practice Review Panel",
-            starts_on="aware",
-            stops_on="panel_notified",
-            length=5,
-            unit=WORKING_DAYS,
-            source=WT2023_CH5,
-        ),
-        ClockRule(
-            name="sos_ofsted_notification",
-            label="Notify the Secretary of State and Ofsted (looked-after child or care leaver)",
-            starts_on="aware",
-            stops_on="sos_ofsted_notified",
-            length=5,
-            unit=WORKING_DAYS,
-            source=WT2023_CH5,
-            applies=_looked_after_death_or_care_leaver,
-        ),
-        ClockRule(
-            name="rapid_review",
-            label="Complete the rapid review and send it to the Panel",
-            starts_on="panel_notified",
-            stops_on="rapid_review_sent",
-            length=15,
-            unit=WORKING_DAYS,
-            source=WT2023_CH5,
-            responsible=REVIEW_GROUP,
-        ),
-    ),
-)
-
-SCR_2015 = ProcessDefinition(
-    key="scr2015",
-    label="Serious Case Review (Working Together 2015)",
-    clocks=(
-        ClockRule(
-            name="ofsted_notification",
-            label="Notify Ofsted and the LSCB of the serious incident",
-            starts_on="aware",
-            stops_on="panel_notified",
-            length=5,
-            unit=WORKING_DAYS,
-            source=WT2015_CH4,
-        ),
-        ClockRule(
-            name="scr_decision",
-            label="Decide whether to hold a Serious Case Review",
-            starts_on="panel_notified",
-            stops_on="decided",
-            length=1,
-            unit=MONTHS,
-            source=WT2015_CH4,
-            responsible=MANAGERS,
-        ),
-        ClockRule(
-            name="decision_notice",
-            label="Tell the National Panel of Independent Experts and Ofsted of the decision",
-            starts_on="decided",
-            stops_on="decision_notified",
-            length=5,
-            unit=WORKING_DAYS,
-            source=WT2015_CH4,
-            responsible=MANAGERS,
-        ),
-        ClockRule(
-            name="no_review_report",
-            label="Report a decision not to hold a Serious Case Review",
-            starts_on="decided",
-            stops_on="decision_notified",
-            length=14,
-            unit=CALENDAR_DAYS,
-            source=WT2015_CH4,
-            responsible=MANAGERS,
-            applies=_decided_not_to_review,
-        ),
-    ),
-)
-
-PROCESSES = {process.key: process for process in (CURRENT, SCR_2015)}
-REGIME_CHOICES = [(process.key, process.label) for process in PROCESSES.values()]
-
-
-@dataclass(frozen=True)
-class ClockPlan:
-    """What a clock should be, given the events so far."""
-
-    name: str
-    label: str
-    counted_from: datetime.date
-    due: datetime.date
-    length: int
-    unit: str
-    source: str
-    stopped_on: datetime.date | None
-
-
-def plan_clocks(regime: str, events: dict[str, datetime.date], facts: dict) -> list[ClockPlan]:
-    """The clocks a case has, from the dates of its events (``aware``, ``panel_notified``,
-    ``rapid_review_sent``, ``decided``…) and its facts. A clock exists once the event it counts
-    from has happened, and is stopped when its stopping event has."""
-    process = PROCESSES[regime]
-    plans = []
-    for rule in process.clocks:
-        start = events.get(rule.starts_on)
-        if start is None or not rule.applies(facts):
-            continue
-        plans.append(
-            ClockPlan(
-                name=rule.name,
-                label=rule.label,
-                counted_from=start,
-                due=add_length(start, rule.length, rule.unit),
-                length=rule.length,
-                unit=rule.unit,
-                source=rule.source,
-                stopped_on=events.get(rule.stops_on),
-            )
-        )
-    return plans
-
-
-def clock_state(
-    *, due: datetime.date, stopped_on: datetime.date | None, today: datetime.date
-) -> str:
-    """``running`` until it stops, ``overdue`` once past its due date unstopped, ``stopped``
-    (kept with the date it stopped; ``met`` tells whether that was in time)."""
-    if stopped_on is not None:
-        return "stopped"
-    return "overdue" if today > due else "running"
-
+from casework.regimes import ClockPlan, ClockRule
+from casework.working_days import MONTHS, WORKING_DAYS
+from tenants.roles import MANAGERS, Role
 
 # --- Review types ------------------------------------------------------------------------------
 
@@ -292,12 +108,10 @@ class ReviewClockRule(ClockRule):
 
     setting: str = ""
 
+    def current_length(self) -> int:
+        from django.conf import settings
 
-def review_clock_length(rule: ClockRule) -> int:
-    from django.conf import settings
-
-    configured = getattr(settings, "REVIEW_CLOCK_LENGTHS", {})
-    return configured.get(getattr(rule, "setting", ""), rule.length)
+        return getattr(settings, "REVIEW_CLOCK_LENGTHS", {}).get(self.setting, self.length)
 
 
 def _publication(source: str, label: str = "Publish the final report") -> tuple[ClockRule, ...]:
@@ -314,6 +128,7 @@ def _publication(source: str, label: str = "Publish the final report") -> tuple[
             unit=MONTHS,
             source=source,
             responsible=MANAGERS,
+            reopens=True,
         ),
         ReviewClockRule(
             name="not_publish_reasons",
@@ -419,19 +234,7 @@ def plan_review_clocks(review_type: str, events: dict[str, datetime.date]) -> li
         start = events.get(rule.starts_on)
         if start is None:
             continue
-        length = review_clock_length(rule)
-        plans.append(
-            ClockPlan(
-                name=rule.name,
-                label=rule.label,
-                counted_from=start,
-                due=add_length(start, length, rule.unit),
-                length=length,
-                unit=rule.unit,
-                source=rule.source,
-                stopped_on=events.get(rule.stops_on),
-            )
-        )
+        plans.append(rule.plan(start, events.get(rule.stops_on)))
     return plans
 
 

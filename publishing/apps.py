@@ -9,3 +9,9 @@ class PublishingConfig(AppConfig):
     name = "publishing"
     verbose_name = "Publishing: publications, the anonymisation gate, requests for copies"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from publishing.handoffs import HANDOFFS
+        from tenants.handoffs import handlers_register
+
+        handlers_register(HANDOFFS)

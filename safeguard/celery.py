@@ -37,6 +37,17 @@ class SchemaTask(TenantTask):
             )
         return super().__call__(*args, **kwargs)
 
+    def send_after_commit(self, *args, **kwargs) -> None:
+        """Send this task once the current transaction commits, to the schema the connection is
+        in now: the callback may run after the connection has left it (a task's end, the
+        joint-review door's way back)."""
+        from django.db import transaction
+
+        schema = connection.schema_name
+        transaction.on_commit(
+            lambda: self.apply_async(args=args, kwargs=kwargs, headers={"_schema_name": schema})
+        )
+
     @property
     def partnership(self):
         """The partnership whose schema this task runs in (the one its message named)."""
@@ -60,4 +71,6 @@ def _filesystem_broker_folders(sender, **kwargs):
             Path(folder).mkdir(parents=True, exist_ok=True)
 
 
-app.autodiscover_tasks(["tenants", "tenants.agencies", "casework", "publishing"])
+app.autodiscover_tasks(
+    ["tenants", "tenants.agencies", "tenants.notifications", "casework", "publishing"]
+)

@@ -206,6 +206,8 @@ def run() -> int:
         env.setdefault("SECRET_KEY_FILE", str(key))
     env.setdefault("PLATFORM_SCHEME", "http")
     env.setdefault("PLATFORM_PORT", port)
+    # Webhook receivers on this machine may be tried out locally (never in production).
+    env.setdefault("WEBHOOKS_ALLOW_LOOPBACK", "1")
     _manage(env, "migrate_schemas", "--noinput", "-v", "0")
     _manage(env, "collectstatic", "--noinput", "-v", "0")
     _manage(env, "load_demo")

@@ -22,6 +22,8 @@ from django.db import models
 from django.db.models import Max
 from django.db.models.fields.files import FieldFile
 
+from tenants.validation import error_add
+
 logger = logging.getLogger(__name__)
 
 PDF = "application/pdf"
@@ -83,6 +85,25 @@ def upload_problem(
     if content_type not in accepted:
         return "", (f"{upload.name} is not a {described}, or its contents do not match its name.")
     return content_type, ""
+
+
+@dataclass(frozen=True)
+class Uploads:
+    """What one place takes: the types it accepts, named in the messages as ``described``. Its
+    size limit is the caller's, read when it checks (a setting, or a test's smaller one)."""
+
+    accepted: frozenset[str]
+    described: str
+
+    def check(self, errors: dict, field: str, upload: UploadedFile, *, max_bytes: int) -> str:
+        """The upload's content type; "" with what is wrong added to ``errors`` under ``field``
+        when this place does not take it (``upload_problem``)."""
+        content_type, problem = upload_problem(
+            upload, accepted=self.accepted, described=self.described, max_bytes=max_bytes
+        )
+        if problem:
+            error_add(errors, field, problem)
+        return content_type
 
 
 def stored_file_fields(upload: UploadedFile, content_type: str) -> dict:

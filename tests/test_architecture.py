@@ -27,6 +27,7 @@ ALLOWED = {
     "tenants/management/commands/create_user.py",
     "safeguard/demo/management/commands/load_demo.py",
     "tenants/management/commands/migrate_schemas.py",
+    "casework/management/commands/regime_check.py",  # lists each partnership's referrals
     "casework/joint/door.py",  # the joint-review door (DESIGN §3), the only one between schemas
 }
 

@@ -13,7 +13,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.functions import Now
 
-from casework.processes import REGIME_CHOICES, clock_state
+from casework.regimes import REGIME_CHOICES, clock_state
 from casework.working_days import describe_length, is_due_soon
 from tenants.agencies.models import Agency
 
@@ -36,10 +36,26 @@ class Circumstance(models.TextChoices):
 
 
 class ReferralStatus(models.TextChoices):
+    """The referral's steps, in the order of ``casework.steps``' transition table."""
+
     RECEIVED = "received", "Received"
-    SCREENED = "screened", "Screened"
+    SCREENED = "screened", "Screened: notifiable"
+    NOT_NOTIFIABLE = "not_notifiable", "Not notifiable"
+    NOTIFIED = "notified", "Notified"
     RAPID_REVIEW = "rapid_review", "Rapid review"
+    SENT_TO_PANEL = "sent_to_panel", "Sent to the Panel"
+    PANEL_RESPONDED = "panel_responded", "The Panel has answered"
     DECIDED = "decided", "Decided"
+    DECISION_NOTIFIED = "decision_notified", "Decision communicated"
+
+
+class PanelResponse(models.TextChoices):
+    """What the Child Safeguarding Practice Review Panel said of the rapid review."""
+
+    AGREES = "agrees", "Agrees with the recommendation"
+    DISAGREES = "disagrees", "Disagrees with the recommendation"
+    NATIONAL_REVIEW = "national_review", "The Panel will commission a national review"
+    MORE_INFORMATION = "more_information", "Asks for more information"
 
 
 class Sex(models.TextChoices):
@@ -50,8 +66,11 @@ class Sex(models.TextChoices):
 
 
 class Outcome(models.TextChoices):
-    """The decision's outcomes (DESIGN §2 step 4); the first four commission a review."""
+    """The decision's outcomes (DESIGN §2 step 4); each regime offers its own
+    (``casework.regimes``). Those in ``REVIEW_OUTCOMES`` commission a review of that type; a
+    national review is the Panel's, never the chair's choice."""
 
+    SERIOUS_CASE_REVIEW = "serious_case_review", "Serious case review"
     LCSPR = "lcspr", "Local child safeguarding practice review"
     LEARNING_REVIEW = "learning_review", "Learning review"
     NEAR_MISS = "near_miss", "Near-miss inquiry"
@@ -60,7 +79,13 @@ class Outcome(models.TextChoices):
     NATIONAL_REVIEW = "national_review", "Taken by the Panel for a national review"
 
 
-REVIEW_OUTCOMES = (Outcome.LCSPR, Outcome.LEARNING_REVIEW, Outcome.NEAR_MISS, Outcome.SINGLE_AGENCY)
+REVIEW_OUTCOMES = (
+    Outcome.SERIOUS_CASE_REVIEW,
+    Outcome.LCSPR,
+    Outcome.LEARNING_REVIEW,
+    Outcome.NEAR_MISS,
+    Outcome.SINGLE_AGENCY,
+)
 
 
 class Referral(models.Model):
@@ -69,8 +94,11 @@ class Referral(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(max_length=20, unique=True)
     regime = models.CharField(max_length=16, choices=REGIME_CHOICES, default="wt2023")
+    # Why the business manager chose rules other than those the awareness date gives (allowed
+    # only where both were in force: the 2018-2019 transition).
+    regime_reason = models.TextField(blank=True)
     status = models.CharField(
-        max_length=16, choices=ReferralStatus.choices, default=ReferralStatus.RECEIVED
+        max_length=24, choices=ReferralStatus.choices, default=ReferralStatus.RECEIVED
     )
     referring_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="referrals")
     referred_by = models.CharField(max_length=254, help_text="The person or system that referred")
@@ -90,6 +118,9 @@ class Referral(models.Model):
         help_text="Agencies named by the referrer that the partnership has not registered",
     )
     summary = models.TextField()
+    # Working Together 2015's condition for a seriously harmed child: cause for concern about how
+    # the agencies worked together to safeguard the child (None: not said).
+    working_together_concern = models.BooleanField(null=True, blank=True)
     created_at = models.DateTimeField(db_default=Now())
 
     # The notification to the Panel (the national service has no API: the business manager
@@ -171,9 +202,13 @@ class Screening(models.Model):
 
     referral = models.OneToOneField(Referral, on_delete=models.CASCADE, related_name="screening")
     criteria_met = models.BooleanField(help_text="What the rules say")
+    criteria_reasons = models.JSONField(
+        default=list, blank=True, help_text="Which criteria were met or not, each with its source"
+    )
     view_met = models.BooleanField(help_text="What the review group decided")
     rationale = models.TextField()
     override_reason = models.TextField(blank=True)
+    screened_on = models.DateField(null=True, blank=True)
     recorded_by = models.CharField(max_length=254)
     recorded_at = models.DateTimeField(db_default=Now())
 
@@ -192,6 +227,7 @@ class RapidReview(models.Model):
     racism_inequality_disability = models.TextField(blank=True)
     recommended_next_step = models.CharField(max_length=32, choices=Outcome.choices, blank=True)
     sent_to_panel_on = models.DateField(null=True, blank=True)
+    panel_response_kind = models.CharField(max_length=32, choices=PanelResponse.choices, blank=True)
     panel_response = models.TextField(blank=True)
     panel_responded_on = models.DateField(null=True, blank=True)
 
@@ -245,6 +281,9 @@ class Decision(models.Model):
     family_informed_how = models.CharField(max_length=200, blank=True)
     panel_told_on = models.DateField(null=True, blank=True)
     ofsted_told_on = models.DateField(null=True, blank=True)
+    department_told_on = models.DateField(null=True, blank=True)
+    # Why the chair decided before the Panel answered (the guidance lets the partners decide).
+    exception_reason = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return f"Decision on {self.referral}: {self.outcome}"
@@ -274,6 +313,8 @@ class Clock(models.Model):
     unit = models.CharField(max_length=16)
     source = models.CharField(max_length=200)
     stopped_on = models.DateField(null=True, blank=True)
+    # Why it stopped, when not by its own event ("Screened as not notifiable").
+    stopped_because = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["due", "id"]

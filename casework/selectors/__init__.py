@@ -7,6 +7,7 @@ downloads are recorded in the audit trail. Selectors never import services (the 
 - ``reviews``: who sees which review (``visible_reviews``), the review and its parts;
 - ``chronology``, ``information``, ``actions``: a review's chronology, information requests
   and action plans;
+- ``waiting``: each referral's current step and whom it waits for (from ``casework.steps``);
 - ``lists``: the lists opened most (dashboard, action tracker, joint reviews, an agency's
   requests), gathering the partnership's own casework with its joint reviews'.
 """
@@ -59,6 +60,7 @@ from casework.selectors.referrals import (
     referral_list,
     referral_screening_rules,
     referral_timeline,
+    referrals_with_regime_disagreeing,
 )
 from casework.selectors.reviews import (
     access_review,
@@ -77,6 +79,17 @@ from casework.selectors.reviews import (
     terms_versions,
     visible_reviews,
 )
+from casework.selectors.waiting import (
+    Waiting,
+    open_referrals,
+    referral_regime,
+    referral_waiting,
+)
+from casework.steps import (
+    decision_outcomes,
+    rapid_review_next_steps,
+    step_may_with_reason,
+)
 
 __all__ = [
     "CHRONOLOGY_PAGE_SIZE",
@@ -86,6 +99,7 @@ __all__ = [
     "DASHBOARD_REQUESTS",
     "DUE_SOON_WORKING_DAYS",
     "OPEN_STATUSES",
+    "Waiting",
     "access_action",
     "access_chronology_entry",
     "access_contribution_request",
@@ -112,6 +126,7 @@ __all__ = [
     "contribution_request_for_page",
     "contribution_requests_for_agency",
     "dashboard_for_page",
+    "decision_outcomes",
     "findings_of_review",
     "information_request_for_page",
     "information_requests_for_agency",
@@ -119,12 +134,17 @@ __all__ = [
     "joint_review_list",
     "joint_reviews_for_page",
     "open_clocks",
+    "open_referrals",
+    "rapid_review_next_steps",
     "recommendations_of_review",
     "referral_agency_choices",
     "referral_for_page",
     "referral_list",
+    "referral_regime",
     "referral_screening_rules",
     "referral_timeline",
+    "referral_waiting",
+    "referrals_with_regime_disagreeing",
     "review_agency_choices",
     "review_document_for_download",
     "review_documents",
@@ -133,6 +153,7 @@ __all__ = [
     "review_list_for_page",
     "reviewer_profile_for",
     "sign_offs_of_review",
+    "step_may_with_reason",
     "terms_versions",
     "visible_reviews",
 ]

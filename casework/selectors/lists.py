@@ -17,12 +17,14 @@ from casework.selectors import actions as action_selectors
 from casework.selectors import information as information_selectors
 from casework.selectors import referrals as referral_selectors
 from casework.selectors import reviews as review_selectors
+from casework.selectors import waiting as waiting_selectors
 from tenants.actors import Actor
 from tenants.agencies.audit import audit_event_record
 
 DASHBOARD_CLOCKS = 5
 DASHBOARD_CONTRIBUTIONS = 10
 DASHBOARD_REQUESTS = 20
+DASHBOARD_WAITING = 20
 
 
 def _detail(filters: dict, joint: list[str]) -> dict:
@@ -40,6 +42,14 @@ def _detail(filters: dict, joint: list[str]) -> dict:
 
 def _nothing() -> Gathered:
     return Gathered([], [])
+
+
+def _waiting(actor: Actor) -> list:
+    """The open referrals, oldest first, each with where it is and whom it waits for."""
+    referrals = waiting_selectors.open_referrals(
+        referral_selectors.referral_list(actor=actor, audit=False)
+    ).order_by("created_at", "id")[:DASHBOARD_WAITING]
+    return [(referral, waiting_selectors.referral_waiting(referral)) for referral in referrals]
 
 
 def dashboard_for_page(*, actor: Actor) -> dict:
@@ -79,6 +89,7 @@ def dashboard_for_page(*, actor: Actor) -> dict:
         )
         if actor.is_agency
         else [],
+        "waiting": _waiting(actor) if in_review_group else [],
         "my_reviews": list(review_selectors.review_list(actor=actor)) if reviewer else [],
         "joint_reviews": joint_reviews.items,
         "joint_information_requests": joint_requests.items,

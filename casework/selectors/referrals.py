@@ -4,8 +4,11 @@
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from casework import permissions
+from casework.audit import referral_audit
 from casework.criteria import screening_criteria
 from casework.models import Attachment, Clock, ContributionRequest, Referral
+from casework.regimes import regime_disagreement
+from casework.selectors.waiting import with_waiting_work
 from casework.working_days import add_working_days
 from tenants.actors import Actor
 from tenants.agencies.audit import audit_event_record
@@ -62,9 +65,7 @@ def referral_for_page(*, actor: Actor, reference: str) -> Referral:
         .first(),
         "No such referral.",
     )
-    audit_event_record(
-        actor=actor, action="referral.viewed", object_type="referral", object_ref=referral.reference
-    )
+    referral_audit(actor, referral, "referral.viewed")
     return referral
 
 
@@ -77,8 +78,9 @@ def referral_list(
     overdue: bool = False,
     audit: bool = True,
 ) -> QuerySet[Referral]:
-    """The triage list, newest first, with each referral's agency and clocks in a fixed number
-    of queries whatever the number of referrals."""
+    """The triage list, newest first, with each referral's agency, clocks and what it waits for
+    (``casework.selectors.waiting``) in a fixed number of queries whatever the number of
+    referrals."""
     referrals = _visible_referrals(actor).select_related("referring_agency")
     if status:
         referrals = referrals.filter(status=status)
@@ -107,7 +109,7 @@ def referral_list(
                 if v
             },
         )
-    return referrals.prefetch_related("clocks").order_by("-created_at", "-id")
+    return with_waiting_work(referrals.prefetch_related("clocks")).order_by("-created_at", "-id")
 
 
 def clocks_needing_attention(*, actor: Actor, limit: int = 50) -> list[Clock]:
@@ -148,12 +150,7 @@ def contribution_request_for_page(*, actor: Actor, reference: str) -> Contributi
     request = access_contribution_request(actor=actor, reference=reference)
     referral = request.rapid_review.referral
     request.children = list(referral.children.all())
-    audit_event_record(
-        actor=actor,
-        action="contribution_request.viewed",
-        object_type="referral",
-        object_ref=referral.reference,
-    )
+    referral_audit(actor, referral, "contribution_request.viewed")
     return request
 
 
@@ -170,13 +167,7 @@ def attachment_for_download(*, actor: Actor, reference: str, attachment_uuid) ->
         referral.attachments.filter(uuid=uuid_or_404(attachment_uuid, "No such file.")).first(),
         "No such file.",
     )
-    audit_event_record(
-        actor=actor,
-        action="attachment.downloaded",
-        object_type="referral",
-        object_ref=referral.reference,
-        detail={"attachment": str(attachment.uuid)},
-    )
+    referral_audit(actor, referral, "attachment.downloaded", attachment=str(attachment.uuid))
     return attachment
 
 
@@ -194,3 +185,11 @@ def referral_timeline(*, referral: Referral) -> QuerySet[AuditEvent]:
         .exclude(action__endswith=".viewed")
         .order_by("occurred_at", "id")
     )
+
+
+def referrals_with_regime_disagreeing() -> list[tuple[str, str]]:
+    """Each referral (by reference) whose recorded rules were not in force on its awareness
+    date, and why: for a person to look at; nothing is changed."""
+    rows = Referral.objects.values_list("reference", "regime", "aware_date").order_by("reference")
+    found = [(reference, regime_disagreement(regime, aware)) for reference, regime, aware in rows]
+    return [(reference, why) for reference, why in found if why]

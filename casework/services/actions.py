@@ -31,11 +31,13 @@ from tenants.clock import now, today
 from tenants.files import (
     DOCUMENTS_AND_IMAGES,
     UploadedFile,
+    Uploads,
     stored_file_save,
-    upload_problem,
 )
 from tenants.models import Membership, Role
 from tenants.validation import error_add, errors_raise
+
+EVIDENCE = Uploads(DOCUMENTS_AND_IMAGES, "PDF, Word document or image")
 
 
 def action_rag(action: Action, day: datetime.date) -> str:
@@ -120,14 +122,7 @@ def action_update_add(
         error_add(errors, "note", "Describe the progress.")
     content_type = ""
     if evidence is not None:
-        content_type, problem = upload_problem(
-            evidence,
-            accepted=DOCUMENTS_AND_IMAGES,
-            described="PDF, Word document or image",
-            max_bytes=DOCUMENT_MAX_BYTES,
-        )
-        if problem:
-            error_add(errors, "evidence", problem)
+        content_type = EVIDENCE.check(errors, "evidence", evidence, max_bytes=DOCUMENT_MAX_BYTES)
     errors_raise(errors)
     with transaction.atomic():
         update = ActionUpdate(

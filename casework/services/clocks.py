@@ -1,5 +1,7 @@
 """A referral's statutory clocks, kept in line with what has been recorded (the regimes are
-data: ``casework.processes``), and the daily reminders of those close or overdue."""
+data: ``casework.regimes``), and the daily reminders of those close or overdue. A clock stops
+once: when its own event is recorded, or when the referral is closed (screened as not
+notifiable, or no review decided); a stopped clock keeps its date and never reminds."""
 
 import datetime
 
@@ -11,14 +13,12 @@ from casework.models import (
     Circumstance,
     Clock,
     Harm,
+    Outcome,
     Referral,
     Reminder,
 )
-from casework.processes import (
-    PROCESSES,
-    plan_clocks,
-    review_clock_rule,
-)
+from casework.processes import review_clock_rule
+from casework.regimes import REGIMES, plan_clocks
 from casework.working_days import is_due_soon
 from tenants.actors import Actor
 from tenants.addresses import partnership_url
@@ -41,43 +41,53 @@ def referral_events(referral: Referral, *, fresh: bool = False) -> dict[str, dat
     rapid_review = getattr(referral, "rapid_review", None)
     if rapid_review is not None and rapid_review.sent_to_panel_on:
         events["rapid_review_sent"] = rapid_review.sent_to_panel_on
+    screening = getattr(referral, "screening", None)
+    if screening is not None and not screening.view_met and screening.screened_on:
+        events["closed"] = screening.screened_on
     decision = getattr(referral, "decision", None)
     if decision is not None:
         events["decided"] = decision.decided_on
-        if decision.panel_told_on and decision.ofsted_told_on:
-            events["decision_notified"] = max(decision.panel_told_on, decision.ofsted_told_on)
-    # The publication clock stops when the review's report (or, withheld, its improvements) is
-    # published; publishing keeps the date on the review's publication.
-    review = getattr(referral, "review", None)
-    publication = getattr(review, "publication", None) if review is not None else None
-    if (
-        publication is not None
-        and publication.published_on
-        and publication.state
-        in (
-            "published",
-            "on_request",
-            "not_published",
-        )
-    ):
-        events["published"] = publication.published_on
+        if decision.outcome == Outcome.NO_REVIEW:
+            events.setdefault("closed", decision.decided_on)
+        told = decision_told_dates(referral.regime, decision)
+        if all(told):
+            events["decision_notified"] = max(told)
     return events
+
+
+def decision_told_dates(regime: str, decision) -> list:
+    """The dates the decision was communicated to those the regime names: the Panel (under 2015
+    the National Panel of Independent Experts) and Ofsted, and from 2018 the Department."""
+    told = [decision.panel_told_on, decision.ofsted_told_on]
+    if REGIMES[regime].rapid_review:
+        told.append(decision.department_told_on)
+    return told
 
 
 def referral_facts(referral: Referral, children=None, *, fresh: bool = False) -> dict:
     children = list(children if children is not None else referral.children.all())
     decision = None if fresh else getattr(referral, "decision", None)
     died = referral.harm == Harm.DIED
+    screening = None if fresh else getattr(referral, "screening", None)
+    closed_because = ""
+    if screening is not None and not screening.view_met:
+        closed_because = "Screened as not notifiable"
+    elif decision is not None and decision.outcome == Outcome.NO_REVIEW:
+        closed_because = "Decided: no review"
     return {
         "looked_after_died": died and any(child.looked_after for child in children),
         "care_leaver_died": died and Circumstance.CARE_LEAVER_UNDER_25 in referral.circumstances,
         "decision_outcome": decision.outcome if decision else None,
+        "notified": bool(referral.panel_notified_on),
+        "closed_because": closed_because,
     }
 
 
 def clocks_sync(*, referral: Referral, children=None, fresh: bool = False) -> list[Clock]:
     """Bring the referral's clocks in line with its recorded dates: a clock starts when the event
-    it counts from is recorded and stops (keeping that date) when its stopping event is."""
+    it counts from is recorded and stops (keeping that date) when its stopping event is, or the
+    referral is closed. A stopped clock is never changed again: it stops exactly once. (The
+    publication clock is the review's: ``casework.services.review_clocks``.)"""
     plans = plan_clocks(
         referral.regime,
         referral_events(referral, fresh=fresh),
@@ -87,13 +97,17 @@ def clocks_sync(*, referral: Referral, children=None, fresh: bool = False) -> li
     return clock_rows_sync(plans, existing, referral=referral)
 
 
-def clock_rows_sync(plans, existing: dict[str, Clock], **owner) -> list[Clock]:
+def clock_rows_sync(plans, existing: dict[str, Clock], reopening=(), **owner) -> list[Clock]:
     """Make the clock rows of one referral or review (``owner``) match its plans: a new plan a
-    new row, a changed one saved, a row no plan names any more removed. ``existing`` is its
-    rows by name."""
+    new row, a changed one saved. A stopped clock is never changed again, but for those named
+    in ``reopening`` (whose stopping event can be undone); a row no plan names any more is
+    removed unless it has stopped. ``existing`` is its rows by name."""
     to_create, kept = [], []
     for plan in plans:
         clock = existing.pop(plan.name, None)
+        if clock is not None and clock.stopped_on is not None and plan.name not in reopening:
+            kept.append(clock)
+            continue
         values = {
             "label": plan.label,
             "counted_from": plan.counted_from,
@@ -102,6 +116,7 @@ def clock_rows_sync(plans, existing: dict[str, Clock], **owner) -> list[Clock]:
             "unit": plan.unit,
             "source": plan.source,
             "stopped_on": plan.stopped_on,
+            "stopped_because": plan.stopped_because,
         }
         if clock is None:
             to_create.append(Clock(name=plan.name, **owner, **values))
@@ -113,8 +128,11 @@ def clock_rows_sync(plans, existing: dict[str, Clock], **owner) -> list[Clock]:
             clock.save(update_fields=changed)
         kept.append(clock)
     created = Clock.objects.bulk_create(to_create)
-    if existing:
-        Clock.objects.filter(pk__in=[clock.pk for clock in existing.values()]).delete()
+    # A clock no longer planned goes, unless it has stopped: its record stays.
+    gone = [clock.pk for clock in existing.values() if clock.stopped_on is None]
+    if gone:
+        Clock.objects.filter(pk__in=gone).delete()
+    kept += [clock for clock in existing.values() if clock.stopped_on is not None]
     return sorted(kept + created, key=lambda clock: (clock.due, clock.name))
 
 
@@ -150,7 +168,7 @@ def clock_reminders_send(*, actor: Actor, day: datetime.date | None = None) -> i
             rule = review_clock_rule(clock.review.review_type, clock.name)
         else:
             rule = next(
-                (r for r in PROCESSES[clock.referral.regime].clocks if r.name == clock.name), None
+                (r for r in REGIMES[clock.referral.regime].clocks if r.name == clock.name), None
             )
         roles = rule.responsible if rule else (Role.BUSINESS_MANAGER,)
         recipients = sorted({email for role, email in members if role in roles})

@@ -13,13 +13,14 @@ from tenants.actors import Actor
 from tenants.files import (
     DOCUMENTS,
     UploadedFile,
+    Uploads,
     stored_file_keep,
-    upload_problem,
     version_next,
 )
 from tenants.validation import error_add, errors_raise
 
 DOCUMENT_MAX_BYTES = 25 * 1024 * 1024
+REVIEW_DOCUMENTS = Uploads(DOCUMENTS, "PDF or Word (.docx) document")
 DOCUMENT_KINDS = {
     "draft_report": "Draft report",
     "final_report": "Final report",
@@ -38,14 +39,7 @@ def review_document_upload(
         error_add(errors, "title", "Give the document a title.")
     if kind not in DOCUMENT_KINDS:
         error_add(errors, "kind", "Choose what kind of document it is.")
-    content_type, problem = upload_problem(
-        upload,
-        accepted=DOCUMENTS,
-        described="PDF or Word (.docx) document",
-        max_bytes=DOCUMENT_MAX_BYTES,
-    )
-    if problem:
-        error_add(errors, "file", problem)
+    content_type = REVIEW_DOCUMENTS.check(errors, "file", upload, max_bytes=DOCUMENT_MAX_BYTES)
     errors_raise(errors)
     title = title.strip()
     with transaction.atomic():

@@ -6,13 +6,13 @@ import datetime
 
 from django.db import transaction
 
-from casework import permissions
+from casework import permissions, steps
+from casework.audit import referral_audit
 from casework.models import (
     Referral,
 )
 from casework.services.clocks import clocks_sync, event_date_check
 from tenants.actors import Actor
-from tenants.agencies.audit import audit_event_record
 from tenants.validation import error_add, errors_raise
 
 
@@ -20,8 +20,10 @@ def panel_notification_record(
     *, actor: Actor, referral: Referral, submitted_on: datetime.date | None, panel_reference: str
 ) -> Referral:
     """Record that the notification was submitted to the Panel (its service has no API) and its
-    national reference. Stops the notification clock, starts the rapid review's."""
+    national reference (under 2015, the notification to Ofsted and the LSCB). It follows the
+    screening (``casework.steps``); it stops the notification clock and starts the next."""
     permissions.require_notifier(actor)
+    step = steps.step_check(referral, "notify")
     errors: dict[str, list[str]] = {}
     event_date_check(errors, "submitted_on", submitted_on, referral.aware_date, "it was submitted")
     if not (panel_reference or "").strip():
@@ -31,13 +33,14 @@ def panel_notification_record(
         referral.panel_notified_on = submitted_on
         referral.panel_reference = panel_reference.strip()
         referral.save(update_fields=["panel_notified_on", "panel_reference"])
+        steps.step_take(referral, step)
         clocks_sync(referral=referral)
-        audit_event_record(
-            actor=actor,
-            action="panel_notification.recorded",
-            object_type="referral",
-            object_ref=referral.reference,
-            detail={"submitted_on": submitted_on.isoformat(), "panel_reference": panel_reference},
+        referral_audit(
+            actor,
+            referral,
+            "panel_notification.recorded",
+            submitted_on=submitted_on.isoformat(),
+            panel_reference=panel_reference,
         )
     return referral
 
@@ -53,11 +56,7 @@ def sos_ofsted_notification_record(
         referral.sos_ofsted_notified_on = notified_on
         referral.save(update_fields=["sos_ofsted_notified_on"])
         clocks_sync(referral=referral)
-        audit_event_record(
-            actor=actor,
-            action="sos_ofsted_notification.recorded",
-            object_type="referral",
-            object_ref=referral.reference,
-            detail={"notified_on": notified_on.isoformat()},
+        referral_audit(
+            actor, referral, "sos_ofsted_notification.recorded", notified_on=notified_on.isoformat()
         )
     return referral

@@ -7,18 +7,17 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from casework import permissions
+from casework import permissions, steps
+from casework.audit import referral_audit
 from casework.models import (
     ContributionRequest,
-    Outcome,
+    PanelResponse,
     RapidReview,
     Referral,
-    ReferralStatus,
 )
 from casework.services.clocks import clocks_sync, event_date_check
 from casework.working_days import add_working_days
 from tenants.actors import Actor
-from tenants.agencies.audit import audit_event_record
 from tenants.agencies.models import Agency
 from tenants.clock import now, today
 from tenants.validation import error_add, errors_raise
@@ -31,20 +30,12 @@ def rapid_review_start(*, actor: Actor, referral: Referral, agencies: list[Agenc
     """Start the rapid review and ask each agency for its contribution (facts, involvement,
     immediate safety actions), due in 5 working days or by the rapid review's own due date."""
     permissions.require_rapid_reviewer(actor)
-    if hasattr(referral, "rapid_review"):
-        raise ValidationError({"agencies": ["The rapid review has already started."]})
-    if hasattr(referral, "decision"):
-        raise ValidationError({"agencies": ["A decision has already been made."]})
+    step = steps.step_check(referral, "start_rapid_review")
     with transaction.atomic():
         rapid_review = RapidReview.objects.create(referral=referral, started_on=today())
-        referral.status = ReferralStatus.RAPID_REVIEW
-        referral.save(update_fields=["status"])
-        audit_event_record(
-            actor=actor,
-            action="rapid_review.started",
-            object_type="referral",
-            object_ref=referral.reference,
-        )
+        referral.rapid_review = rapid_review
+        steps.step_take(referral, step)
+        referral_audit(actor, referral, "rapid_review.started")
         contribution_requests_add(actor=actor, referral=referral, agencies=agencies)
     return rapid_review
 
@@ -79,12 +70,8 @@ def contribution_requests_add(
                     rapid_review=rapid_review, agency=agency, requested_on=now, due=due
                 )
             )
-            audit_event_record(
-                actor=actor,
-                action="contribution.requested",
-                object_type="referral",
-                object_ref=referral.reference,
-                detail={"agency": agency.name, "due": due.isoformat()},
+            referral_audit(
+                actor, referral, "contribution.requested", agency=agency.name, due=due.isoformat()
             )
     return created
 
@@ -125,12 +112,11 @@ def contribution_submit(
         request.submitted_by = actor.label
         request.submitted_at = now()
         request.save()
-        audit_event_record(
-            actor=actor,
-            action="contribution.submitted" if first else "contribution.changed",
-            object_type="referral",
-            object_ref=request.rapid_review.referral.reference,
-            detail={"agency": request.agency.name},
+        referral_audit(
+            actor,
+            request.rapid_review.referral,
+            "contribution.submitted" if first else "contribution.changed",
+            agency=request.agency.name,
         )
     return request
 
@@ -148,7 +134,9 @@ def rapid_review_update(
     rapid_review = rapid_review_of(referral)
     if rapid_review.sent_to_panel_on:
         raise ValidationError(["The rapid review has been sent to the Panel and is closed."])
-    if recommended_next_step and recommended_next_step not in Outcome.values:
+    if recommended_next_step and recommended_next_step not in steps.rapid_review_next_steps(
+        referral
+    ):
         raise ValidationError({"recommended_next_step": ["Choose a next step."]})
     with transaction.atomic():
         rapid_review.immediate_actions = (immediate_actions or "").strip()
@@ -156,12 +144,7 @@ def rapid_review_update(
         rapid_review.racism_inequality_disability = (racism_inequality_disability or "").strip()
         rapid_review.recommended_next_step = recommended_next_step or ""
         rapid_review.save()
-        audit_event_record(
-            actor=actor,
-            action="rapid_review.changed",
-            object_type="referral",
-            object_ref=referral.reference,
-        )
+        referral_audit(actor, referral, "rapid_review.changed")
     return rapid_review
 
 
@@ -171,6 +154,7 @@ def rapid_review_send(
     """Record that the completed rapid review went to the Panel. It needs every part written and
     a recommended next step; that stops the rapid review's clock."""
     permissions.require_rapid_review_sender(actor)
+    step = steps.step_check(referral, "send_rapid_review")
     rapid_review = rapid_review_of(referral)
     errors: dict[str, list[str]] = {}
     for field, what in (
@@ -188,47 +172,60 @@ def rapid_review_send(
     with transaction.atomic():
         rapid_review.sent_to_panel_on = sent_on
         rapid_review.save(update_fields=["sent_to_panel_on"])
+        steps.step_take(referral, step)
         clocks_sync(referral=referral)
         missing = [
             r.agency.name for r in rapid_review.contribution_requests.all() if not r.received
         ]
-        audit_event_record(
-            actor=actor,
-            action="rapid_review.sent",
-            object_type="referral",
-            object_ref=referral.reference,
-            detail={"sent_on": sent_on.isoformat(), "contributions_missing": missing},
+        referral_audit(
+            actor,
+            referral,
+            "rapid_review.sent",
+            sent_on=sent_on.isoformat(),
+            contributions_missing=missing,
         )
     return rapid_review
 
 
 def panel_response_record(
-    *, actor: Actor, referral: Referral, response: str, responded_on: datetime.date | None
+    *,
+    actor: Actor,
+    referral: Referral,
+    kind: str,
+    response: str,
+    responded_on: datetime.date | None,
 ) -> RapidReview:
+    """The Panel's answer to the rapid review (Working Together 2018 ch. 4 / 2023 ch. 5): it
+    agrees or disagrees with the recommendation, will commission a national review, or asks for
+    more information (the referral then still waits for its answer)."""
     permissions.require_rapid_reviewer(actor)
+    if kind not in PanelResponse.values:
+        raise ValidationError({"kind": ["Choose what the Panel said."]})
+    more = kind == PanelResponse.MORE_INFORMATION
+    step = steps.step_check(referral, "panel_asks_more" if more else "panel_answers")
     rapid_review = rapid_review_of(referral)
     errors: dict[str, list[str]] = {}
-    if not rapid_review.sent_to_panel_on:
-        error_add(errors, "response", "The rapid review has not been sent to the Panel yet.")
-    else:
-        event_date_check(
-            errors,
-            "responded_on",
-            responded_on,
-            rapid_review.sent_to_panel_on,
-            "the Panel answered",
-        )
-    if not (response or "").strip():
-        error_add(errors, "response", "Record what the Panel said.")
+    event_date_check(
+        errors, "responded_on", responded_on, rapid_review.sent_to_panel_on, "the Panel answered"
+    )
+    if len(response or "") > CONTRIBUTION_MAX_LENGTH:
+        error_add(errors, "response", f"Keep this to {CONTRIBUTION_MAX_LENGTH:,} characters.")
+    if more and not (response or "").strip():
+        error_add(errors, "response", "Record what more the Panel asked for.")
     errors_raise(errors)
     with transaction.atomic():
-        rapid_review.panel_response = response.strip()
+        rapid_review.panel_response_kind = kind
+        rapid_review.panel_response = (response or "").strip()
         rapid_review.panel_responded_on = responded_on
-        rapid_review.save(update_fields=["panel_response", "panel_responded_on"])
-        audit_event_record(
-            actor=actor,
-            action="panel_response.recorded",
-            object_type="referral",
-            object_ref=referral.reference,
+        rapid_review.save(
+            update_fields=["panel_response_kind", "panel_response", "panel_responded_on"]
+        )
+        steps.step_take(referral, step)
+        referral_audit(
+            actor,
+            referral,
+            "panel_response.recorded",
+            kind=kind,
+            responded_on=responded_on.isoformat(),
         )
     return rapid_review

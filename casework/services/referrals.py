@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 
 from casework import permissions
+from casework.audit import referral_audit
 from casework.models import (
     AbuseOrNeglect,
     Attachment,
@@ -19,19 +20,16 @@ from casework.models import (
     Referral,
     Sex,
 )
-from casework.processes import (
-    PROCESSES,
-)
+from casework.regimes import REGIMES, regimes_in_force
 from casework.services.clocks import clocks_sync
 from tenants.actors import Actor
-from tenants.agencies.audit import audit_event_record
 from tenants.agencies.models import Agency
 from tenants.clock import today
 from tenants.files import (
     DOCUMENTS_AND_IMAGES,
     UploadedFile,
+    Uploads,
     stored_file_keep,
-    upload_problem,
 )
 from tenants.validation import error_add, errors_raise
 
@@ -42,6 +40,7 @@ MAX_CHILDREN = 4
 MAX_AGENCIES_INVOLVED = 50
 SUMMARY_MAX_LENGTH = 20_000
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+ATTACHMENTS = Uploads(DOCUMENTS_AND_IMAGES, "PDF, Word document (.docx) or image (PNG, JPEG)")
 
 
 @dataclass
@@ -58,15 +57,10 @@ class ChildInput:
 def _validate_attachments(files, errors) -> list[tuple[UploadedFile, str]]:
     accepted = []
     for index, upload in enumerate(files):
-        content_type, problem = upload_problem(
-            upload,
-            accepted=DOCUMENTS_AND_IMAGES,
-            described="PDF, Word document (.docx) or image (PNG, JPEG)",
-            max_bytes=ATTACHMENT_MAX_BYTES,
+        content_type = ATTACHMENTS.check(
+            errors, f"attachments.{index}", upload, max_bytes=ATTACHMENT_MAX_BYTES
         )
-        if problem:
-            error_add(errors, f"attachments.{index}", problem)
-        else:
+        if content_type:
             accepted.append((upload, content_type))
     return accepted
 
@@ -94,13 +88,17 @@ def referral_create(
     summary: str,
     circumstances: list[str] = (),
     agencies_involved: list[str] = (),
-    regime: str = "wt2023",
+    regime: str | None = None,
+    regime_reason: str = "",
+    working_together_concern: bool | None = None,
     agency: Agency | None = None,
     attachments: list[UploadedFile] = (),
 ) -> Referral:
     """Refer a serious incident (DESIGN §2 step 1). The referral, its children, clocks,
     attachments and audit row are saved together or not at all. The referral comes back with
-    the clocks just started as ``created_clocks``."""
+    the clocks just started as ``created_clocks``. Its rules follow from the awareness date
+    (``casework.regimes``); the business manager may choose others in force that day, with a
+    reason."""
     active = list(Agency.objects.own().filter(is_active=True))
     referring = _referring_agency(actor, agency, active)
     now = today()
@@ -122,8 +120,7 @@ def referral_create(
     unknown = [c for c in circumstances if c not in Circumstance.values]
     if unknown:
         error_add(errors, "circumstances", f"Unknown circumstances: {', '.join(unknown)}.")
-    if regime not in PROCESSES:
-        error_add(errors, "regime", "Unknown regime.")
+    regime, regime_reason = _regime_check(actor, errors, aware_date, regime, regime_reason)
     if not (summary or "").strip():
         error_add(errors, "summary", "Describe what happened.")
     elif len(summary) > SUMMARY_MAX_LENGTH:
@@ -181,6 +178,7 @@ def referral_create(
         referral = Referral.objects.create(
             reference=reference_next(actor, "casework_referral_number", now),
             regime=regime,
+            regime_reason=regime_reason,
             referring_agency=referring,
             referred_by=actor.label,
             referred_by_uuid=actor.uuid,
@@ -191,6 +189,7 @@ def referral_create(
             circumstances=list(dict.fromkeys(circumstances)),
             other_agencies_involved=others,
             summary=summary.strip(),
+            working_together_concern=working_together_concern,
         )
         created_children = Child.objects.bulk_create(
             Child(
@@ -213,19 +212,52 @@ def referral_create(
         referral.created_clocks = clocks_sync(
             referral=referral, children=created_children, fresh=True
         )
-        audit_event_record(
-            actor=actor,
-            action="referral.created",
-            object_type="referral",
-            object_ref=referral.reference,
-            detail={
-                "agency": referring.name,
-                "children": len(created_children),
-                "attachments": len(accepted),
-                "regime": regime,
-            },
+        referral_audit(
+            actor,
+            referral,
+            "referral.created",
+            agency=referring.name,
+            children=len(created_children),
+            attachments=len(accepted),
+            regime=regime,
+            regime_chosen=bool(regime_reason),
         )
     return referral
+
+
+def _regime_check(
+    actor: Actor, errors, aware_date: datetime.date | None, regime: str | None, reason: str
+) -> tuple[str, str]:
+    """The rules in force on the awareness date; another only where it was in force too (the
+    2018-2019 transition), chosen by the business manager with a written reason."""
+    if regime and regime not in REGIMES:
+        error_add(
+            errors, "regime", f"Unknown rules {regime!r}: choose one of {', '.join(REGIMES)}."
+        )
+        return "", ""
+    if aware_date is None:
+        return regime or "", ""
+    in_force = regimes_in_force(aware_date)
+    default = in_force[0].key
+    if not regime or regime == default:
+        return default, ""
+    if regime not in {r.key for r in in_force}:
+        error_add(
+            errors,
+            "regime",
+            f"The {REGIMES[regime].label} rules were not in force on {aware_date.isoformat()}, "
+            f"the date the partnership became aware: {in_force[0].label} applies.",
+        )
+    elif not permissions.may_choose_regime(actor):
+        error_add(
+            errors,
+            "regime",
+            f"{in_force[0].label} applies from the date the partnership became aware; only the "
+            "business manager may choose other rules.",
+        )
+    elif not (reason or "").strip():
+        error_add(errors, "regime_reason", "Give the reason for choosing these rules.")
+    return regime, (reason or "").strip()
 
 
 def reference_next(actor: Actor, sequence: str, day: datetime.date, infix: str = "") -> str:
@@ -254,11 +286,11 @@ def attachment_add(*, actor: Actor, referral: Referral, upload: UploadedFile) ->
         raise ValidationError({"attachment": errors["attachments.0"]})
     with transaction.atomic():
         attachment = _store_attachment(actor, referral, upload, accepted[0][1])
-        audit_event_record(
-            actor=actor,
-            action="attachment.added",
-            object_type="referral",
-            object_ref=referral.reference,
-            detail={"attachment": str(attachment.uuid), "type": attachment.content_type},
+        referral_audit(
+            actor,
+            referral,
+            "attachment.added",
+            attachment=str(attachment.uuid),
+            type=attachment.content_type,
         )
     return attachment

@@ -6,7 +6,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
-from casework.models import Outcome
+from casework.models import Outcome, PanelResponse
 from frontend.forms.base import CaseworkForm, date_field, form_layout, optional_text
 from tenants.files import UploadedFile
 
@@ -118,8 +118,12 @@ class RapidReviewForm(CaseworkForm):
 
     prefix = "rapid"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, next_steps=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if next_steps is not None:
+            self.fields["recommended_next_step"].choices = [
+                (o, Outcome(o).label) for o in next_steps
+            ]
         self.helper = form_layout(
             Field.textarea("immediate_actions", rows=4),
             Field.textarea("potential_improvements", rows=4),
@@ -141,7 +145,15 @@ class RapidReviewSendForm(CaseworkForm):
 
 
 class PanelResponseForm(CaseworkForm):
-    response = optional_text("What the Panel said")
+    kind = forms.ChoiceField(
+        label="The Panel's response",
+        choices=PanelResponse.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    response = optional_text(
+        "What the Panel said", "Needed when the Panel asks for more information."
+    )
     responded_on = date_field("Date the Panel answered", "the date the Panel answered")
 
     prefix = "response"
@@ -149,6 +161,7 @@ class PanelResponseForm(CaseworkForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = form_layout(
+            Field.radios("kind", legend_size=Size.SMALL),
             Field.textarea("response", rows=4),
             Field.text("responded_on", field_width=10),
             submit="Record the Panel's response",
@@ -165,8 +178,18 @@ class DecisionNoticesForm(CaseworkForm):
     )
     panel_told_on = date_field("Date the Panel was told", "the date the Panel was told")
     ofsted_told_on = date_field("Date Ofsted was told", "the date Ofsted was told")
+    department_told_on = date_field(
+        "Date the Department for Education was told",
+        "the date the Department was told",
+    )
 
-    notice_fields = ("family_informed_on", "family_informed_how", "panel_told_on", "ofsted_told_on")
+    notice_fields = (
+        "family_informed_on",
+        "family_informed_how",
+        "panel_told_on",
+        "ofsted_told_on",
+        "department_told_on",
+    )
 
     prefix = "notices"
 
@@ -180,6 +203,7 @@ class DecisionNoticesForm(CaseworkForm):
             Field.text("family_informed_how"),
             Field.text("panel_told_on", field_width=10),
             Field.text("ofsted_told_on", field_width=10),
+            Field.text("department_told_on", field_width=10),
         ]
 
 
@@ -189,16 +213,26 @@ class DecisionForm(DecisionNoticesForm):
     )
     rationale = optional_text("Rationale", "It is communicated, including to the family.")
     decided_on = date_field("Date of the decision", "the date of the decision")
+    exception_reason = optional_text(
+        "Why decide before the Panel answers",
+        "Only when the Panel has not yet answered the rapid review.",
+    )
 
     prefix = "decision"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, outcomes=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.order_fields(["outcome", "rationale", "decided_on", *self.notice_fields])
+        if outcomes is not None:
+            # What this referral's chair may choose; a posted value is the service's to check.
+            self.fields["outcome"].choices = [(o, Outcome(o).label) for o in outcomes]
+        self.order_fields(
+            ["outcome", "rationale", "decided_on", "exception_reason", *self.notice_fields]
+        )
         self.helper = form_layout(
             Field.radios("outcome", legend_size=Size.SMALL),
             Field.textarea("rationale", rows=4),
             Field.text("decided_on", field_width=10),
+            Field.textarea("exception_reason", rows=3),
             Fieldset(
                 *self._notice_layout(),
                 legend="Who has been told (you can add this later)",

@@ -6,7 +6,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
 from casework.models import AbuseOrNeglect, Circumstance, Harm, ReferralStatus, Sex
-from casework.processes import REGIME_CHOICES
+from casework.regimes import REGIME_CHOICES
 from casework.services import MAX_CHILDREN, ChildInput
 from frontend.forms.base import (
     DATE_EXAMPLE,
@@ -71,13 +71,34 @@ class ReferralForm(ErrorLinks, forms.Form):
         required=False,
         help_text="Select all that apply.",
     )
+    working_together_concern = forms.TypedChoiceField(
+        label="Is there cause for concern about how the agencies worked together to safeguard "
+        "the child?",
+        choices=[("yes", "Yes"), ("no", "No"), ("", "Not known")],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="The 2015 serious case review rules (before 29 June 2018) ask this when a child "
+        "was seriously harmed.",
+    )
     regime = forms.ChoiceField(
         label="Which rules apply?",
-        choices=REGIME_CHOICES,
+        choices=[
+            ("", "The rules in force on the date the partnership became aware"),
+            *REGIME_CHOICES,
+        ],
         widget=forms.RadioSelect,
-        initial="wt2023",
+        initial="",
         required=False,
-        help_text="Historic cases notified before 2018 follow the 2015 Serious Case Review rules.",
+        help_text="Other rules only where both were in force: from 29 June 2018 to 29 "
+        "September 2019 an LSCB could still hold a 2015 serious case review.",
+    )
+    regime_reason = forms.CharField(
+        label="Why these rules",
+        widget=forms.Textarea,
+        required=False,
+        help_text="Only when you choose rules other than those in force on that date.",
     )
     agencies_involved = checkboxes(
         "Agencies involved with the child or family", "Select all that apply."
@@ -98,7 +119,9 @@ class ReferralForm(ErrorLinks, forms.Form):
         help_text="PDF, Word (.docx) or images (PNG, JPEG), up to 20 MB each.",
     )
 
-    def __init__(self, *args, agencies=(), choose_agency: bool = False, **kwargs):
+    def __init__(
+        self, *args, agencies=(), choose_agency: bool = False, choose_regime: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         agencies = list(agencies)
         self.fields["agencies_involved"].choices = [(a.name, a.name) for a in agencies]
@@ -116,8 +139,15 @@ class ReferralForm(ErrorLinks, forms.Form):
             Field.radios("harm", legend_size=Size.SMALL),
             Field.radios("abuse_or_neglect", legend_size=Size.SMALL),
             Field.checkboxes("circumstances", legend_size=Size.SMALL, small=True),
-            Field.radios("regime", legend_size=Size.SMALL, small=True),
+            Field.radios("working_together_concern", legend_size=Size.SMALL, small=True),
         ]
+        if choose_regime:
+            fields += [
+                Field.radios("regime", legend_size=Size.SMALL, small=True),
+                Field.textarea("regime_reason", rows=3),
+            ]
+        else:
+            del self.fields["regime"], self.fields["regime_reason"]
         self.helper = form_layout(*fields)
         self.agencies_helper = form_layout(
             Field.checkboxes("agencies_involved", legend_size=Size.SMALL, small=True),
@@ -176,9 +206,23 @@ class ReferralEntry(FormWithRows):
 
     rows_key = "children"
 
-    def __init__(self, data=None, files=None, *, agencies=(), choose_agency: bool = False):
+    def __init__(
+        self,
+        data=None,
+        files=None,
+        *,
+        agencies=(),
+        choose_agency: bool = False,
+        choose_regime: bool = False,
+    ):
         super().__init__()
-        self.form = ReferralForm(data, files, agencies=agencies, choose_agency=choose_agency)
+        self.form = ReferralForm(
+            data,
+            files,
+            agencies=agencies,
+            choose_agency=choose_agency,
+            choose_regime=choose_regime,
+        )
         self.children = self.rows = [
             ChildForm(data, prefix=f"child-{number}", number=number)
             for number in range(1, MAX_CHILDREN + 1)

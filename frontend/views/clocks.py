@@ -20,7 +20,8 @@ GROUPS = (
 
 def clock_row(clock, day: datetime.date) -> dict:
     """What a clock shows: its state on ``day``, whether it is due soon, working days left
-    (negative when overdue) and, once stopped, whether it stopped in time."""
+    (negative when overdue) and, once stopped by its own event, whether that was in time (a
+    clock the referral's closing stopped was not late)."""
     days_left = None if clock.stopped_on else working_days_between(day, clock.due)
     return {
         "clock": clock,
@@ -28,7 +29,9 @@ def clock_row(clock, day: datetime.date) -> dict:
         "due_soon": clock.due_soon_on(day),
         "days_left": days_left,
         "days_overdue": -days_left if days_left is not None and days_left < 0 else 0,
-        "met": clock.stopped_on <= clock.due if clock.stopped_on else None,
+        "met": clock.stopped_on <= clock.due
+        if clock.stopped_on and not clock.stopped_because
+        else None,
     }
 
 

@@ -37,8 +37,10 @@ def _actor(partnership: Partnership, role: str, agency: Agency | None = None):
 
 
 def demo_referrals_load(*, partnership: Partnership) -> int:
-    """Four referrals: received, screened, rapid review under way (one contribution missing),
-    decided (a review commissioned). Does nothing if the demo referrals are there already."""
+    """Six referrals, one at each of the main steps: received, screened, not notifiable, rapid
+    review under way (one contribution missing), sent to the Panel, decided (a review
+    commissioned, the decision notice awaited). Does nothing if the demo referrals are there
+    already."""
     if Referral.objects.filter(summary__startswith=DEMO_MARKER).exists():
         return 0
     police = Agency.objects.own().filter(name="Met Police").first()
@@ -67,6 +69,29 @@ def demo_referrals_load(*, partnership: Partnership) -> int:
     def child(given, family, born, sex, **extra):
         return services.ChildInput(given, family, born, sex, ethnicity="Not recorded", **extra)
 
+    def screen(referral, view_met, rationale):
+        services.screening_record(
+            actor=group, referral=referral, view_met=view_met, rationale=rationale
+        )
+
+    def to_rapid_review(referral, rationale, notified_days_ago, panel_reference, agencies):
+        """Screened as notifiable, notified, the rapid review started."""
+        screen(referral, True, rationale)
+        services.panel_notification_record(
+            actor=manager,
+            referral=referral,
+            submitted_on=_before(day, notified_days_ago),
+            panel_reference=panel_reference,
+        )
+        services.rapid_review_start(actor=group, referral=referral, agencies=agencies)
+
+    def to_the_panel(referral, sent_days_ago, **answers):
+        """The rapid review's answers written and sent to the Panel."""
+        services.rapid_review_update(actor=group, referral=referral, **answers)
+        services.rapid_review_send(
+            actor=manager, referral=referral, sent_on=_before(day, sent_days_ago)
+        )
+
     refer(
         1,
         "A 14-year-old was found with stab wounds after going missing from home for three days.",
@@ -83,11 +108,10 @@ def demo_referrals_load(*, partnership: Partnership) -> int:
         harm="serious_harm",
         abuse_or_neglect="suspected",
     )
-    services.screening_record(
-        actor=group,
-        referral=screened,
-        view_met=True,
-        rationale="Non-accidental injury suspected in a non-mobile baby: the criteria are met.",
+    screen(
+        screened,
+        True,
+        "Non-accidental injury suspected in a non-mobile baby: the criteria are met.",
     )
 
     under_way = refer(
@@ -101,19 +125,13 @@ def demo_referrals_load(*, partnership: Partnership) -> int:
         harm="serious_harm",
         abuse_or_neglect="known",
     )
-    services.screening_record(
-        actor=group,
-        referral=under_way,
-        view_met=True,
-        rationale="Neglect known, serious harm: criteria met.",
+    to_rapid_review(
+        under_way,
+        "Neglect known, serious harm: criteria met.",
+        6,
+        "CSPRP-DEMO-0003",
+        [police, health],
     )
-    services.panel_notification_record(
-        actor=manager,
-        referral=under_way,
-        submitted_on=_before(day, 6),
-        panel_reference="CSPRP-DEMO-0003",
-    )
-    services.rapid_review_start(actor=group, referral=under_way, agencies=[police, health])
     request = under_way.rapid_review.contribution_requests.get(agency=police)
     services.contribution_submit(
         actor=referrer,
@@ -123,6 +141,34 @@ def demo_referrals_load(*, partnership: Partnership) -> int:
         immediate_safety_actions="Police protection used; both children placed with an aunt.",
     )
 
+    below = refer(
+        4,
+        "A 12-year-old broke an arm falling from a climbing frame at school; no concerns about "
+        "care at home.",
+        [child("Isla", "Morgan", datetime.date(2014, 7, 9), "female")],
+        harm="serious_harm",
+        abuse_or_neglect="not_suspected",
+    )
+    screen(below, False, "An accident; abuse or neglect is not suspected: not notifiable.")
+
+    with_panel = refer(
+        18,
+        "A 15-year-old was admitted after an overdose; she had been reported missing four "
+        "times and exploitation is suspected.",
+        [child("Ella", "Price", datetime.date(2011, 1, 30), "female")],
+        harm="serious_harm",
+        abuse_or_neglect="suspected",
+    )
+    to_rapid_review(with_panel, "Exploitation suspected.", 16, "CSPRP-DEMO-0005", [])
+    to_the_panel(
+        with_panel,
+        2,
+        immediate_actions="A safety plan with the school and the missing-person coordinator.",
+        potential_improvements="How return-home interviews reach the exploitation panel.",
+        racism_inequality_disability="None identified so far.",
+        recommended_next_step="learning_review",
+    )
+
     decided = refer(
         25,
         "A 2-year-old died at home; the post-mortem found injuries of different ages.",
@@ -130,26 +176,23 @@ def demo_referrals_load(*, partnership: Partnership) -> int:
         harm="died",
         abuse_or_neglect="suspected",
     )
-    services.screening_record(
-        actor=group, referral=decided, view_met=True, rationale="A child's death, abuse suspected."
-    )
-    services.panel_notification_record(
-        actor=manager,
-        referral=decided,
-        submitted_on=_before(day, 23),
-        panel_reference="CSPRP-DEMO-0004",
-    )
-    services.rapid_review_start(actor=group, referral=decided, agencies=[police])
-    services.rapid_review_update(
-        actor=group,
-        referral=decided,
+    to_rapid_review(decided, "A child's death, abuse suspected.", 23, "CSPRP-DEMO-0004", [police])
+    to_the_panel(
+        decided,
+        10,
         immediate_actions="Siblings' plans reviewed the same day.",
         potential_improvements="How health visiting and GP records are shared.",
         racism_inequality_disability="The family's first language was not English; interpreters "
         "were not used at two health appointments.",
         recommended_next_step="lcspr",
     )
-    services.rapid_review_send(actor=manager, referral=decided, sent_on=_before(day, 10))
+    services.panel_response_record(
+        actor=group,
+        referral=decided,
+        kind="agrees",
+        response="",
+        responded_on=_before(day, 4),
+    )
     services.decision_record(
         actor=chair,
         referral=decided,
@@ -168,7 +211,7 @@ def demo_referrals_load(*, partnership: Partnership) -> int:
         manager=manager,
         chair=chair,
     )
-    return 4
+    return 6
 
 
 CHRONOLOGY = """
@@ -272,23 +315,27 @@ def demo_review_load(*, partnership, review, police, health, social_care, manage
         "paediatric assessment.",
         evidence=list(review.chronology.filter(key_episode=True, agency=health)[:3]),
     )
-    first = reviews.recommendation_add(
-        actor=manager,
-        review=review,
-        to_partnership=False,
-        agencies=[police],
-        text="Domestic abuse notifications involving children under five are screened within "
-        "24 hours.",
-        findings=[finding],
-    )
-    second = reviews.recommendation_add(
-        actor=manager,
-        review=review,
-        to_partnership=False,
-        agencies=[health],
-        text="Emergency departments refer every unexplained injury in a child under two for a "
-        "paediatric opinion.",
-        findings=[finding],
+    first, second = (
+        reviews.recommendation_add(
+            actor=manager,
+            review=review,
+            to_partnership=False,
+            agencies=[agency],
+            text=text,
+            findings=[finding],
+        )
+        for agency, text in (
+            (
+                police,
+                "Domestic abuse notifications involving children under five are screened within "
+                "24 hours.",
+            ),
+            (
+                health,
+                "Emergency departments refer every unexplained injury in a child under two for a "
+                "paediatric opinion.",
+            ),
+        )
     )
     day = today()
     reviews.action_add(

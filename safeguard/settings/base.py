@@ -96,6 +96,7 @@ SHARED_APPS = [
 ]
 TENANT_APPS = [
     "tenants.agencies",
+    "tenants.notifications",
     "casework",
     "publishing",
     "rest_framework_api_key",
@@ -350,10 +351,18 @@ CELERY_TASK_ALWAYS_EAGER = False
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Safeguard <no-reply@safeguard.localhost>")
-# Optional: EMAIL_BACKEND=safeguard.notify.NotifyEmailBackend sends through GOV.UK Notify.
+# Optional: EMAIL_BACKEND=safeguard.notify.NotifyEmailBackend sends through GOV.UK Notify
+# (notifications-python-client), with one template whose subject is ((subject)) and body ((body)).
 NOTIFY_API_KEY = env("NOTIFY_API_KEY", "")
 NOTIFY_EMAIL_TEMPLATE_ID = env("NOTIFY_EMAIL_TEMPLATE_ID", "")
 NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+
+# Agencies' webhooks (tenants.notifications): the wait for a receiver's answer, the waits
+# between attempts (the first within 10 seconds, then about a day in all), and whether a receiver
+# on this machine may be called (make run only: the production settings refuse it).
+WEBHOOK_TIMEOUT_SECONDS = float(env("WEBHOOK_TIMEOUT_SECONDS", "5"))
+WEBHOOK_RETRY_DELAYS = (5, 30, 120, 600, 1800, 3600, 7200, 14400, 28800, 28800)
+WEBHOOKS_ALLOW_LOOPBACK = env("WEBHOOKS_ALLOW_LOOPBACK", "") == "1"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.AgencyApiKeyAuthentication"],
@@ -443,7 +452,19 @@ CELERY_BEAT_SCHEDULE = {
     "verify-audit-trails": _in_every_partnership(
         "tenants.agencies.tasks.audit_trail_check_task", crontab(hour=4, minute=0)
     ),
+    # Hand-offs (tenants.notifications): the daily digests, the outbox's sweeper, and the
+    # actions falling due told to their owners.
+    "handoff-digests": _in_every_partnership(
+        "tenants.notifications.tasks.digests_send_task", crontab(hour=16, minute=0)
+    ),
+    "handoffs-sweeper": _in_every_partnership(
+        "tenants.notifications.tasks.handoffs_sweep_task", crontab(minute="*/10")
+    ),
+    "actions-due-soon": _in_every_partnership(
+        "casework.handoffs.actions.actions_due_soon_task", crontab(hour=7, minute=30)
+    ),
 }
+
 
 # Who is told when a partnership's audit trail no longer verifies (comma-separated emails).
 PLATFORM_ALERT_EMAILS = [
@@ -464,3 +485,9 @@ REVIEW_CLOCK_LENGTHS = {
     "not_publish_reasons": 7,
     **json.loads(env("REVIEW_CLOCK_LENGTHS", "{}") or "{}"),
 }
+
+# Referral clocks whose length is not confirmed from the guidance itself (casework.regimes marks
+# each "unverified"): the partnership's procedures set them.
+SOS_OFSTED_NOTIFICATION_WORKING_DAYS = int(env("SOS_OFSTED_NOTIFICATION_WORKING_DAYS", "5"))
+DECISION_NOTICE_WORKING_DAYS = int(env("DECISION_NOTICE_WORKING_DAYS", "5"))
+SCR_DECISION_MONTHS = int(env("SCR_DECISION_MONTHS", "1"))

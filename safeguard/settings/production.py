@@ -19,3 +19,7 @@ SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # Browsers may be told to use HTTPS only before their first visit (hstspreload.org).
 SECURE_HSTS_PRELOAD = True
+
+# A webhook receiver on the platform's own machine is never called in production (SSRF).
+if WEBHOOKS_ALLOW_LOOPBACK:  # noqa: F405
+    raise RuntimeError("WEBHOOKS_ALLOW_LOOPBACK is for make run only: production refuses it.")

@@ -40,8 +40,15 @@ CACHES["throttles"] = {
 }
 # Unit tests run tasks in-process when they are sent (after commit); tests/safeguard/test_celery.py
 # starts a real worker process against a real broker.
-CELERY_TASK_ALWAYS_EAGER = True
+# A worker process a test starts may ask for tasks to be sent as in production instead
+# (SAFEGUARD_EAGER_TASKS=0): a task it sends then goes to the broker, not run inside it.
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("SAFEGUARD_EAGER_TASKS", "1") == "1"
 CELERY_TASK_EAGER_PROPAGATES = True
 # The browser tests' live server answers each request in a thread of its own; persistent
 # connections would outlive those threads and keep the test database busy at teardown.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# The webhook tests' receivers are http.server threads on this machine; the SSRF tests turn
+# this off to see loopback refused as production does.
+WEBHOOKS_ALLOW_LOOPBACK = True
+WEBHOOK_TIMEOUT_SECONDS = 2.0
+WEBHOOK_RETRY_DELAYS = (1, 2)

@@ -17,6 +17,7 @@ from tenants import clock
 from tenants.actors import Actor, request_id_or_new
 from tenants.agencies.chain import ChainReport, audit_chain_verify
 from tenants.agencies.models import ActorType, AuditEvent
+from tenants.handoffs import handoff_queue
 from tenants.models import AuditCheckpoint, Partnership
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ def audit_event_record(
         raise RuntimeError(
             f"Audit row for {actor.schema_name!r} written on {connection.schema_name!r}."
         )
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         request_id=request_id_or_new(actor.request_id),
         host=actor.host,
         partnership_key=actor.partnership.key,
@@ -56,6 +57,9 @@ def audit_event_record(
         object_ref=object_ref,
         detail=detail or {},
     )
+    # Whoever's turn it now is hears of it: an outbox row in this transaction (tenants.handoffs).
+    handoff_queue(audit_event=event, actor=actor)
+    return event
 
 
 def audit_trail_check(*, partnership: Partnership) -> ChainReport:

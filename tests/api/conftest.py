@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from casework.models import Referral
-from casework.services import rapid_review_start
+from casework.services import panel_notification_record, rapid_review_start, screening_record
 from tests.support.actors import actor_of
 from tests.support.clients import api_client, issue_key
 from tests.support.referral_api import CONTRACT_BODY, post
@@ -35,6 +35,18 @@ def rapid_review(world, frozen_today, met):
     reference = post(met, CONTRACT_BODY).json()["reference"]
     with inside(world.croydon):
         referral = Referral.objects.get(reference=reference)
+        screening_record(
+            actor=actor_of(world.dave, world.croydon),
+            referral=referral,
+            view_met=True,
+            rationale="The criteria are met.",
+        )
+        panel_notification_record(
+            actor=actor_of(world.alice, world.croydon),
+            referral=referral,
+            submitted_on=referral.aware_date,
+            panel_reference="CSPRP-T-3",
+        )
         rapid_review_start(
             actor=actor_of(world.dave, world.croydon),
             referral=referral,

@@ -83,7 +83,16 @@ def test_the_clock_skips_bank_holidays(world, frozen_today, met, aware, today, d
 
 
 def test_a_historic_referral_runs_the_2015_clock(world, frozen_today, met):
-    response = post(met, body(regime="scr2015"))
+    # The 2015 rules are those of a 2016 awareness date (tests/api/test_referral_steps.py).
+    response = post(
+        met,
+        body(
+            regime="scr2015",
+            incident_date="2016-01-20",
+            aware_date="2016-01-25",
+            children=[child(date_of_birth="2013-02-01")],
+        ),
+    )
     assert response.status_code == 201, response.content
     [clock] = response.json()["clocks"]
     assert clock["name"] == "ofsted_notification"

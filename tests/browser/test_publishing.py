@@ -24,6 +24,7 @@ from tenants.models import Membership, Role
 from tests.browser.conftest import check_accessibility, enter_code, sign_in
 from tests.support.clients import totp_code
 from tests.support.documents import pdf
+from tests.support.referrals import walk_to_decision
 from tests.support.world import inside, make_member
 
 CHILD = ("Tilly", "Marchbank")
@@ -58,6 +59,17 @@ def sutton_publishing(browser_world, django_db_blocker):
                     referral_services.ChildInput(*CHILD, datetime.date(2024, 5, 9), "female")
                 ],
                 summary="A toddler was brought to hospital with bruising.",
+            )
+            manager = Membership.objects.select_related("user", "partnership").get(
+                user=browser_world.new_manager, partnership=sutton
+            )
+            walk_to_decision(
+                referral,
+                group=actor_for_member(membership=manager),
+                manager=actor_for_member(membership=manager),
+                notified_on=datetime.date(2026, 3, 4),
+                sent_on=datetime.date(2026, 3, 6),
+                answered_on=datetime.date(2026, 3, 9),
             )
             referral_services.decision_record(
                 actor=actor_for_member(membership=chair),

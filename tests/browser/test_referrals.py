@@ -1,6 +1,7 @@
 """A referral's journey in the browser: an agency refers (a child's name holding a script, shown
-as text), the business manager screens it and records the Panel notification and starts the
-rapid review with htmx, and the chair decides to review. Every page is checked with axe."""
+as text), the business manager screens it, records the Panel notification, runs the rapid review
+and records the Panel's answer with htmx, and the chair decides to review and records who was
+told. The page says at each step whom the referral waits for. Every page is checked with axe."""
 
 import datetime
 import re
@@ -167,14 +168,43 @@ def test_a_referral_from_the_form_to_the_decision(
     expect(requests).to_have_count(2)
     expect(requests.filter(has_text=OTHER_AGENCY)).to_contain_text("Waiting")
     expect(page.locator("#status")).to_contain_text("Rapid review")
+    expect(page.locator("#waiting")).to_contain_text("Awaiting rapid-review contributions")
     check_accessibility(page, "referral page: rapid review started")
+
+    rapid_review.get_by_label("Immediate actions taken").fill("A safety plan the same day.")
+    rapid_review.get_by_label("Potential improvements to practice").fill("Sharing at weekends.")
+    rapid_review.get_by_label("Effects of racism, inequality and disability").fill("None found.")
+    rapid_review.get_by_label("Local child safeguarding practice review").check()
+    _post_with_htmx(
+        page, rapid_review.get_by_role("button", name="Save the rapid review"), "/rapid-review/"
+    )
+    rapid_review.get_by_label("Date it was sent to the Panel").fill(iso(0))
+    _post_with_htmx(
+        page, rapid_review.get_by_role("button", name="Record as sent"), "/rapid-review/sent/"
+    )
+    expect(page.locator("#waiting")).to_contain_text("Awaiting the Panel")
+    rapid_review.get_by_label("Agrees with the recommendation", exact=True).check()
+    rapid_review.get_by_label("Date the Panel answered").fill(iso(0))
+    _post_with_htmx(
+        page,
+        rapid_review.get_by_role("button", name="Record the Panel's response"),
+        "/rapid-review/panel-response/",
+    )
+    answered = rapid_review.locator("#panel-response")
+    expect(answered).to_contain_text("Agrees with the recommendation")
+    expect(page.locator("#waiting")).to_contain_text("The independent chair: record the decision")
+    check_accessibility(page, "referral page: the Panel has answered")
     sign_out(page)
 
     # --- The chair decides ------------------------------------------------------------------
     chair, device = sutton_chair
     _sign_in_with_code(page, world, chair.email, device)
+    # No clock runs while the chair decides: the dashboard still says the referral waits for her.
+    waiting = page.locator("#referrals-waiting tr", has_text=reference)
+    expect(waiting).to_contain_text("The independent chair")
+    check_accessibility(page, "dashboard: referrals waiting")
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Clocks").click()
-    expect(page.locator("#clocks-later")).to_contain_text(reference)
+    expect(page.locator("#clocks-later")).not_to_contain_text(reference)
     check_accessibility(page, "clocks board")
     page.goto(world.url("sutton", f"/referrals/{reference}/"))
     decision = page.locator("#decision")
@@ -187,7 +217,20 @@ def test_a_referral_from_the_form_to_the_decision(
     expect(page.locator("#status")).to_contain_text("Decided")
     # The publication clock is the review's own now (its overview), not the referral's.
     expect(page.locator("#clocks tr[data-clock=publication]")).to_have_count(0)
+    expect(page.locator("#waiting")).to_contain_text("Awaiting the decision notice")
     check_accessibility(page, "referral page: decided")
+
+    decision.get_by_label("Date the Panel was told").fill(iso(0))
+    decision.get_by_label("Date Ofsted was told").fill(iso(0))
+    decision.get_by_label("Date the Department for Education was told").fill(iso(0))
+    _post_with_htmx(
+        page, decision.get_by_role("button", name="Record who was told"), "/decision/notices/"
+    )
+    expect(page.locator("#status")).to_contain_text("Decision communicated")
+    expect(page.locator("#clocks tr[data-clock=decision_notice]")).to_contain_text(
+        f"Stopped {iso(0)}"
+    )
+    check_accessibility(page, "referral page: decision communicated")
 
     with django_db_blocker.unblock(), inside(world.sutton):
         referral = Referral.objects.get(reference=reference)

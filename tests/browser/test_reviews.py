@@ -22,6 +22,7 @@ from tenants.clock import today
 from tenants.models import Membership, Role, User
 from tests.browser.conftest import check_accessibility, enter_code, sign_in
 from tests.support.clients import totp_code
+from tests.support.referrals import walk_to_decision
 from tests.support.world import inside, make_agency, make_member
 
 REVIEW_TITLE = "Adolescents at risk of exploitation: thematic review"
@@ -73,6 +74,14 @@ def sutton_review(browser_world, django_db_blocker):
                 ],
                 summary="Missing for three days; found injured.",
                 agencies_involved=[OTHER_AGENCY],
+            )
+            walk_to_decision(
+                referral,
+                group=actor,
+                manager=actor,
+                notified_on=today() - datetime.timedelta(days=37),
+                sent_on=today() - datetime.timedelta(days=20),
+                answered_on=today() - datetime.timedelta(days=12),
             )
             casework_services.decision_record(
                 actor=actor_for_member(

@@ -244,6 +244,13 @@ class TestTheProcess:
                 actor=actor(world, "alice"), referral=referral, sent_on=D(2026, 11, 3)
             )
             assert referral.clocks.get(name="rapid_review").stopped_on == D(2026, 11, 3)
+            services.panel_response_record(
+                actor=actor(world, "dave"),
+                referral=referral,
+                kind="agrees",
+                response="",
+                responded_on=D(2026, 11, 3),
+            )
 
             for who in ("alice", "dave", "bob"):
                 with pytest.raises(PermissionDenied):
@@ -281,6 +288,13 @@ class TestTheProcess:
     def test_a_decision_not_to_review_creates_no_review(self, world, frozen_today):
         with inside(world.croydon):
             referral = refer(world)
+            services.screening_record(
+                actor=actor(world, "dave"),
+                referral=referral,
+                view_met=False,
+                rationale="An accident",
+                override_reason="The injury was accidental, as the hospital confirmed",
+            )
             services.decision_record(
                 actor=actor(world, "carol"),
                 referral=referral,
@@ -313,11 +327,15 @@ class TestTheProcess:
             referral = refer(
                 world,
                 regime="scr2015",
+                working_together_concern=True,
                 incident_date=D(2016, 1, 20),
                 aware_date=D(2016, 1, 25),
                 children=[child(date_of_birth=D(2013, 2, 1))],
             )
             assert set(referral.clocks.values_list("name", flat=True)) == {"ofsted_notification"}
+            services.screening_record(
+                actor=actor(world, "dave"), referral=referral, view_met=True, rationale="Met"
+            )
             services.panel_notification_record(
                 actor=actor(world, "alice"),
                 referral=referral,
@@ -350,6 +368,9 @@ class TestReminders:
             referral = refer(world)
             system = actor_for_platform(partnership=world.croydon, label="t")
             assert services.clock_reminders_send(actor=system, day=D(2026, 11, 3)) == 0
+            services.screening_record(
+                actor=actor(world, "dave"), referral=referral, view_met=True, rationale="Met"
+            )
             services.panel_notification_record(
                 actor=actor(world, "alice"),
                 referral=referral,

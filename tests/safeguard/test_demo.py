@@ -106,11 +106,14 @@ def test_load_demo_loads_the_seeds_and_is_idempotent(db):
     with inside(Partnership.objects.get(key="croydon")):
         from casework.models import Referral
 
+        # One referral at each of the main steps (casework.steps).
         assert sorted(Referral.objects.values_list("status", flat=True)) == [
             "decided",
+            "not_notifiable",
             "rapid_review",
             "received",
             "screened",
+            "sent_to_panel",
         ]
         under_way = Referral.objects.get(status="rapid_review")
         requests = under_way.rapid_review.contribution_requests.all()

@@ -78,6 +78,9 @@ SEES: dict[str, frozenset[str]] = {
     # casework.joint.selectors.access_invitation: the invited partnership's business manager
     # and chair.
     "invitation": MANAGERS,
+    # tenants.notifications.selectors: agencies' webhooks and their deliveries are the
+    # business manager's to see in the workspace (an agency's system sees its own by the API).
+    "webhook": frozenset({"business_manager"}),
 }
 # Through the door, in the participant's slots (the world's participant has every permission).
 JOINT_SEES: dict[str, frozenset[str]] = {
@@ -180,6 +183,12 @@ READS: dict[str, Access] = {
     "frontend:member-list": access(None, "business_manager"),
     "frontend:api-key-list": access(None, "business_manager"),
     "frontend:api-key-revoke": access("api_key", "business_manager"),
+    # Its selectors answer anyone else "No such page" (tenants.notifications.selectors).
+    "frontend:message-log": access(None, "business_manager", refused_with=404),
+    "frontend:webhook-list": access(None, "business_manager", refused_with=404),
+    "frontend:webhook-deliveries": access("webhook", "business_manager"),
+    # Every signed-in person chooses how they are told.
+    "frontend:notification-preferences": access(None, *PEOPLE),
     # The participant's people, through the door: the review's pages for its review group;
     # the action and the request its agency owns and was sent, for that agency's users too.
     **{f"frontend:joint-{name}": through_the_door("review", *REVIEW_GROUP) for name in REVIEW_TABS},
@@ -193,6 +202,7 @@ READS: dict[str, Access] = {
     "api:referral-detail": access("referral", "agency_key"),
     "api:information-requests": access(None, *KEYS),
     "api:actions": access(None, *KEYS),
+    "api:webhooks": access(None, *KEYS),
 }
 
 # Routes no one's casework is behind, for anyone to ask, each with the reason: the public's
@@ -217,6 +227,9 @@ EXEMPT: dict[str, str] = {
     "frontend:recovery-codes": "the asker's own recovery codes",
     "frontend:set-password": "a single-use link's own token, checked by Django",
     "api:whoami": "the key's own partnership and agency",
+    "api:webhook-detail": "DELETE only, which these tables do not walk (GET and POST answer "
+    "405): another agency's or partnership's webhook is the same 404 as none, in "
+    "tests/api/test_webhooks.py",
     "api:schema": "the API's description of itself",
     "api:docs": "the API's description of itself",
 }

@@ -77,10 +77,37 @@ def received_referral(s: Scope) -> Scope:
     return replace(_done(s), side=replace(s.side, referral=referral))
 
 
+def screened_referral(s: Scope) -> Scope:
+    """A referral just received, screened by the review group as notifiable: the Panel's
+    notification comes next."""
+    s = received_referral(s)
+    with inside(s.side.partnership):
+        casework_services.screening_record(
+            actor=_as(s, "review_group"),
+            referral=_fresh(s.side.referral),
+            view_met=True,
+            rationale="The criteria are met.",
+        )
+    return _done(s)
+
+
+def notified_referral(s: Scope) -> Scope:
+    """A referral screened and notified to the Panel: its rapid review comes next."""
+    s = screened_referral(s)
+    with inside(s.side.partnership):
+        casework_services.panel_notification_record(
+            actor=_as(s, "business_manager"),
+            referral=_fresh(s.side.referral),
+            submitted_on=days(-1),
+            panel_reference="CSPRP-2026-118",
+        )
+    return _done(s)
+
+
 def asked_only_the_referrer(s: Scope) -> Scope:
     """A referral whose rapid review asked the referring agency alone for its contribution:
     the other agency was not asked (another agency, for the contribution's routes)."""
-    s = received_referral(s)
+    s = notified_referral(s)
     with inside(s.side.partnership):
         casework_services.rapid_review_start(
             actor=_as(s, "review_group"), referral=_fresh(s.side.referral), agencies=[s.side.agency]
@@ -89,7 +116,8 @@ def asked_only_the_referrer(s: Scope) -> Scope:
 
 
 def rapid_review_written(s: Scope) -> Scope:
-    """The world's rapid review with every part written: ready to send to the Panel."""
+    """A rapid review under way with every part written: ready to send to the Panel."""
+    s = asked_only_the_referrer(s)
     with inside(s.side.partnership):
         casework_services.rapid_review_update(
             actor=_as(s, "review_group"),
@@ -103,11 +131,25 @@ def rapid_review_written(s: Scope) -> Scope:
 
 
 def rapid_review_sent(s: Scope) -> Scope:
-    """The world's rapid review written and sent to the Panel: awaiting its answer."""
+    """A rapid review written and sent to the Panel: awaiting its answer."""
     s = rapid_review_written(s)
     with inside(s.side.partnership):
         casework_services.rapid_review_send(
             actor=_as(s, "business_manager"), referral=_fresh(s.side.referral), sent_on=today()
+        )
+    return _done(s)
+
+
+def panel_answered(s: Scope) -> Scope:
+    """A rapid review sent, and the Panel's answer agreeing: the chair's decision is next."""
+    s = rapid_review_sent(s)
+    with inside(s.side.partnership):
+        casework_services.panel_response_record(
+            actor=_as(s, "review_group"),
+            referral=_fresh(s.side.referral),
+            kind="agrees",
+            response="",
+            responded_on=today(),
         )
     return _done(s)
 

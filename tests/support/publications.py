@@ -27,6 +27,7 @@ from tests.support.actors import actor
 from tests.support.clients import signed_in_client
 from tests.support.clock import Clock
 from tests.support.documents import pdf
+from tests.support.referrals import walk_to_decision
 from tests.support.world import host_of, inside
 
 GIVEN, FAMILY, BORN = "Amara", "Quillfeather", datetime.date(2024, 6, 1)
@@ -61,6 +62,14 @@ def review(world):
             agencies_involved=["NHS Croydon Health Services"],
         )
         referral.children.update(pseudonym="Joy")
+        walk_to_decision(
+            referral,
+            group=actor(world, "dave"),
+            manager=actor(world, "alice"),
+            notified_on=datetime.date(2026, 7, 2),
+            sent_on=datetime.date(2026, 7, 6),
+            answered_on=datetime.date(2026, 7, 7),
+        )
         referral_services.decision_record(
             actor=actor(world, "carol"),
             referral=referral,

@@ -185,6 +185,13 @@ READS: dict[str, Read] = {
     "frontend:joint-invitations": read(
         "lewisham.business_manager", "croydon.business_manager", action="joint_invitations.viewed"
     ),
+    # What the platform told people and agencies' systems (tenants.notifications).
+    "frontend:message-log": read("croydon.business_manager", action="messages.viewed"),
+    "frontend:webhook-list": read("croydon.business_manager", action="webhooks.viewed"),
+    "frontend:webhook-deliveries": read(
+        "croydon.business_manager", action="webhook_deliveries.viewed"
+    ),
+    "api:webhooks": read("croydon.agency_key", action="webhooks.listed"),
     "api:referrals": read("croydon.agency_key", action="referrals.listed"),
     "api:referral-detail": read("croydon.agency_key", action="referral.viewed"),
     "api:information-requests": read(
@@ -217,6 +224,7 @@ ACCOUNT = "signing in, and the person's own account"
 WORKSPACE = "administering the workspace: agencies, people, API keys (changes audited)"
 BLANK_FORM = "a blank form: the partnership's agencies' names, nothing of a case"
 API_ABOUT = "the API's own description, or the key's own partnership and agency"
+DELETE_ONLY = "DELETE only: a change, audited by its service; a GET is refused (405)"
 MOVED = "an old address of the review workspace: a permanent redirect to /case-reviews/"
 
 
@@ -241,6 +249,8 @@ NOT_CASEWORK: dict[str, NotCasework] = {
     "frontend:sign-out": NotCasework(ACCOUNT),
     "frontend:set-password": NotCasework(ACCOUNT),
     "frontend:recovery-codes": NotCasework(ACCOUNT, "croydon.business_manager"),
+    "frontend:notification-preferences": NotCasework(ACCOUNT, "croydon.business_manager"),
+    "api:webhook-detail": NotCasework(DELETE_ONLY, "croydon.agency_key"),
     "frontend:agency-list": NotCasework(WORKSPACE, "croydon.business_manager"),
     "frontend:agency-edit": NotCasework(WORKSPACE, "croydon.business_manager"),
     "frontend:member-list": NotCasework(WORKSPACE, "croydon.business_manager"),
@@ -263,6 +273,7 @@ NOT_CASEWORK: dict[str, NotCasework] = {
         "frontend:publication-enter",
         "frontend:publication-identifier-remove",
         "frontend:publication-hit-accept",
+        "frontend:webhook-delivery-send-again",
     ),
     **_posts(
         "lewisham.business_manager",

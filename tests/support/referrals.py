@@ -47,10 +47,13 @@ def referral_form(*, children=None, **overrides) -> dict:
     return data
 
 
-def make_referral(world, user=None, *, harm="serious_harm", looked_after=False, attachments=()):
-    """A referral of bob's (Met Police), made through the service."""
+def make_referral(
+    world, user=None, *, harm="serious_harm", looked_after=False, attachments=(), step="received"
+):
+    """A referral of bob's (Met Police), made through the service, and taken on to ``step``:
+    ``screened`` (by dave), ``notified`` (by alice) or ``panel_answered`` (walk_to_decision)."""
     with inside(world.croydon):
-        return services.referral_create(
+        referral = services.referral_create(
             actor=actor_of(user or world.bob, world.croydon),
             incident_date=today() - datetime.timedelta(days=10),
             aware_date=today() - datetime.timedelta(days=2),
@@ -69,3 +72,63 @@ def make_referral(world, user=None, *, harm="serious_harm", looked_after=False, 
             agencies_involved=["NHS Croydon Health Services"],
             attachments=list(attachments),
         )
+        group, manager = actor_of(world.dave, world.croydon), actor_of(world.alice, world.croydon)
+        if step == "panel_answered":
+            yesterday = today() - datetime.timedelta(days=1)
+            return walk_to_decision(
+                referral,
+                group=group,
+                manager=manager,
+                notified_on=yesterday,
+                sent_on=today(),
+                answered_on=today(),
+            )
+        if step in ("screened", "notified"):
+            services.screening_record(
+                actor=group, referral=referral, view_met=True, rationale="The criteria are met."
+            )
+        if step == "notified":
+            services.panel_notification_record(
+                actor=manager,
+                referral=referral,
+                submitted_on=today() - datetime.timedelta(days=1),
+                panel_reference="CSPRP-T-2",
+            )
+        return referral
+
+
+def walk_to_decision(
+    referral,
+    *,
+    group,
+    manager,
+    notified_on: datetime.date,
+    sent_on: datetime.date,
+    answered_on: datetime.date,
+    agencies=(),
+    next_step: str = "lcspr",
+):
+    """Take a referral through the steps before the decision, as the people whose job each is:
+    screened as notifiable (``group``), the Panel notified (``manager``), the rapid review asked
+    of ``agencies``, written and sent, and the Panel's answer agreeing. The services check
+    every step (casework.steps); tests whose subject is what follows start here."""
+    services.screening_record(
+        actor=group, referral=referral, view_met=True, rationale="The criteria are met."
+    )
+    services.panel_notification_record(
+        actor=manager, referral=referral, submitted_on=notified_on, panel_reference="CSPRP-T-1"
+    )
+    services.rapid_review_start(actor=group, referral=referral, agencies=list(agencies))
+    services.rapid_review_update(
+        actor=group,
+        referral=referral,
+        immediate_actions="The siblings were seen the same day.",
+        potential_improvements="How agencies share what they see.",
+        racism_inequality_disability="Considered; none found.",
+        recommended_next_step=next_step,
+    )
+    services.rapid_review_send(actor=manager, referral=referral, sent_on=sent_on)
+    services.panel_response_record(
+        actor=group, referral=referral, kind="agrees", response="", responded_on=answered_on
+    )
+    return referral

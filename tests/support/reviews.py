@@ -10,6 +10,7 @@ import pytest
 from casework import services
 from casework.models import Review
 from tests.support.actors import actor
+from tests.support.referrals import walk_to_decision
 from tests.support.world import inside
 
 
@@ -33,6 +34,14 @@ def review(world, frozen):
             children=[services.ChildInput("Amara", "Okafor", datetime.date(2024, 6, 1), "female")],
             summary="A toddler died.",
             agencies_involved=["NHS Croydon Health Services"],
+        )
+        walk_to_decision(
+            referral,
+            group=actor(world, "dave"),
+            manager=actor(world, "alice"),
+            notified_on=datetime.date(2026, 11, 2),
+            sent_on=datetime.date(2026, 11, 3),
+            answered_on=datetime.date(2026, 11, 3),
         )
         services.decision_record(
             actor=actor(world, "carol"),

@@ -33,6 +33,7 @@ from tenants.files import UploadedFile
 from tenants.models import Membership, Partnership, User
 from tests.support.clock import Clock
 from tests.support.documents import pdf
+from tests.support.referrals import walk_to_decision
 from tests.support.world import inside
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -77,8 +78,8 @@ def agency_key(partnership: Partnership, manager: User, agency: Agency) -> tuple
 
 
 def referral_decided(side: dict, child: ChildInput) -> tuple[Referral, Review]:
-    """The referring agency's referral, its rapid review asking both agencies, and the review
-    the chair's decision commissioned."""
+    """The referring agency's referral taken through its steps (its rapid review asking both
+    agencies, sent, the Panel agreeing), and the review the chair's decision commissioned."""
     people, partnership = side["people"], side["partnership"]
     referral = casework_services.referral_create(
         actor=actor_of(partnership, people["agency_user"]),
@@ -91,9 +92,13 @@ def referral_decided(side: dict, child: ChildInput) -> tuple[Referral, Review]:
         agencies_involved=[side["other_agency"].name],
         attachments=[UploadedFile("photo.png", PNG)],
     )
-    casework_services.rapid_review_start(
-        actor=actor_of(partnership, people["review_group"]),
-        referral=referral,
+    walk_to_decision(
+        referral,
+        group=actor_of(partnership, people["review_group"]),
+        manager=actor_of(partnership, people["business_manager"]),
+        notified_on=days(-4),
+        sent_on=days(-3),
+        answered_on=days(-2),
         agencies=[side["agency"], side["other_agency"]],
     )
     referral.children.update(pseudonym="Joy")

@@ -53,9 +53,11 @@ from publishing.models import (
     Publication,
     PublicationDocument,
 )
-from tenants.actors import Actor
+from tenants.actors import Actor, actor_for_api_key
 from tenants.agencies.models import Agency, AgencyApiKey
 from tenants.models import Partnership, Role, User
+from tenants.notifications.models import Webhook, WebhookDelivery
+from tenants.notifications.webhooks import webhook_create
 from tests.support.joint import joint_world
 from tests.support.route_casework import (
     ReviewWork,
@@ -94,6 +96,8 @@ class Side:
     gate_hit: GateHit
     identifier: IdentifierToCheck
     copy_request: CopyRequest
+    webhook: Webhook  # the referring agency's, with one delivery given up
+    webhook_delivery: WebhookDelivery
 
     @property
     def key(self) -> str:
@@ -164,6 +168,19 @@ def _side(partnership: Partnership, people: dict[str, User], agency, other_agenc
             entry_agency=agency,
         )
         published = publication_on_request(side, review, child)
+        webhook, _ = webhook_create(
+            actor=actor_for_api_key(partnership=partnership, api_key=api_key),
+            url="http://127.0.0.1:9/hooks",
+            events=["referral.received"],
+        )
+        delivery = WebhookDelivery.objects.create(
+            webhook=webhook,
+            event_type="referral.received",
+            message_id=f"msg_route_world_{partnership.key}",
+            body="{}",
+            state=WebhookDelivery.State.GIVEN_UP,
+            attempts=1,
+        )
         return Side(
             partnership=partnership,
             people=people,
@@ -175,6 +192,8 @@ def _side(partnership: Partnership, people: dict[str, User], agency, other_agenc
             referral=referral,
             attachment=referral.attachments.get(),
             work=work,
+            webhook=webhook,
+            webhook_delivery=delivery,
             **published,
         )
 

@@ -203,6 +203,11 @@ ARGUMENTS: dict[str, Arguments] = {
     "frontend:set-password": lambda s: {"uidb64": "MQ", "token": "not-a-token"},
     "frontend:agency-edit": lambda s: {"agency_uuid": s.side.agency.uuid},
     "frontend:api-key-revoke": lambda s: {"key_uuid": s.side.api_key.uuid},
+    "frontend:webhook-deliveries": lambda s: {"webhook_uuid": s.side.webhook.uuid},
+    "frontend:webhook-delivery-send-again": lambda s: {
+        "webhook_uuid": s.side.webhook.uuid,
+        "delivery_uuid": s.side.webhook_delivery.uuid,
+    },
     # A referral and its sections.
     "frontend:referral": _referral,
     **{f"frontend:{name}": _referral for name in REFERRAL_SECTIONS},
@@ -265,6 +270,7 @@ ARGUMENTS: dict[str, Arguments] = {
     "api:referral-contributions": _referral,
     "api:information-responses": lambda s: {"request_id": s.work.information_request.uuid},
     "api:action-updates": lambda s: {"action_id": s.work.action.uuid},
+    "api:webhook-detail": lambda s: {"webhook_id": s.side.webhook.uuid},
 }
 
 

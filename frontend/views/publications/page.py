@@ -292,3 +292,31 @@ def section_view(post: SectionPost):
         )
 
     return view
+
+
+def section_form(section: str, form_key: str, form, perform, done: str):
+    """``section_view`` of a form declared in one line: ``SectionPost``'s fields in order."""
+    return section_view(SectionPost(section, form_key, form, perform, done))
+
+
+def posted(form_class):
+    """A form of the page that needs nothing but what was posted."""
+    return lambda request, publication: form_class(request.POST)
+
+
+def button(prefix: str, submit: str):
+    """A form that is only its button (``ButtonForm``), read from the request."""
+    return lambda request, publication: ButtonForm(request.POST, submit=submit, prefix=prefix)
+
+
+def calls(service, *fields: str, **renamed: str):
+    """A form's ``perform``: ``service`` given the actor, the publication, and the form's
+    ``fields`` under their own names and ``renamed`` ones under the keyword's (nothing else: a
+    button's service takes only the publication)."""
+
+    def perform(actor, publication, form):
+        data = form.cleaned_data
+        given = {**{f: data[f] for f in fields}, **{k: data[f] for k, f in renamed.items()}}
+        return service(actor=actor, publication=publication, **given)
+
+    return perform

@@ -11,9 +11,12 @@ from frontend.forms.publications import IdentifierForm, RecordForm
 from frontend.views.publications.page import (
     PAGE,
     SectionPost,
+    calls,
     page_context,
+    posted,
     publication_for,
     publication_url,
+    section_form,
     section_post,
     section_view,
     themes_for,
@@ -42,19 +45,12 @@ record_update = section_view(
     )
 )
 
-identifier_add = section_view(
-    SectionPost(
-        section="identifiers",
-        form_key="identifier_form",
-        form=lambda request, publication: IdentifierForm(request.POST),
-        perform=lambda actor, publication, form: services.identifier_add(
-            actor=actor,
-            publication=publication,
-            kind=form.cleaned_data["kind"],
-            value=form.cleaned_data["value"],
-        ),
-        done="The identifier is added; everything is being checked again.",
-    )
+identifier_add = section_form(
+    "identifiers",
+    "identifier_form",
+    posted(IdentifierForm),
+    calls(services.identifier_add, "kind", "value"),
+    "The identifier is added; everything is being checked again.",
 )
 
 

@@ -1,9 +1,9 @@
 """A publication's way to the public (its publication section): the pre-publication notice,
 scheduling, publishing, recording a review entered directly as published, delays, not
-publishing the report, withdrawing, reopening and keeping it online. Each form is declared: the
-section, the form, the publishing service it calls."""
+publishing the report, withdrawing, reopening and keeping it online. Each form is declared in
+one line: its name in the page, how it is read, the publishing service it calls and what the
+page then says."""
 
-from frontend.forms.base import ButtonForm
 from frontend.forms.publications import (
     DelayForm,
     KeepOnlineForm,
@@ -11,64 +11,17 @@ from frontend.forms.publications import (
     ReasonsSentForm,
     ScheduleForm,
 )
-from frontend.views.publications.page import NOT_PUBLISHED, WITHDRAW, SectionPost, section_view
+from frontend.views.publications.page import (
+    NOT_PUBLISHED,
+    WITHDRAW,
+    button,
+    calls,
+    posted,
+    section_form,
+)
 from publishing import services
 
 SECTION = "publishing"
-
-
-def _button(prefix: str, submit: str):
-    """A form that is only its button (``ButtonForm``), read from the request."""
-    return lambda request, publication: ButtonForm(request.POST, submit=submit, prefix=prefix)
-
-
-notice_record = section_view(
-    SectionPost(
-        section=SECTION,
-        form_key="notice_form",
-        form=lambda request, publication: NoticeForm(request.POST),
-        perform=lambda actor, publication, form: services.notice_record(
-            actor=actor, publication=publication, **form.cleaned_data
-        ),
-        done="The notice dates are saved.",
-    )
-)
-
-schedule = section_view(
-    SectionPost(
-        section=SECTION,
-        form_key="schedule_form",
-        form=lambda request, publication: ScheduleForm(request.POST),
-        perform=lambda actor, publication, form: services.publication_schedule(
-            actor=actor, publication=publication, on=form.cleaned_data["scheduled_for"]
-        ),
-        done="Publication is scheduled.",
-    )
-)
-
-unschedule = section_view(
-    SectionPost(
-        section=SECTION,
-        form_key="unschedule_form",
-        form=_button("unschedule", "Cancel the schedule"),
-        perform=lambda actor, publication, form: services.publication_unschedule(
-            actor=actor, publication=publication
-        ),
-        done="The schedule is cancelled.",
-    )
-)
-
-publish = section_view(
-    SectionPost(
-        section=SECTION,
-        form_key="publish_form",
-        form=_button("publish", "Publish now"),
-        perform=lambda actor, publication, form: services.publication_publish(
-            actor=actor, publication=publication
-        ),
-        done="Published: it is on the partnership's page and in the national library.",
-    )
-)
 
 
 def _as_published(actor, publication, form):
@@ -79,103 +32,97 @@ def _as_published(actor, publication, form):
     )
 
 
-record_as_published = section_view(
-    SectionPost(
-        section=SECTION,
-        form_key="as_published_form",
-        form=_button("as-published", "Record it as published"),
-        perform=_as_published,
-        done="Recorded as published: it is on the partnership's page and in the national library.",
-    )
-)
+def _reason_form(reason):
+    """A reason form of the page's (``NOT_PUBLISHED``, ``WITHDRAW``), read from the request."""
+    return lambda request, publication: reason.form(request.POST)
 
-delay = section_view(
-    SectionPost(
-        section=SECTION,
-        form_key="delay_form",
-        form=lambda request, publication: DelayForm(request.POST),
-        perform=lambda actor, publication, form: services.publication_delay(
-            actor=actor,
-            publication=publication,
-            reason=form.cleaned_data["reason"],
-            review_on=form.cleaned_data["review_on"],
-        ),
-        done="Publication is delayed.",
-    )
-)
 
-delay_lift = section_view(
-    SectionPost(
-        section=SECTION,
-        form_key="lift_form",
-        form=_button("lift", "Lift the delay"),
-        perform=lambda actor, publication, form: services.publication_delay_lift(
-            actor=actor, publication=publication
-        ),
-        done="The delay is lifted.",
-    )
+notice_record = section_form(
+    SECTION,
+    "notice_form",
+    posted(NoticeForm),
+    calls(services.notice_record, *NoticeForm.base_fields),
+    "The notice dates are saved.",
 )
-
-not_published = section_view(
-    SectionPost(
-        section=SECTION,
-        form_key="not_published_form",
-        form=lambda request, publication: NOT_PUBLISHED.form(request.POST),
-        perform=lambda actor, publication, form: services.publication_not_publish(
-            actor=actor, publication=publication, reason=form.cleaned_data["reason"]
-        ),
-        done="The report is not published; the improvements are.",
-    )
+schedule = section_form(
+    SECTION,
+    "schedule_form",
+    posted(ScheduleForm),
+    calls(services.publication_schedule, on="scheduled_for"),
+    "Publication is scheduled.",
 )
-
-reasons_sent = section_view(
-    SectionPost(
-        section=SECTION,
-        form_key="reasons_form",
-        form=lambda request, publication: ReasonsSentForm(request.POST),
-        perform=lambda actor, publication, form: services.not_publish_reasons_sent_record(
-            actor=actor,
-            publication=publication,
-            panel_sent_on=form.cleaned_data["reasons_panel_sent_on"],
-            secretary_of_state_sent_on=form.cleaned_data["reasons_secretary_of_state_sent_on"],
-            change_reason=form.cleaned_data["change_reason"],
-        ),
-        done="The dates the reasons were sent are saved.",
-    )
+unschedule = section_form(
+    SECTION,
+    "unschedule_form",
+    button("unschedule", "Cancel the schedule"),
+    calls(services.publication_unschedule),
+    "The schedule is cancelled.",
 )
-
-withdraw = section_view(
-    SectionPost(
-        section=SECTION,
-        form_key="withdraw_form",
-        form=lambda request, publication: WITHDRAW.form(request.POST),
-        perform=lambda actor, publication, form: services.publication_withdraw(
-            actor=actor, publication=publication, reason=form.cleaned_data["reason"]
-        ),
-        done="The publication is withdrawn.",
-    )
+publish = section_form(
+    SECTION,
+    "publish_form",
+    button("publish", "Publish now"),
+    calls(services.publication_publish),
+    "Published: it is on the partnership's page and in the national library.",
 )
-
-reopen = section_view(
-    SectionPost(
-        section=SECTION,
-        form_key="reopen_form",
-        form=_button("reopen", "Reopen to correct it"),
-        perform=lambda actor, publication, form: services.publication_reopen(
-            actor=actor, publication=publication
-        ),
-        done="The publication is a draft again.",
-    )
+record_as_published = section_form(
+    SECTION,
+    "as_published_form",
+    button("as-published", "Record it as published"),
+    _as_published,
+    "Recorded as published: it is on the partnership's page and in the national library.",
 )
-
-keep_online = section_view(
-    SectionPost(
-        section=SECTION,
-        form_key="online_form",
-        form=lambda request, publication: KeepOnlineForm(request.POST),
-        perform=lambda actor, publication, form: services.publication_keep_online(
-            actor=actor, publication=publication, until=form.cleaned_data["until"]
-        ),
-        done="It stays online.",
-    )
+delay = section_form(
+    SECTION,
+    "delay_form",
+    posted(DelayForm),
+    calls(services.publication_delay, "reason", "review_on"),
+    "Publication is delayed.",
+)
+delay_lift = section_form(
+    SECTION,
+    "lift_form",
+    button("lift", "Lift the delay"),
+    calls(services.publication_delay_lift),
+    "The delay is lifted.",
+)
+not_published = section_form(
+    SECTION,
+    "not_published_form",
+    _reason_form(NOT_PUBLISHED),
+    calls(services.publication_not_publish, "reason"),
+    "The report is not published; the improvements are.",
+)
+reasons_sent = section_form(
+    SECTION,
+    "reasons_form",
+    posted(ReasonsSentForm),
+    calls(
+        services.not_publish_reasons_sent_record,
+        "change_reason",
+        panel_sent_on="reasons_panel_sent_on",
+        secretary_of_state_sent_on="reasons_secretary_of_state_sent_on",
+    ),
+    "The dates the reasons were sent are saved.",
+)
+withdraw = section_form(
+    SECTION,
+    "withdraw_form",
+    _reason_form(WITHDRAW),
+    calls(services.publication_withdraw, "reason"),
+    "The publication is withdrawn.",
+)
+reopen = section_form(
+    SECTION,
+    "reopen_form",
+    button("reopen", "Reopen to correct it"),
+    calls(services.publication_reopen),
+    "The publication is a draft again.",
+)
+keep_online = section_form(
+    SECTION,
+    "online_form",
+    posted(KeepOnlineForm),
+    calls(services.publication_keep_online, "until"),
+    "It stays online.",
 )

@@ -2,26 +2,28 @@
 sections of the publication's page)."""
 
 from frontend.forms.publications import BriefingForm, StatementForm
-from frontend.views.publications.page import SectionPost, section_view
+from frontend.views.publications.page import (
+    SectionPost,
+    calls,
+    posted,
+    section_form,
+    section_view,
+)
 from publishing import services
 
-statement_save = section_view(
-    SectionPost(
-        section="statements",
-        form_key="statement_form",
-        form=lambda request, publication: StatementForm(request.POST),
-        perform=lambda actor, publication, form: services.chair_statement_save(
-            actor=actor, publication=publication, **form.cleaned_data
-        ),
-        done="Your statement is saved; the gate is checking it.",
-    )
+statement_save = section_form(
+    "statements",
+    "statement_form",
+    posted(StatementForm),
+    calls(services.chair_statement_save, *StatementForm.base_fields),
+    "Your statement is saved; the gate is checking it.",
 )
 
 briefing_save = section_view(
     SectionPost(
         section="briefing",
         form_key="briefing_form",
-        form=lambda request, publication: BriefingForm(request.POST),
+        form=posted(BriefingForm),
         perform=lambda actor, publication, form: services.briefing_save(
             actor=actor, publication=publication, sections=form.cleaned_data
         ),
@@ -40,7 +42,7 @@ briefing_generate = section_view(
     SectionPost(
         section="briefing",
         form_key="briefing_form",
-        form=lambda request, publication: BriefingForm(request.POST),
+        form=posted(BriefingForm),
         perform=_generate,
         done="The 7-minute briefing is made; the anonymisation gate is checking it.",
     )

@@ -37,6 +37,7 @@ def referral_new(request):
         request.FILES if request.method == "POST" else None,
         agencies=agencies,
         choose_agency=choose_agency,
+        choose_regime=permissions.may_choose_regime(actor),
     )
     if request.method == "POST" and entry.is_valid():
         data = entry.form.cleaned_data
@@ -51,7 +52,9 @@ def referral_new(request):
                 harm=data["harm"],
                 abuse_or_neglect=data["abuse_or_neglect"],
                 circumstances=data["circumstances"],
-                regime=data["regime"] or "wt2023",
+                regime=data.get("regime") or None,
+                regime_reason=data.get("regime_reason", ""),
+                working_together_concern=data["working_together_concern"],
                 children=entry.child_inputs(),
                 agencies_involved=entry.form.agency_names(),
                 summary=data["summary"],
@@ -81,7 +84,13 @@ def referral_list(request):
     rows = []
     for referral in selectors.referral_list(actor=actor, **form.filters()):
         clock = _next_open_clock(referral)
-        rows.append({"referral": referral, "clock": clock_row(clock, day) if clock else None})
+        rows.append(
+            {
+                "referral": referral,
+                "clock": clock_row(clock, day) if clock else None,
+                "waiting": selectors.referral_waiting(referral),
+            }
+        )
     context = {
         "form": form,
         "rows": rows,

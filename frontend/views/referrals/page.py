@@ -73,6 +73,7 @@ def _section_forms(referral, agencies) -> dict:
             submit="Ask these agencies",
         ),
         "rapid_review_form": RapidReviewForm(
+            next_steps=selectors.rapid_review_next_steps(referral),
             initial={
                 field: getattr(rapid_review, field)
                 for field in (
@@ -83,18 +84,19 @@ def _section_forms(referral, agencies) -> dict:
                 )
             }
             if rapid_review
-            else None
+            else None,
         ),
         "send_form": RapidReviewSendForm(),
         "panel_response_form": PanelResponseForm(
             initial={
+                "kind": rapid_review.panel_response_kind,
                 "response": rapid_review.panel_response,
                 "responded_on": rapid_review.panel_responded_on,
             }
             if rapid_review
             else None
         ),
-        "decision_form": DecisionForm(),
+        "decision_form": DecisionForm(outcomes=selectors.decision_outcomes(referral)),
         "notices_form": DecisionNoticesForm(
             initial={field: getattr(decision, field) for field in DecisionForm.notice_fields}
             if decision
@@ -128,6 +130,9 @@ def _page_context(request, referral, forms=None, done=None) -> dict:
         ],
         "decision": getattr(referral, "decision", None),
         "review": getattr(referral, "review", None),
+        "waiting": selectors.referral_waiting(referral),
+        "regime": selectors.referral_regime(referral),
+        "decide_needs_reason": selectors.step_may_with_reason(referral, "decide"),
         "clocks": [clock_row(clock, day) for clock in referral.clocks.all()],
         "needs_sos_ofsted": referral.looked_after_died or referral.care_leaver_died,
         "today": day,

@@ -2,7 +2,7 @@
 the users' words, from its audit rows (``casework.selectors.referral_timeline``)."""
 
 from casework import selectors
-from casework.models import Outcome
+from casework.models import Outcome, PanelResponse
 
 TIMELINE_TITLES = {
     "referral.created": "Referral received",
@@ -21,6 +21,7 @@ TIMELINE_TITLES = {
     "panel_response.recorded": "Panel's response recorded",
     "decision.recorded": "Decision recorded",
     "decision.notices_recorded": "Recorded who was told of the decision",
+    "decision.communicated": "Decision communicated",
     "review.commissioned": "Review commissioned",
     "clock.reminder_sent": "Reminder sent",
 }
@@ -56,10 +57,16 @@ def _timeline_description(event) -> str:
         missing = detail.get("contributions_missing") or []
         text = f"Sent on {detail.get('sent_on', '')}."
         return text + (f" Contributions missing: {', '.join(missing)}." if missing else "")
+    if action == "panel_response.recorded":
+        kind = detail.get("kind", "")
+        return f"{PanelResponse(kind).label}." if kind in PanelResponse.values else ""
     if action == "decision.recorded":
         outcome = detail.get("outcome", "")
         label = Outcome(outcome).label if outcome in Outcome.values else outcome
-        return f"{label}, decided on {detail.get('decided_on', '')}."
+        early = " before the Panel answered, with the chair's reason" * bool(
+            detail.get("before_the_panel_answered")
+        )
+        return f"{label}, decided on {detail.get('decided_on', '')}{early}."
     if action == "review.commissioned":
         return f"Review {event.object_ref}."
     if action == "clock.reminder_sent":

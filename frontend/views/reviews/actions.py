@@ -2,12 +2,9 @@
 owned by an agency or the partnership (``casework.permissions.may_contribute_to_review``; the
 service checks it again). The partnership-wide tracker is ``frontend.views.actions``."""
 
-from django.views.decorators.http import require_GET, require_POST
-
 from casework import selectors, services
-from frontend.decorators import member_required
 from frontend.forms.actions import ActionForm
-from frontend.views.reviews.workspace import Tab, review_agencies
+from frontend.views.reviews.workspace import Tab, review_agencies, review_view
 from tenants.clock import today
 
 
@@ -37,17 +34,12 @@ def _shows(request, review) -> dict:
 TAB = Tab("actions", "reviews/actions.html", _shows)
 
 
-@member_required
-@require_GET
-def action_plan(request, reference):
-    return TAB.page(request, reference)
+action_plan = TAB.view()
 
 
-@member_required
-@require_POST
-def action_add(request, reference):
+@review_view("POST")
+def action_add(request, review):
     actor = request.actor
-    review = selectors.access_review(actor=actor, reference=reference)
     recommendations = {str(r.uuid): r for r in selectors.recommendations_of_review(review=review)}
     form = ActionForm(
         request.POST,

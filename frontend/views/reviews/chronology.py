@@ -9,14 +9,12 @@ from django.core.exceptions import ValidationError
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casework import permissions, selectors, services
-from frontend.decorators import member_required
 from frontend.forms.chronology import ChronologyEntryForm, ChronologyFilterForm
 from frontend.links import review_path
 from frontend.sections import section_answer
-from frontend.views.reviews.workspace import workspace_context
+from frontend.views.reviews.workspace import review_view, workspace_context
 from tenants.clock import now
 
 PAGE = "reviews/chronology.html"
@@ -76,8 +74,13 @@ def _results_context(request, review, filter_form, page: int) -> dict:
     }
 
 
+def _filter_form(request, review, data) -> ChronologyFilterForm:
+    """The chronology's filters as asked (``data``: the query string), unbound when none are."""
+    return ChronologyFilterForm(data or None, agencies=_all_agencies(request, review))
+
+
 def _chronology_context(request, review, *, data, page, forms=None, done=None) -> dict:
-    filter_form = ChronologyFilterForm(data or None, agencies=_all_agencies(request, review))
+    filter_form = _filter_form(request, review, data)
     context = {
         **workspace_context(request, review, "chronology"),
         **_results_context(request, review, filter_form, page),
@@ -90,10 +93,8 @@ def _chronology_context(request, review, *, data, page, forms=None, done=None) -
     return context
 
 
-@member_required
-@require_GET
-def chronology(request, reference):
-    review = selectors.access_review(actor=request.actor, reference=reference)
+@review_view("GET")
+def chronology(request, review):
     context = _chronology_context(
         request, review, data=request.GET, page=_page_number(request.GET.get("page"))
     )
@@ -102,11 +103,9 @@ def chronology(request, reference):
     return response
 
 
-@member_required
-@require_POST
-def entry_add(request, reference):
+@review_view("POST")
+def entry_add(request, review):
     actor = request.actor
-    review = selectors.access_review(actor=actor, reference=reference)
     form = ChronologyEntryForm(
         request.POST, agencies=_agencies(request, review, include_inactive=False)
     )
@@ -175,13 +174,11 @@ def _correct_form(entry, agencies, data=None):
     )
 
 
-@member_required
-@require_GET
-def entry_detail(request, reference, entry_uuid):
+@review_view("GET")
+def entry_detail(request, review, entry_uuid):
     """One entry and every version it replaced. htmx asks for its table row (cancelling an
     inline correction)."""
     actor = request.actor
-    review = selectors.access_review(actor=actor, reference=reference)
     entry = selectors.chronology_entry_for_page(actor=actor, review=review, entry_uuid=entry_uuid)
     if request.htmx:
         response = render(request, f"{PAGE}#entry_row", _row_context(request, review, entry))
@@ -192,12 +189,10 @@ def entry_detail(request, reference, entry_uuid):
     return response
 
 
-@member_required
-@require_http_methods(["GET", "POST"])
-def entry_correct(request, reference, entry_uuid):
+@review_view("GET", "POST")
+def entry_correct(request, review, entry_uuid):
     """Correct an entry: the correction supersedes it, and the original is kept."""
     actor = request.actor
-    review = selectors.access_review(actor=actor, reference=reference)
     if request.method == "GET" and not request.htmx:
         entry = selectors.access_chronology_entry(review=review, entry_uuid=entry_uuid)
         return redirect(review_path(request, "review-chronology-entry", review, entry.uuid))
@@ -244,13 +239,11 @@ def entry_correct(request, reference, entry_uuid):
     return _entry_page(request, review, entry, form, error=True)
 
 
-@member_required
-@require_GET
-def chronology_csv(request, reference):
+@review_view("GET")
+def chronology_csv(request, review):
     """The chronology (as filtered) as CSV, streamed: 5,000 entries start arriving at once."""
     actor = request.actor
-    review = selectors.access_review(actor=actor, reference=reference)
-    filter_form = ChronologyFilterForm(request.GET or None, agencies=_all_agencies(request, review))
+    filter_form = _filter_form(request, review, request.GET)
     lines = selectors.chronology_csv(actor=actor, review=review, **filter_form.filters())
     # The selector audits the export when it starts; start it here, inside the request.
     header = next(lines)
@@ -265,13 +258,11 @@ def chronology_csv(request, reference):
     return response
 
 
-@member_required
-@require_GET
-def chronology_print(request, reference):
+@review_view("GET")
+def chronology_print(request, review):
     """The chronology (as filtered) on one page for printing: no navigation, no forms."""
     actor = request.actor
-    review = selectors.access_review(actor=actor, reference=reference)
-    filter_form = ChronologyFilterForm(request.GET or None, agencies=_all_agencies(request, review))
+    filter_form = _filter_form(request, review, request.GET)
     chronology = selectors.chronology_page(
         actor=actor,
         review=review,

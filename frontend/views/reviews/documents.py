@@ -2,14 +2,11 @@
 the lead's in a joint review: ``casework.permissions.may_upload_review_document``) and a private
 download, recorded in the audit trail."""
 
-from django.views.decorators.http import require_GET, require_POST
-
 from casework import selectors, services
 from casework.services import DOCUMENT_KINDS
-from frontend.decorators import member_required
 from frontend.downloads import private_file
 from frontend.forms.reviews import DocumentForm
-from frontend.views.reviews.workspace import Tab
+from frontend.views.reviews.workspace import Tab, review_view
 
 
 def _shows(request, review) -> dict:
@@ -24,16 +21,11 @@ def _shows(request, review) -> dict:
 TAB = Tab("documents", "reviews/documents.html", _shows)
 
 
-@member_required
-@require_GET
-def documents(request, reference):
-    return TAB.page(request, reference)
+documents = TAB.view()
 
 
-@member_required
-@require_POST
-def document_upload(request, reference):
-    review = selectors.access_review(actor=request.actor, reference=reference)
+@review_view("POST")
+def document_upload(request, review):
     form = DocumentForm(request.POST, request.FILES)
 
     def upload(data):
@@ -56,12 +48,10 @@ def document_upload(request, reference):
     )
 
 
-@member_required
-@require_GET
-def document_download(request, reference, document_uuid):
+@review_view("GET")
+def document_download(request, review, document_uuid):
     """A review document, to those who may open the review; every download is audited. Files
     are never at a public or guessable address."""
-    review = selectors.access_review(actor=request.actor, reference=reference)
     document = selectors.review_document_for_download(
         actor=request.actor, review=review, document_uuid=document_uuid
     )

@@ -2,12 +2,9 @@
 support them, and recommendations addressed to the partnership or to agencies
 (``casework.permissions.may_write_findings``; the services check it again)."""
 
-from django.views.decorators.http import require_GET, require_POST
-
 from casework import selectors, services
-from frontend.decorators import member_required
 from frontend.forms.reviews import FindingForm, RecommendationForm
-from frontend.views.reviews.workspace import Tab, review_agencies
+from frontend.views.reviews.workspace import Tab, review_agencies, review_view
 
 
 def _shows(request, review) -> dict:
@@ -28,16 +25,11 @@ def _shows(request, review) -> dict:
 TAB = Tab("findings", "reviews/findings.html", _shows)
 
 
-@member_required
-@require_GET
-def findings(request, reference):
-    return TAB.page(request, reference)
+findings = TAB.view()
 
 
-@member_required
-@require_POST
-def finding_add(request, reference):
-    review = selectors.access_review(actor=request.actor, reference=reference)
+@review_view("POST")
+def finding_add(request, review):
     key_episodes = selectors.chronology_entries(review=review, key_only=True)
     form = FindingForm(request.POST, entries=key_episodes)
 
@@ -62,11 +54,9 @@ def finding_add(request, reference):
     )
 
 
-@member_required
-@require_POST
-def recommendation_add(request, reference):
+@review_view("POST")
+def recommendation_add(request, review):
     actor = request.actor
-    review = selectors.access_review(actor=actor, reference=reference)
     findings_list = list(selectors.findings_of_review(review=review))
     form = RecommendationForm(
         request.POST, agencies=review_agencies(request, review), findings=findings_list

@@ -4,14 +4,12 @@ request and closing one (``casework.permissions.may_contribute_to_review``,
 ``frontend.views.information``."""
 
 from django.http import Http404
-from django.views.decorators.http import require_GET, require_POST
 
 from casework import permissions, selectors, services
 from casework.models import InformationRequest
 from casework.services import ASKS
-from frontend.decorators import member_required
 from frontend.forms.reviews import InformationRequestForm
-from frontend.views.reviews.workspace import Tab, review_agencies
+from frontend.views.reviews.workspace import Tab, review_agencies, review_view
 from tenants.clock import today
 
 
@@ -37,17 +35,12 @@ def _shows(request, review) -> dict:
 TAB = Tab("information", "reviews/information.html", _shows)
 
 
-@member_required
-@require_GET
-def information(request, reference):
-    return TAB.page(request, reference)
+information = TAB.view()
 
 
-@member_required
-@require_POST
-def information_request_create(request, reference):
+@review_view("POST")
+def information_request_create(request, review):
     actor = request.actor
-    review = selectors.access_review(actor=actor, reference=reference)
     form = InformationRequestForm(request.POST, agencies=review_agencies(request, review))
 
     def create(data):
@@ -73,11 +66,9 @@ def information_request_create(request, reference):
     )
 
 
-@member_required
-@require_POST
-def information_request_close(request, reference, request_uuid):
+@review_view("POST")
+def information_request_close(request, review, request_uuid):
     actor = request.actor
-    review = selectors.access_review(actor=actor, reference=reference)
     information_request = selectors.access_information_request(
         actor=actor, request_uuid=request_uuid
     )

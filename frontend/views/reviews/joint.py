@@ -15,7 +15,7 @@ from frontend.decorators import member_required
 from frontend.forms.base import ReasonForm
 from frontend.forms.joint import JointInviteForm
 from frontend.views.reviews.overview import end_part_form, end_part_key, overview_answer
-from frontend.views.reviews.workspace import tab_url
+from frontend.views.reviews.workspace import review_view, tab_url
 
 
 def _part(request, reference, participant_uuid):
@@ -26,12 +26,10 @@ def _part(request, reference, participant_uuid):
     return review, part
 
 
-@member_required
-@require_POST
-def joint_invite(request, reference):
+@review_view("POST")
+def joint_invite(request, review):
     """The lead's business manager or chair invites a partnership to hold the review jointly."""
     actor = request.actor
-    review = selectors.access_review(actor=actor, reference=reference)
     form = JointInviteForm(
         request.POST,
         partnerships=joint_selectors.invitable_partnerships(actor=actor, review=review),
@@ -86,12 +84,10 @@ def joint_part_end(request, reference, participant_uuid):
     )
 
 
-@member_required
-@require_POST
-def joint_end(request, reference):
+@review_view("POST")
+def joint_end(request, review):
     """The lead's business manager or chair ends the joint review for everyone."""
     actor = request.actor
-    review = selectors.access_review(actor=actor, reference=reference)
     form = ReasonForm(
         request.POST, submit="End the joint review", prefix="end-joint", label="Why does it end?"
     )

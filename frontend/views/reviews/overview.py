@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.http import Http404
 from django.shortcuts import render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from casework import permissions, selectors, services
 from casework.joint import selectors as joint_selectors
@@ -24,7 +24,7 @@ from frontend.forms.reviews import (
 )
 from frontend.sections import After, section_answer
 from frontend.views.clocks import clock_row
-from frontend.views.reviews.workspace import tab_url, workspace_context
+from frontend.views.reviews.workspace import review_view, tab_url, workspace_context
 from tenants.agencies.selectors import agency_list
 from tenants.clock import today
 from tenants.selectors import lead_reviewer_choices
@@ -242,10 +242,8 @@ def overview(request, reference):
     )
 
 
-@member_required
-@require_POST
-def stage_move(request, reference):
-    review = selectors.access_review(actor=request.actor, reference=reference)
+@review_view("POST")
+def stage_move(request, review):
     following = review.definition.next_stage(review.stage)
     return overview_answer(
         request,
@@ -261,12 +259,10 @@ def stage_move(request, reference):
     )
 
 
-@member_required
-@require_POST
-def home_office_submission(request, reference):
+@review_view("POST")
+def home_office_submission(request, review):
     """A domestic abuse related death review's overview report sent to the Home Office: its
     clock stops (``casework.services.home_office_submission_record``)."""
-    review = selectors.access_review(actor=request.actor, reference=reference)
     return overview_answer(
         request,
         review,

@@ -2,19 +2,15 @@
 door each participant's chair's with their statement (``casework.permissions.
 may_sign_off_review``; the service checks it again)."""
 
-from django.views.decorators.http import require_POST
-
-from casework import selectors, services
-from frontend.decorators import member_required
+from casework import services
 from frontend.forms.base import ButtonForm
 from frontend.forms.joint import ParticipantSignOffForm
 from frontend.views.reviews.overview import overview_answer
+from frontend.views.reviews.workspace import review_view
 
 
-@member_required
-@require_POST
-def chair_sign_off(request, reference):
-    review = selectors.access_review(actor=request.actor, reference=reference)
+@review_view("POST")
+def chair_sign_off(request, review):
     if request.actor.is_joint:
         form = ParticipantSignOffForm(request.POST)
     else:

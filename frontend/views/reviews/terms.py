@@ -3,13 +3,11 @@ joint review) and the chair's sign-off of the latest (``casework.permissions.may
 ``may_sign_off_terms``; the services check them again)."""
 
 from django.core.exceptions import ValidationError
-from django.views.decorators.http import require_GET, require_POST
 
 from casework import permissions, selectors, services
-from frontend.decorators import member_required
 from frontend.forms.base import initial_from
 from frontend.forms.reviews import TermsForm, TermsSignOffForm
-from frontend.views.reviews.workspace import Tab
+from frontend.views.reviews.workspace import Tab, review_view
 
 
 def _shows(request, review) -> dict:
@@ -28,16 +26,11 @@ def _shows(request, review) -> dict:
 TAB = Tab("terms", "reviews/terms.html", _shows)
 
 
-@member_required
-@require_GET
-def terms(request, reference):
-    return TAB.page(request, reference)
+terms = TAB.view()
 
 
-@member_required
-@require_POST
-def terms_write(request, reference):
-    review = selectors.access_review(actor=request.actor, reference=reference)
+@review_view("POST")
+def terms_write(request, review):
     return TAB.answer(
         request,
         review,
@@ -49,10 +42,8 @@ def terms_write(request, reference):
     )
 
 
-@member_required
-@require_POST
-def terms_sign_off(request, reference):
-    review = selectors.access_review(actor=request.actor, reference=reference)
+@review_view("POST")
+def terms_sign_off(request, review):
     form = TermsSignOffForm(request.POST)
 
     def sign(data):

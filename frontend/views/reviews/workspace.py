@@ -9,14 +9,41 @@ refusal is a 403, a ValidationError is shown in the form's error summary).
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 
 from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
 
 from casework import permissions, selectors
 from casework.joint.models import ParticipantPermission
+from frontend.decorators import member_required
 from frontend.links import review_path
 from frontend.sections import section_answer
 from tenants.clock import today
+
+
+def with_review(view):
+    """Give ``view`` the review its address names, in place of the reference: found through
+    ``access_review``, so a review the asker may not see is a 404 before anything else. Goes
+    under ``member_required``."""
+
+    @wraps(view)
+    def wrapper(request, reference, *args, **kwargs):
+        review = selectors.access_review(actor=request.actor, reference=reference)
+        return view(request, review, *args, **kwargs)
+
+    return wrapper
+
+
+def review_view(*methods: str):
+    """A workspace view: for members (``member_required``), by ``methods`` only, given the
+    review its address names (``with_review``)."""
+
+    def decorate(view):
+        return member_required(require_http_methods(list(methods))(with_review(view)))
+
+    return decorate
+
 
 # The workspace's tabs: key, label, URL name (written out, so that grep finds each).
 TABS = (
@@ -110,6 +137,16 @@ class Tab:
     def page(self, request, reference):
         review = selectors.review_for_page(actor=request.actor, reference=reference, tab=self.key)
         return render(request, self.template, self.context(request, review, {}, None))
+
+    def view(self):
+        """The tab's page, as the view its address calls (members, GET only)."""
+
+        @member_required
+        @require_http_methods(["GET"])
+        def tab_page(request, reference):
+            return self.page(request, reference)
+
+        return tab_page
 
     def answer(self, request, review, section: str, **answer):
         return tab_answer(

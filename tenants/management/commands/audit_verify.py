@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import tenant_context
 
 from tenants.agencies.chain import audit_chain_verify
-from tenants.selectors import partnership_get, partnership_list
+from tenants.management.partnerships import partnerships_named
 
 
 class Command(BaseCommand):
@@ -20,15 +20,8 @@ class Command(BaseCommand):
     def handle(self, *args, key, every, **options):
         if bool(key) == every:
             raise CommandError("Name one partnership's key, or --all.", returncode=2)
-        if every:
-            partnerships = list(partnership_list())
-        else:
-            partnership = partnership_get(key=key)
-            if partnership is None:
-                raise CommandError(f"There is no partnership with key '{key}'.", returncode=2)
-            partnerships = [partnership]
         broken = 0
-        for partnership in partnerships:
+        for partnership in partnerships_named(None if every else key):
             with tenant_context(partnership):
                 report = audit_chain_verify(partnership=partnership)
             if report.intact:

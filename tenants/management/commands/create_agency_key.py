@@ -5,7 +5,7 @@ from django_tenants.utils import tenant_context
 from tenants.actors import actor_for_platform
 from tenants.agencies.selectors import agency_get_by_name
 from tenants.agencies.services import api_key_issue
-from tenants.selectors import partnership_get
+from tenants.management.partnerships import partnership_named
 from tenants.validation import error_text
 
 
@@ -21,9 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="issued by command", help="The system it is for")
 
     def handle(self, *args, key, agency, name, **options):
-        partnership = partnership_get(key=key)
-        if partnership is None:
-            raise CommandError(f"There is no partnership with key '{key}'.")
+        partnership = partnership_named(key)
         with tenant_context(partnership):
             found = agency_get_by_name(name=agency)
             if found is None:

@@ -5,8 +5,8 @@ from django_tenants.utils import tenant_context
 
 from tenants.actors import actor_for_platform
 from tenants.agencies.selectors import agency_get_by_name
+from tenants.management.partnerships import partnership_named
 from tenants.models import Role, User
-from tenants.selectors import partnership_get
 from tenants.services import membership_grant, user_create, user_set_password
 from tenants.validation import error_text
 
@@ -26,9 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="", help="Full name")
 
     def handle(self, *args, email, partnership, role, agency, password, name, **options):
-        target = partnership_get(key=partnership)
-        if target is None:
-            raise CommandError(f"There is no partnership with key '{partnership}'.")
+        target = partnership_named(partnership)
         if role == Role.AGENCY_USER and not agency:
             raise CommandError("An agency user needs --agency NAME.")
         if agency and role != Role.AGENCY_USER:

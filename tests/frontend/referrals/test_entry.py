@@ -218,3 +218,39 @@ class TestTriageList:
         with django_assert_max_num_queries(len(three.captured_queries)):
             page = body(alice.get("/referrals/"))
         assert page.count('href="/referrals/CRO-') == 30
+
+
+class TestTheRules:
+    TRANSITION = {
+        "incident_date": "2019-09-27",
+        "aware_date": "2019-09-29",
+        "regime": "scr2015",
+        "working_together_concern": "yes",
+    }
+
+    def test_the_business_manager_chooses_the_transitions_other_rules_with_a_reason(self, world):
+        alice = signed_in_client(world.alice, world.croydon)
+        assert 'name="regime"' in body(alice.get("/referrals/new/"))
+        data = referral_form(
+            agency=str(world.met_croydon.uuid),
+            children=[child(date_of_birth="2012-01-01")],
+            **self.TRANSITION,
+        )
+        page = body(alice.post("/referrals/new/", data))
+        assert '<a href="#id_regime_reason">Give the reason for choosing these rules.</a>' in page
+        assert count(Referral, world.croydon) == 0
+        data["regime_reason"] = "The LSCB began the serious case review before it was replaced."
+        assert alice.post("/referrals/new/", data).status_code == 302
+        with inside(world.croydon):
+            referral = Referral.objects.get()
+            assert (referral.regime, referral.working_together_concern) == ("scr2015", True)
+        page = body(alice.get(f"/referrals/{referral.reference}/"))
+        assert "Chosen by the business manager: The LSCB began" in page
+
+    def test_an_agency_user_is_not_offered_the_rules(self, world):
+        bob = signed_in_client(world.bob, world.croydon)
+        assert 'name="regime"' not in body(bob.get("/referrals/new/"))
+        data = referral_form(children=[child(date_of_birth="2012-01-01")], **self.TRANSITION)
+        assert bob.post("/referrals/new/", data).status_code == 302
+        with inside(world.croydon):
+            assert Referral.objects.get().regime == "csprr2018"  # the default that day

@@ -101,7 +101,7 @@ class TestScreening:
 
 class TestNotificationsAndRapidReview:
     def test_recording_the_notification_stops_its_clock_and_starts_the_rapid_reviews(self, world):
-        referral = make_referral(world)
+        referral = make_referral(world, step="screened")
         alice = signed_in_client(world.alice, world.croydon)
         page = body(alice.get(f"/referrals/{referral.reference}/"))
         assert "What to put in the Panel's notification form" in page
@@ -145,7 +145,7 @@ class TestNotificationsAndRapidReview:
         assert clock.stopped_on is not None
 
     def test_the_rapid_review_from_start_to_the_panels_response(self, world):
-        referral = make_referral(world)
+        referral = make_referral(world, step="notified")
         path = f"/referrals/{referral.reference}"
         dave = signed_in_client(world.dave, world.croydon)
         partial = body(
@@ -199,7 +199,11 @@ class TestNotificationsAndRapidReview:
         assert "Sent to the Panel" in body(response)
         response = dave.post(
             f"{path}/rapid-review/panel-response/",
-            {"response-response": "Agrees with an LCSPR.", "response-responded_on": days_ago(0)},
+            {
+                "response-kind": "agrees",
+                "response-response": "Agrees with an LCSPR.",
+                "response-responded_on": days_ago(0),
+            },
             HTTP_HX_REQUEST="true",
         )
         assert "Agrees with an LCSPR." in body(response)
@@ -244,7 +248,7 @@ class TestDecision:
         assert count(Review, world.croydon) == 0
 
     def test_a_decision_to_review_commissions_the_review(self, world):
-        referral = make_referral(world)
+        referral = make_referral(world, step="panel_answered")
         carol = signed_in_client(world.carol, world.croydon)
         assert 'name="decision-outcome"' in body(carol.get(f"/referrals/{referral.reference}/"))
         response = decide(carol, referral.reference)
@@ -268,7 +272,7 @@ class TestDecision:
         assert "Review commissioned" in page  # on the timeline
 
     def test_a_bad_decision_shows_its_errors(self, world):
-        referral = make_referral(world)
+        referral = make_referral(world, step="panel_answered")
         carol = signed_in_client(world.carol, world.croydon)
         response = decide(
             carol, referral.reference, **{"decision-outcome": "", "decision-decided_on": "soon"}

@@ -11,6 +11,7 @@ from casework import services as review_services
 from casework.models import Review
 from casework.services import AffiliationInput
 from tests.support.actors import actor
+from tests.support.referrals import walk_to_decision
 from tests.support.review_pages import TITLE_MARKER, days, erin_profile
 from tests.support.world import inside
 
@@ -32,6 +33,14 @@ def review(world) -> Review:
             ],
             summary="A toddler died.",
             agencies_involved=["NHS Croydon Health Services"],
+        )
+        walk_to_decision(
+            referral,
+            group=actor(world, "dave"),
+            manager=actor(world, "alice"),
+            notified_on=days(-4),
+            sent_on=days(-3),
+            answered_on=days(-2),
         )
         referral_services.decision_record(
             actor=actor(world, "carol"),

@@ -16,10 +16,19 @@ Routes that take a POST and are not here are exempt, each with its reason, in ``
 """
 
 from tests.support.posts.entry import Post
+from tests.support.posts.notifications import NOTIFICATIONS
 from tests.support.posts.publications import PUBLICATIONS
 from tests.support.posts.referrals import API, REFERRALS, WORKSPACE
 from tests.support.posts.reviews import JOINT, REVIEWS
 
-POSTS: dict[str, Post] = {**WORKSPACE, **REFERRALS, **API, **REVIEWS, **JOINT, **PUBLICATIONS}
+POSTS: dict[str, Post] = {
+    **WORKSPACE,
+    **REFERRALS,
+    **API,
+    **REVIEWS,
+    **JOINT,
+    **PUBLICATIONS,
+    **NOTIFICATIONS,
+}
 
 __all__ = ["POSTS", "Post"]

@@ -51,7 +51,6 @@ def _referral_form(s: Scope) -> dict:
         "aware_date": on(-1),
         "harm": "serious_harm",
         "abuse_or_neglect": "suspected",
-        "regime": "wt2023",
         "summary": "A baby was found with a fractured arm.",
         "child-1-given_name": "Pip",
         "child-1-family_name": "Ashdown",
@@ -74,11 +73,13 @@ REFERRALS = {
         lambda s: {"screening-view_met": "yes", "screening-rationale": "The criteria are met."},
         "referral",
         *REVIEW_GROUP,
+        prepare=prepared.received_referral,
     ),
     "frontend:referral-panel-notification": post(
         lambda s: {"panel-submitted_on": on(-1), "panel-panel_reference": "CSPRP-2026-117"},
         "referral",
         "business_manager",
+        prepare=prepared.screened_referral,
     ),
     "frontend:referral-sos-ofsted-notification": post(
         lambda s: {"sos-notified_on": on(-1)}, "referral", "business_manager"
@@ -92,12 +93,13 @@ REFERRALS = {
         },
         "referral",
         *REVIEW_GROUP,
+        prepare=prepared.asked_only_the_referrer,
     ),
     "frontend:rapid-review-start": post(
         lambda s: {"ask-agencies": [str(s.side.agency.uuid)]},
         "referral",
         *REVIEW_GROUP,
-        prepare=prepared.received_referral,
+        prepare=prepared.notified_referral,
     ),
     "frontend:rapid-review-ask": post(
         lambda s: {"more-agencies": [str(s.side.other_agency.uuid)]},
@@ -112,7 +114,11 @@ REFERRALS = {
         prepare=prepared.rapid_review_written,
     ),
     "frontend:rapid-review-panel-response": post(
-        lambda s: {"response-response": "A local review.", "response-responded_on": on(0)},
+        lambda s: {
+            "response-kind": "agrees",
+            "response-response": "A local review.",
+            "response-responded_on": on(0),
+        },
         "referral",
         *REVIEW_GROUP,
         prepare=prepared.rapid_review_sent,
@@ -125,7 +131,7 @@ REFERRALS = {
         },
         "referral",
         "chair",
-        prepare=prepared.received_referral,
+        prepare=prepared.panel_answered,
     ),
     "frontend:referral-decision-notices": post(
         lambda s: {

@@ -37,7 +37,7 @@ def review_clocks_from_referrals(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0004_joint_reviews'),
+        ('casework', '0007_referral_steps_from_records'),
         ('workspace', '0005_agency_aliases'),
     ]
 
