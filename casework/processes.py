@@ -107,6 +107,9 @@ class ReviewClockRule(ClockRule):
     configurable there (``length`` is the default) and its source says so."""
 
     setting: str = ""
+    # A review's recorded dates may be corrected (audited, with the date replaced) or undone (a
+    # publication withdrawn): its clocks follow them, unlike a referral's, which stop once.
+    reopens: bool = True
 
     def current_length(self) -> int:
         from django.conf import settings
@@ -128,7 +131,6 @@ def _publication(source: str, label: str = "Publish the final report") -> tuple[
             unit=MONTHS,
             source=source,
             responsible=MANAGERS,
-            reopens=True,
         ),
         ReviewClockRule(
             name="not_publish_reasons",

@@ -59,8 +59,8 @@ class ClockRule:
     # a duty that stands whatever the Panel's criteria say (the Secretary of State and Ofsted
     # told of a looked-after child's death) or that follows the decision is not stopped so.
     closes_with_referral: bool = True
-    # A clock stops once, unless its stopping event can be undone (a review's publication
-    # withdrawn: ``casework.processes``; no referral clock reopens).
+    # A clock stops once, unless its stopping event can be corrected or undone (a review's
+    # clocks, ``casework.processes.ReviewClockRule``; no referral clock reopens).
     reopens: bool = False
     # A length not confirmed from the guidance: read from this setting, and said so.
     length_setting: str = ""

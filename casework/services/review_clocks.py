@@ -43,9 +43,9 @@ def review_events(review: Review) -> dict[str, datetime.date]:
 
 def review_clocks_sync(*, review: Review) -> list[Clock]:
     """Bring the review's clocks in line with its recorded dates: a clock starts when the event
-    it counts from is recorded and stops (keeping that date) when its stopping event is, once
-    (but for the publication clock, which a withdrawn publication reopens); an unstopped clock
-    its type no longer has is removed."""
+    it counts from is recorded and stops (keeping that date) when its stopping event is, and
+    follows a corrected date (or a withdrawn publication, which reopens the publication clock);
+    an unstopped clock its type no longer has is removed."""
     plans = plan_review_clocks(review.review_type, review_events(review))
     existing = {clock.name: clock for clock in Clock.objects.filter(review=review, referral=None)}
     reopening = {rule.name for rule in review.definition.clocks if rule.reopens}

@@ -129,6 +129,12 @@ class TestReviewClockRows:
             event = AuditEvent.objects.filter(action="review.home_office_sent").get()
             assert event.object_ref == dardr.reference
             assert event.detail == {"sent_on": "2026-11-02", "replaces": None}
+            # A corrected date moves the stopped clock with it (a review's clocks follow their
+            # recorded dates; a referral's stop once).
+            services.home_office_submission_record(
+                actor=alice, review=dardr, sent_on=D(2026, 10, 30)
+            )
+            assert dardr.clocks.get().stopped_on == D(2026, 10, 30)
 
     def test_only_a_dardr_goes_to_the_home_office(self, world, review):
         with inside(world.croydon), pytest.raises(ValidationError, match="Home Office"):
