@@ -59,7 +59,8 @@ class ClockRule:
     # a duty that stands whatever the Panel's criteria say (the Secretary of State and Ofsted
     # told of a looked-after child's death) or that follows the decision is not stopped so.
     closes_with_referral: bool = True
-    # A clock stops once, unless its stopping event can be undone (a publication withdrawn).
+    # A clock stops once, unless its stopping event can be corrected or undone (a review's
+    # clocks, ``casework.processes.ReviewClockRule``; no referral clock reopens).
     reopens: bool = False
     # A length not confirmed from the guidance: read from this setting, and said so.
     length_setting: str = ""
@@ -75,6 +76,23 @@ class ClockRule:
         """The source as a clock shows it: a length not confirmed from it says so."""
         return f"{self.source} (length unverified)" if self.unverified else self.source
 
+    def plan(
+        self, start: datetime.date, stopped_on: datetime.date | None, because: str = ""
+    ) -> "ClockPlan":
+        """The clock this rule gives, counted from ``start``."""
+        length = self.current_length()
+        return ClockPlan(
+            name=self.name,
+            label=self.label,
+            counted_from=start,
+            due=add_length(start, length, self.unit),
+            length=length,
+            unit=self.unit,
+            source=self.cited,
+            stopped_on=stopped_on,
+            stopped_because=because,
+        )
+
 
 @dataclass(frozen=True)
 class Regime:
@@ -88,7 +106,7 @@ class Regime:
     in_force_until: datetime.date | None
     clocks: tuple[ClockRule, ...]
     outcomes: tuple[str, ...]  # casework.models.Outcome values the chair may choose
-    statutory_review: str  # the outcome whose report must be published
+    statutory_review: str  # the outcome whose report must be published (the review's clock)
     rapid_review: bool  # a rapid review goes to the Panel before the decision
     notified_to: str  # whom the serious incident is notified to
     decision_told_to: str  # whom the decision is communicated to
@@ -116,10 +134,6 @@ def _decided_not_to_review(facts: dict) -> bool:
 
 def _notified(facts: dict) -> bool:
     return facts.get("notified", True)
-
-
-def _publishes(outcome: str) -> Callable[[dict], bool]:
-    return lambda facts: facts.get("decision_outcome") == outcome
 
 
 def _sos_ofsted(source: str, applies, label: str) -> ClockRule:
@@ -157,22 +171,6 @@ def _decision_notice(source: str, whom: str) -> ClockRule:
     )
 
 
-def _publication(source: str, outcome: str) -> ClockRule:
-    return ClockRule(
-        name="publication",
-        label="Publish the final report",
-        starts_on="decided",
-        stops_on="published",
-        length=6,
-        unit=MONTHS,
-        source=source,
-        responsible=MANAGERS,
-        applies=_publishes(outcome),
-        closes_with_referral=False,
-        reopens=True,
-    )
-
-
 def _panel_regime(key: str, label: str, source: str, start, until, sos: ClockRule) -> Regime:
     """The 2018 and 2023 rules have the same steps and figures; each cites its own guidance."""
     return Regime(
@@ -203,7 +201,6 @@ def _panel_regime(key: str, label: str, source: str, start, until, sos: ClockRul
                 responsible=REVIEW_GROUP,
             ),
             _decision_notice(source, "the Panel, Ofsted and the Department for Education"),
-            _publication(source, "lcspr"),
         ),
         outcomes=("lcspr", "learning_review", "near_miss", "single_agency", "no_review"),
         statutory_review="lcspr",
@@ -257,7 +254,6 @@ SCR2015 = Regime(
             applies=_decided_not_to_review,
             closes_with_referral=False,
         ),
-        _publication(WT2015_CH4, "serious_case_review"),
     ),
     outcomes=("serious_case_review", "learning_review", "single_agency", "no_review"),
     statutory_review="serious_case_review",
@@ -338,20 +334,7 @@ def plan_clocks(regime: str, events: dict[str, datetime.date], facts: dict) -> l
         closed = events.get("closed")
         if stopped_on is None and closed is not None and rule.closes_with_referral:
             stopped_on, because = closed, facts.get("closed_because", "")
-        length = rule.current_length()
-        plans.append(
-            ClockPlan(
-                name=rule.name,
-                label=rule.label,
-                counted_from=start,
-                due=add_length(start, length, rule.unit),
-                length=length,
-                unit=rule.unit,
-                source=rule.cited,
-                stopped_on=stopped_on,
-                stopped_because=because,
-            )
-        )
+        plans.append(rule.plan(start, stopped_on, because))
     return plans
 
 

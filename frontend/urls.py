@@ -69,6 +69,11 @@ PUBLICATION_PAGES = (
     ("delay/", publications.delay, "publication-delay"),
     ("delay/lift/", publications.delay_lift, "publication-lift"),
     ("not-published/", publications.not_published, "publication-not-published"),
+    (
+        "not-published/reasons-sent/",
+        publications.reasons_sent,
+        "publication-reasons-sent",
+    ),
     ("withdraw/", publications.withdraw, "publication-withdraw"),
     ("reopen/", publications.reopen, "publication-reopen"),
     ("keep-online/", publications.keep_online, "publication-online"),
@@ -89,6 +94,12 @@ JOINT_ROUTE = "joint-reviews/<uuid:review_uuid>/"
 REVIEW_PAGES = (
     ("", reviews.overview, "review", "joint-review"),
     ("stage/", reviews.stage_move, "review-stage", "joint-review-stage"),
+    (
+        "home-office/",
+        reviews.home_office_submission,
+        "review-home-office",
+        "joint-review-home-office",
+    ),
     (
         "reviewers/check/",
         reviews.reviewer_check,

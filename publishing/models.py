@@ -83,6 +83,12 @@ class Publication(models.Model):
     delay_reason = models.TextField(blank=True)
     delay_review_on = models.DateField(null=True, blank=True)
     not_published_reason = models.TextField(blank=True)
+    # Deciding not to publish: the day it was decided, and the reasons sent to the Panel and the
+    # Secretary of State (a review clock runs from the decision until both are recorded).
+    not_published_on = models.DateField(null=True, blank=True)
+    reasons_panel_sent_on = models.DateField(null=True, blank=True)
+    reasons_secretary_of_state_sent_on = models.DateField(null=True, blank=True)
+    reasons_sent_by = models.CharField(max_length=254, blank=True)
     published_on = models.DateField(null=True, blank=True)
     published_precision = models.CharField(max_length=8, default="day")
     # Online until this date, then available on request; none: kept online (the partnership's

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
+from django.utils import timezone
 
 from casework.models import Review, ReviewerAppointment
 from casework.working_days import add_working_days
@@ -353,6 +354,21 @@ def briefing_for(*, publication: Publication) -> BriefingNote:
 
 def statements_of(*, publication: Publication) -> list[ChairStatement]:
     return list(publication.chair_statements.order_by("written_at", "id"))
+
+
+def publication_ready_on(*, publication: Publication) -> datetime.date | None:
+    """The day the publication was ready to be sent ahead of publication, when the first version
+    of its full report (or executive summary) was uploaded, in England's time; None without one.
+    The notice *is* the report going out: it cannot be dated before."""
+    first = (
+        publication.documents.filter(
+            kind__in=(DocumentKind.FULL_REPORT, DocumentKind.EXECUTIVE_SUMMARY)
+        )
+        .order_by("uploaded_at")
+        .values_list("uploaded_at", flat=True)
+        .first()
+    )
+    return timezone.localdate(first) if first else None
 
 
 def earliest_publication_date(*, publication: Publication) -> datetime.date | None:

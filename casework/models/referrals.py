@@ -340,6 +340,21 @@ class Clock(models.Model):
     def length_label(self) -> str:
         return describe_length(self.length, self.unit)
 
+    @property
+    def subject_type(self) -> str:
+        """What the clock is of: a referral, or a review (a review's own clocks have none)."""
+        return "referral" if self.referral_id else "review"
+
+    @property
+    def subject_reference(self) -> str:
+        return self.referral.reference if self.referral_id else self.review.reference
+
+    @property
+    def subject_path(self) -> str:
+        if self.referral_id:
+            return f"/referrals/{self.referral.reference}/"
+        return f"/case-reviews/{self.review.reference}/"
+
     def state_on(self, today: datetime.date) -> str:
         return clock_state(due=self.due, stopped_on=self.stopped_on, today=today)
 

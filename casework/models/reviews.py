@@ -34,6 +34,11 @@ class Review(models.Model):
     agencies = models.ManyToManyField(Agency, blank=True, related_name="reviews")
     chair_signed_off_by = models.CharField(max_length=254, blank=True)
     chair_signed_off_at = models.DateTimeField(null=True, blank=True)
+    # The day it reached its last stage (a safeguarding adults review's local target stops).
+    completed_on = models.DateField(null=True, blank=True)
+    # A domestic abuse related death review's overview report sent to the Home Office.
+    home_office_sent_on = models.DateField(null=True, blank=True)
+    home_office_sent_by = models.CharField(max_length=254, blank=True)
     created_at = models.DateTimeField(db_default=Now())
 
     class Meta:
@@ -73,6 +78,10 @@ class Affiliation(models.Model):
         ReviewerProfile, on_delete=models.CASCADE, related_name="affiliations"
     )
     organisation = models.CharField(max_length=200, help_text="An agency or a partnership")
+    # Chosen from the agencies register (matched through its aliases); empty for free text.
+    agency = models.ForeignKey(
+        Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     role = models.CharField(max_length=200, blank=True)
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True, help_text="Empty while it continues")
@@ -99,6 +108,11 @@ class ReviewerAppointment(models.Model):
     conflicts = models.JSONField(default=list, blank=True)
     override_reason = models.TextField(blank=True)
     override_by = models.CharField(max_length=254, blank=True)
+    # Near matches of free-text affiliations (``independence_warnings``), and the chair's
+    # answer confirming independence despite them.
+    warnings = models.JSONField(default=list, blank=True)
+    independence_reason = models.TextField(blank=True)
+    independence_confirmed_by = models.CharField(max_length=254, blank=True)
     ended_on = models.DateField(null=True, blank=True)
 
     class Meta:

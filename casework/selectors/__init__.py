@@ -33,6 +33,7 @@ from casework.selectors.chronology import (
     chronology_history,
     chronology_page,
 )
+from casework.selectors.clocks import clock_board, clock_board_for_page, open_clocks
 from casework.selectors.exports import clocks_for_export, referrals_for_export
 from casework.selectors.information import (
     access_information_request,
@@ -55,8 +56,6 @@ from casework.selectors.referrals import (
     access_referral,
     agencies_involved_besides_referrer,
     attachment_for_download,
-    clock_board,
-    clock_board_for_page,
     clocks_needing_attention,
     contribution_request_for_page,
     contribution_requests_for_agency,
@@ -144,6 +143,7 @@ __all__ = [
     "information_requests_of_review",
     "joint_review_list",
     "joint_reviews_for_page",
+    "open_clocks",
     "open_referrals",
     "rapid_review_next_steps",
     "recommendations_of_review",

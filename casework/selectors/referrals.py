@@ -1,8 +1,6 @@
 """Reads of casework. Objects are reached through ``access_<thing>`` helpers that give the same
 404 for "missing" and "not yours"; page-level reads are recorded in the audit trail."""
 
-import datetime
-
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from casework import permissions
@@ -32,8 +30,9 @@ def _visible_referrals(actor: Actor) -> QuerySet[Referral]:
     return referrals.none()
 
 
-# Who sees which referral, for the other selectors (search) to use the same rule.
-visible_referrals = _visible_referrals
+def visible_referrals(actor: Actor) -> QuerySet[Referral]:
+    """The referrals this actor sees (``_visible_referrals``), for other topics' reads."""
+    return _visible_referrals(actor)
 
 
 def access_referral(*, actor: Actor, reference: str) -> Referral:
@@ -121,29 +120,6 @@ def clocks_needing_attention(*, actor: Actor, limit: int = 50) -> list[Clock]:
         .select_related("referral")
         .order_by("due", "id")[:limit]
     )
-
-
-def clock_board(*, actor: Actor, day: datetime.date | None = None) -> dict[str, list[Clock]]:
-    """The partnership's open clocks by urgency: overdue, due within 2 working days, later."""
-    now = day or today()
-    horizon = add_working_days(now, DUE_SOON_WORKING_DAYS)
-    board = {"overdue": [], "due_soon": [], "later": []}
-    for clock in clocks_needing_attention(actor=actor, limit=500):
-        key = "overdue" if clock.due < now else ("due_soon" if clock.due <= horizon else "later")
-        board[key].append(clock)
-    return board
-
-
-def clock_board_for_page(*, actor: Actor, day: datetime.date | None = None) -> dict[str, list]:
-    """The clock board (``clock_board``); the read is audited."""
-    board = clock_board(actor=actor, day=day)
-    audit_event_record(
-        actor=actor,
-        action="clocks.viewed",
-        object_type="clock",
-        detail={key: len(clocks) for key, clocks in board.items()},
-    )
-    return board
 
 
 def contribution_requests_for_agency(*, actor: Actor) -> QuerySet[ContributionRequest]:

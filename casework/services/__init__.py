@@ -6,6 +6,7 @@ transaction; the audit details name objects by reference, never a child. Callers
 - ``clocks``: a referral's clocks kept in line with what is recorded, and the daily reminders;
 - ``referrals``, ``screening``, ``notifications``, ``rapid_reviews``, ``decisions``: a referral
   from the agency's report to the chair's decision;
+- ``review_clocks``: a review's own clocks (its type's) and the Home Office submission;
 - ``reviews`` (stages, sign-off, thematic reviews), ``reviewers``, ``terms``, ``information``,
   ``chronology``, ``findings``, ``actions``, ``documents``: the review and its action plan.
 """
@@ -78,10 +79,19 @@ from casework.services.referrals import (
     reference_next,
     referral_create,
 )
+from casework.services.review_clocks import (
+    home_office_submission_record,
+    review_clocks_sync,
+    review_events,
+)
 from casework.services.reviewers import (
+    CONFIRM_HINT,
     INDEPENDENCE_LOOKBACK_YEARS,
+    NEAR_MATCH_SCORE,
     OVERRIDE_HINT,
     AffiliationInput,
+    Independence,
+    independence_check,
     independence_conflicts,
     review_partnership_names,
     reviewer_appoint,
@@ -108,6 +118,7 @@ from casework.services.terms import (
 __all__ = [
     "ASKS",
     "ATTACHMENT_MAX_BYTES",
+    "CONFIRM_HINT",
     "CONTRIBUTION_MAX_LENGTH",
     "CONTRIBUTION_WORKING_DAYS",
     "DOCUMENT_KINDS",
@@ -115,12 +126,14 @@ __all__ = [
     "INDEPENDENCE_LOOKBACK_YEARS",
     "MAX_AGENCIES_INVOLVED",
     "MAX_CHILDREN",
+    "NEAR_MATCH_SCORE",
     "OVERRIDE_HINT",
     "PREREQUISITES",
     "SUMMARY_MAX_LENGTH",
     "AffiliationInput",
     "ChildInput",
     "EntryInput",
+    "Independence",
     "action_add",
     "action_rag",
     "action_update_add",
@@ -141,7 +154,9 @@ __all__ = [
     "entry_outside_period",
     "event_date_check",
     "finding_add",
+    "home_office_submission_record",
     "home_partnership",
+    "independence_check",
     "independence_conflicts",
     "information_request_close",
     "information_request_create",
@@ -160,7 +175,9 @@ __all__ = [
     "referral_facts",
     "review_audit",
     "review_chair_sign_off",
+    "review_clocks_sync",
     "review_document_upload",
+    "review_events",
     "review_partnership_names",
     "review_stage_move",
     "reviewer_appoint",

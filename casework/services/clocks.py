@@ -17,6 +17,7 @@ from casework.models import (
     Referral,
     Reminder,
 )
+from casework.processes import review_clock_rule
 from casework.regimes import REGIMES, plan_clocks
 from casework.working_days import is_due_soon
 from tenants.actors import Actor
@@ -51,21 +52,6 @@ def referral_events(referral: Referral, *, fresh: bool = False) -> dict[str, dat
         told = decision_told_dates(referral.regime, decision)
         if all(told):
             events["decision_notified"] = max(told)
-    # The publication clock stops when the review's report (or, withheld, its improvements) is
-    # published; publishing keeps the date on the review's publication.
-    review = getattr(referral, "review", None)
-    publication = getattr(review, "publication", None) if review is not None else None
-    if (
-        publication is not None
-        and publication.published_on
-        and publication.state
-        in (
-            "published",
-            "on_request",
-            "not_published",
-        )
-    ):
-        events["published"] = publication.published_on
     return events
 
 
@@ -100,16 +86,22 @@ def referral_facts(referral: Referral, children=None, *, fresh: bool = False) ->
 def clocks_sync(*, referral: Referral, children=None, fresh: bool = False) -> list[Clock]:
     """Bring the referral's clocks in line with its recorded dates: a clock starts when the event
     it counts from is recorded and stops (keeping that date) when its stopping event is, or the
-    referral is closed. A stopped clock is never changed again: it stops exactly once (but for
-    the publication clock, which a withdrawn publication reopens)."""
+    referral is closed. A stopped clock is never changed again: it stops exactly once. (The
+    publication clock is the review's: ``casework.services.review_clocks``.)"""
     plans = plan_clocks(
         referral.regime,
         referral_events(referral, fresh=fresh),
         referral_facts(referral, children, fresh=fresh),
     )
     existing = {} if fresh else {clock.name: clock for clock in referral.clocks.all()}
-    reopening = {rule.name for rule in REGIMES[referral.regime].clocks if rule.reopens}
-    review = None if fresh else getattr(referral, "review", None)
+    return clock_rows_sync(plans, existing, referral=referral)
+
+
+def clock_rows_sync(plans, existing: dict[str, Clock], reopening=(), **owner) -> list[Clock]:
+    """Make the clock rows of one referral or review (``owner``) match its plans: a new plan a
+    new row, a changed one saved. A stopped clock is never changed again, but for those named
+    in ``reopening`` (whose stopping event can be undone); a row no plan names any more is
+    removed unless it has stopped. ``existing`` is its rows by name."""
     to_create, kept = [], []
     for plan in plans:
         clock = existing.pop(plan.name, None)
@@ -125,10 +117,9 @@ def clocks_sync(*, referral: Referral, children=None, fresh: bool = False) -> li
             "source": plan.source,
             "stopped_on": plan.stopped_on,
             "stopped_because": plan.stopped_because,
-            "review": review if plan.name == "publication" else None,
         }
         if clock is None:
-            to_create.append(Clock(referral=referral, name=plan.name, **values))
+            to_create.append(Clock(name=plan.name, **owner, **values))
             continue
         changed = [field for field, value in values.items() if getattr(clock, field) != value]
         if changed:
@@ -162,7 +153,7 @@ def clock_reminders_send(*, actor: Actor, day: datetime.date | None = None) -> i
     day, however often the job runs: the Reminder row's unique (clock, day) is the guarantee, and
     the row and the email go together. Emails name the reference and the clock, never a child."""
     day = day or today()
-    clocks = Clock.objects.filter(stopped_on__isnull=True).select_related("referral")
+    clocks = Clock.objects.filter(stopped_on__isnull=True).select_related("referral", "review")
     members = list(
         Membership.objects.filter(partnership=actor.partnership, user__is_active=True)
         .select_related("user")
@@ -173,9 +164,12 @@ def clock_reminders_send(*, actor: Actor, day: datetime.date | None = None) -> i
         overdue = clock.due < day
         if not overdue and not is_due_soon(due=clock.due, today=day):
             continue
-        rule = next(
-            (r for r in REGIMES[clock.referral.regime].clocks if r.name == clock.name), None
-        )
+        if clock.referral_id is None:  # a review's own clock
+            rule = review_clock_rule(clock.review.review_type, clock.name)
+        else:
+            rule = next(
+                (r for r in REGIMES[clock.referral.regime].clocks if r.name == clock.name), None
+            )
         roles = rule.responsible if rule else (Role.BUSINESS_MANAGER,)
         recipients = sorted({email for role, email in members if role in roles})
         kind = "overdue" if overdue else "due_soon"
@@ -185,19 +179,17 @@ def clock_reminders_send(*, actor: Actor, day: datetime.date | None = None) -> i
                     clock=clock, sent_on=day, kind=kind, recipients=len(recipients)
                 )
                 if recipients:
-                    link = partnership_url(
-                        partnership=actor.partnership,
-                        path=f"/referrals/{clock.referral.reference}/",
-                    )
+                    link = partnership_url(partnership=actor.partnership, path=clock.subject_path)
                     state = (
                         f"was due on {clock.due.isoformat()} and is overdue"
                         if overdue
                         else f"is due on {clock.due.isoformat()}"
                     )
                     send_mail(
-                        subject=f"{clock.referral.reference}: {clock.label} {state}",
+                        subject=f"{clock.subject_reference}: {clock.label} {state}",
                         message=(
-                            f"{clock.label} for referral {clock.referral.reference} {state}.\n"
+                            f"{clock.label} for {clock.subject_type} "
+                            f"{clock.subject_reference} {state}.\n"
                             f"Counted from {clock.counted_from.isoformat()}, "
                             f"{clock.length_label} ({clock.source}).\n\n{link}\n"
                         ),
@@ -207,8 +199,8 @@ def clock_reminders_send(*, actor: Actor, day: datetime.date | None = None) -> i
                 audit_event_record(
                     actor=actor,
                     action="clock.reminder_sent",
-                    object_type="referral",
-                    object_ref=clock.referral.reference,
+                    object_type=clock.subject_type,
+                    object_ref=clock.subject_reference,
                     detail={"clock": clock.name, "kind": kind, "recipients": len(recipients)},
                 )
         except IntegrityError:

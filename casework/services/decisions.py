@@ -19,6 +19,7 @@ from casework.models import (
 )
 from casework.services.clocks import clocks_sync, decision_told_dates, event_date_check
 from casework.services.referrals import reference_next
+from casework.services.review_clocks import review_clocks_sync
 from tenants.actors import Actor
 from tenants.clock import today
 from tenants.validation import error_add, errors_raise
@@ -132,6 +133,7 @@ def decision_record(
             review.children.set(referral.children.all())
             review.agencies.set([referral.referring_agency, *referral.agencies_involved.all()])
             referral.review = review
+            review_clocks_sync(review=review)
             review_audit(
                 actor, review, "review.commissioned", referral=referral.reference, type=outcome
             )

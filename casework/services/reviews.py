@@ -20,6 +20,7 @@ from casework.processes import (
     REVIEW_TYPES,
 )
 from casework.services.referrals import reference_next
+from casework.services.review_clocks import review_clocks_sync
 from tenants.actors import Actor
 from tenants.clock import now, today
 from tenants.validation import error_add, errors_raise
@@ -130,7 +131,12 @@ def review_stage_move(*, actor: Actor, review: Review, to_stage: str) -> Review:
     with transaction.atomic():
         before = review.stage
         review.stage = to_stage
-        review.save(update_fields=["stage"])
+        fields = ["stage"]
+        if definition.next_stage(to_stage) is None:
+            review.completed_on = today()
+            fields.append("completed_on")
+        review.save(update_fields=fields)
+        review_clocks_sync(review=review)
         review_audit(actor, review, "review.stage_moved", before=before, after=to_stage)
     return review
 
@@ -201,6 +207,7 @@ def thematic_review_commission(
         )
         review.related_referrals.set(referrals)
         review.agencies.set(agencies)
+        review_clocks_sync(review=review)
         review_audit(
             actor,
             review,

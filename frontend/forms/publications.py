@@ -240,6 +240,12 @@ class NoticeForm(CaseworkForm):
         "Sent to the Secretary of State (Department for Education)", "the date it was sent"
     )
     ofsted_sent_on = date_field("Sent to Ofsted", "the date it was sent")
+    change_reason = forms.CharField(
+        label="Why a date already recorded is changed",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only when correcting a date recorded before. Kept in the audit trail.",
+    )
 
     prefix = "notice"
 
@@ -249,7 +255,34 @@ class NoticeForm(CaseworkForm):
             Field.text("panel_sent_on", field_width=10),
             Field.text("secretary_of_state_sent_on", field_width=10),
             Field.text("ofsted_sent_on", field_width=10),
+            Field.textarea("change_reason", rows=2),
             submit="Save the notice dates",
+            secondary=True,
+        )
+
+
+class ReasonsSentForm(CaseworkForm):
+    """When the reasons for not publishing went to the Panel and the Secretary of State."""
+
+    DATES = ("reasons_panel_sent_on", "reasons_secretary_of_state_sent_on")
+
+    reasons_panel_sent_on = date_field(
+        "Reasons sent to the Child Safeguarding Practice Review Panel", "the date they were sent"
+    )
+    reasons_secretary_of_state_sent_on = date_field(
+        "Reasons sent to the Secretary of State (Department for Education)",
+        "the date they were sent",
+    )
+    change_reason = NoticeForm.base_fields["change_reason"]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "reasons")
+        super().__init__(*args, **kwargs)
+        self.helper = form_layout(
+            Field.text("reasons_panel_sent_on", field_width=10),
+            Field.text("reasons_secretary_of_state_sent_on", field_width=10),
+            Field.textarea("change_reason", rows=2),
+            submit="Save the dates the reasons were sent",
             secondary=True,
         )
 

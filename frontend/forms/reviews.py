@@ -82,6 +82,21 @@ class StageMoveForm(ButtonForm):
         self.helper.layout.insert(0, Field("to_stage"))
 
 
+class HomeOfficeForm(CaseworkForm):
+    """When a domestic abuse related death review's overview report went to the Home Office."""
+
+    sent_on = date_field("Sent to the Home Office on", "the date the report was sent")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "home-office")
+        super().__init__(*args, **kwargs)
+        self.helper = form_layout(
+            Field.text("sent_on", field_width=10),
+            submit="Record the submission",
+            secondary=True,
+        )
+
+
 class ReviewerChoiceForm(CaseworkForm):
     reviewer = forms.ChoiceField(label="Lead reviewer", required=False)
 
@@ -115,27 +130,49 @@ class AppointForm(CaseworkForm):
         help_text="Only the chair can override a conflict of interest. The reason is shown "
         "on the review.",
     )
+    independence_reason = forms.CharField(
+        label="Why they are independent despite the near match",
+        widget=forms.Textarea,
+        required=False,
+        help_text="Only the chair can confirm it. The reason is shown on the review.",
+    )
 
     prefix = "appoint"
 
-    def __init__(self, *args, conflicted: bool = False, may_override: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        conflicted: bool = False,
+        warned: bool = False,
+        may_override: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         fields = [Field("reviewer"), Field.text("appointed_on", field_width=10)]
         if conflicted and may_override:
             fields.append(Field.textarea("override_reason", rows=3))
         else:
             del self.fields["override_reason"]
-        self.helper = form_layout(
-            *fields, submit="Appoint anyway" if conflicted else "Appoint the reviewer"
-        )
+        # An overridden conflict's reason answers the warnings too.
+        if warned and not conflicted and may_override:
+            fields.append(Field.textarea("independence_reason", rows=3))
+        else:
+            del self.fields["independence_reason"]
+        submit = "Appoint the reviewer"
+        if conflicted:
+            submit = "Appoint anyway"
+        elif warned:
+            submit = "Confirm their independence and appoint"
+        self.helper = form_layout(*fields, submit=submit)
 
     def add_service_errors(self, error: ValidationError) -> None:
         # The conflicts are the service's answer about the reviewer, a hidden field here: they
         # point at the chair's reason when there is one to give, else at the form.
-        if hasattr(error, "error_dict") and "reviewer" in error.error_dict:
-            target = "override_reason" if "override_reason" in self.fields else None
+        answers = {"reviewer": "override_reason", "independence": "independence_reason"}
+        if hasattr(error, "error_dict") and set(answers) & set(error.error_dict):
             for field, messages in error.message_dict.items():
-                if field == "reviewer":
+                if field in answers:
+                    target = answers[field] if answers[field] in self.fields else None
                     self.add_error(target, messages)
                 else:
                     self.add_error(field if field in self.fields else None, messages)
@@ -169,8 +206,12 @@ class ReviewerProfileForm(CaseworkForm):
 
 
 class AffiliationForm(ErrorLinks, forms.Form):
+    agency = forms.ChoiceField(label="Agency, from the register", required=False)
     organisation = forms.CharField(
-        label="Organisation", max_length=200, required=False, help_text="An agency or partnership."
+        label="Or another organisation",
+        max_length=200,
+        required=False,
+        help_text="A partnership, or an agency the register does not know.",
     )
     role = forms.CharField(label="Role there (optional)", max_length=200, required=False)
     started_on = date_field("From", "when it began")
@@ -180,11 +221,13 @@ class AffiliationForm(ErrorLinks, forms.Form):
         hint="Year-month-day. Empty while it continues.",
     )
 
-    def __init__(self, *args, number: int, **kwargs):
+    def __init__(self, *args, number: int, agencies=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.number = number
+        self.fields["agency"].choices = [("", "Not in the register"), *agencies]
         self.helper = form_layout(
             Fieldset(
+                Field.select("agency"),
                 Field.text("organisation"),
                 Field.text("role"),
                 Field.text("started_on", field_width=10),
@@ -199,7 +242,9 @@ class AffiliationForm(ErrorLinks, forms.Form):
         return not any(self.data.get(self.add_prefix(name), "").strip() for name in self.fields)
 
     def affiliation_input(self) -> AffiliationInput:
-        return input_from(AffiliationInput, self.cleaned_data)
+        return input_from(
+            AffiliationInput, self.cleaned_data, agency_uuid=self.cleaned_data["agency"] or None
+        )
 
 
 class ReviewerProfileEntry(FormWithRows):
@@ -211,7 +256,9 @@ class ReviewerProfileEntry(FormWithRows):
     EXTRA_ROWS = 2
     MIN_ROWS = 3
 
-    def __init__(self, data=None, *, reviewers=(), profile=None, initial_reviewer: str = ""):
+    def __init__(
+        self, data=None, *, reviewers=(), profile=None, initial_reviewer: str = "", agencies=()
+    ):
         super().__init__()
         affiliations = list(profile.affiliations.all()) if profile is not None else []
         initial = None
@@ -241,7 +288,14 @@ class ReviewerProfileEntry(FormWithRows):
                     data,
                     prefix=f"affiliation-{number}",
                     number=number,
-                    initial=initial_from(item, AffiliationForm),
+                    agencies=agencies,
+                    # Chosen from the register: the agency, not its name typed again.
+                    initial=initial_from(
+                        item,
+                        AffiliationForm,
+                        agency=str(item.agency.uuid) if item and item.agency_id else "",
+                        organisation="" if not item or item.agency_id else item.organisation,
+                    ),
                 )
             )
 

@@ -16,13 +16,20 @@ from tenants.roles import Role
 class AgencyForm(forms.Form):
     name = forms.CharField(label="Name", max_length=200)
     kind = forms.ChoiceField(label="Kind of agency", choices=AgencyKind.choices)
+    aliases = forms.CharField(
+        label="Other names it goes by (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One a line: short names and former names, for example 'Met Police' and 'MPS'. "
+        "The independence check of lead reviewers matches their affiliations through them.",
+    )
     is_active = forms.BooleanField(
         label="Active: may refer and be asked for information", required=False, initial=True
     )
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        fields = [Field.text("name"), Field.select("kind")]
+        fields = [Field.text("name"), Field.select("kind"), Field.textarea("aliases", rows=3)]
         if editing:
             fields.append(Field.checkbox("is_active"))
         else:
@@ -33,6 +40,9 @@ class AgencyForm(forms.Form):
             button_id=None,
             token=True,
         )
+
+    def clean_aliases(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["aliases"].splitlines() if line.strip()]
 
 
 class ApiKeyForm(forms.Form):

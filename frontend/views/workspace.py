@@ -37,9 +37,7 @@ def agency_list(request):
     form = AgencyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            agency = services.agency_create(
-                actor=actor, name=form.cleaned_data["name"], kind=form.cleaned_data["kind"]
-            )
+            agency = services.agency_create(actor=actor, **form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -64,7 +62,12 @@ def agency_edit(request, agency_uuid):
     form = AgencyForm(
         request.POST or None,
         editing=True,
-        initial={"name": agency.name, "kind": agency.kind, "is_active": agency.is_active},
+        initial={
+            "name": agency.name,
+            "kind": agency.kind,
+            "is_active": agency.is_active,
+            "aliases": "\n".join(agency.aliases),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -5,7 +5,8 @@
 - ``identifiers``: what the anonymisation gate looks for;
 - ``documents``: documents in versions, and the gate on a file outside a publication;
 - ``gate_runs``: the gate's runs, the sweeper, the chair's acceptance of a finding, readiness;
-- ``scheduling``: the notice, scheduling, publishing, delays, not publishing, months online;
+- ``notices``: the pre-publication notice, and not publishing with its reasons sent;
+- ``scheduling``: scheduling, publishing, delays, months online;
 - ``statements``: chair's statements and the 7-minute briefing;
 - ``copies``: the public's downloads and requests for copies;
 - ``library_door``: the copy of the public record into the national library;
@@ -48,6 +49,11 @@ from publishing.services.gate_runs import (
 )
 from publishing.services.identifiers import gate_identifiers, identifier_add, identifier_remove
 from publishing.services.library_door import library_sync
+from publishing.services.notices import (
+    not_publish_reasons_sent_record,
+    notice_record,
+    publication_not_publish,
+)
 from publishing.services.publications import (
     RecordInput,
     age_band_for,
@@ -59,11 +65,9 @@ from publishing.services.publications import (
     publication_withdraw,
 )
 from publishing.services.scheduling import (
-    notice_record,
     publication_delay,
     publication_delay_lift,
     publication_keep_online,
-    publication_not_publish,
     publication_publish,
     publication_record_as_published,
     publication_schedule,
@@ -112,6 +116,7 @@ __all__ = [
     "identifier_add",
     "identifier_remove",
     "library_sync",
+    "not_publish_reasons_sent_record",
     "notice_record",
     "public_document_download",
     "publication_create",

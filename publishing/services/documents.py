@@ -21,6 +21,7 @@ from publishing.models import (
 )
 from publishing.permissions import require_prepare_publication
 from publishing.services.changes import gate_request, publication_audit, publication_back_to_draft
+from tenants import clock
 from tenants.actors import Actor
 from tenants.files import DOCUMENTS, UploadedFile, stored_file_keep, upload_problem, version_next
 from tenants.validation import error_add, errors_raise
@@ -88,6 +89,9 @@ def document_upload(
                 pages=pages,
                 generated=generated,
                 uploaded_by=actor.label,
+                # The platform's clock, not the database's: the day the report was ready
+                # (``publication_ready_on``) bounds the notice dates.
+                uploaded_at=clock.now(),
             ),
             upload=upload,
             content_type=content_type,

@@ -14,13 +14,14 @@ from publishing.selectors import public_documents
 
 
 def review_clocks_sync(publication: Publication) -> None:
-    """The review's publication clock (6 months from the decision) stops on the day it is
-    published, and runs again if the publication is withdrawn."""
-    from casework.services import clocks_sync
+    """The review's own clocks follow its publication: the publication clock (6 months from the
+    decision, where the guidance requires publication) stops on the day it is published and
+    runs again if it is withdrawn; a decision not to publish starts the clock for sending the
+    reasons, which stops when they are sent."""
+    from casework.services import review_clocks_sync as sync
 
-    review = publication.review
-    if review is not None and review.referral_id:
-        clocks_sync(referral=review.referral)
+    if publication.review is not None:
+        sync(review=publication.review)
 
 
 def library_sync(publication: Publication) -> None:

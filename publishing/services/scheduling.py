@@ -1,7 +1,7 @@
-"""Taking a publication to the public (DESIGN §2 step 7): the pre-publication notice to the Panel,
-the Secretary of State and Ofsted (7 working days ahead), scheduling, publishing (now, or on the
-scheduled day by the daily job), recording a review entered directly as published, delays, not
-publishing the report (its improvements are published instead), and the months online.
+"""Taking a publication to the public (DESIGN §2 step 7): scheduling (7 working days after the
+pre-publication notice, ``publishing.services.notices``), publishing (now, or on the scheduled
+day by the daily job), recording a review entered directly as published, delays, and the months
+online.
 """
 
 import datetime
@@ -16,7 +16,6 @@ from publishing.notice import NOTICE_WORKING_DAYS
 from publishing.permissions import (
     publication_runners_emails,
     require_publish_publication,
-    require_record_notice,
 )
 from publishing.selectors import (
     current_documents,
@@ -30,48 +29,6 @@ from tenants.actors import Actor
 from tenants.addresses import partnership_url
 from tenants.files import StoredFileAltered, stored_file_read
 from tenants.validation import error_add, errors_raise
-
-
-def notice_record(
-    *,
-    actor: Actor,
-    publication: Publication,
-    panel_sent_on: datetime.date | None,
-    secretary_of_state_sent_on: datetime.date | None,
-    ofsted_sent_on: datetime.date | None,
-) -> Publication:
-    """Record when the report went to the Panel, the Secretary of State and Ofsted."""
-    require_record_notice(actor, publication)
-    if publication.state not in PREPARING_STATES:
-        raise ValidationError(["The notice is recorded before publication."])
-    errors: dict[str, list[str]] = {}
-    values = {
-        "panel_sent_on": panel_sent_on,
-        "secretary_of_state_sent_on": secretary_of_state_sent_on,
-        "ofsted_sent_on": ofsted_sent_on,
-    }
-    for name, value in values.items():
-        if value and value > clock.today():
-            error_add(errors, name, "The date it was sent cannot be in the future.")
-    errors_raise(errors)
-    with transaction.atomic():
-        for name, value in values.items():
-            setattr(publication, name, value)
-        publication.save(update_fields=list(values))
-        publication_audit(
-            actor,
-            publication,
-            "publication.notice_recorded",
-            **{name: value.isoformat() if value else None for name, value in values.items()},
-        )
-        if publication.state == PublicationState.SCHEDULED:
-            earliest = earliest_publication_date(publication=publication)
-            if earliest is None or earliest > publication.scheduled_for:
-                publication.state = PublicationState.READY
-                publication.scheduled_for = None
-                publication.save(update_fields=["state", "scheduled_for"])
-                publication_audit(actor, publication, "publication.unscheduled", because="notice")
-    return publication
 
 
 def _notice_problem(publication: Publication, day: datetime.date) -> str:
@@ -269,48 +226,6 @@ def publication_delay_lift(*, actor: Actor, publication: Publication) -> Publica
         publication.delay_review_on = None
         publication.save(update_fields=["delay_reason", "delay_review_on"])
         publication_audit(actor, publication, "publication.delay_lifted")
-    return publication
-
-
-def publication_not_publish(*, actor: Actor, publication: Publication, reason: str) -> Publication:
-    """Decide not to publish the report, and publish the improvements instead (written in the
-    public record and checked by the gate like the rest of it)."""
-    require_publish_publication(actor, publication)
-    reason = (reason or "").strip()
-    errors: list[str] = []
-    if publication.state not in PREPARING_STATES:
-        errors.append("Only a publication not yet out can be withheld.")
-    if not reason:
-        errors.append("Say why the report is not published.")
-    readiness = publication_readiness(publication=publication)
-    record = readiness.checks[0]
-    if not publication.improvements.strip():
-        errors.append("Write the improvements to publish instead, in the public record.")
-    elif not record.passed:
-        errors.append(record.problem)
-    if errors:
-        raise ValidationError({"reason": errors})
-    with transaction.atomic():
-        publication.not_published_reason = reason
-        publication.state = PublicationState.NOT_PUBLISHED
-        publication.scheduled_for = None
-        publication.published_on = clock.today()
-        publication.published_precision = "day"
-        publication.public_record_run = record.run
-        publication.documents.filter(is_public=True).update(is_public=False)
-        publication.save(
-            update_fields=[
-                "not_published_reason",
-                "state",
-                "scheduled_for",
-                "published_on",
-                "published_precision",
-                "public_record_run",
-            ]
-        )
-        publication_audit(actor, publication, "publication.not_published")
-        library_sync(publication)
-        review_clocks_sync(publication)
     return publication
 
 

@@ -4,6 +4,7 @@ Overlays: ``safeguard.settings.test`` and ``safeguard.settings.production``.
 A secret may be given inline (``SECRET_KEY``) or as a file (``SECRET_KEY_FILE``).
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -474,6 +475,19 @@ PLATFORM_ALERT_EMAILS = [
     for address in (env("PLATFORM_ALERT_EMAILS", "") or "").split(",")
     if address.strip()
 ]
+
+# Review clocks whose length the guidance does not fix, or that could not be confirmed from it
+# (their sources say "unverified" or "local policy"; ``casework.processes``): a deployment may
+# change each, as JSON, e.g. REVIEW_CLOCK_LENGTHS='{"sar.completion": 9}'. Units are the rule's.
+REVIEW_CLOCK_LENGTHS = {
+    # Home Office DHR statutory guidance (2016), s. 5: months from the decision to review.
+    "dardr.home_office_submission": 6,
+    # Local policy: the Care Act 2014 s. 44 sets no timescale (months).
+    "sar.completion": 6,
+    # Reasons for not publishing sent to the Panel and the Secretary of State (working days).
+    "not_publish_reasons": 7,
+    **json.loads(env("REVIEW_CLOCK_LENGTHS", "{}") or "{}"),
+}
 
 # Referral clocks whose length is not confirmed from the guidance itself (casework.regimes marks
 # each "unverified"): the partnership's procedures set them.

@@ -3,6 +3,7 @@
 import uuid
 
 import pgtrigger
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.functions import Now
 from rest_framework_api_key.models import AbstractAPIKey
@@ -41,6 +42,9 @@ class Agency(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200)
+    # Other names the agency goes by ("Met Police", "MPS"; an NHS trust's former names): the
+    # independence check matches a reviewer's affiliations through them.
+    aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True)
     kind = models.CharField(max_length=32, choices=AgencyKind.choices, default=AgencyKind.OTHER)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(db_default=Now())
@@ -83,6 +87,11 @@ class Agency(models.Model):
     @property
     def is_mirror(self) -> bool:
         return bool(self.home_partnership_key)
+
+    @property
+    def names(self) -> list[str]:
+        """Its name and its aliases."""
+        return [self.name, *self.aliases]
 
 
 class AgencyApiKey(AbstractAPIKey):

@@ -33,6 +33,22 @@ def agency_get_by_name(*, name: str) -> Agency | None:
     return Agency.objects.own().filter(name__iexact=" ".join(name.split())).first()
 
 
+def name_key(name: str) -> str:
+    """A name as the register compares it: lower case, apostrophes and full stops dropped,
+    spaces single ("King's College Hospital" and "kings college hospital" are one)."""
+    return " ".join(name.lower().replace("'", "").replace("’", "").replace(".", "").split())
+
+
+def agency_register() -> dict[str, Agency]:
+    """The partnership's own agencies by every name they go by (name and aliases, as
+    ``name_key`` compares them): the register a reviewer's affiliations are matched through."""
+    register: dict[str, Agency] = {}
+    for agency in Agency.objects.own():
+        for name in agency.names:
+            register.setdefault(name_key(name), agency)
+    return register
+
+
 def access_agency(*, actor: Actor, agency_uuid) -> Agency:
     agency_uuid = uuid_or_404(agency_uuid)
     if actor.is_agency and agency_uuid != actor.agency_uuid:

@@ -20,6 +20,7 @@ from tenants.agencies.models import (
     AgencyKind,
     IdempotencyRecord,
 )
+from tenants.agencies.selectors import agency_register, name_key
 from tenants.models import Role
 
 logger = logging.getLogger(__name__)
@@ -30,9 +31,37 @@ def _require_manager(actor: Actor) -> None:
         actor.require_role(Role.BUSINESS_MANAGER)
 
 
-def agency_create(*, actor: Actor, name: str, kind: str = AgencyKind.OTHER) -> Agency:
-    """Add a partner agency. Business managers (and the platform) only; names are unique in
-    the partnership regardless of case."""
+def _aliases_clean(aliases, name: str, agency: Agency | None, errors: dict) -> list[str]:
+    """The aliases as given (spaces tidied, repeats and the name itself dropped); an alias that
+    is already another agency's name or alias is refused, naming that agency."""
+    cleaned, seen = [], {name_key(name)}
+    others = {
+        key: other
+        for key, other in agency_register().items()
+        if agency is None or other.pk != agency.pk
+    }
+    for alias in aliases or ():
+        alias = " ".join(alias.split())
+        key = name_key(alias)
+        if not alias or key in seen:
+            continue
+        if key in others:
+            errors.setdefault("aliases", []).append(
+                f"'{alias}' is already a name of {others[key].name}."
+            )
+        elif len(alias) > 200:
+            errors.setdefault("aliases", []).append("An alias is at most 200 characters.")
+        seen.add(key)
+        cleaned.append(alias)
+    return cleaned
+
+
+def agency_create(
+    *, actor: Actor, name: str, kind: str = AgencyKind.OTHER, aliases: list[str] | None = None
+) -> Agency:
+    """Add a partner agency, with the other names it goes by ("Met Police", "MPS"; an NHS
+    trust's former names). Business managers (and the platform) only; names are unique in the
+    partnership regardless of case, and an alias names one agency only."""
     _require_manager(actor)
     name = " ".join((name or "").split())
     errors = {}
@@ -42,16 +71,17 @@ def agency_create(*, actor: Actor, name: str, kind: str = AgencyKind.OTHER) -> A
         errors["name"] = [f"There is already an agency called '{name}'."]
     if kind not in AgencyKind.values:
         errors["kind"] = ["Choose what kind of agency this is."]
+    aliases = _aliases_clean(aliases, name, None, errors)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        agency = Agency.objects.create(name=name, kind=kind)
+        agency = Agency.objects.create(name=name, kind=kind, aliases=aliases)
         audit_event_record(
             actor=actor,
             action="agency.created",
             object_type="agency",
             object_ref=str(agency.uuid),
-            detail={"name": name, "kind": kind},
+            detail={"name": name, "kind": kind, "aliases": aliases},
         )
     return agency
 
@@ -119,7 +149,17 @@ def agency_mirrors_sync(*, actor: Actor, agencies: list[HomeAgency]) -> dict:
     return mirrors
 
 
-def agency_update(*, actor: Actor, agency: Agency, name: str, kind: str, is_active: bool) -> Agency:
+def agency_update(
+    *,
+    actor: Actor,
+    agency: Agency,
+    name: str,
+    kind: str,
+    is_active: bool,
+    aliases: list[str] | None = None,
+) -> Agency:
+    """Change an agency's name, kind, state or aliases (``None`` keeps the aliases), audited
+    with what it was."""
     _require_manager(actor)
     name = " ".join((name or "").split())
     errors = {}
@@ -129,12 +169,19 @@ def agency_update(*, actor: Actor, agency: Agency, name: str, kind: str, is_acti
         errors["name"] = [f"There is already an agency called '{name}'."]
     if kind not in AgencyKind.values:
         errors["kind"] = ["Choose what kind of agency this is."]
+    aliases = agency.aliases if aliases is None else _aliases_clean(aliases, name, agency, errors)
     if errors:
         raise ValidationError(errors)
-    before = {"name": agency.name, "kind": agency.kind, "is_active": agency.is_active}
+    before = {
+        "name": agency.name,
+        "kind": agency.kind,
+        "is_active": agency.is_active,
+        "aliases": agency.aliases,
+    }
     with transaction.atomic():
         agency.name, agency.kind, agency.is_active = name, kind, is_active
-        agency.save(update_fields=["name", "kind", "is_active"])
+        agency.aliases = aliases
+        agency.save(update_fields=["name", "kind", "is_active", "aliases"])
         audit_event_record(
             actor=actor,
             action="agency.changed",
@@ -142,7 +189,12 @@ def agency_update(*, actor: Actor, agency: Agency, name: str, kind: str, is_acti
             object_ref=str(agency.uuid),
             detail={
                 "before": before,
-                "after": {"name": name, "kind": kind, "is_active": is_active},
+                "after": {
+                    "name": name,
+                    "kind": kind,
+                    "is_active": is_active,
+                    "aliases": aliases,
+                },
             },
         )
     return agency

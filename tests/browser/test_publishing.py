@@ -16,9 +16,9 @@ from casework import services as referral_services
 from casework.models import Review
 from publishing import services as publishing_services
 from publishing.library.models import LibraryRecord
-from publishing.models import Publication
+from publishing.models import Publication, PublicationDocument
 from tenants.actors import actor_for_member, actor_for_platform
-from tenants.clock import today
+from tenants.clock import now, today
 from tenants.files import UploadedFile
 from tenants.models import Membership, Role
 from tests.browser.conftest import check_accessibility, enter_code, sign_in
@@ -166,7 +166,12 @@ def test_a_review_is_published_through_the_gate_and_reaches_the_library(
     _upload(page, "Full report", "report-v2.pdf", pdf("Introduction.", CLEAN))
     expect(page.locator("#check-full_report")).to_contain_text("Passed")
     expect(page.locator("#publication-state")).to_have_text("Ready to publish")
-    sent = (datetime.date.today() - datetime.timedelta(days=20)).isoformat()
+    # The report went up weeks ago (a notice cannot be dated before the report it sends).
+    with django_db_blocker.unblock(), inside(world.sutton):
+        PublicationDocument.objects.filter(publication__title='Child "T"').update(
+            uploaded_at=now() - datetime.timedelta(days=25)
+        )
+    sent = (today() - datetime.timedelta(days=20)).isoformat()
     publishing = page.locator("#publishing")
     publishing.get_by_label("Sent to the Child Safeguarding Practice Review Panel").fill(sent)
     publishing.get_by_label("Sent to the Secretary of State (Department for Education)").fill(sent)

@@ -230,7 +230,8 @@ def test_a_referral_from_the_form_to_the_decision(
     record = decision.locator("#decision-record")
     expect(record).to_contain_text("Local child safeguarding practice review")
     expect(page.locator("#status")).to_contain_text("Decided")
-    expect(page.locator("#clocks tr[data-clock=publication]")).to_contain_text("6 months")
+    # The publication clock is the review's own now (its overview), not the referral's.
+    expect(page.locator("#clocks tr[data-clock=publication]")).to_have_count(0)
     expect(page.locator("#waiting")).to_contain_text("Awaiting the decision notice")
     check_accessibility(page, "referral page: decided")
 

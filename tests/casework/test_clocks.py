@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from casework.processes import plan_review_clocks
 from casework.regimes import CSPRR2018, SCR2015, WT2023, clock_state, plan_clocks
 from casework.working_days import (
     add_working_days,
@@ -98,17 +99,17 @@ def test_a_looked_after_childs_death_adds_the_secretary_of_state_and_ofsted_cloc
     assert names == {"panel_notification", "sos_ofsted_notification"}
 
 
-def test_a_decision_to_review_starts_the_six_month_publication_clock():
+def test_a_referral_has_no_publication_clock_the_review_has_it():
     events = {
         "aware": D(2026, 8, 3),
         "panel_notified": D(2026, 8, 5),
         "rapid_review_sent": D(2026, 8, 21),
         "decided": D(2026, 8, 31),
     }
-    plans = {p.name: p for p in plan_clocks("wt2023", events, {"decision_outcome": "lcspr"})}
-    assert plans["publication"].due == D(2027, 2, 28)
-    none = plan_clocks("wt2023", events, {"decision_outcome": "no_review"})
-    assert "publication" not in {p.name for p in none}
+    plans = plan_clocks("wt2023", events, {"decision_outcome": "lcspr"})
+    assert "publication" not in {p.name for p in plans}
+    review = {p.name: p for p in plan_review_clocks("lcspr", {"commissioned": D(2026, 8, 31)})}
+    assert review["publication"].due == D(2027, 2, 28)
 
 
 def test_the_2015_regime_decides_within_a_month_and_reports_no_review_within_14_days():

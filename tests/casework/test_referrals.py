@@ -277,8 +277,10 @@ class TestTheProcess:
             assert review.referral == referral and review.review_type == "lcspr"
             assert set(review.children.all()) == set(referral.children.all())
             assert set(review.agencies.all()) == {world.met_croydon, world.nhs_croydon}
-            publication = referral.clocks.get(name="publication")
-            assert publication.review == review and publication.due == D(2027, 5, 3)
+            # The publication clock is the review's own (WT: 6 months from the decision).
+            publication = review.clocks.get(name="publication")
+            assert publication.referral is None and publication.due == D(2027, 5, 3)
+            assert not referral.clocks.filter(name="publication").exists()
             actions = [e.action for e in referral_timeline(referral=referral)]
         assert actions[0] == "referral.created" and "review.commissioned" in actions
         assert "decision.recorded" in actions

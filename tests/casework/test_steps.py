@@ -147,7 +147,10 @@ class TestTheHappyPath:
             told(world, referral, department=False)  # the Department is not named in 2015
             referral.refresh_from_db()
             assert referral.status == "decision_notified"
-            assert {c.name for c in referral.clocks.all()} >= {"scr_decision", "publication"}
+            assert "scr_decision" in {c.name for c in referral.clocks.all()}
+            # The publication clock is the serious case review's own, not the referral's.
+            assert "publication" not in {c.name for c in referral.clocks.all()}
+            assert review.clocks.filter(name="publication", referral=None).exists()
 
     def test_not_notifiable_stops_the_clocks_and_may_still_lead_to_a_learning_review(self, world):
         with inside(world.croydon):

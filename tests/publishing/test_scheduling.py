@@ -69,7 +69,13 @@ class TestPublishing:
     def test_publishing_with_unresolved_hits_is_refused_with_the_reason(
         self, world, publication, run_tasks
     ):
-        upload(world, run_tasks, publication, pdf(DIRTY_REPORT))
+        upload(
+            world,
+            run_tasks,
+            publication,
+            pdf(DIRTY_REPORT),
+            on=today() - datetime.timedelta(days=31),
+        )
         notice(world, publication, today() - datetime.timedelta(days=30))
         with inside(world.croydon):
             with pytest.raises(ValidationError, match="possible identifier"):
@@ -244,7 +250,7 @@ def test_publishing_stops_the_review_s_publication_clock(world, ready):
     from casework.models import Clock
 
     with inside(world.croydon):
-        clock = Clock.objects.get(referral=ready.review.referral, name="publication")
+        clock = Clock.objects.get(review=ready.review, referral=None, name="publication")
         assert clock.stopped_on is None
     published(world, ready)
     with inside(world.croydon):

@@ -166,6 +166,15 @@ def review_drafting(s: Scope) -> Scope:
     return _done(s)
 
 
+def review_a_dardr(s: Scope) -> Scope:
+    """The review made a domestic abuse related death review (the world's is a practice
+    review), with its clock: its report goes to the Home Office. Set, as the world set it."""
+    with inside(_inside_the_review(s)):
+        Review.objects.filter(pk=s.work.review.pk).update(review_type="dardr")
+        review_services.review_clocks_sync(review=Review.objects.get(pk=s.work.review.pk))
+    return _done(s)
+
+
 def reviewer_with_a_profile(s: Scope) -> Scope:
     """The lead reviewer not yet appointed, with their profile recorded: ready to appoint."""
     person = s.side.people["unappointed_reviewer"]
@@ -289,6 +298,19 @@ def publication_delayed(s: Scope) -> Scope:
             publication=_publication(s),
             reason="Criminal proceedings.",
             review_on=days(30),
+        )
+    return _done(s)
+
+
+def publication_not_published(s: Scope) -> Scope:
+    """Decided today not to publish the report (the improvements are published): its reasons
+    are still to be sent to the Panel and the Secretary of State."""
+    s = publication_with_improvements(s)
+    with inside(s.side.partnership):
+        publishing_services.publication_not_publish(
+            actor=_as(s, "business_manager"),
+            publication=_publication(s),
+            reason="The family asked; the improvements are published.",
         )
     return _done(s)
 

@@ -25,6 +25,7 @@ from tenants.clock import today
 from tenants.files import UploadedFile
 from tests.support.actors import actor
 from tests.support.clients import signed_in_client
+from tests.support.clock import Clock
 from tests.support.documents import pdf
 from tests.support.referrals import walk_to_decision
 from tests.support.world import host_of, inside
@@ -103,16 +104,31 @@ def publication(world, review, run_tasks):
 
 
 def upload(
-    world, run_tasks, publication, content, name="report.pdf", kind="full_report", who="alice"
+    world,
+    run_tasks,
+    publication,
+    content,
+    name="report.pdf",
+    kind="full_report",
+    who="alice",
+    on: datetime.date | None = None,
 ):
-    with inside(world.croydon):
-        return run_tasks(
-            services.document_upload,
-            actor=actor(world, who),
-            publication=publication,
-            kind=kind,
-            upload=UploadedFile(name=name, content=content),
-        )
+    """Upload a document (checked by the gate), today or ``on`` an earlier day: a notice can
+    only be recorded from the day the report was uploaded."""
+    earlier = Clock()
+    if on is not None:
+        earlier.today(on)
+    try:
+        with inside(world.croydon):
+            return run_tasks(
+                services.document_upload,
+                actor=actor(world, who),
+                publication=publication,
+                kind=kind,
+                upload=UploadedFile(name=name, content=content),
+            )
+    finally:
+        earlier.stop()
 
 
 def refreshed(publication):
@@ -133,7 +149,9 @@ def notice(world, publication, sent_on):
 @pytest.fixture
 def ready(world, publication, run_tasks):
     """The publication with a clean report, the notice sent 10 working days ago: ready."""
-    upload(world, run_tasks, publication, pdf(CLEAN_REPORT))
+    upload(
+        world, run_tasks, publication, pdf(CLEAN_REPORT), on=today() - datetime.timedelta(days=30)
+    )
     notice(world, publication, today() - datetime.timedelta(days=21))
     with inside(world.croydon):
         found = refreshed(publication)

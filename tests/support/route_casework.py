@@ -31,6 +31,7 @@ from tenants.agencies.services import api_key_issue
 from tenants.clock import today
 from tenants.files import UploadedFile
 from tenants.models import Membership, Partnership, User
+from tests.support.clock import Clock
 from tests.support.documents import pdf
 from tests.support.referrals import walk_to_decision
 from tests.support.world import inside
@@ -202,15 +203,22 @@ def publication_on_request(side: dict, review: Review, child: ChildInput) -> dic
         kind="school",
         value="Ashgrove Primary School",
     )
-    document = settled(
-        publishing_services.document_upload,
-        actor=manager,
-        publication=publication,
-        kind="full_report",
-        upload=UploadedFile(
-            "report.pdf", pdf(f"The review found that {child.given_name} was not seen at home.")
-        ),
-    )
+    # The report was uploaded a month ago: the notice (three weeks ago) follows it.
+    earlier = Clock()
+    earlier.today(today() - datetime.timedelta(days=30))
+    try:
+        document = settled(
+            publishing_services.document_upload,
+            actor=manager,
+            publication=publication,
+            kind="full_report",
+            upload=UploadedFile(
+                "report.pdf",
+                pdf(f"The review found that {child.given_name} was not seen at home."),
+            ),
+        )
+    finally:
+        earlier.stop()
     run = publishing_selectors.latest_run(publication=publication, document=document)
     hits = list(run.hits.filter(accepted_at__isnull=True))
     assert hits, "the gate should find the child's name in the report"

@@ -154,6 +154,7 @@ REFERRAL_SECTIONS = (
 )
 REVIEW_POSTS = (
     "review-stage",
+    "review-home-office",
     "review-reviewer-check",
     "review-reviewer-appoint",
     "review-reviewer-profile",
@@ -191,6 +192,7 @@ PUBLICATION_POSTS = (
     "publication-delay",
     "publication-lift",
     "publication-not-published",
+    "publication-reasons-sent",
     "publication-withdraw",
     "publication-reopen",
     "publication-online",

@@ -26,6 +26,7 @@ from frontend.forms.publications import (
     IdentifierForm,
     KeepOnlineForm,
     NoticeForm,
+    ReasonsSentForm,
     RecordForm,
     ScheduleForm,
     StatementForm,
@@ -150,6 +151,7 @@ def page_context(request, publication, forms=None) -> dict:
         "documents": list(publication.documents.order_by("kind", "-version")),
         "public_documents": selectors.public_documents(publication=publication),
         "earliest": selectors.earliest_publication_date(publication=publication),
+        "ready_on": selectors.publication_ready_on(publication=publication),
         "notice_working_days": NOTICE_WORKING_DAYS,
         "notice_source": NOTICE_SOURCE,
         "preparing": preparing,
@@ -178,6 +180,10 @@ def page_context(request, publication, forms=None) -> dict:
                 "secretary_of_state_sent_on": publication.secretary_of_state_sent_on,
                 "ofsted_sent_on": publication.ofsted_sent_on,
             }
+        )
+    if may["may_record_notice"] and publication.state == State.NOT_PUBLISHED:
+        context["reasons_form"] = ReasonsSentForm(
+            initial={name: getattr(publication, name) for name in ReasonsSentForm.DATES}
         )
     if may["may_edit_briefing"] and preparing and not publication.summary_only:
         briefing = selectors.briefing_for(publication=publication)

@@ -4,7 +4,13 @@ publishing the report, withdrawing, reopening and keeping it online. Each form i
 one line: its name in the page, how it is read, the publishing service it calls and what the
 page then says."""
 
-from frontend.forms.publications import DelayForm, KeepOnlineForm, NoticeForm, ScheduleForm
+from frontend.forms.publications import (
+    DelayForm,
+    KeepOnlineForm,
+    NoticeForm,
+    ReasonsSentForm,
+    ScheduleForm,
+)
 from frontend.views.publications.page import (
     NOT_PUBLISHED,
     WITHDRAW,
@@ -86,6 +92,18 @@ not_published = section_form(
     _reason_form(NOT_PUBLISHED),
     calls(services.publication_not_publish, "reason"),
     "The report is not published; the improvements are.",
+)
+reasons_sent = section_form(
+    SECTION,
+    "reasons_form",
+    posted(ReasonsSentForm),
+    calls(
+        services.not_publish_reasons_sent_record,
+        "change_reason",
+        panel_sent_on="reasons_panel_sent_on",
+        secretary_of_state_sent_on="reasons_secretary_of_state_sent_on",
+    ),
+    "The dates the reasons were sent are saved.",
 )
 withdraw = section_form(
     SECTION,

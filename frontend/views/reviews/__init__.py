@@ -29,7 +29,7 @@ from frontend.views.reviews.information import (
 )
 from frontend.views.reviews.joint import joint_end, joint_invite, joint_part_end, joint_part_open
 from frontend.views.reviews.listing import review_list
-from frontend.views.reviews.overview import overview, stage_move
+from frontend.views.reviews.overview import home_office_submission, overview, stage_move
 from frontend.views.reviews.reviewers import reviewer_appoint, reviewer_check, reviewer_profile
 from frontend.views.reviews.sign_off import chair_sign_off
 from frontend.views.reviews.terms import terms, terms_sign_off, terms_write
@@ -50,6 +50,7 @@ __all__ = [
     "entry_detail",
     "finding_add",
     "findings",
+    "home_office_submission",
     "information",
     "information_request_close",
     "information_request_create",

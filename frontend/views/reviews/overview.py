@@ -17,6 +17,7 @@ from frontend.forms.base import ButtonForm, ReasonForm
 from frontend.forms.joint import JointInviteForm, ParticipantSignOffForm
 from frontend.forms.reviews import (
     AppointForm,
+    HomeOfficeForm,
     ReviewerChoiceForm,
     ReviewerProfileEntry,
     StageMoveForm,
@@ -24,6 +25,7 @@ from frontend.forms.reviews import (
 from frontend.sections import After, section_answer
 from frontend.views.clocks import clock_row
 from frontend.views.reviews.workspace import review_view, tab_url, workspace_context
+from tenants.agencies.selectors import agency_list
 from tenants.clock import today
 from tenants.selectors import lead_reviewer_choices
 
@@ -54,14 +56,20 @@ def independence_check(actor, review, user_uuid) -> dict:
     if str(user_uuid) not in reviewers:
         raise Http404("No such reviewer.")
     profile = selectors.reviewer_profile_for(actor=actor, user_uuid=user_uuid)
-    conflicts = services.independence_conflicts(review=review, profile=profile) if profile else []
+    found = services.independence_check(review=review, profile=profile) if profile else None
     return {
         "user_uuid": str(user_uuid),
         "label": reviewers[str(user_uuid)],
         "profile": profile,
         "affiliations": list(profile.affiliations.all()) if profile else [],
-        "conflicts": conflicts,
+        "conflicts": found.conflicts if found else [],
+        "warnings": found.warnings if found else [],
     }
+
+
+def register_choices(actor) -> list[tuple[str, str]]:
+    """The agencies register, as (UUID, name) choices for a reviewer's affiliations."""
+    return [(str(agency.uuid), agency.name) for agency in agency_list(actor=actor)]
 
 
 def end_part_key(part) -> str:
@@ -97,12 +105,15 @@ def _reviewers_context(actor, check) -> dict:
             reviewers=reviewers,
             profile=check["profile"] if check else None,
             initial_reviewer=check["user_uuid"] if check else "",
+            agencies=register_choices(actor),
         ),
     }
-    if check and check["profile"] and (not check["conflicts"] or may_override):
+    answered_only_by_chair = check and (check["conflicts"] or check["warnings"])
+    if check and check["profile"] and (not answered_only_by_chair or may_override):
         context["appoint_form"] = AppointForm(
             initial={"reviewer": check["user_uuid"]},
             conflicted=bool(check["conflicts"]),
+            warned=bool(check["warnings"]),
             may_override=may_override,
         )
     return context
@@ -179,6 +190,12 @@ def overview_context(request, review, forms, done, check=None) -> dict:
         )
     context.update(_reviewers_context(actor, check))
     context.update(_joint_context(actor, review, forms))
+    if "home_office_submission" in {rule.name for rule in review.definition.clocks} and (
+        permissions.may_manage_reviewers(actor)
+    ):
+        context["home_office_form"] = HomeOfficeForm(
+            initial={"sent_on": review.home_office_sent_on}
+        )
     sign_off_form = _sign_off_form(actor, review, context["sign_offs"])
     if sign_off_form is not None:
         context["sign_off_form"] = sign_off_form
@@ -239,4 +256,21 @@ def stage_move(request, review):
         ),
         done=lambda _: f"The review has moved to {review.stage_label.lower()}.",
         refresh=("heading_stage",),
+    )
+
+
+@review_view("POST")
+def home_office_submission(request, review):
+    """A domestic abuse related death review's overview report sent to the Home Office: its
+    clock stops (``casework.services.home_office_submission_record``)."""
+    return overview_answer(
+        request,
+        review,
+        "clocks",
+        form=HomeOfficeForm(request.POST),
+        form_key="home_office_form",
+        perform=lambda data: services.home_office_submission_record(
+            actor=request.actor, review=review, sent_on=data["sent_on"]
+        ),
+        done=lambda _: "The submission to the Home Office is recorded.",
     )

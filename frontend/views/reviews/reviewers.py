@@ -10,7 +10,12 @@ from django.views.decorators.http import require_POST
 from casework import permissions, selectors, services
 from frontend.decorators import member_required
 from frontend.forms.reviews import AppointForm, ReviewerChoiceForm, ReviewerProfileEntry
-from frontend.views.reviews.overview import independence_check, lead_reviewers, overview_answer
+from frontend.views.reviews.overview import (
+    independence_check,
+    lead_reviewers,
+    overview_answer,
+    register_choices,
+)
 
 
 def _reviewed(request, reference):
@@ -50,6 +55,7 @@ def reviewer_appoint(request, reference):
     form = AppointForm(
         request.POST,
         conflicted=bool(check["conflicts"]),
+        warned=bool(check["warnings"]),
         may_override=permissions.may_override_conflict(actor),
     )
     return overview_answer(
@@ -64,6 +70,7 @@ def reviewer_appoint(request, reference):
             profile=check["profile"],
             appointed_on=data["appointed_on"],
             override_reason=data.get("override_reason", ""),
+            independence_reason=data.get("independence_reason", ""),
         ),
         done=f"{check['profile'].name} is appointed.",
         # The check stays in view while its form has errors; once appointed, it has served.
@@ -76,7 +83,9 @@ def reviewer_appoint(request, reference):
 def reviewer_profile(request, reference):
     actor = request.actor
     review = _reviewed(request, reference)
-    entry = ReviewerProfileEntry(request.POST, reviewers=lead_reviewers(actor))
+    entry = ReviewerProfileEntry(
+        request.POST, reviewers=lead_reviewers(actor), agencies=register_choices(actor)
+    )
 
     def save(data) -> dict:
         profile = services.reviewer_profile_save(

@@ -130,6 +130,15 @@ PUBLICATIONS = {
         *MANAGERS,
         prepare=prepared.publication_with_improvements,
     ),
+    "frontend:publication-reasons-sent": post(
+        lambda s: {
+            "reasons-reasons_panel_sent_on": on(0),
+            "reasons-reasons_secretary_of_state_sent_on": on(0),
+        },
+        "publication",
+        *MANAGERS,
+        prepare=prepared.publication_not_published,
+    ),
     "frontend:publication-withdraw": post(
         lambda s: {"withdraw-reason": "A name was found in it."}, "publication", *MANAGERS
     ),

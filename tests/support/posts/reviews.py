@@ -124,6 +124,13 @@ REVIEWS = {
         "lead_reviewer",
         prepare=prepared.review_drafting,
     ),
+    # A domestic abuse related death review's overview report sent to the Home Office.
+    "frontend:review-home-office": post(
+        lambda s: {"home-office-sent_on": on(0)},
+        "review",
+        *MANAGERS,
+        prepare=prepared.review_a_dardr,
+    ),
     "frontend:review-reviewer-check": post(_reviewer, "review", *MANAGERS, changes=False),
     "frontend:review-reviewer-appoint": post(
         _appointment, "review", *MANAGERS, prepare=prepared.reviewer_with_a_profile
@@ -180,6 +187,9 @@ REVIEWS = {
 # its findings; its agency answers what is asked of it and reports on the actions it owns.
 JOINT = {
     "frontend:joint-review-stage": door(lambda s: {"stage-to_stage": "tor_agreed"}, "review"),
+    "frontend:joint-review-home-office": door(
+        lambda s: {"home-office-sent_on": on(0)}, "review", prepare=prepared.review_a_dardr
+    ),
     "frontend:joint-review-reviewer-check": door(_reviewer, "review", changes=False),
     "frontend:joint-review-reviewer-appoint": door(_appointment, "review"),
     "frontend:joint-review-reviewer-profile": door(_profile, "review"),

@@ -10,13 +10,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import tenant_context
 
 from safeguard.demo import joint_reviews as joint_demo
+from safeguard.demo.agencies import AGENCY_ALIASES
 from safeguard.demo.publications import demo_publications_load
 from safeguard.demo.referrals import demo_referrals_load
 from tenants.actors import actor_for_platform
 from tenants.addresses import partnership_url, platform_url
 from tenants.agencies.models import AgencyKind
 from tenants.agencies.selectors import agency_get_by_name
-from tenants.agencies.services import agency_create
+from tenants.agencies.services import agency_create, agency_update
 from tenants.models import Role
 from tenants.selectors import partnership_get
 
@@ -116,8 +117,22 @@ class Command(BaseCommand):
             with tenant_context(partnership):
                 actor = actor_for_platform(partnership=partnership, label="load_demo command")
                 for name in item.get("agencies", []):
-                    if agency_get_by_name(name=name) is None:
-                        agency_create(actor=actor, name=name, kind=agency_kind_for(name))
+                    aliases = list(AGENCY_ALIASES.get(name, ()))
+                    agency = agency_get_by_name(name=name)
+                    if agency is None:
+                        agency_create(
+                            actor=actor, name=name, kind=agency_kind_for(name), aliases=aliases
+                        )
+                    elif not agency.aliases and aliases:
+                        # A demo loaded before the register knew aliases learns them.
+                        agency_update(
+                            actor=actor,
+                            agency=agency,
+                            name=agency.name,
+                            kind=agency.kind,
+                            is_active=agency.is_active,
+                            aliases=aliases,
+                        )
         for key, email, name, role, agency in DEMO_PEOPLE:
             if partnership_get(key=key) is None:
                 continue
