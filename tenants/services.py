@@ -222,6 +222,12 @@ def totp_device_for(*, user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
+def may_make_recovery_codes(*, user: User) -> bool:
+    """Recovery codes stand in for an authenticator: only someone who has one may make them
+    (agency users, who sign in without a second factor, have none)."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
 def totp_device_pending(*, user: User) -> TOTPDevice:
     """The user's authenticator being set up: the same one until it is confirmed, so the QR code
     does not change when the page is reloaded."""

@@ -52,6 +52,7 @@ from casework.services.information import (
     information_request_close,
     information_request_create,
     information_requests_chase,
+    information_requests_create_for_involved,
     information_response_submit,
 )
 from casework.services.notifications import (
@@ -161,6 +162,7 @@ __all__ = [
     "information_request_close",
     "information_request_create",
     "information_requests_chase",
+    "information_requests_create_for_involved",
     "information_response_submit",
     "panel_notification_record",
     "panel_response_record",

@@ -76,6 +76,33 @@ def information_request_create(
     return request
 
 
+def information_requests_create_for_involved(
+    *,
+    actor: Actor,
+    review: Review,
+    asks: list[str],
+    details: str = "",
+    due: datetime.date | None = None,
+) -> list[InformationRequest]:
+    """Ask every agency involved in the review (those active and in the asker's reach: a joint
+    review's participant its own) in one step: a request to each, each audited, all or none."""
+    permissions.require_review_contributor(actor, review)
+    agencies = [
+        agency
+        for agency in review.agencies.filter(is_active=True).order_by("name")
+        if permissions.agency_in_reach(actor, review, agency)
+    ]
+    if not agencies:
+        raise ValidationError({"agency": ["No agency is involved in this review yet."]})
+    with transaction.atomic():
+        return [
+            information_request_create(
+                actor=actor, review=review, agency=agency, asks=asks, details=details, due=due
+            )
+            for agency in agencies
+        ]
+
+
 def information_response_submit(
     *, actor: Actor, request: InformationRequest, text: str
 ) -> InformationResponse:

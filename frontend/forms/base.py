@@ -15,6 +15,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
+from frontend.forms.dates import DateInputField, first_box_in_error
+
 DATE_EXAMPLE = "2026-11-02"
 
 
@@ -152,9 +154,11 @@ def time_field(label: str):
 
 def error_anchor(bound) -> str:
     """Where an error summary link goes: the first radio or checkbox of a group (their ids
-    end in _1), else the field itself."""
+    end in _1), a date's first box in error, else the field itself."""
     if isinstance(bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
         return f"id_{bound.html_name}_1"
+    if isinstance(bound.field, DateInputField):
+        return first_box_in_error(bound)
     return bound.id_for_label or bound.auto_id
 
 

@@ -9,7 +9,6 @@ from casework.models import AbuseOrNeglect, Circumstance, Harm, ReferralStatus, 
 from casework.regimes import REGIME_CHOICES
 from casework.services import MAX_CHILDREN, ChildInput
 from frontend.forms.base import (
-    DATE_EXAMPLE,
     ErrorLinks,
     FormWithRows,
     checkboxes,
@@ -18,6 +17,7 @@ from frontend.forms.base import (
     input_from,
     optional_text,
 )
+from frontend.forms.dates import DateInputField
 from tenants.files import UploadedFile
 
 # --- The referral ------------------------------------------------------------------------------
@@ -45,12 +45,11 @@ class MultipleFileField(forms.FileField):
 
 class ReferralForm(ErrorLinks, forms.Form):
     agency = forms.ChoiceField(label="Referring agency", required=False)
-    incident_date = date_field("Date of the incident", "the date of the incident")
-    aware_date = date_field(
-        "Date the partnership became aware",
-        "the date the partnership became aware",
-        hint=f"The 5 working days to notify the Panel count from this date. "
-        f"Year-month-day, for example {DATE_EXAMPLE}.",
+    incident_date = DateInputField(label="Date of the incident", what="the date of the incident")
+    aware_date = DateInputField(
+        label="Date the partnership became aware",
+        what="the date the partnership became aware",
+        hint="The 5 working days to notify the Panel count from this date. For example, 27 3 2026.",
     )
     harm = forms.ChoiceField(
         label="What happened to the child?",
@@ -134,8 +133,8 @@ class ReferralForm(ErrorLinks, forms.Form):
         else:
             del self.fields["agency"]
         fields += [
-            Field.text("incident_date", field_width=10),
-            Field.text("aware_date", field_width=10),
+            Field("incident_date"),
+            Field("aware_date"),
             Field.radios("harm", legend_size=Size.SMALL),
             Field.radios("abuse_or_neglect", legend_size=Size.SMALL),
             Field.checkboxes("circumstances", legend_size=Size.SMALL, small=True),

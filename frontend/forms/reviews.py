@@ -342,6 +342,10 @@ class TermsSignOffForm(ButtonForm):
 # --- Information requests ----------------------------------------------------------------------
 
 
+# The information request's "agency" that asks each agency involved in the review at once.
+EVERY_INVOLVED_AGENCY = "every"
+
+
 class InformationRequestForm(CaseworkForm):
     agency = forms.ChoiceField(label="Agency", required=False)
     asks = forms.MultipleChoiceField(
@@ -364,7 +368,10 @@ class InformationRequestForm(CaseworkForm):
 
     def __init__(self, *args, agencies=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = agency_choices(agencies, "Choose an agency")
+        self.fields["agency"].choices = [
+            *agency_choices(agencies, "Choose an agency"),
+            (EVERY_INVOLVED_AGENCY, "Every agency involved in the review"),
+        ]
         self.helper = form_layout(
             Field.select("agency"),
             Field.checkboxes("asks", legend_size=Size.SMALL, small=True),
@@ -377,6 +384,9 @@ class InformationRequestForm(CaseworkForm):
         if not self.cleaned_data["agency"]:
             raise ValidationError("Choose the agency to ask.")
         return self.cleaned_data["agency"]
+
+    def asks_every_involved_agency(self) -> bool:
+        return self.data.get(self.add_prefix("agency")) == EVERY_INVOLVED_AGENCY
 
 
 class InformationResponseForm(CaseworkForm):

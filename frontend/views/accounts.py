@@ -180,7 +180,10 @@ def two_factor_setup(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def recovery_codes(request):
-    """Make a new set of recovery codes (the old ones stop working)."""
+    """Make a new set of recovery codes (the old ones stop working), for someone with an
+    authenticator only."""
+    if not services.may_make_recovery_codes(user=request.user):
+        raise Http404("You have no authenticator, so no recovery codes.")
     if request.method == "POST":
         codes = services.recovery_codes_generate(user=request.user)
         return render(

@@ -10,6 +10,7 @@ from tenants.addresses import partnership_url
 from tenants.agencies.selectors import agency_for_actor
 from tenants.clock import today
 from tenants.selectors import membership_list_for_user
+from tenants.services import may_make_recovery_codes
 
 
 @require_GET
@@ -49,6 +50,7 @@ def dashboard(request):
             "agency": agency_for_actor(actor=actor) if actor.is_agency else None,
             "may_see_clock_board": may_see_clock_board,
             "is_reviewer": permissions.is_reviewer(actor),
+            "may_make_recovery_codes": may_make_recovery_codes(user=actor.user),
             "today": day,
             **casework,
             "attention": [clock_row(clock, day) for clock in casework["attention"]],

@@ -214,6 +214,13 @@ def enter_code(page: Page, code: str) -> None:
     page.wait_for_load_state()
 
 
+def fill_date(page: Page, legend: str, day, month, year) -> None:
+    """Type a date in GOV.UK's three boxes (day, month, year) of the fieldset ``legend``."""
+    group = page.get_by_role("group", name=legend)
+    for box, value in (("Day", day), ("Month", month), ("Year", year)):
+        group.get_by_label(box, exact=True).fill(str(value))
+
+
 def sign_out(page: Page) -> None:
     page.get_by_role("link", name="Sign out").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sign out of")

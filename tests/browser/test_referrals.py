@@ -13,7 +13,13 @@ from playwright.sync_api import Page, expect
 from casework.models import Referral, Review
 from tenants.clock import today
 from tenants.models import Role, User
-from tests.browser.conftest import check_accessibility, enter_code, sign_in, sign_out
+from tests.browser.conftest import (
+    check_accessibility,
+    enter_code,
+    fill_date,
+    sign_in,
+    sign_out,
+)
 from tests.support.clients import totp_code
 from tests.support.world import inside, make_agency, make_member
 
@@ -65,7 +71,11 @@ def test_a_referral_from_the_form_to_the_decision(
 ):
     world = browser_world
     day = today()
-    iso = lambda days_ago: (day - datetime.timedelta(days=days_ago)).isoformat()  # noqa: E731
+    ago = lambda days: day - datetime.timedelta(days=days)  # noqa: E731
+    iso = lambda days: ago(days).isoformat()  # noqa: E731
+
+    def fill_day(legend: str, date: datetime.date) -> None:
+        fill_date(page, legend, date.day, date.month, date.year)
 
     # --- The agency user refers ---------------------------------------------------------------
     sign_in(page, world.url("sutton"), world.agency_user.email)
@@ -77,8 +87,10 @@ def test_a_referral_from_the_form_to_the_decision(
     expect(page.get_by_role("heading", level=1)).to_have_text("Refer a serious incident")
     check_accessibility(page, "referrals: new")
 
-    page.get_by_label("Date of the incident").fill(iso(5))
-    page.get_by_label("Date the partnership became aware").fill(iso(6))  # before: an error
+    fill_day("Date of the incident", ago(5))
+    # GOV.UK's date input: three boxes; an impossible date is refused in its words, every box
+    # of it marked, the summary linking to the first.
+    fill_date(page, "Date the partnership became aware", 31, "Feb", ago(6).year)
     page.get_by_label("The child was seriously harmed").check()
     page.get_by_label("Suspected", exact=True).check()
     page.locator("#id_child-1-given_name").fill(HOSTILE_GIVEN_NAME)
@@ -91,13 +103,22 @@ def test_a_referral_from_the_form_to_the_decision(
 
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_visible()
+    link = summary.get_by_role("link", name="Date the partnership became aware must be a real")
+    expect(link).to_have_attribute("href", "#id_aware_date_0")
+    expect(page.locator("#id_aware_date .govuk-input--error")).to_have_count(3)
+    expect(page.locator("#id_incident_date_0")).to_have_value(str(ago(5).day))
+    check_accessibility(page, "referrals: new, a date that is not real")
+
+    fill_day("Date the partnership became aware", ago(6))  # before the incident: an error
+    page.get_by_role("button", name="Send referral").click()
+    expect(summary).to_be_visible()
     expect(summary).to_be_focused()
     link = summary.get_by_role("link", name="cannot be before the incident")
-    expect(link).to_have_attribute("href", "#id_aware_date")
+    expect(link).to_have_attribute("href", "#id_aware_date_0")
     expect(page.locator("#id_child-1-given_name")).to_have_value(HOSTILE_GIVEN_NAME)
     check_accessibility(page, "referrals: new, error summary")
 
-    page.get_by_label("Date the partnership became aware").fill(iso(1))
+    fill_day("Date the partnership became aware", ago(1))
     page.get_by_role("button", name="Send referral").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^[A-Z]+-\d{4}-\d{4}$"))
     reference = page.get_by_role("heading", level=1).inner_text().strip()

@@ -15,6 +15,25 @@ def days_ago(days: int) -> str:
     return (today() - datetime.timedelta(days=days)).isoformat()
 
 
+# The referral form's dates, typed in GOV.UK's three boxes (day, month, year).
+DATE_BOX_FIELDS = ("incident_date", "aware_date")
+
+
+def date_boxes(name: str, value: str) -> dict:
+    """A date as its three boxes post it: ``aware_date`` "2026-11-02" → day 2, month 11, year
+    2026 under ``aware_date_0``, ``_1`` and ``_2``."""
+    year, month, day = value.split("-") if value else ("", "", "")
+    return {f"{name}_0": day.lstrip("0"), f"{name}_1": month.lstrip("0"), f"{name}_2": year}
+
+
+def in_date_boxes(data: dict) -> dict:
+    """The form's data with its dates typed in their boxes."""
+    for name in DATE_BOX_FIELDS:
+        if name in data:
+            data.update(date_boxes(name, data.pop(name)))
+    return data
+
+
 def child(**overrides) -> dict:
     return {
         "given_name": "Amelia",
@@ -43,8 +62,8 @@ def referral_form(*, children=None, **overrides) -> dict:
                 value = "on"
             if value is not False:
                 data[f"child-{number}-{key}"] = value
-    data.update(overrides)
-    return data
+    # A date given as ISO is typed in its boxes; boxes given (``aware_date_1``) go as they are.
+    return {**in_date_boxes(data), **in_date_boxes(dict(overrides))}
 
 
 def make_referral(

@@ -238,3 +238,17 @@ def test_next_survives_the_first_set_up_of_an_authenticator(croydon):
         client.get("/sign-in/two-factor/?" + urlencode({"next": target}, safe="/"))["Location"]
         == step
     )
+
+
+def test_only_someone_with_an_authenticator_is_offered_or_given_recovery_codes(world):
+    # Issue 14: an agency user signs in with a password alone, so has nothing to recover.
+    link = "Make new recovery codes"
+    manager = signed_in_client(world.alice, world.croydon)
+    assert link in manager.get("/dashboard/").content.decode()
+    assert manager.get("/account/recovery-codes/").status_code == 200
+
+    agency_user = signed_in_client(world.bob, world.croydon)
+    assert link not in agency_user.get("/dashboard/").content.decode()
+    assert agency_user.get("/account/recovery-codes/").status_code == 404
+    assert agency_user.post("/account/recovery-codes/").status_code == 404
+    assert not StaticToken.objects.filter(device__user=world.bob).exists()

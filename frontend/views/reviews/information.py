@@ -43,16 +43,20 @@ def information_request_create(request, review):
     actor = request.actor
     form = InformationRequestForm(request.POST, agencies=review_agencies(request, review))
 
+    every = form.asks_every_involved_agency()
+
     def create(data):
+        asked = {"asks": data["asks"], "details": data["details"], "due": data["due"]}
+        if every:
+            services.information_requests_create_for_involved(actor=actor, review=review, **asked)
+            return
         services.information_request_create(
             actor=actor,
             review=review,
             agency=selectors.access_review_agency(
                 actor=actor, review=review, agency_uuid=data["agency"]
             ),
-            asks=data["asks"],
-            details=data["details"],
-            due=data["due"],
+            **asked,
         )
 
     return TAB.answer(
@@ -62,7 +66,9 @@ def information_request_create(request, review):
         form=form,
         form_key="request_form",
         perform=create,
-        done="The request is sent to the agency.",
+        done="A request is sent to each agency involved in the review."
+        if every
+        else "The request is sent to the agency.",
     )
 
 

@@ -88,13 +88,13 @@ class TestReferralForm:
                 {"aware_date": days_ago(20)},
                 None,
                 "The date you became aware cannot be before the incident.",
-                "id_aware_date",
+                "id_aware_date_0",
             ),
             (
                 {"incident_date": days_ago(-3)},
                 None,
                 "The date of the incident cannot be in the future.",
-                "id_incident_date",
+                "id_incident_date_0",
             ),
             ({}, [], "Name at least one child.", "id_child-1-given_name"),
             (
@@ -104,10 +104,10 @@ class TestReferralForm:
                 "id_child-1-date_of_birth",
             ),
             (
-                {"incident_date": "30/13/2026"},
+                {"incident_date_0": "31", "incident_date_1": "2", "incident_date_2": "2026"},
                 None,
-                "Enter the date of the incident as year-month-day, for example 2026-11-02.",
-                "id_incident_date",
+                "Date of the incident must be a real date.",
+                "id_incident_date_0",
             ),
             (
                 {"harm": ""},

@@ -4,6 +4,7 @@ that succeeds for them (tests/support/posts/entry.py)."""
 from tests.support import preparations as prepared
 from tests.support.access import KEYS, MANAGERS, REVIEW_GROUP
 from tests.support.posts.entry import on, post, upload
+from tests.support.referrals import date_boxes
 from tests.support.route_casework import PNG
 from tests.support.routes import Scope
 
@@ -47,8 +48,8 @@ def _referral_form(s: Scope) -> dict:
     return {
         # The business manager refers for an agency; an agency user's form has no such field.
         "agency": str(s.side.agency.uuid),
-        "incident_date": on(-3),
-        "aware_date": on(-1),
+        **date_boxes("incident_date", on(-3)),
+        **date_boxes("aware_date", on(-1)),
         "harm": "serious_harm",
         "abuse_or_neglect": "suspected",
         "summary": "A baby was found with a fractured arm.",
