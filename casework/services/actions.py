@@ -5,7 +5,6 @@ daily chase of overdue ones."""
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,14 +17,11 @@ from casework.models import (
 )
 from casework.services.documents import DOCUMENT_MAX_BYTES
 from casework.services.information import (
-    agency_emails,
     each_chased_once_a_day,
-    home_partnership,
 )
 from casework.services.reviews import agency_check, review_audit
 from casework.working_days import working_days_between
 from tenants.actors import Actor
-from tenants.addresses import partnership_url
 from tenants.agencies.models import Agency
 from tenants.clock import now, today
 from tenants.files import (
@@ -34,7 +30,6 @@ from tenants.files import (
     Uploads,
     stored_file_save,
 )
-from tenants.models import Membership, Role
 from tenants.validation import error_add, errors_raise
 
 EVIDENCE = Uploads(DOCUMENTS_AND_IMAGES, "PDF, Word document or image")
@@ -177,34 +172,13 @@ def actions_chase(*, actor: Actor, day: datetime.date | None = None) -> int:
     ).select_related("owner_agency", "review")
 
     def chase(action):
-        owner_key = permissions.action_owner_key(action)
-        if action.owner_agency is not None:
-            recipients = agency_emails(actor, action.owner_agency)
-        else:
-            recipients = sorted(
-                Membership.objects.filter(
-                    partnership=home_partnership(actor, owner_key), role=Role.BUSINESS_MANAGER
-                ).values_list("user__email", flat=True)
-            )
-        if recipients:
-            send_mail(
-                subject=f"{action.review.reference}: an action is overdue",
-                message=(
-                    f"An action from review {action.review.reference} was due on "
-                    f"{action.due.isoformat()}.\n\n"
-                    + partnership_url(
-                        partnership=home_partnership(actor, owner_key), path="/actions/"
-                    )
-                ),
-                from_email=None,
-                recipient_list=recipients,
-            )
+        # The row is the reminder: its hand-off (casework/handoffs/actions.py) tells the owner
+        # agency's users (or the owning partnership's business managers), once a day each.
         review_audit(
             actor,
             action.review,
             "action.chased",
             action=str(action.uuid),
-            recipients=len(recipients),
         )
 
     return each_chased_once_a_day(overdue, day, chase)

@@ -303,21 +303,9 @@ def publications_daily(*, actor: Actor, day: datetime.date | None = None) -> dic
             moved += 1
     reminded = 0
     due_for_review = Publication.objects.exclude(delay_reason="").filter(delay_review_on=day)
-    recipients = publication_runners_emails(actor.partnership) if due_for_review.exists() else []
     for publication in due_for_review:
-        # Once, on the day: the job runs once a day (a second run that day sends it again).
-        if recipients:
-            send_mail(
-                subject="A delayed publication is due for review",
-                message=(
-                    "A publication's delay is due for review today.\n\n"
-                    + partnership_url(
-                        partnership=actor.partnership, path=f"/publications/{publication.uuid}/"
-                    )
-                ),
-                from_email=None,
-                recipient_list=recipients,
-            )
+        # The row is the reminder: its hand-off (publishing/handoffs.py) tells the business
+        # managers, once a day each however often this job runs.
         with transaction.atomic():
             publication_audit(actor, publication, "publication.delay_review_due")
         reminded += 1

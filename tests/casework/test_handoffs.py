@@ -213,9 +213,9 @@ class TestActions:
             f"{review.reference}: An action is due soon"
         ]
         assert len(next_day.to(world.bob.email)) == 1
-        # The chaser's own email (casework/services/actions.py) and the hand-off's reminder.
-        reminders = [e for e in overdue.to(world.bob.email) if "An action is overdue" in e.subject]
-        assert len(reminders) == 1
+        # The hand-off's reminder is the only email: the chaser sends none of its own.
+        reminders = overdue.to(world.bob.email)
+        assert [e.subject for e in reminders] == [f"{review.reference}: An action is overdue"]
         assert_nothing_of_the_case(soon, *REVIEW_CASE, "Train call handlers")
 
 

@@ -1,6 +1,5 @@
 """Publishing's hand-off (issue 13): a delayed publication due for review reminds the business
-managers once a day, however often the daily job runs (its own email, in
-publishing/services/scheduling.py, goes again on a second run; the hand-off does not)."""
+managers once a day, however often the daily job runs: the hand-off is the only email."""
 
 import datetime
 
@@ -32,6 +31,7 @@ def test_a_delay_due_for_review_is_a_reminder_once_a_day(
             services.publications_daily(actor=system(world.croydon), day=review_on)
     reminders = [e for e in sent.emails if "The delay is due for review today" in e.subject]
     assert [e.to for e in reminders] == [[world.alice.email]]
+    assert sent.emails == reminders  # no second email from the job itself
     assert f"/publications/{ready.uuid}/" in reminders[0].body
     assert f"Due: {review_on.isoformat()}" in reminders[0].body
     assert_nothing_of_the_case(sent, GIVEN, FAMILY, "criminal")
