@@ -17,24 +17,24 @@ import datetime
 from django.core.exceptions import PermissionDenied
 
 from casework.joint import selectors as joint_selectors
-from casework.joint.models import LIVE_STATES, ParticipantPermission, ParticipantState
+from casework.joint.models import ParticipantPermission
+
+# The joint grant's rules are declared beside the grant and asked of here like the rest.
+from casework.joint.permissions import (  # noqa: F401
+    may_end_part,
+    may_manage_joint_reviews,
+    may_open_part,
+    require_joint_review_manager,
+)
 from tenants.actors import Actor
 from tenants.clock import today
 from tenants.roles import (
-    JOINT_REVIEW_ANSWERERS,
     MANAGERS,
     REVIEW_GROUP,
     REVIEW_GROUP_AND_REVIEWERS,
     Role,
+    refuse_unless,
 )
-
-ROLE_REFUSED = "Your role in this partnership does not allow this."
-
-
-def _refuse_unless(allowed: bool, message: str = ROLE_REFUSED) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
-
 
 # --- Referrals (DESIGN §2 steps 1 to 4) -------------------------------------------------------
 
@@ -73,7 +73,7 @@ def may_choose_regime(actor: Actor) -> bool:
 
 
 def require_referrer(actor: Actor) -> None:
-    _refuse_unless(
+    refuse_unless(
         may_refer(actor), "Only agencies (and the business manager for them) refer cases."
     )
 
@@ -86,7 +86,7 @@ def may_add_referral_file(actor: Actor, referral) -> bool:
 
 
 def require_referral_file_adder(actor: Actor, referral) -> None:
-    _refuse_unless(may_add_referral_file(actor, referral), "You cannot add files to this referral.")
+    refuse_unless(may_add_referral_file(actor, referral), "You cannot add files to this referral.")
 
 
 def may_screen_referral(actor: Actor) -> bool:
@@ -95,7 +95,7 @@ def may_screen_referral(actor: Actor) -> bool:
 
 
 def require_screener(actor: Actor) -> None:
-    _refuse_unless(may_screen_referral(actor))
+    refuse_unless(may_screen_referral(actor))
 
 
 def may_notify(actor: Actor) -> bool:
@@ -105,7 +105,7 @@ def may_notify(actor: Actor) -> bool:
 
 
 def require_notifier(actor: Actor) -> None:
-    _refuse_unless(may_notify(actor))
+    refuse_unless(may_notify(actor))
 
 
 def may_run_rapid_review(actor: Actor) -> bool:
@@ -115,7 +115,7 @@ def may_run_rapid_review(actor: Actor) -> bool:
 
 
 def require_rapid_reviewer(actor: Actor) -> None:
-    _refuse_unless(may_run_rapid_review(actor))
+    refuse_unless(may_run_rapid_review(actor))
 
 
 def may_send_rapid_review(actor: Actor) -> bool:
@@ -124,7 +124,7 @@ def may_send_rapid_review(actor: Actor) -> bool:
 
 
 def require_rapid_review_sender(actor: Actor) -> None:
-    _refuse_unless(may_send_rapid_review(actor))
+    refuse_unless(may_send_rapid_review(actor))
 
 
 def may_contribute(actor: Actor, request) -> bool:
@@ -133,7 +133,7 @@ def may_contribute(actor: Actor, request) -> bool:
 
 
 def require_contributor(actor: Actor, request) -> None:
-    _refuse_unless(may_contribute(actor, request), "Only the agency asked can contribute.")
+    refuse_unless(may_contribute(actor, request), "Only the agency asked can contribute.")
 
 
 def may_decide(actor: Actor) -> bool:
@@ -142,7 +142,7 @@ def may_decide(actor: Actor) -> bool:
 
 
 def require_decider(actor: Actor) -> None:
-    _refuse_unless(may_decide(actor))
+    refuse_unless(may_decide(actor))
 
 
 def may_record_decision_notices(actor: Actor) -> bool:
@@ -152,7 +152,7 @@ def may_record_decision_notices(actor: Actor) -> bool:
 
 
 def require_decision_notices_recorder(actor: Actor) -> None:
-    _refuse_unless(may_record_decision_notices(actor))
+    refuse_unless(may_record_decision_notices(actor))
 
 
 def may_see_clock_board(actor: Actor) -> bool:
@@ -197,7 +197,7 @@ def may_work_on_review(actor: Actor, review) -> bool:
 def require_review_worker(actor: Actor, review) -> None:
     if actor.is_joint and review.uuid not in actor.review_uuids:
         raise PermissionDenied("This is not the joint review you came through the door for.")
-    _refuse_unless(
+    refuse_unless(
         actor.has_role(*REVIEW_GROUP) or is_appointed(actor, review),
         "Only the review group and the appointed reviewer can do this.",
     )
@@ -210,7 +210,7 @@ def is_lead_side(actor: Actor) -> bool:
 
 
 def require_lead_side(actor: Actor, what: str) -> None:
-    _refuse_unless(is_lead_side(actor), what)
+    refuse_unless(is_lead_side(actor), what)
 
 
 def may_do_part(actor: Actor, permission: str) -> bool:
@@ -219,7 +219,7 @@ def may_do_part(actor: Actor, permission: str) -> bool:
 
 
 def require_permission(actor: Actor, permission: str) -> None:
-    _refuse_unless(
+    refuse_unless(
         may_do_part(actor, permission),
         "The lead partnership has not given your partnership this part of the review: "
         + ParticipantPermission(permission).label.lower()
@@ -234,7 +234,7 @@ def may_commission_review(actor: Actor) -> bool:
 
 def require_review_commissioner(actor: Actor) -> None:
     require_lead_side(actor, "A partnership commissions its reviews on its own host.")
-    _refuse_unless(actor.has_role(*MANAGERS))
+    refuse_unless(actor.has_role(*MANAGERS))
 
 
 def may_manage_reviewers(actor: Actor) -> bool:
@@ -245,7 +245,7 @@ def may_manage_reviewers(actor: Actor) -> bool:
 
 def require_reviewer_manager(actor: Actor, what: str) -> None:
     require_lead_side(actor, what)
-    _refuse_unless(actor.has_role(*MANAGERS))
+    refuse_unless(actor.has_role(*MANAGERS))
 
 
 def may_override_conflict(actor: Actor) -> bool:
@@ -255,7 +255,7 @@ def may_override_conflict(actor: Actor) -> bool:
 
 
 def require_conflict_overrider(actor: Actor) -> None:
-    _refuse_unless(
+    refuse_unless(
         may_override_conflict(actor), "Only the chair can override a conflict of interest."
     )
 
@@ -273,7 +273,7 @@ def may_move_stage(actor: Actor, review, stage) -> bool:
 
 
 def require_stage_mover(actor: Actor, review, stage) -> None:
-    _refuse_unless(
+    refuse_unless(
         may_move_stage(actor, review, stage),
         f"Your role cannot move a review to '{stage.label}'.",
     )
@@ -288,7 +288,7 @@ def may_sign_off_review(actor: Actor, review) -> bool:
 
 
 def require_review_signer(actor: Actor, review) -> None:
-    _refuse_unless(actor.has_role(Role.CHAIR))
+    refuse_unless(actor.has_role(Role.CHAIR))
     if actor.is_joint:
         require_review_worker(actor, review)
 
@@ -310,7 +310,7 @@ def may_sign_off_terms(actor: Actor) -> bool:
 
 def require_terms_signer(actor: Actor) -> None:
     require_lead_side(actor, "The lead partnership's chair signs off the terms of reference.")
-    _refuse_unless(actor.has_role(Role.CHAIR))
+    refuse_unless(actor.has_role(Role.CHAIR))
 
 
 def may_upload_review_document(actor: Actor, review) -> bool:
@@ -368,7 +368,7 @@ def may_answer_information_request(actor: Actor, request) -> bool:
 
 
 def require_information_answerer(actor: Actor, request) -> None:
-    _refuse_unless(
+    refuse_unless(
         may_answer_information_request(actor, request), "Only the agency asked can answer."
     )
 
@@ -383,7 +383,7 @@ def may_close_request(actor: Actor, request) -> bool:
 
 def require_request_closer(actor: Actor, request) -> None:
     require_review_worker(actor, request.review)
-    _refuse_unless(
+    refuse_unless(
         may_close_request(actor, request),
         "Only the lead closes a request to another partnership's agency.",
     )
@@ -398,7 +398,7 @@ def may_correct_entry(actor: Actor, entry) -> bool:
 
 def require_entry_corrector(actor: Actor, entry) -> None:
     require_review_contributor(actor, entry.review)
-    _refuse_unless(
+    refuse_unless(
         agency_in_reach(actor, entry.review, entry.agency),
         "Only the lead corrects another partnership's agency's entries.",
     )
@@ -448,7 +448,7 @@ def may_update_action(actor: Actor, action) -> bool:
 
 
 def require_action_updater(actor: Actor, action) -> None:
-    _refuse_unless(may_update_action(actor, action), "Only the action's owner can update it.")
+    refuse_unless(may_update_action(actor, action), "Only the action's owner can update it.")
 
 
 def may_verify_action(actor: Actor, action) -> bool:
@@ -457,46 +457,10 @@ def may_verify_action(actor: Actor, action) -> bool:
 
 
 def require_action_verifier(actor: Actor, action) -> None:
-    _refuse_unless(actor.has_role(*REVIEW_GROUP))
-    _refuse_unless(may_verify_action(actor, action), "Each partnership verifies its own actions.")
+    refuse_unless(actor.has_role(*REVIEW_GROUP))
+    refuse_unless(may_verify_action(actor, action), "Each partnership verifies its own actions.")
 
 
 def may_open_reviews_of_actions(actor: Actor) -> bool:
     """An agency follows its actions, not the reviews they come from."""
     return not actor.is_agency
-
-
-# --- Joint reviews: the grant (DESIGN §3) -----------------------------------------------------
-
-
-def may_manage_joint_reviews(actor: Actor) -> bool:
-    """The business manager or the chair answers invitations and manages their partnership's
-    part in joint reviews, on their own host."""
-    return not actor.is_joint and actor.has_role(*JOINT_REVIEW_ANSWERERS)
-
-
-def require_joint_review_manager(actor: Actor) -> None:
-    if actor.is_joint:
-        raise PermissionDenied("Joint-review grants are changed on your own partnership's host.")
-    _refuse_unless(actor.has_role(*JOINT_REVIEW_ANSWERERS))
-
-
-def may_open_part(actor: Actor, part) -> bool:
-    """The lead lets an accepted participant in."""
-    return (
-        may_manage_joint_reviews(actor)
-        and part.grant.lead_id == actor.partnership.pk
-        and part.state == ParticipantState.ACCEPTED
-    )
-
-
-def may_end_part(actor: Actor, part) -> bool:
-    """Either side's chair ends a part; the lead's business manager or chair withdraws an
-    invitation not yet answered."""
-    if not may_manage_joint_reviews(actor) or part.state not in LIVE_STATES:
-        return False
-    own = part.partnership_id == actor.partnership.pk
-    lead = part.grant.lead_id == actor.partnership.pk
-    if not (own or lead):
-        return False
-    return actor.has_role(Role.CHAIR) or (lead and part.state == ParticipantState.INVITED)

@@ -21,24 +21,22 @@ pages and the API ask ``may_*`` only to decide what to show. Missing and not-you
 selectors' 404 (``publishing.selectors.access_publication``).
 """
 
-from django.core.exceptions import PermissionDenied
-
 from tenants import clock
 from tenants.actors import Actor
 from tenants.models import Membership, Partnership
-from tenants.roles import MANAGERS, REVIEW_GROUP, REVIEW_GROUP_AND_REVIEWERS, Role
-
-ROLE_REFUSED = "Your role in this partnership does not allow this."
+from tenants.roles import (  # noqa: F401 (ROLE_REFUSED: the pages' words too)
+    MANAGERS,
+    REVIEW_GROUP,
+    REVIEW_GROUP_AND_REVIEWERS,
+    ROLE_REFUSED,
+    Role,
+    refuse_unless,
+)
 
 
 def is_platform(actor: Actor) -> bool:
     """The platform itself (a scheduled job, a command), not a person or an agency's system."""
     return actor.kind == "system"
-
-
-def _refuse_unless(allowed: bool, message: str = ROLE_REFUSED) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
 
 
 # --- Seeing publications -----------------------------------------------------------------------
@@ -51,7 +49,7 @@ def may_see_publications(actor: Actor) -> bool:
 
 
 def require_see_publications(actor: Actor) -> None:
-    _refuse_unless(
+    refuse_unless(
         may_see_publications(actor), "Publications are for the review group and the reviewers."
     )
 
@@ -88,7 +86,7 @@ def may_start_publication(actor: Actor) -> bool:
 
 
 def require_start_publication(actor: Actor) -> None:
-    _refuse_unless(may_start_publication(actor))
+    refuse_unless(may_start_publication(actor))
 
 
 def may_edit_publication(actor: Actor, publication) -> bool:
@@ -97,7 +95,7 @@ def may_edit_publication(actor: Actor, publication) -> bool:
 
 
 def require_edit_publication(actor: Actor, publication) -> None:
-    _refuse_unless(may_edit_publication(actor, publication))
+    refuse_unless(may_edit_publication(actor, publication))
 
 
 def may_record_notice(actor: Actor, publication) -> bool:
@@ -106,7 +104,7 @@ def may_record_notice(actor: Actor, publication) -> bool:
 
 
 def require_record_notice(actor: Actor, publication) -> None:
-    _refuse_unless(may_record_notice(actor, publication))
+    refuse_unless(may_record_notice(actor, publication))
 
 
 def may_publish_publication(actor: Actor, publication) -> bool:
@@ -115,7 +113,7 @@ def may_publish_publication(actor: Actor, publication) -> bool:
 
 
 def require_publish_publication(actor: Actor, publication) -> None:
-    _refuse_unless(may_publish_publication(actor, publication))
+    refuse_unless(may_publish_publication(actor, publication))
 
 
 def may_edit_briefing(actor: Actor, publication) -> bool:
@@ -124,7 +122,7 @@ def may_edit_briefing(actor: Actor, publication) -> bool:
 
 
 def require_edit_briefing(actor: Actor, publication) -> None:
-    _refuse_unless(may_edit_briefing(actor, publication))
+    refuse_unless(may_edit_briefing(actor, publication))
 
 
 # --- Preparing: the leadership and the review's appointed reviewer -----------------------------
@@ -137,7 +135,7 @@ def may_prepare_publication(actor: Actor, publication) -> bool:
 
 
 def require_prepare_publication(actor: Actor, publication) -> None:
-    _refuse_unless(
+    refuse_unless(
         may_prepare_publication(actor, publication),
         "Only the business manager, the chair or the review's reviewer can.",
     )
@@ -152,7 +150,7 @@ def may_accept_finding(actor: Actor, publication) -> bool:
 
 
 def require_accept_finding(actor: Actor, publication) -> None:
-    _refuse_unless(may_accept_finding(actor, publication))
+    refuse_unless(may_accept_finding(actor, publication))
 
 
 def may_write_statement(actor: Actor, publication) -> bool:
@@ -162,7 +160,7 @@ def may_write_statement(actor: Actor, publication) -> bool:
 
 
 def require_write_statement(actor: Actor, publication) -> None:
-    _refuse_unless(may_write_statement(actor, publication))
+    refuse_unless(may_write_statement(actor, publication))
 
 
 # --- Requests for copies -----------------------------------------------------------------------
@@ -175,7 +173,7 @@ def may_decide_copy_requests(actor: Actor) -> bool:
 
 
 def require_decide_copy_requests(actor: Actor) -> None:
-    _refuse_unless(may_decide_copy_requests(actor))
+    refuse_unless(may_decide_copy_requests(actor))
 
 
 def publication_runners_emails(partnership: Partnership) -> list[str]:

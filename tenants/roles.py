@@ -5,6 +5,7 @@ group below, never a tuple of its own. What each group may do is the permissions
 to say; this module only says who is in it and why.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 
 
@@ -47,3 +48,14 @@ WORKSPACE_MANAGERS = (Role.BUSINESS_MANAGER,)
 # Every role but agency users signs in with a second factor: they see casework across the
 # partnership, an agency user only their own agency's referrals (the foundation issue, item 3).
 ROLES_WITHOUT_SECOND_FACTOR = frozenset({Role.AGENCY_USER})
+
+
+# The words a person sees when their role does not allow what they asked (a 403).
+ROLE_REFUSED = "Your role in this partnership does not allow this."
+
+
+def refuse_unless(allowed: bool, message: str = ROLE_REFUSED) -> None:
+    """Raise ``PermissionDenied`` with ``message`` unless ``allowed``: the ``require_*`` rules'
+    one way of saying no."""
+    if not allowed:
+        raise PermissionDenied(message)

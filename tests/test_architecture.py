@@ -250,3 +250,18 @@ def test_the_role_check_finds_what_it_looks_for():
     ]
     template = '{% if actor.role == "chair" %}x{% endif %}\n{% if menu.reviews %}y{% endif %}\n'
     assert _role_check_offences("t.html", template) == ["t.html:1 compares a role"]
+
+
+MODULE_LINES_AT_MOST = 500
+
+
+def test_no_module_outgrows_one_idea():
+    """Issue 11 (STYLE.md, "Layout by topic"): no module over 500 lines outside migrations, in
+    the code and in the tests; a module that grows past it is split by topic, not trimmed."""
+    tests = [path for path in (ROOT / "tests").rglob("*.py")]
+    too_long = sorted(
+        f"{path.relative_to(ROOT)}: {lines} lines"
+        for path in [*_python_files(), *tests]
+        if (lines := len(path.read_text().splitlines())) > MODULE_LINES_AT_MOST
+    )
+    assert not too_long, "Split by topic:\n" + "\n".join(too_long)
